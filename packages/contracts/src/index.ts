@@ -1,0 +1,3 @@
+export * from './errors.js';
+export * from './tracking.js';
+export * from './profiles.js';

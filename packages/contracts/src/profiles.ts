@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+export const identifierKinds = [
+  'user_id',
+  'anonymous_id',
+  'email',
+  'phone',
+  'customer_id',
+] as const;
+export type IdentifierKind = (typeof identifierKinds)[number];
+
+export const computedFieldsSchema = z.object({
+  order_count: z.number().int(),
+  total_spent: z.number(),
+  average_order_value: z.number().nullable(),
+  first_order_at: z.string().nullable(),
+  last_order_at: z.string().nullable(),
+  last_seen_at: z.string().nullable(),
+  categories_bought: z.array(z.string()),
+  products_bought: z.array(z.string()),
+  last_product_viewed: z.string().nullable(),
+  refunded_total: z.number(),
+});
+export type ComputedFields = z.infer<typeof computedFieldsSchema>;
+
+export const profileSchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  traits: z.record(z.string(), z.unknown()),
+  identifiers: z.array(z.object({ kind: z.enum(identifierKinds), value: z.string() })),
+  computed: computedFieldsSchema,
+  consent: z.record(z.string(), z.unknown()),
+  segments: z.array(z.string()),
+  mergedFrom: z.array(z.string()),
+});
+export type Profile = z.infer<typeof profileSchema>;
+
+export const profileLookupQuerySchema = z
+  .object({
+    email: z.string().min(1).optional(),
+    userId: z.string().min(1).optional(),
+    phone: z.string().min(1).optional(),
+    anonymousId: z.string().min(1).optional(),
+    customerId: z.string().min(1).optional(),
+  })
+  .refine((q) => Object.values(q).some((v) => v !== undefined), {
+    message: 'give at least one of email, userId, phone, anonymousId, customerId',
+  });
+
+export const storedEventSchema = z.object({
+  messageId: z.string(),
+  type: z.string(),
+  event: z.string().nullable(),
+  timestamp: z.string(),
+  receivedAt: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+});
+
+export const eventsPageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().regex(/^\d+$/, 'cursor must be the nextCursor of a previous page').optional(),
+});
+
+export const customFieldTypes = ['string', 'number', 'boolean', 'date', 'enum', 'list'] as const;
+export const customFieldSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower snake_case, starting with a letter, at most 64'),
+    type: z.enum(customFieldTypes),
+    values: z.array(z.string().min(1)).min(1).optional(),
+    description: z.string().max(500).optional(),
+  })
+  .refine((f) => f.type !== 'enum' || f.values !== undefined, {
+    message: 'an enum field needs its values',
+    path: ['values'],
+  });
+export type CustomField = z.infer<typeof customFieldSchema>;

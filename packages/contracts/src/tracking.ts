@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/**
+ * Segment-compatible tracking calls (https://segment.com/docs/connections/spec/).
+ * Validation is deliberately shallow where Segment is shallow: `properties`, `traits` and
+ * `context` are free-form objects, ids may be strings or numbers (SDKs send both).
+ */
+export const EVENT_SIZE_LIMIT_BYTES = 32 * 1024;
+export const BATCH_SIZE_LIMIT_BYTES = 500 * 1024;
+
+const id = z.union([z.string().min(1).max(512), z.number().finite()]);
+const isoDate = z.union([z.iso.datetime({ offset: true, local: false }), z.iso.date()]);
+const freeObject = z.record(z.string(), z.unknown());
+
+const common = {
+  messageId: z.string().min(1).max(256).optional(),
+  userId: id.nullish(),
+  anonymousId: id.nullish(),
+  timestamp: isoDate.optional(),
+  originalTimestamp: isoDate.optional(),
+  sentAt: isoDate.optional(),
+  context: freeObject.optional(),
+  integrations: freeObject.optional(),
+};
+
+export const trackCallSchema = z.object({
+  ...common,
+  type: z.literal('track').optional(),
+  event: z.string().min(1).max(256),
+  properties: freeObject.optional(),
+});
+export const identifyCallSchema = z.object({
+  ...common,
+  type: z.literal('identify').optional(),
+  traits: freeObject.optional(),
+});
+export const pageCallSchema = z.object({
+  ...common,
+  type: z.literal('page').optional(),
+  name: z.string().max(512).nullish(),
+  category: z.string().max(512).nullish(),
+  properties: freeObject.optional(),
+});
+export const screenCallSchema = pageCallSchema.extend({ type: z.literal('screen').optional() });
+export const aliasCallSchema = z.object({
+  ...common,
+  type: z.literal('alias').optional(),
+  previousId: id,
+});
+export const groupCallSchema = z.object({
+  ...common,
+  type: z.literal('group').optional(),
+  groupId: id,
+  traits: freeObject.optional(),
+});
+
+export const callTypes = ['track', 'identify', 'page', 'screen', 'alias', 'group'] as const;
+export type CallType = (typeof callTypes)[number];
+
+export const callSchemas = {
+  track: trackCallSchema,
+  identify: identifyCallSchema,
+  page: pageCallSchema,
+  screen: screenCallSchema,
+  alias: aliasCallSchema,
+  group: groupCallSchema,
+} as const;
+
+export type TrackCall = z.infer<typeof trackCallSchema>;
+export type IdentifyCall = z.infer<typeof identifyCallSchema>;
+export type AliasCall = z.infer<typeof aliasCallSchema>;
+
+export const batchItemSchema = z.discriminatedUnion('type', [
+  trackCallSchema.extend({ type: z.literal('track') }),
+  identifyCallSchema.extend({ type: z.literal('identify') }),
+  pageCallSchema.extend({ type: z.literal('page') }),
+  screenCallSchema.extend({ type: z.literal('screen') }),
+  aliasCallSchema.extend({ type: z.literal('alias') }),
+  groupCallSchema.extend({ type: z.literal('group') }),
+]);
+export type BatchItem = z.infer<typeof batchItemSchema>;
+
+export const batchRequestSchema = z.object({
+  batch: z.array(batchItemSchema).min(1).max(2000),
+  sentAt: isoDate.optional(),
+  context: freeObject.optional(),
+  integrations: freeObject.optional(),
+});
+export type BatchRequest = z.infer<typeof batchRequestSchema>;
+
+export const trackingAckSchema = z.object({ success: z.literal(true) });

@@ -1,0 +1,117 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { processEnv, readConfig, type Config } from './config/config.js';
+import { migrateToLatest, openDatabase } from './platform/db/database.js';
+import {
+  DEFAULT_WORKSPACE_ID,
+  bootstrapWorkspace,
+  generateKey,
+  insertKey,
+} from './modules/workspaces/index.js';
+import { startServer } from './server.js';
+
+function loadConfig(overrides: Partial<Config> = {}): Config {
+  const result = readConfig(processEnv(), overrides);
+  if (!result.ok) {
+    process.stderr.write(`Invalid configuration:\n  ${result.problems.join('\n  ')}\n`);
+    process.exit(2);
+  }
+  return result.config;
+}
+
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number');
+  return n;
+};
+
+const program = new Command()
+  .name('comeback')
+  .description('Comeback: open retention and marketing automation for online stores')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('start the API and the worker (default: both, on embedded SQLite)')
+  .option('--role <role>', 'all | api | worker', 'all')
+  .option('--port <n>', 'HTTP port (default: $PORT or 8080)', port)
+  .action(async (opts: { role: string; port?: number }) => {
+    if (!['all', 'api', 'worker'].includes(opts.role)) {
+      program.error(`--role must be all, api or worker (got ${opts.role})`);
+    }
+    const config = loadConfig({
+      role: opts.role as Config['role'],
+      ...(opts.port !== undefined ? { port: opts.port } : {}),
+    });
+    const server = await startServer(config);
+    for (const k of server.bootstrap.createdKeys) {
+      process.stdout.write(
+        `Created ${k.scope} key for workspace "${k.workspaceId}" (shown once): ${k.key}\n`,
+      );
+    }
+    if (server.url)
+      process.stdout.write(
+        `Comeback is listening on ${server.url} (API docs at ${server.url}/docs)\n`,
+      );
+    const shutdown = (signal: string) => {
+      server.services.logger.info({ signal }, 'shutting down');
+      server.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          server.services.logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations and exit')
+  .action(async () => {
+    const database = openDatabase(loadConfig().databaseUrl);
+    try {
+      const applied = await migrateToLatest(database);
+      process.stdout.write(
+        applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date\n',
+      );
+    } finally {
+      await database.close();
+    }
+  });
+
+const keys = program.command('keys').description('manage API keys');
+keys
+  .command('create')
+  .description('create a key for the default workspace and print it (shown once)')
+  .requiredOption('--scope <scope>', 'write (tracking) | admin (API)')
+  .option('--label <text>', 'a note to recognise the key by')
+  .action(async (opts: { scope: string; label?: string }) => {
+    if (opts.scope !== 'write' && opts.scope !== 'admin') {
+      program.error(`--scope must be write or admin (got ${opts.scope})`);
+    }
+    const scope = opts.scope as 'write' | 'admin';
+    const config = loadConfig();
+    const database = openDatabase(config.databaseUrl);
+    try {
+      await migrateToLatest(database);
+      await bootstrapWorkspace(database.db, {
+        now: Date.now(),
+        generateKeys: false,
+        ...(config.secret !== undefined ? { secret: config.secret } : {}),
+      });
+      const created = await insertKey(database.db, {
+        workspaceId: DEFAULT_WORKSPACE_ID,
+        scope,
+        key: generateKey(scope),
+        now: Date.now(),
+        ...(opts.label !== undefined ? { label: opts.label } : {}),
+      });
+      process.stdout.write(`${created.key}\n`);
+    } finally {
+      await database.close();
+    }
+  });
+
+await program.parseAsync(process.argv);

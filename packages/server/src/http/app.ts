@@ -1,0 +1,59 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import { installErrorHandler } from './error-handler.js';
+import { opsRoutes } from './routes/ops-routes.js';
+import { profileRoutes } from './routes/profile-routes.js';
+import { trackingRoutes } from './routes/tracking-routes.js';
+import type { Services } from './services.js';
+
+export async function buildApp(s: Services): Promise<FastifyInstance> {
+  const logger: FastifyBaseLogger = s.logger;
+  const app = Fastify({
+    loggerInstance: logger,
+    // Per-request logs would cost more than the ingest work itself; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    // Keep-alive connections from SDKs and load balancers are closed on shutdown.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  app.decorateRequest('principal', null);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // Browsers' sendBeacon posts JSON as text/plain; treat it as JSON.
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    app.getDefaultJsonParser('error', 'ignore')(request, text, done);
+  });
+  installErrorHandler(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Comeback API',
+        version: '0.1.0',
+        description:
+          'Segment-compatible tracking API (write key) and the admin API (admin key). Errors are `{ "error": { "code", "message", "details" } }`.',
+      },
+      components: {
+        securitySchemes: {
+          basic: { type: 'http', scheme: 'basic', description: 'write key as the user name' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  trackingRoutes(app, s);
+  profileRoutes(app, s);
+  opsRoutes(app, s);
+  return app;
+}

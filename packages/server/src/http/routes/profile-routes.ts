@@ -1,0 +1,187 @@
+import {
+  customFieldSchema,
+  errorEnvelopeSchema,
+  eventsPageQuerySchema,
+  profileLookupQuerySchema,
+  profileSchema,
+  storedEventSchema,
+} from '@comeback/contracts';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError, unwrap } from '../../platform/errors.js';
+import { principalOf, requireScope } from '../auth.js';
+import type { Services } from '../services.js';
+
+const idParams = z.object({ id: z.string().min(1).max(200) });
+const errors = {
+  400: errorEnvelopeSchema,
+  401: errorEnvelopeSchema,
+  403: errorEnvelopeSchema,
+  404: errorEnvelopeSchema,
+};
+
+/** Admin API for profiles and the custom-field schema (admin key). */
+export function profileRoutes(app: FastifyInstance, s: Services): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const admin = { onRequest: requireScope(s.keys, 'admin') };
+  const security = [{ bearer: [] }];
+
+  r.get(
+    '/api/v1/profiles',
+    {
+      ...admin,
+      schema: {
+        tags: ['profiles'],
+        summary: 'Find profiles by email, userId, phone, anonymousId or customerId',
+        security,
+        querystring: profileLookupQuerySchema,
+        response: { 200: z.object({ data: z.array(profileSchema) }), ...errors },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const data = await s.profiles.lookup(principalOf(request).workspaceId, {
+        ...(q.email !== undefined ? { email: q.email } : {}),
+        ...(q.userId !== undefined ? { user_id: q.userId } : {}),
+        ...(q.phone !== undefined ? { phone: q.phone } : {}),
+        ...(q.anonymousId !== undefined ? { anonymous_id: q.anonymousId } : {}),
+        ...(q.customerId !== undefined ? { customer_id: q.customerId } : {}),
+      });
+      return { data };
+    },
+  );
+
+  r.get(
+    '/api/v1/profiles/:id',
+    {
+      ...admin,
+      schema: {
+        tags: ['profiles'],
+        summary:
+          'A profile: traits, identifiers, computed fields (a merged-away id answers with the survivor)',
+        security,
+        params: idParams,
+        response: { 200: profileSchema, ...errors },
+      },
+    },
+    async (request) =>
+      unwrap(await s.profiles.get(principalOf(request).workspaceId, request.params.id)),
+  );
+
+  r.get(
+    '/api/v1/profiles/:id/events',
+    {
+      ...admin,
+      schema: {
+        tags: ['profiles'],
+        summary: "A profile's events, newest first, with cursor pagination",
+        security,
+        params: idParams,
+        querystring: eventsPageQuerySchema,
+        response: {
+          200: z.object({ data: z.array(storedEventSchema), nextCursor: z.string().nullable() }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const workspaceId = principalOf(request).workspaceId;
+      unwrap(await s.profiles.get(workspaceId, request.params.id));
+      const { limit, cursor } = request.query;
+      return s.profiles.events(workspaceId, request.params.id, {
+        limit,
+        ...(cursor !== undefined ? { cursor: Number(cursor) } : {}),
+      });
+    },
+  );
+
+  r.get(
+    '/api/v1/profiles/:id/export',
+    {
+      ...admin,
+      schema: {
+        tags: ['profiles'],
+        summary: 'GDPR access: everything held about this person, as JSON',
+        security,
+        params: idParams,
+      },
+    },
+    async (request) =>
+      unwrap(await s.profiles.export(principalOf(request).workspaceId, request.params.id)),
+  );
+
+  r.delete(
+    '/api/v1/profiles/:id',
+    {
+      ...admin,
+      schema: {
+        tags: ['profiles'],
+        summary: 'GDPR erasure: profile, identifiers and events are deleted',
+        security,
+        params: idParams,
+        response: { 200: z.object({ erased: z.string() }), ...errors },
+      },
+    },
+    async (request) =>
+      unwrap(
+        await s.profiles.erase(principalOf(request).workspaceId, request.params.id, s.clock.now()),
+      ),
+  );
+
+  r.get(
+    '/api/v1/custom-fields',
+    {
+      ...admin,
+      schema: {
+        tags: ['profiles'],
+        summary: 'The typed custom-field schema of this workspace',
+        security,
+        response: { 200: z.object({ data: z.array(customFieldSchema) }), ...errors },
+      },
+    },
+    async (request) => ({ data: await s.customFields.list(principalOf(request).workspaceId) }),
+  );
+
+  r.post(
+    '/api/v1/custom-fields',
+    {
+      ...admin,
+      schema: {
+        tags: ['profiles'],
+        summary: 'Declare a typed custom field; traits of that name are then validated and coerced',
+        security,
+        body: customFieldSchema,
+        response: { 201: customFieldSchema, ...errors, 409: errorEnvelopeSchema },
+      },
+    },
+    async (request, reply) => {
+      const field = unwrap(
+        await s.customFields.declare(principalOf(request).workspaceId, request.body, s.clock.now()),
+      );
+      return reply.code(201).send(field);
+    },
+  );
+
+  r.delete(
+    '/api/v1/custom-fields/:name',
+    {
+      ...admin,
+      schema: {
+        tags: ['profiles'],
+        summary: 'Remove a custom field declaration (stored traits are kept)',
+        security,
+        params: z.object({ name: z.string() }),
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const removed = await s.customFields.remove(
+        principalOf(request).workspaceId,
+        request.params.name,
+      );
+      if (!removed) throw AppError.of('not_found', `no custom field ${request.params.name}`);
+      return reply.code(204).send(null);
+    },
+  );
+}

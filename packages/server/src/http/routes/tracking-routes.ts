@@ -1,0 +1,80 @@
+import {
+  BATCH_SIZE_LIMIT_BYTES,
+  EVENT_SIZE_LIMIT_BYTES,
+  batchRequestSchema,
+  callSchemas,
+  errorEnvelopeSchema,
+  trackingAckSchema,
+  type CallType,
+} from '@comeback/contracts';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { unwrap } from '../../platform/errors.js';
+import { principalOf, requireScope } from '../auth.js';
+import type { Services } from '../services.js';
+
+const errors = {
+  400: errorEnvelopeSchema,
+  401: errorEnvelopeSchema,
+  413: errorEnvelopeSchema,
+  429: errorEnvelopeSchema,
+};
+
+/** The Segment-compatible tracking API: /v1/track, identify, page, screen, alias, group, batch. */
+export function trackingRoutes(app: FastifyInstance, s: Services): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const auth = requireScope(s.keys, 'write');
+  for (const type of Object.keys(callSchemas) as CallType[]) {
+    r.post(
+      `/v1/${type}`,
+      {
+        bodyLimit: EVENT_SIZE_LIMIT_BYTES,
+        onRequest: auth,
+        schema: {
+          tags: ['tracking'],
+          summary: `Segment ${type} call`,
+          security: [{ basic: [] }, { bearer: [] }],
+          body: callSchemas[type],
+          response: { 200: trackingAckSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const body = request.body as Record<string, unknown>;
+        unwrap(
+          await s.gateway.accept(
+            principalOf(request).workspaceId,
+            [{ type, call: body }],
+            {},
+            false,
+          ),
+        );
+        return { success: true as const };
+      },
+    );
+  }
+  r.post(
+    '/v1/batch',
+    {
+      bodyLimit: BATCH_SIZE_LIMIT_BYTES,
+      onRequest: auth,
+      schema: {
+        tags: ['tracking'],
+        summary: 'Several calls in one request (what Segment SDKs send)',
+        security: [{ basic: [] }, { bearer: [] }],
+        body: batchRequestSchema,
+        response: { 200: trackingAckSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const { batch, sentAt, context } = request.body;
+      const calls = batch.map((call) => ({
+        type: call.type,
+        call: call as Record<string, unknown>,
+      }));
+      unwrap(
+        await s.gateway.accept(principalOf(request).workspaceId, calls, { sentAt, context }, true),
+      );
+      return { success: true as const };
+    },
+  );
+}

@@ -1,0 +1,25 @@
+import type { Config } from '../config/config.js';
+import type { Clock, ManualClock } from '../platform/clock.js';
+import type { Database } from '../platform/db/database.js';
+import type { JobRunner } from '../platform/jobs/job-runner.js';
+import type { Logger } from '../platform/logger.js';
+import type { AppendQueue, Processor, TrackingGateway } from '../modules/ingest/index.js';
+import type { CustomFieldRegistry, ProfileQueries } from '../modules/profiles/index.js';
+import type { KeyResolver } from '../modules/workspaces/index.js';
+
+/** Everything the HTTP layer may call, assembled once in server.ts. */
+export interface Services {
+  config: Config;
+  clock: Clock;
+  /** Present only with COMEBACK_CLOCK=manual. */
+  manualClock: ManualClock | undefined;
+  logger: Logger;
+  database: Database;
+  keys: KeyResolver;
+  gateway: TrackingGateway;
+  appendQueue: AppendQueue;
+  processor: Processor;
+  profiles: ProfileQueries;
+  customFields: CustomFieldRegistry;
+  jobs: JobRunner;
+}

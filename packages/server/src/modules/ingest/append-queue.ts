@@ -1,0 +1,90 @@
+import { AppError } from '../../platform/errors.js';
+import type { EventLog } from './event-log.js';
+import type { AppendRow } from './event-normalizer.js';
+
+interface Waiter {
+  rows: AppendRow[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: requests that arrive while a commit is under way wait for the next one, so one
+ * transaction (and one fsync) acknowledges many requests. The queue is bounded: past
+ * `maxPending` events, new requests are refused with 429 and Retry-After instead of piling up.
+ */
+export class AppendQueue {
+  readonly #log: EventLog;
+  readonly #maxPending: number;
+  readonly #onAppended: () => void;
+  #waiting: Waiter[] = [];
+  #pendingRows = 0;
+  #flushing: Promise<void> | undefined;
+  #scheduled = false;
+
+  constructor(log: EventLog, opts: { maxPending: number; onAppended: () => void }) {
+    this.#log = log;
+    this.#maxPending = opts.maxPending;
+    this.#onAppended = opts.onAppended;
+  }
+
+  get pending(): number {
+    return this.#pendingRows;
+  }
+
+  append(rows: AppendRow[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    if (this.#pendingRows + rows.length > this.#maxPending) {
+      return Promise.reject(
+        new AppError(
+          {
+            code: 'rate_limited',
+            message: `ingestion is saturated (${this.#pendingRows} events waiting to be committed); retry shortly`,
+            details: [],
+          },
+          1,
+        ),
+      );
+    }
+    this.#pendingRows += rows.length;
+    return new Promise<void>((resolve, reject) => {
+      this.#waiting.push({ rows, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#flushing) return;
+    this.#scheduled = true;
+    // setImmediate lets every request parsed in this turn of the event loop join the commit.
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#flushing = this.#flush().finally(() => {
+        this.#flushing = undefined;
+        if (this.#waiting.length) this.#schedule();
+      });
+    });
+  }
+
+  async #flush(): Promise<void> {
+    const batch = this.#waiting;
+    this.#waiting = [];
+    const rows = batch.flatMap((w) => w.rows);
+    try {
+      await this.#log.append(rows);
+      for (const w of batch) w.resolve();
+      this.#onAppended();
+    } catch (error) {
+      for (const w of batch) w.reject(error);
+    } finally {
+      this.#pendingRows -= rows.length;
+    }
+  }
+
+  /** Resolves when everything accepted so far is committed (graceful shutdown). */
+  async drain(): Promise<void> {
+    while (this.#waiting.length || this.#flushing || this.#scheduled) {
+      await (this.#flushing ?? new Promise((r) => setImmediate(r)));
+    }
+  }
+}

@@ -1,0 +1,136 @@
+import { sql } from 'kysely';
+import type { Database, Trx } from '../../platform/db/database.js';
+import type { LoggedEvent } from '../profiles/index.js';
+import type { AppendRow } from './event-normalizer.js';
+
+const INSERT_SQL = `insert into events
+  (workspace_id, message_id, type, event, user_id, anonymous_id, timestamp, received_at, payload)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+  on conflict (workspace_id, message_id) do nothing`;
+
+/** Arbitrary but fixed: the advisory lock that orders appends on PostgreSQL. */
+const APPEND_LOCK = 7_301_001;
+
+/**
+ * The append-only event log. Duplicates are dropped by the unique (workspace, messageId) key in
+ * the insert itself, never by a read-then-write, so concurrent duplicates are stored once.
+ */
+export class EventLog {
+  readonly #database: Database;
+  constructor(database: Database) {
+    this.#database = database;
+  }
+
+  /** Appends rows in one transaction; resolves after commit. Returns how many were new. */
+  async append(rows: AppendRow[]): Promise<number> {
+    const database = this.#database;
+    if (database.dialect === 'sqlite') {
+      return database.sqlite.exclusiveTransaction(() => {
+        const insert = database.sqlite.statement(INSERT_SQL);
+        let added = 0;
+        for (const r of rows) {
+          added += insert.run(
+            r.workspaceId,
+            r.messageId,
+            r.type,
+            r.event,
+            r.userId,
+            r.anonymousId,
+            r.timestamp,
+            r.receivedAt,
+            r.payload,
+          ).changes;
+        }
+        return added;
+      });
+    }
+    return database.db.transaction().execute(async (trx) => {
+      // Appends are serialised so that seq order is commit order: the processor's cursor can
+      // then never skip a row that commits late with a smaller seq.
+      await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(trx);
+      let added = 0;
+      for (let i = 0; i < rows.length; i += 500) {
+        const part = rows.slice(i, i + 500);
+        const result = await trx
+          .insertInto('events')
+          .values(
+            part.map((r) => ({
+              workspace_id: r.workspaceId,
+              message_id: r.messageId,
+              type: r.type,
+              event: r.event,
+              user_id: r.userId,
+              anonymous_id: r.anonymousId,
+              timestamp: r.timestamp,
+              received_at: r.receivedAt,
+              payload: r.payload,
+            })),
+          )
+          .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
+          .executeTakeFirst();
+        added += Number(result.numInsertedOrUpdatedRows ?? 0);
+      }
+      return added;
+    });
+  }
+
+  async readAfter(trx: Trx, position: number, limit: number) {
+    const rows = await trx
+      .selectFrom('events')
+      .select([
+        'seq',
+        'workspace_id',
+        'message_id',
+        'type',
+        'event',
+        'user_id',
+        'anonymous_id',
+        'timestamp',
+        'received_at',
+        'payload',
+      ])
+      .where('seq', '>', position)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      receivedAt: r.received_at,
+      event: {
+        seq: Number(r.seq),
+        workspaceId: r.workspace_id,
+        messageId: r.message_id,
+        type: r.type,
+        event: r.event,
+        userId: r.user_id,
+        anonymousId: r.anonymous_id,
+        timestamp: r.timestamp,
+        payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<
+          string,
+          unknown
+        >,
+      } satisfies LoggedEvent,
+    }));
+  }
+
+  async head(): Promise<{ seq: number; oldestAfter: (pos: number) => Promise<number | null> }> {
+    const db = this.#database.db;
+    const row = await db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst();
+    return {
+      seq: Number(row?.seq ?? 0),
+      oldestAfter: async (pos) => {
+        const r = await db
+          .selectFrom('events')
+          .select('received_at')
+          .where('seq', '>', pos)
+          .orderBy('seq')
+          .limit(1)
+          .executeTakeFirst();
+        return r?.received_at ?? null;
+      },
+    };
+  }
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { EVENT_SIZE_LIMIT_BYTES, type CallType, type ErrorDetail } from '@comeback/contracts';
+import { fail, ok, type Result } from '../../platform/errors.js';
+
+/** A call ready to append: the columns the log indexes, plus the whole call as JSON. */
+export interface AppendRow {
+  workspaceId: string;
+  messageId: string;
+  type: CallType;
+  event: string | null;
+  userId: string | null;
+  anonymousId: string | null;
+  timestamp: number;
+  receivedAt: number;
+  payload: string;
+}
+
+export interface CallEnvelope {
+  /** Batch-level `sentAt` / `context`, which apply to every call in a batch. */
+  sentAt?: string | undefined;
+  context?: Record<string, unknown> | undefined;
+}
+
+const idOf = (v: unknown): string | null =>
+  typeof v === 'string' ? (v.trim() === '' ? null : v) : typeof v === 'number' ? String(v) : null;
+
+/**
+ * Turns one validated call into a row. The event time is corrected for the sender's clock skew
+ * the way Segment documents it: timestamp = receivedAt - (sentAt - originalTimestamp).
+ */
+export function normalizeCall(
+  workspaceId: string,
+  type: CallType,
+  call: Record<string, unknown>,
+  envelope: CallEnvelope,
+  receivedAt: number,
+  path: string,
+): Result<AppendRow> {
+  const details: ErrorDetail[] = [];
+  const userId = idOf(call.userId);
+  const anonymousId = idOf(call.anonymousId);
+  if (userId === null && anonymousId === null) {
+    details.push({ field: `${path}userId`, message: 'userId or anonymousId is required' });
+  }
+  if (type === 'alias' && userId === null) {
+    details.push({ field: `${path}userId`, message: 'alias needs the new userId' });
+  }
+  if (details.length)
+    return fail('validation_failed', details[0]?.message ?? 'invalid call', details);
+
+  const original = (call.timestamp ?? call.originalTimestamp) as string | undefined;
+  const sentAt = (call.sentAt as string | undefined) ?? envelope.sentAt;
+  const originalMs = original === undefined ? undefined : Date.parse(original);
+  const sentMs = sentAt === undefined ? undefined : Date.parse(sentAt);
+  const timestamp =
+    originalMs === undefined
+      ? receivedAt
+      : sentMs === undefined
+        ? originalMs
+        : receivedAt - (sentMs - originalMs);
+
+  const messageId = typeof call.messageId === 'string' ? call.messageId : `srv-${randomUUID()}`;
+  const stored: Record<string, unknown> = {
+    ...call,
+    type,
+    messageId,
+    timestamp: new Date(timestamp).toISOString(),
+    receivedAt: new Date(receivedAt).toISOString(),
+  };
+  if (original !== undefined) stored.originalTimestamp = original;
+  if (sentAt !== undefined) stored.sentAt = sentAt;
+  if (envelope.context && call.context === undefined) stored.context = envelope.context;
+  const payload = JSON.stringify(stored);
+  if (Buffer.byteLength(payload) > EVENT_SIZE_LIMIT_BYTES) {
+    return fail(
+      'payload_too_large',
+      `an event is limited to 32 KB (${EVENT_SIZE_LIMIT_BYTES} bytes)`,
+      [
+        {
+          field: path === '' ? 'body' : path.replace(/\.$/, ''),
+          message: 'over the 32 KB event limit',
+        },
+      ],
+    );
+  }
+  return ok({
+    workspaceId,
+    messageId,
+    type,
+    event: typeof call.event === 'string' ? call.event : null,
+    userId,
+    anonymousId,
+    timestamp,
+    receivedAt,
+    payload,
+  });
+}

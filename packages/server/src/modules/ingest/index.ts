@@ -1,0 +1,10 @@
+/**
+ * Ingest: the tracking gateway (validate, deduplicate by messageId, append, acknowledge after
+ * commit, with group commit and backpressure) and the processor that applies the log to
+ * profiles in order, resuming exactly where it stopped.
+ */
+export { AppendQueue } from './append-queue.js';
+export { EventLog } from './event-log.js';
+export { Processor } from './processor.js';
+export { TrackingGateway, type IncomingCall } from './tracking-gateway.js';
+export type { AppendRow, CallEnvelope } from './event-normalizer.js';

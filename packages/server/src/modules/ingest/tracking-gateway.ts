@@ -1,0 +1,87 @@
+import type { CallType, ErrorDetail } from '@comeback/contracts';
+import type { Clock } from '../../platform/clock.js';
+import { fail, ok, type Result } from '../../platform/errors.js';
+import { coerceTraits, type CustomFieldRegistry } from '../profiles/index.js';
+import type { AppendQueue } from './append-queue.js';
+import { normalizeCall, type AppendRow, type CallEnvelope } from './event-normalizer.js';
+
+export interface IncomingCall {
+  type: CallType;
+  call: Record<string, unknown>;
+}
+
+/**
+ * The tracking edge: a request's calls are checked as a whole (one bad call rejects the request
+ * and nothing of it is stored), declared traits are coerced, then all rows are appended together
+ * and the promise settles after the commit.
+ */
+export class TrackingGateway {
+  constructor(
+    private readonly queue: AppendQueue,
+    private readonly fields: CustomFieldRegistry,
+    private readonly clock: Clock,
+  ) {}
+
+  async accept(
+    workspaceId: string,
+    calls: IncomingCall[],
+    envelope: CallEnvelope,
+    batchPath: boolean,
+  ): Promise<Result<number>> {
+    const receivedAt = this.clock.now();
+    const fields = await this.fields.fieldsOf(workspaceId);
+    const rows: AppendRow[] = [];
+    const details: ErrorDetail[] = [];
+    let tooLarge = false;
+    for (let i = 0; i < calls.length; i++) {
+      const { type, call } = calls[i] as IncomingCall;
+      const path = batchPath ? `batch.${i}.` : '';
+      let body = call;
+      if (fields.size && (type === 'identify' || call.context !== undefined)) {
+        const coerced = this.#coerce(fields, call, path);
+        if (!coerced.ok) {
+          details.push(...coerced.error.details);
+          continue;
+        }
+        body = coerced.value;
+      }
+      const row = normalizeCall(workspaceId, type, body, envelope, receivedAt, path);
+      if (row.ok) rows.push(row.value);
+      else {
+        tooLarge ||= row.error.code === 'payload_too_large';
+        details.push(...row.error.details);
+      }
+    }
+    if (details.length) {
+      const first = details[0] as ErrorDetail;
+      return tooLarge
+        ? fail('payload_too_large', `${first.field}: an event is limited to 32 KB`, details)
+        : fail('validation_failed', `${first.field}: ${first.message}`, details);
+    }
+    await this.queue.append(rows);
+    return ok(rows.length);
+  }
+
+  #coerce(
+    fields: Parameters<typeof coerceTraits>[0],
+    call: Record<string, unknown>,
+    path: string,
+  ): Result<Record<string, unknown>> {
+    let out = call;
+    if (isRecord(call.traits)) {
+      const t = coerceTraits(fields, call.traits, `${path}traits`);
+      if (!t.ok) return t;
+      out = { ...out, traits: t.value };
+    }
+    const context = call.context;
+    if (isRecord(context) && isRecord(context.traits)) {
+      const t = coerceTraits(fields, context.traits, `${path}context.traits`);
+      if (!t.ok) return t;
+      out = { ...out, context: { ...context, traits: t.value } };
+    }
+    return ok(out);
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);

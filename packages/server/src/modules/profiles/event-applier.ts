@@ -1,0 +1,307 @@
+import { randomUUID } from 'node:crypto';
+import type { Trx } from '../../platform/db/database.js';
+import { orderFacts, refundFacts, viewedProductOf } from './ecommerce-facts.js';
+import {
+  erasureHash,
+  identifierKey,
+  identifiersOf,
+  traitsOf,
+  type Identifier,
+  type LoggedEvent,
+} from './identifiers.js';
+import {
+  emptyProfile,
+  mergeInto,
+  recordOrder,
+  recordRefund,
+  round2,
+  seen,
+  setTraits,
+  viewedProduct,
+  type ProfileState,
+} from './profile-state.js';
+import type { OrderRow, ProfileStore } from './profile-store.js';
+
+export interface BatchOutcome {
+  applied: number;
+  /** Events dropped because they predate the erasure of one of their identifiers. */
+  dropped: number;
+  merges: number;
+}
+
+const STRONG_KINDS = new Set(['user_id', 'customer_id']);
+const asRecord = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+
+/**
+ * Applies a batch of logged events to profiles inside the caller's transaction: identity is
+ * resolved in memory against the identifiers the batch touches (loaded in bulk), then every
+ * change is written back in a few set-based statements.
+ *
+ * Identity rules: identifiers seen together belong to one person, so their profiles merge (the
+ * oldest survives) - except that a profile holds at most one user_id and one customer_id, unless
+ * an explicit `alias` says two ids are one person. A shared browser therefore never merges two
+ * logged-in customers.
+ */
+export async function applyEventBatch(
+  trx: Trx,
+  store: ProfileStore,
+  events: LoggedEvent[],
+  now: number,
+): Promise<BatchOutcome> {
+  const outcome: BatchOutcome = { applied: 0, dropped: 0, merges: 0 };
+  const byWorkspace = new Map<string, LoggedEvent[]>();
+  for (const e of events) {
+    const list = byWorkspace.get(e.workspaceId) ?? [];
+    list.push(e);
+    byWorkspace.set(e.workspaceId, list);
+  }
+  for (const [workspaceId, list] of byWorkspace) {
+    const r = await new WorkspaceBatch(trx, store, workspaceId, now).apply(list);
+    outcome.applied += r.applied;
+    outcome.dropped += r.dropped;
+    outcome.merges += r.merges;
+  }
+  return outcome;
+}
+
+class WorkspaceBatch {
+  readonly #owners = new Map<string, string>(); // identifier key -> profile id
+  readonly #profiles = new Map<string, ProfileState>();
+  readonly #mergedInto = new Map<string, string>();
+  readonly #merges: { from: string; into: string; reason: string; seq: number }[] = [];
+  readonly #newIdentifiers = new Map<string, Identifier>();
+  readonly #orders = new Map<string, OrderRow>();
+  readonly #dirtyOrders = new Set<string>();
+  readonly #dirty = new Set<string>();
+  readonly #assignments: [number, string][] = [];
+  readonly #dropped: number[] = [];
+  #erasures = new Map<string, number>();
+
+  constructor(
+    private readonly trx: Trx,
+    private readonly store: ProfileStore,
+    private readonly workspaceId: string,
+    private readonly now: number,
+  ) {}
+
+  async apply(events: LoggedEvent[]): Promise<BatchOutcome> {
+    const ids = events.map((e) => identifiersOf(e));
+    const orderIds = events.flatMap((e) => {
+      if (e.event !== 'Order Completed' && e.event !== 'Order Refunded') return [];
+      const id = orderFacts(asRecord(e.payload.properties)).orderId ?? e.messageId;
+      return [id];
+    });
+    // Bulk loads: identifiers, erasures, orders, then every profile any of them points to.
+    const owners = await this.store.loadIdentifiers(
+      this.trx,
+      this.workspaceId,
+      ids.flatMap((i) => i.lookups.map((l) => l.value)),
+    );
+    for (const [k, v] of owners) this.#owners.set(k, v);
+    this.#erasures = await this.store.loadErasures(
+      this.trx,
+      this.workspaceId,
+      ids.flatMap((i) => i.links.map((l) => erasureHash(this.workspaceId, l))),
+    );
+    for (const [k, v] of await this.store.loadOrders(this.trx, this.workspaceId, orderIds)) {
+      this.#orders.set(k, v);
+    }
+    const profileIds = [
+      ...this.#owners.values(),
+      ...[...this.#orders.values()].map((o) => o.profileId),
+    ];
+    for (const [k, v] of await this.store.loadProfiles(this.trx, profileIds))
+      this.#profiles.set(k, v);
+
+    events.forEach((event, i) => this.#applyOne(event, ids[i] ?? { links: [], lookups: [] }));
+    await this.#write();
+    return {
+      applied: this.#assignments.length,
+      dropped: this.#dropped.length,
+      merges: this.#merges.length,
+    };
+  }
+
+  #resolve(id: string): string {
+    let cur = id;
+    for (let next = this.#mergedInto.get(cur); next; next = this.#mergedInto.get(cur)) cur = next;
+    return cur;
+  }
+
+  #applyOne(event: LoggedEvent, ids: { links: Identifier[]; lookups: Identifier[] }): void {
+    const erasedAt = ids.links.map((l) => this.#erasures.get(erasureHash(this.workspaceId, l)));
+    // Data from before an erasure (a late delivery, a retry) must not bring the person back.
+    if (ids.links.length === 0 || erasedAt.some((t) => t !== undefined && t >= event.timestamp)) {
+      this.#dropped.push(event.seq);
+      return;
+    }
+    const profile = this.#profileFor(
+      event,
+      ids,
+      erasedAt.some((t) => t !== undefined),
+    );
+    profile.updatedAt = this.now;
+    this.#dirty.add(profile.id);
+    this.#assignments.push([event.seq, profile.id]);
+
+    seen(profile, event.timestamp);
+    const traits = traitsOf(event);
+    if (Object.keys(traits).length) setTraits(profile, traits, event.timestamp, event.messageId);
+    const properties = asRecord(event.payload.properties);
+    if (event.event === 'Order Completed') this.#orderCompleted(profile, event, properties);
+    else if (event.event === 'Order Refunded') this.#orderRefunded(profile, event, properties);
+    else if (event.event === 'Product Viewed') {
+      const product = viewedProductOf(properties);
+      if (product) viewedProduct(profile, product, event.timestamp);
+    }
+  }
+
+  #profileFor(
+    event: LoggedEvent,
+    ids: { links: Identifier[]; lookups: Identifier[] },
+    recreated: boolean,
+  ): ProfileState {
+    const isAlias = event.type === 'alias';
+    const found: ProfileState[] = [];
+    for (const l of ids.lookups) {
+      const owner = this.#owners.get(identifierKey(l));
+      const p = owner === undefined ? undefined : this.#profiles.get(this.#resolve(owner));
+      if (p && !found.includes(p)) found.push(p);
+    }
+    const eventStrong = ids.links.filter((l) => STRONG_KINDS.has(l.kind)).map(identifierKey);
+    let group: ProfileState[] = [];
+    for (const p of found) {
+      if (isAlias || group.every((g) => !conflicts(g.strongIds, p.strongIds))) group.push(p);
+    }
+    // A new user id seen on a device that belongs to another customer: a different person.
+    if (!isAlias && group.length && conflicts(new Set(eventStrong), unionOf(group))) {
+      group = group.filter((g) => eventStrong.some((s) => g.strongIds.has(s)));
+    }
+    let survivor: ProfileState;
+    if (group.length === 0) {
+      survivor = emptyProfile(randomUUID(), this.workspaceId, this.now);
+      survivor.recreatedAfterErasure = recreated;
+      this.#profiles.set(survivor.id, survivor);
+    } else {
+      group.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+      survivor = group[0] as ProfileState;
+      for (const loser of group.slice(1)) this.#merge(loser, survivor, ids.links, event.seq);
+    }
+    for (const l of ids.links) {
+      const key = identifierKey(l);
+      const owner = this.#owners.get(key);
+      if (owner !== undefined && this.#resolve(owner) !== survivor.id && !isAlias) continue;
+      if (owner === undefined || this.#resolve(owner) !== survivor.id) {
+        this.#owners.set(key, survivor.id);
+        this.#newIdentifiers.set(key, l);
+      }
+      if (STRONG_KINDS.has(l.kind)) survivor.strongIds.add(key);
+    }
+    return survivor;
+  }
+
+  #merge(loser: ProfileState, survivor: ProfileState, links: Identifier[], seq: number): void {
+    mergeInto(survivor, loser);
+    this.#mergedInto.set(loser.id, survivor.id);
+    this.#profiles.delete(loser.id);
+    this.#dirty.delete(loser.id);
+    for (const o of this.#orders.values()) if (o.profileId === loser.id) o.profileId = survivor.id;
+    const reason = links.map(identifierKey).join(', ');
+    this.#merges.push({
+      from: loser.id,
+      into: survivor.id,
+      reason: `seen together: ${reason}`,
+      seq,
+    });
+  }
+
+  #orderCompleted(profile: ProfileState, event: LoggedEvent, properties: Record<string, unknown>) {
+    const facts = orderFacts(properties);
+    const orderId = facts.orderId ?? event.messageId;
+    // One order is one order, however many times it is reported.
+    if (this.#orders.has(orderId)) return;
+    recordOrder(profile, { ...facts, at: event.timestamp });
+    this.#orders.set(orderId, {
+      orderId,
+      profileId: profile.id,
+      total: facts.total,
+      refunded: 0,
+      currency: facts.currency,
+      orderedAt: event.timestamp,
+    });
+    this.#dirtyOrders.add(orderId);
+  }
+
+  #orderRefunded(profile: ProfileState, event: LoggedEvent, properties: Record<string, unknown>) {
+    const facts = refundFacts(properties);
+    const order = this.#orders.get(facts.orderId ?? event.messageId);
+    if (!order) {
+      // A refund for an order we never saw: it still lowers what this customer spent.
+      if (facts.amount !== null) recordRefund(profile, facts.amount, false);
+      return;
+    }
+    const owner = this.#profiles.get(this.#resolve(order.profileId)) ?? profile;
+    const remaining = round2(order.total - order.refunded);
+    if (remaining <= 0) return;
+    const amount = Math.min(remaining, facts.amount ?? remaining);
+    order.refunded = round2(order.refunded + amount);
+    recordRefund(owner, amount, order.refunded >= order.total);
+    owner.updatedAt = this.now;
+    this.#dirty.add(owner.id);
+    this.#dirtyOrders.add(order.orderId);
+  }
+
+  async #write(): Promise<void> {
+    for (const m of this.#merges) {
+      await this.store.mergeProfiles(this.trx, {
+        ...m,
+        workspaceId: this.workspaceId,
+        now: this.now,
+      });
+    }
+    await this.store.saveIdentifiers(
+      this.trx,
+      [...this.#newIdentifiers.entries()].map(([key, l]) => ({
+        workspaceId: this.workspaceId,
+        kind: l.kind,
+        value: l.value,
+        profileId: this.#resolve(this.#owners.get(key) ?? ''),
+        now: this.now,
+      })),
+    );
+    const dirty = [...this.#dirty].map((id) => this.#profiles.get(this.#resolve(id)));
+    await this.store.saveProfiles(
+      this.trx,
+      [...new Set(dirty)].filter((p): p is ProfileState => p !== undefined),
+    );
+    await this.store.saveOrders(
+      this.trx,
+      this.workspaceId,
+      [...this.#dirtyOrders].flatMap((id) => {
+        const o = this.#orders.get(id);
+        return o ? [{ ...o, profileId: this.#resolve(o.profileId) }] : [];
+      }),
+    );
+    await this.store.assignEvents(
+      this.trx,
+      this.#assignments.map(([seq, pid]) => [seq, this.#resolve(pid)]),
+    );
+    await this.store.deleteEvents(this.trx, this.#dropped);
+  }
+}
+
+function conflicts(a: Set<string>, b: Set<string>): boolean {
+  for (const kind of STRONG_KINDS) {
+    const as = [...a].filter((k) => k.startsWith(`${kind}:`));
+    const bs = [...b].filter((k) => k.startsWith(`${kind}:`));
+    if (as.length && bs.length && !as.some((k) => bs.includes(k))) return true;
+  }
+  return false;
+}
+
+function unionOf(group: ProfileState[]): Set<string> {
+  const out = new Set<string>();
+  for (const g of group) for (const s of g.strongIds) out.add(s);
+  return out;
+}

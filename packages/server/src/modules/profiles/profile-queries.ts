@@ -1,0 +1,203 @@
+import type { IdentifierKind, Profile } from '@comeback/contracts';
+import type { Database, Db, Trx } from '../../platform/db/database.js';
+import { parseJson } from '../../platform/db/schema.js';
+import { fail, ok, type Result } from '../../platform/errors.js';
+import { erasureHash, normalizeIdentifier } from './identifiers.js';
+import { computedOf } from './profile-state.js';
+import { ProfileStore } from './profile-store.js';
+
+export type LookupKey = Partial<Record<IdentifierKind, string>>;
+
+/** The admin API's view of profiles: lookup, detail, events, export and erasure. */
+export class ProfileQueries {
+  readonly #database: Database;
+  readonly #store: ProfileStore;
+  constructor(database: Database) {
+    this.#database = database;
+    this.#store = new ProfileStore(database.dialect);
+  }
+  get #db(): Db {
+    return this.#database.db;
+  }
+
+  async lookup(workspaceId: string, key: LookupKey): Promise<Profile[]> {
+    const ids = new Set<string>();
+    for (const [kind, raw] of Object.entries(key) as [IdentifierKind, string][]) {
+      const value = normalizeIdentifier(kind, raw);
+      if (value === null) continue;
+      const row = await this.#db
+        .selectFrom('identifiers')
+        .select('profile_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('kind', '=', kind)
+        .where('value', '=', value)
+        .executeTakeFirst();
+      if (row) ids.add(row.profile_id);
+    }
+    const out: Profile[] = [];
+    for (const id of ids) {
+      const p = await this.get(workspaceId, id);
+      if (p.ok) out.push(p.value);
+    }
+    return out;
+  }
+
+  /** A merged-away id answers with the profile it was merged into. */
+  async get(workspaceId: string, id: string): Promise<Result<Profile>> {
+    const liveId = await this.#followMerges(workspaceId, id);
+    const state = (
+      await this.#db.transaction().execute((trx) => this.#store.loadProfiles(trx, [liveId]))
+    ).get(liveId);
+    if (!state || state.workspaceId !== workspaceId) return fail('not_found', `no profile ${id}`);
+    const identifiers = await this.#db
+      .selectFrom('identifiers')
+      .select(['kind', 'value'])
+      .where('profile_id', '=', liveId)
+      .where('kind', '!=', 'alias')
+      .orderBy('kind')
+      .orderBy('value')
+      .execute();
+    const merged = await this.#db
+      .selectFrom('profile_merges')
+      .select('from_profile_id')
+      .where('into_profile_id', '=', liveId)
+      .orderBy('id')
+      .execute();
+    return ok({
+      id: state.id,
+      createdAt: new Date(state.createdAt).toISOString(),
+      updatedAt: new Date(state.updatedAt).toISOString(),
+      traits: state.traits,
+      identifiers: identifiers.map((i) => ({ kind: i.kind as IdentifierKind, value: i.value })),
+      computed: computedOf(state),
+      // Consent and segment membership arrive with their own issues; the shape is fixed now.
+      consent: {},
+      segments: [],
+      mergedFrom: merged.map((m) => m.from_profile_id),
+    });
+  }
+
+  async #followMerges(workspaceId: string, id: string): Promise<string> {
+    const row = await this.#db
+      .selectFrom('profile_merges')
+      .select('into_profile_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('from_profile_id', '=', id)
+      .executeTakeFirst();
+    return row?.into_profile_id ?? id;
+  }
+
+  async events(workspaceId: string, profileId: string, opts: { limit: number; cursor?: number }) {
+    const liveId = await this.#followMerges(workspaceId, profileId);
+    let q = this.#db
+      .selectFrom('events')
+      .select(['seq', 'message_id', 'type', 'event', 'timestamp', 'received_at', 'payload'])
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', '=', liveId)
+      .orderBy('seq', 'desc')
+      .limit(opts.limit + 1);
+    if (opts.cursor !== undefined) q = q.where('seq', '<', opts.cursor);
+    const rows = await q.execute();
+    const page = rows.slice(0, opts.limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map((r) => ({
+        messageId: r.message_id,
+        type: r.type,
+        event: r.event,
+        timestamp: new Date(r.timestamp).toISOString(),
+        receivedAt: new Date(r.received_at).toISOString(),
+        payload: parseJson<Record<string, unknown>>(r.payload, {}),
+      })),
+      nextCursor: rows.length > opts.limit && last ? String(last.seq) : null,
+    };
+  }
+
+  /** GDPR access: everything held about the person, as JSON. */
+  async export(workspaceId: string, id: string) {
+    const profile = await this.get(workspaceId, id);
+    if (!profile.ok) return profile;
+    const events = await this.#db
+      .selectFrom('events')
+      .select(['message_id', 'type', 'event', 'timestamp', 'payload'])
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', '=', profile.value.id)
+      .orderBy('seq')
+      .execute();
+    const orders = await this.#db
+      .selectFrom('profile_orders')
+      .selectAll()
+      .where('profile_id', '=', profile.value.id)
+      .execute();
+    return ok({
+      profile: profile.value,
+      orders: orders.map((o) => ({
+        orderId: o.order_id,
+        total: o.total,
+        refunded: o.refunded,
+        currency: o.currency,
+        orderedAt: new Date(o.ordered_at).toISOString(),
+      })),
+      events: events.map((e) => ({
+        messageId: e.message_id,
+        type: e.type,
+        event: e.event,
+        timestamp: new Date(e.timestamp).toISOString(),
+        payload: parseJson<Record<string, unknown>>(e.payload, {}),
+      })),
+    });
+  }
+
+  /**
+   * GDPR erasure: the profile, its identifiers, orders and events are deleted in one
+   * transaction. What stays is a hash of each identifier with the erasure time, so a late or
+   * retried event from before the erasure cannot quietly rebuild the person.
+   */
+  async erase(workspaceId: string, id: string, now: number): Promise<Result<{ erased: string }>> {
+    const liveId = await this.#followMerges(workspaceId, id);
+    return this.#db.transaction().execute(async (trx: Trx) => {
+      if (this.#database.dialect === 'postgres') {
+        // Serialise with the processor, which may hold this profile in a batch right now.
+        await trx.selectFrom('processor_cursors').select('name').forUpdate().execute();
+      }
+      const profile = await trx
+        .selectFrom('profiles')
+        .select('id')
+        .where('id', '=', liveId)
+        .where('workspace_id', '=', workspaceId)
+        .executeTakeFirst();
+      if (!profile) return fail('not_found', `no profile ${id}`);
+      const identifiers = await trx
+        .selectFrom('identifiers')
+        .select(['kind', 'value'])
+        .where('profile_id', '=', liveId)
+        .execute();
+      if (identifiers.length) {
+        await trx
+          .insertInto('erasures')
+          .values(
+            identifiers.map((i) => ({
+              workspace_id: workspaceId,
+              identifier_hash: erasureHash(workspaceId, {
+                kind: i.kind as IdentifierKind,
+                value: i.value,
+              }),
+              profile_id: liveId,
+              erased_at: now,
+            })),
+          )
+          .execute();
+      }
+      await trx
+        .deleteFrom('events')
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', '=', liveId)
+        .execute();
+      await trx.deleteFrom('identifiers').where('profile_id', '=', liveId).execute();
+      await trx.deleteFrom('profile_orders').where('profile_id', '=', liveId).execute();
+      await trx.deleteFrom('profile_merges').where('into_profile_id', '=', liveId).execute();
+      await trx.deleteFrom('profiles').where('id', '=', liveId).execute();
+      return ok({ erased: liveId });
+    });
+  }
+}

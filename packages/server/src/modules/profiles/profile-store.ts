@@ -1,0 +1,287 @@
+import { sql } from 'kysely';
+import type { Trx } from '../../platform/db/database.js';
+import { parseJson, type ProfileTable } from '../../platform/db/schema.js';
+import type { ProfileState } from './profile-state.js';
+
+/**
+ * Set-based reads and writes for the processor: a handful of statements per batch, however many
+ * events it holds, so the cost per event stays flat on both engines.
+ */
+const CHUNK = 400;
+const chunks = <T>(xs: T[], size = CHUNK): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+};
+
+export interface OrderRow {
+  orderId: string;
+  profileId: string;
+  total: number;
+  refunded: number;
+  currency: string | null;
+  orderedAt: number;
+}
+
+export class ProfileStore {
+  readonly #postgres: boolean;
+  constructor(dialect: 'sqlite' | 'postgres') {
+    this.#postgres = dialect === 'postgres';
+  }
+
+  async loadIdentifiers(trx: Trx, workspaceId: string, values: string[]) {
+    const found = new Map<string, string>();
+    for (const part of chunks([...new Set(values)])) {
+      const rows = await trx
+        .selectFrom('identifiers')
+        .select(['kind', 'value', 'profile_id'])
+        .where('workspace_id', '=', workspaceId)
+        .where('value', 'in', part)
+        .execute();
+      for (const r of rows) found.set(`${r.kind}:${r.value}`, r.profile_id);
+    }
+    return found;
+  }
+
+  async loadProfiles(trx: Trx, ids: string[]): Promise<Map<string, ProfileState>> {
+    const out = new Map<string, ProfileState>();
+    for (const part of chunks([...new Set(ids)])) {
+      const rows = await trx.selectFrom('profiles').selectAll().where('id', 'in', part).execute();
+      for (const r of rows) out.set(r.id, toState(r));
+      const strong = await trx
+        .selectFrom('identifiers')
+        .select(['profile_id', 'kind', 'value'])
+        .where('profile_id', 'in', part)
+        .where('kind', 'in', ['user_id', 'customer_id'])
+        .execute();
+      for (const s of strong) out.get(s.profile_id)?.strongIds.add(`${s.kind}:${s.value}`);
+    }
+    return out;
+  }
+
+  async loadErasures(trx: Trx, workspaceId: string, hashes: string[]) {
+    const out = new Map<string, number>();
+    for (const part of chunks([...new Set(hashes)])) {
+      const rows = await trx
+        .selectFrom('erasures')
+        .select(['identifier_hash', 'erased_at'])
+        .where('workspace_id', '=', workspaceId)
+        .where('identifier_hash', 'in', part)
+        .execute();
+      for (const r of rows) {
+        out.set(r.identifier_hash, Math.max(out.get(r.identifier_hash) ?? 0, r.erased_at));
+      }
+    }
+    return out;
+  }
+
+  async loadOrders(trx: Trx, workspaceId: string, orderIds: string[]) {
+    const out = new Map<string, OrderRow>();
+    for (const part of chunks([...new Set(orderIds)])) {
+      const rows = await trx
+        .selectFrom('profile_orders')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('order_id', 'in', part)
+        .execute();
+      for (const r of rows) {
+        out.set(r.order_id, {
+          orderId: r.order_id,
+          profileId: r.profile_id,
+          total: r.total,
+          refunded: r.refunded,
+          currency: r.currency,
+          orderedAt: r.ordered_at,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Moves everything of `from` to `into` and records the merge; the caller merged the state. */
+  async mergeProfiles(
+    trx: Trx,
+    m: {
+      workspaceId: string;
+      from: string;
+      into: string;
+      reason: string;
+      seq: number;
+      now: number;
+    },
+  ): Promise<void> {
+    await trx
+      .updateTable('identifiers')
+      .set({ profile_id: m.into })
+      .where('profile_id', '=', m.from)
+      .execute();
+    await trx
+      .updateTable('events')
+      .set({ profile_id: m.into })
+      .where('workspace_id', '=', m.workspaceId)
+      .where('profile_id', '=', m.from)
+      .execute();
+    await trx
+      .updateTable('profile_orders')
+      .set({ profile_id: m.into })
+      .where('profile_id', '=', m.from)
+      .execute();
+    await trx
+      .updateTable('profile_merges')
+      .set({ into_profile_id: m.into })
+      .where('into_profile_id', '=', m.from)
+      .execute();
+    await trx.deleteFrom('profiles').where('id', '=', m.from).execute();
+    await trx
+      .insertInto('profile_merges')
+      .values({
+        workspace_id: m.workspaceId,
+        from_profile_id: m.from,
+        into_profile_id: m.into,
+        reason: m.reason,
+        event_seq: m.seq,
+        merged_at: m.now,
+      })
+      .execute();
+  }
+
+  async saveProfiles(trx: Trx, profiles: ProfileState[]): Promise<void> {
+    for (const part of chunks(profiles, 200)) {
+      await trx
+        .insertInto('profiles')
+        .values(part.map(toRow))
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            updated_at: eb.ref('excluded.updated_at'),
+            created_at: eb.ref('excluded.created_at'),
+            traits: eb.ref('excluded.traits'),
+            trait_times: eb.ref('excluded.trait_times'),
+            order_count: eb.ref('excluded.order_count'),
+            total_spent: eb.ref('excluded.total_spent'),
+            refunded_total: eb.ref('excluded.refunded_total'),
+            first_order_at: eb.ref('excluded.first_order_at'),
+            last_order_at: eb.ref('excluded.last_order_at'),
+            last_seen_at: eb.ref('excluded.last_seen_at'),
+            last_product_viewed: eb.ref('excluded.last_product_viewed'),
+            last_product_viewed_at: eb.ref('excluded.last_product_viewed_at'),
+            categories_bought: eb.ref('excluded.categories_bought'),
+            products_bought: eb.ref('excluded.products_bought'),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  async saveIdentifiers(
+    trx: Trx,
+    rows: { workspaceId: string; kind: string; value: string; profileId: string; now: number }[],
+  ): Promise<void> {
+    for (const part of chunks(rows)) {
+      await trx
+        .insertInto('identifiers')
+        .values(
+          part.map((r) => ({
+            workspace_id: r.workspaceId,
+            kind: r.kind,
+            value: r.value,
+            profile_id: r.profileId,
+            created_at: r.now,
+          })),
+        )
+        .onConflict((oc) =>
+          oc
+            .columns(['workspace_id', 'kind', 'value'])
+            .doUpdateSet((eb) => ({ profile_id: eb.ref('excluded.profile_id') })),
+        )
+        .execute();
+    }
+  }
+
+  async saveOrders(trx: Trx, workspaceId: string, orders: OrderRow[]): Promise<void> {
+    for (const part of chunks(orders)) {
+      await trx
+        .insertInto('profile_orders')
+        .values(
+          part.map((o) => ({
+            workspace_id: workspaceId,
+            order_id: o.orderId,
+            profile_id: o.profileId,
+            total: o.total,
+            refunded: o.refunded,
+            currency: o.currency,
+            ordered_at: o.orderedAt,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['workspace_id', 'order_id']).doUpdateSet((eb) => ({
+            profile_id: eb.ref('excluded.profile_id'),
+            refunded: eb.ref('excluded.refunded'),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  /** Records which profile each event belongs to: one UPDATE ... FROM (VALUES ...) per chunk. */
+  async assignEvents(trx: Trx, assignments: [seq: number, profileId: string][]): Promise<void> {
+    for (const part of chunks(assignments, 500)) {
+      const values = sql.join(
+        part.map(([seq, pid]) =>
+          this.#postgres ? sql`(${seq}::bigint, ${pid}::text)` : sql`(${seq}, ${pid})`,
+        ),
+      );
+      await sql`with v(seq, pid) as (values ${values})
+        update events set profile_id = v.pid from v where events.seq = v.seq`.execute(trx);
+    }
+  }
+
+  async deleteEvents(trx: Trx, seqs: number[]): Promise<void> {
+    for (const part of chunks(seqs))
+      await trx.deleteFrom('events').where('seq', 'in', part).execute();
+  }
+}
+
+function toState(r: ProfileTable): ProfileState {
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    traits: parseJson(r.traits, {}),
+    traitTimes: parseJson(r.trait_times, {}),
+    orderCount: r.order_count,
+    totalSpent: r.total_spent,
+    refundedTotal: r.refunded_total,
+    firstOrderAt: r.first_order_at,
+    lastOrderAt: r.last_order_at,
+    lastSeenAt: r.last_seen_at,
+    lastProductViewed: r.last_product_viewed,
+    lastProductViewedAt: r.last_product_viewed_at,
+    categoriesBought: parseJson(r.categories_bought, []),
+    productsBought: parseJson(r.products_bought, []),
+    recreatedAfterErasure: r.recreated_after_erasure === 1,
+    strongIds: new Set(),
+  };
+}
+
+function toRow(p: ProfileState): ProfileTable {
+  return {
+    id: p.id,
+    workspace_id: p.workspaceId,
+    created_at: p.createdAt,
+    updated_at: p.updatedAt,
+    traits: JSON.stringify(p.traits),
+    trait_times: JSON.stringify(p.traitTimes),
+    order_count: p.orderCount,
+    total_spent: p.totalSpent,
+    refunded_total: p.refundedTotal,
+    first_order_at: p.firstOrderAt,
+    last_order_at: p.lastOrderAt,
+    last_seen_at: p.lastSeenAt,
+    last_product_viewed: p.lastProductViewed,
+    last_product_viewed_at: p.lastProductViewedAt,
+    categories_bought: JSON.stringify(p.categoriesBought),
+    products_bought: JSON.stringify(p.productsBought),
+    recreated_after_erasure: p.recreatedAfterErasure ? 1 : 0,
+  };
+}

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../../platform/db/database.js';
+import { generateKey, insertKey, type CreatedKey } from './api-keys.js';
+
+export const DEFAULT_WORKSPACE_ID = 'default';
+
+export interface Bootstrap {
+  workspaceId: string;
+  /** Keys generated during this start, to print once; empty when nothing was created. */
+  createdKeys: CreatedKey[];
+  secret: string;
+}
+
+/**
+ * First start creates the default workspace and its keys. Keys given in the environment are
+ * ensured on every start (idempotent); generated keys are created only with the workspace.
+ */
+export async function bootstrapWorkspace(
+  db: Db,
+  opts: {
+    writeKey?: string;
+    apiKey?: string;
+    secret?: string;
+    now: number;
+    generateKeys?: boolean;
+  },
+): Promise<Bootstrap> {
+  const created: CreatedKey[] = [];
+  const inserted = await db
+    .insertInto('workspaces')
+    .values({
+      id: DEFAULT_WORKSPACE_ID,
+      name: 'Default store',
+      currency: 'USD',
+      created_at: opts.now,
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
+  const isNew = Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+
+  for (const [scope, given] of [
+    ['write', opts.writeKey],
+    ['admin', opts.apiKey],
+  ] as const) {
+    if (given !== undefined) {
+      await insertKey(db, { workspaceId: DEFAULT_WORKSPACE_ID, scope, key: given, now: opts.now });
+    } else if (isNew && opts.generateKeys !== false) {
+      created.push(
+        await insertKey(db, {
+          workspaceId: DEFAULT_WORKSPACE_ID,
+          scope,
+          key: generateKey(scope),
+          label: 'created on first start',
+          now: opts.now,
+        }),
+      );
+    }
+  }
+  return {
+    workspaceId: DEFAULT_WORKSPACE_ID,
+    createdKeys: created,
+    secret: await ensureSecret(db, opts.secret),
+  };
+}
+
+async function ensureSecret(db: Db, given: string | undefined): Promise<string> {
+  if (given !== undefined) return given;
+  await db
+    .insertInto('settings')
+    .values({ key: 'secret', value: randomBytes(32).toString('base64url') })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', 'secret')
+    .executeTakeFirstOrThrow();
+  return row.value;
+}
+
+export async function createWorkspace(
+  db: Db,
+  args: { id: string; name: string; currency?: string; now: number },
+): Promise<void> {
+  await db
+    .insertInto('workspaces')
+    .values({
+      id: args.id,
+      name: args.name,
+      currency: args.currency ?? 'USD',
+      created_at: args.now,
+    })
+    .execute();
+}

@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from './migrations/index.js';
+import type { Schema } from './schema.js';
+import { GatedSqliteDialect, SqliteConnectionGate } from './sqlite-driver.js';
+
+export type Db = Kysely<Schema>;
+export type Trx = Transaction<Schema>;
+
+/**
+ * A database handle: Kysely for everything, plus the raw engine for the few hot paths that
+ * need it (SQLite's gate; PostgreSQL's pool).
+ */
+export type Database =
+  | { dialect: 'sqlite'; db: Db; sqlite: SqliteConnectionGate; close(): Promise<void> }
+  | { dialect: 'postgres'; db: Db; pool: pg.Pool; close(): Promise<void> };
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+export function openDatabase(url: string): Database {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const raw = new BetterSqlite3(file);
+    raw.pragma('journal_mode = WAL');
+    // FULL: a commit is on disk before we acknowledge it; group commit amortises the fsync.
+    raw.pragma('synchronous = FULL');
+    raw.pragma('busy_timeout = 5000');
+    raw.pragma('foreign_keys = ON');
+    const gate = new SqliteConnectionGate(raw);
+    const db = new Kysely<Schema>({ dialect: new GatedSqliteDialect(gate) });
+    return { dialect: 'sqlite', db, sqlite: gate, close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    types: {
+      // Times are int8 milliseconds and fit a double exactly; return them as numbers.
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID || oid === NUMERIC_OID
+          ? (v: string) => Number(v)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return { dialect: 'postgres', db, pool, close: () => db.destroy() };
+}
+
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  const migrator = new Migrator({
+    db: database.db,
+    provider: migrationProvider({ dialect: database.dialect }),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,24 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import * as m001 from './001-initial.js';
+
+export interface MigrationContext {
+  dialect: 'sqlite' | 'postgres';
+}
+type Step = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
+
+/** Plain numbered migrations, in order; they read as the schema's history. */
+const steps: Record<string, Step> = {
+  '001-initial': m001,
+};
+
+export function migrationProvider(ctx: MigrationContext): MigrationProvider {
+  return {
+    getMigrations(): Promise<Record<string, Migration>> {
+      const out: Record<string, Migration> = {};
+      for (const [name, step] of Object.entries(steps)) {
+        out[name] = { up: (db) => step.up(db, ctx) };
+      }
+      return Promise.resolve(out);
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The typed view of every table, in one place because Kysely needs one database type.
+ * Times are integer milliseconds since the epoch (UTC) on both engines; JSON columns are TEXT on
+ * SQLite and JSONB on PostgreSQL (read them with `parseJson`).
+ */
+export interface WorkspaceTable {
+  id: string;
+  name: string;
+  currency: string;
+  created_at: number;
+}
+export interface ApiKeyTable {
+  id: string;
+  workspace_id: string;
+  scope: 'write' | 'admin';
+  key_hash: string;
+  prefix: string;
+  label: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+export interface EventTable {
+  seq: Generated<number>;
+  workspace_id: string;
+  message_id: string;
+  type: string;
+  event: string | null;
+  user_id: string | null;
+  anonymous_id: string | null;
+  timestamp: number;
+  received_at: number;
+  payload: unknown;
+  profile_id: string | null;
+}
+export interface ProcessorCursorTable {
+  name: string;
+  position: number;
+  updated_at: number;
+}
+export interface ProfileTable {
+  id: string;
+  workspace_id: string;
+  created_at: number;
+  updated_at: number;
+  traits: unknown;
+  trait_times: unknown;
+  order_count: number;
+  total_spent: number;
+  refunded_total: number;
+  first_order_at: number | null;
+  last_order_at: number | null;
+  last_seen_at: number | null;
+  last_product_viewed: string | null;
+  last_product_viewed_at: number | null;
+  categories_bought: unknown;
+  products_bought: unknown;
+  recreated_after_erasure: number;
+}
+export interface IdentifierTable {
+  workspace_id: string;
+  kind: string;
+  value: string;
+  profile_id: string;
+  created_at: number;
+}
+export interface ProfileMergeTable {
+  id: Generated<number>;
+  workspace_id: string;
+  from_profile_id: string;
+  into_profile_id: string;
+  reason: string;
+  event_seq: number | null;
+  merged_at: number;
+}
+export interface ProfileOrderTable {
+  workspace_id: string;
+  order_id: string;
+  profile_id: string;
+  total: number;
+  refunded: number;
+  currency: string | null;
+  ordered_at: number;
+}
+export interface CustomFieldTable {
+  workspace_id: string;
+  name: string;
+  type: string;
+  enum_values: unknown;
+  description: string | null;
+  created_at: number;
+}
+export interface ErasureTable {
+  id: Generated<number>;
+  workspace_id: string;
+  identifier_hash: string;
+  profile_id: string;
+  erased_at: number;
+}
+export interface JobTable {
+  id: Generated<number>;
+  workspace_id: string | null;
+  kind: string;
+  dedupe_key: string | null;
+  payload: unknown;
+  run_at: number;
+  status: 'pending' | 'running' | 'done' | 'failed';
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Schema {
+  workspaces: WorkspaceTable;
+  api_keys: ApiKeyTable;
+  settings: SettingTable;
+  events: EventTable;
+  processor_cursors: ProcessorCursorTable;
+  profiles: ProfileTable;
+  identifiers: IdentifierTable;
+  profile_merges: ProfileMergeTable;
+  profile_orders: ProfileOrderTable;
+  custom_fields: CustomFieldTable;
+  erasures: ErasureTable;
+  jobs: JobTable;
+}
+
+/** JSON columns come back as text from SQLite and parsed from PostgreSQL. */
+export function parseJson<T>(value: unknown, fallback: T): T {
+  if (value === null || value === undefined) return fallback;
+  if (typeof value === 'string') return JSON.parse(value) as T;
+  return value as T;
+}

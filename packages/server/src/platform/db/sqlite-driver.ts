@@ -1,0 +1,132 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryResult,
+} from 'kysely';
+
+/**
+ * One better-sqlite3 connection shared by Kysely and by the synchronous hot paths (group-commit
+ * appends, processor batches). Both go through the same mutex, so a synchronous batch can never
+ * run inside a Kysely transaction that is awaiting between statements. Prepared statements are
+ * cached by SQL text: Kysely compiles the same shapes over and over.
+ */
+export class SqliteConnectionGate {
+  readonly raw: BetterSqlite3.Database;
+  #queue: Promise<void> = Promise.resolve();
+  #statements = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(raw: BetterSqlite3.Database) {
+    this.raw = raw;
+  }
+
+  /** Waits for the connection, then holds it until the returned release is called. */
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const turn = this.#queue.then(() => release);
+    this.#queue = this.#queue.then(() => held);
+    return turn;
+  }
+
+  /** Runs `work` synchronously with the connection held (and inside one IMMEDIATE transaction). */
+  async exclusiveTransaction<T>(work: (raw: BetterSqlite3.Database) => T): Promise<T> {
+    const release = await this.acquire();
+    try {
+      return this.raw.transaction(work).immediate(this.raw);
+    } finally {
+      release();
+    }
+  }
+
+  statement(sql: string): BetterSqlite3.Statement {
+    let stmt = this.#statements.get(sql);
+    if (!stmt) {
+      stmt = this.raw.prepare(sql);
+      if (this.#statements.size > 2000) this.#statements.clear();
+      this.#statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+}
+
+class GatedConnection implements DatabaseConnection {
+  readonly #gate: SqliteConnectionGate;
+  constructor(gate: SqliteConnectionGate) {
+    this.#gate = gate;
+  }
+  executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const stmt = this.#gate.statement(compiled.sql);
+    const params = compiled.parameters as unknown[];
+    if (stmt.reader) {
+      return Promise.resolve({ rows: stmt.all(...params) as R[] });
+    }
+    const { changes, lastInsertRowid } = stmt.run(...params);
+    return Promise.resolve({
+      rows: [],
+      numAffectedRows: BigInt(changes),
+      insertId: BigInt(lastInsertRowid),
+    });
+  }
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming is not used on SQLite');
+  }
+}
+
+class GatedDriver implements Driver {
+  readonly #gate: SqliteConnectionGate;
+  readonly #connection: GatedConnection;
+  readonly #releases: (() => void)[] = [];
+  constructor(gate: SqliteConnectionGate) {
+    this.#gate = gate;
+    this.#connection = new GatedConnection(gate);
+  }
+  async init(): Promise<void> {}
+  async acquireConnection(): Promise<DatabaseConnection> {
+    this.#releases.push(await this.#gate.acquire());
+    return this.#connection;
+  }
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    // IMMEDIATE takes the write lock up front: no upgrade deadlock with another process.
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'));
+  }
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('rollback'));
+  }
+  async releaseConnection(): Promise<void> {
+    this.#releases.shift()?.();
+  }
+  async destroy(): Promise<void> {
+    this.#gate.raw.close();
+  }
+}
+
+export class GatedSqliteDialect implements Dialect {
+  readonly #gate: SqliteConnectionGate;
+  constructor(gate: SqliteConnectionGate) {
+    this.#gate = gate;
+  }
+  createAdapter() {
+    return new SqliteAdapter();
+  }
+  createDriver(): Driver {
+    return new GatedDriver(this.#gate);
+  }
+  createQueryCompiler() {
+    return new SqliteQueryCompiler();
+  }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  createIntrospector(db: Kysely<any>) {
+    return new SqliteIntrospector(db);
+  }
+}

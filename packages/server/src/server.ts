@@ -1,0 +1,101 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config/config.js';
+import { buildApp } from './http/app.js';
+import type { Services } from './http/services.js';
+import { AppendQueue, EventLog, Processor, TrackingGateway } from './modules/ingest/index.js';
+import { CustomFieldRegistry, ProfileQueries } from './modules/profiles/index.js';
+import { KeyResolver, bootstrapWorkspace, type Bootstrap } from './modules/workspaces/index.js';
+import { ManualClock, SystemClock, type Clock } from './platform/clock.js';
+import { migrateToLatest, openDatabase } from './platform/db/database.js';
+import { JobQueue } from './platform/jobs/job-queue.js';
+import { JobRunner } from './platform/jobs/job-runner.js';
+import { createLogger, type Logger } from './platform/logger.js';
+
+export interface RunningServer {
+  services: Services;
+  app: FastifyInstance;
+  url: string;
+  bootstrap: Bootstrap;
+  /** Graceful: stop accepting, commit what was accepted, finish the processor's batch, close. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Skip the background loops (tests drive the processor and jobs themselves). */
+  background?: boolean;
+}
+
+/** The composition root: the only place where the parts are wired together. */
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const manualClock =
+    opts.clock instanceof ManualClock
+      ? opts.clock
+      : config.clock === 'manual'
+        ? new ManualClock(Date.now())
+        : undefined;
+  const clock: Clock = opts.clock ?? manualClock ?? new SystemClock();
+  const database = openDatabase(config.databaseUrl);
+  try {
+    const applied = await migrateToLatest(database);
+    if (applied.length) logger.info({ migrations: applied }, 'database migrated');
+    const bootstrap = await bootstrapWorkspace(database.db, {
+      now: clock.now(),
+      ...(config.writeKey !== undefined ? { writeKey: config.writeKey } : {}),
+      ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
+      ...(config.secret !== undefined ? { secret: config.secret } : {}),
+    });
+
+    const eventLog = new EventLog(database);
+    const processor = new Processor(database, eventLog, clock, logger, {
+      batchSize: config.processorBatchSize,
+    });
+    const runsWorker = config.role !== 'api';
+    const appendQueue = new AppendQueue(eventLog, {
+      maxPending: config.ingestMaxPending,
+      onAppended: () => (runsWorker ? processor.notify() : undefined),
+    });
+    const customFields = new CustomFieldRegistry(database.db, () => Date.now());
+    const jobs = new JobRunner(new JobQueue(database), clock, logger);
+    const services: Services = {
+      config,
+      clock,
+      manualClock,
+      logger,
+      database,
+      keys: new KeyResolver(database.db, () => Date.now()),
+      gateway: new TrackingGateway(appendQueue, customFields, clock),
+      appendQueue,
+      processor,
+      profiles: new ProfileQueries(database),
+      customFields,
+      jobs,
+    };
+    const app = await buildApp(services);
+    const background = opts.background ?? true;
+    if (background && runsWorker) {
+      processor.start();
+      // With a manual clock nothing falls due by itself; /clock/advance runs due jobs.
+      if (clock.kind === 'system') jobs.start();
+    }
+    const serves = config.role !== 'worker';
+    const url = serves ? await app.listen({ port: config.port, host: config.host }) : '';
+    if (!serves) await app.ready();
+
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        await app.close(); // stops accepting; in-flight requests finish first
+        await appendQueue.drain();
+        await processor.stop();
+        await jobs.stop();
+        await database.close();
+      })());
+    return { services, app, url, bootstrap, stop };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
