@@ -37,7 +37,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         ? new ManualClock(Date.now())
         : undefined;
   const clock: Clock = opts.clock ?? manualClock ?? new SystemClock();
-  const database = openDatabase(config.databaseUrl);
+  const database = openDatabase(config.databaseUrl, {
+    onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost'),
+  });
   try {
     const applied = await migrateToLatest(database);
     if (applied.length) logger.info({ migrations: applied }, 'database migrated');

@@ -21,7 +21,12 @@ export type Database =
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
-export function openDatabase(url: string): Database {
+export interface OpenOptions {
+  /** Errors of idle PostgreSQL connections (a server restart, a terminated backend). */
+  onConnectionError?: (error: Error) => void;
+}
+
+export function openDatabase(url: string, opts: OpenOptions = {}): Database {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -46,6 +51,9 @@ export function openDatabase(url: string): Database {
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // Without a listener, an idle client's error (e.g. PostgreSQL restarting) would crash the
+  // process; the pool already discards that client and opens a new one when needed.
+  pool.on('error', (error) => opts.onConnectionError?.(error));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return { dialect: 'postgres', db, pool, close: () => db.destroy() };
 }
