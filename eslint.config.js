@@ -16,9 +16,18 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: {
+        project: [
+          './packages/contracts/tsconfig.json',
+          './packages/server/tsconfig.json',
+          './packages/server/tsconfig.test.json',
+        ],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unsafe-type-assertion': 'off',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
@@ -29,6 +38,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Production code narrows by validating (zod, type guards), never by asserting.
+    files: ['packages/*/src/**/*.ts'],
+    rules: { '@typescript-eslint/no-unsafe-type-assertion': 'error' },
   },
   {
     files: ['packages/server/src/**/*.ts'],

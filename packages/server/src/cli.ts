@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { processEnv, readConfig, type Config } from './config/config.js';
 import { migrateToLatest, openDatabase } from './platform/db/database.js';
+import { oneOf } from './platform/json.js';
 import {
   DEFAULT_WORKSPACE_ID,
   bootstrapWorkspace,
@@ -35,11 +36,11 @@ program
   .option('--role <role>', 'all | api | worker', 'all')
   .option('--port <n>', 'HTTP port (default: $PORT or 8080)', port)
   .action(async (opts: { role: string; port?: number }) => {
-    if (!['all', 'api', 'worker'].includes(opts.role)) {
-      program.error(`--role must be all, api or worker (got ${opts.role})`);
-    }
+    const role = oneOf(['all', 'api', 'worker'], opts.role);
+    if (role === undefined)
+      return program.error(`--role must be all, api or worker (got ${opts.role})`);
     const config = loadConfig({
-      role: opts.role as Config['role'],
+      role,
       ...(opts.port !== undefined ? { port: opts.port } : {}),
     });
     const server = await startServer(config);
@@ -88,10 +89,9 @@ keys
   .requiredOption('--scope <scope>', 'write (tracking) | admin (API)')
   .option('--label <text>', 'a note to recognise the key by')
   .action(async (opts: { scope: string; label?: string }) => {
-    if (opts.scope !== 'write' && opts.scope !== 'admin') {
-      program.error(`--scope must be write or admin (got ${opts.scope})`);
-    }
-    const scope = opts.scope as 'write' | 'admin';
+    const scope = oneOf(['write', 'admin'], opts.scope);
+    if (scope === undefined)
+      return program.error(`--scope must be write or admin (got ${opts.scope})`);
     const config = loadConfig();
     const database = openDatabase(config.databaseUrl);
     try {

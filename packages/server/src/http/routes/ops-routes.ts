@@ -111,11 +111,10 @@ export function opsRoutes(app: FastifyInstance, s: Services): void {
         throw AppError.of('validation_failed', 'by: the clock only moves forward', [
           { field: 'by', message: 'negative duration' },
         ]);
-      // Apply what was sent before the jump, then move time and run what fell due.
+      // Apply what was sent before the jump, then walk time forward timer by timer.
       await s.appendQueue.drain();
       await s.processor.catchUp();
-      manual.advance(ms);
-      await s.jobs.runDue();
+      await s.jobs.advanceTo(manual, manual.now() + ms);
       await s.processor.catchUp();
       return { now: new Date(manual.now()).toISOString() };
     },

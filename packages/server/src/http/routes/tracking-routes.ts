@@ -3,9 +3,9 @@ import {
   EVENT_SIZE_LIMIT_BYTES,
   batchRequestSchema,
   callSchemas,
+  callTypes,
   errorEnvelopeSchema,
   trackingAckSchema,
-  type CallType,
 } from '@comeback/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -24,7 +24,7 @@ const errors = {
 export function trackingRoutes(app: FastifyInstance, s: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const auth = requireScope(s.keys, 'write');
-  for (const type of Object.keys(callSchemas) as CallType[]) {
+  for (const type of callTypes) {
     r.post(
       `/v1/${type}`,
       {
@@ -39,11 +39,10 @@ export function trackingRoutes(app: FastifyInstance, s: Services): void {
         },
       },
       async (request) => {
-        const body = request.body as Record<string, unknown>;
         unwrap(
           await s.gateway.accept(
             principalOf(request).workspaceId,
-            [{ type, call: body }],
+            [{ type, call: request.body }],
             {},
             false,
           ),
@@ -67,10 +66,7 @@ export function trackingRoutes(app: FastifyInstance, s: Services): void {
     },
     async (request) => {
       const { batch, sentAt, context } = request.body;
-      const calls = batch.map((call) => ({
-        type: call.type,
-        call: call as Record<string, unknown>,
-      }));
+      const calls = batch.map((call) => ({ type: call.type, call }));
       unwrap(
         await s.gateway.accept(principalOf(request).workspaceId, calls, { sentAt, context }, true),
       );

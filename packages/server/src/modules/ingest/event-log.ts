@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database, Trx } from '../../platform/db/database.js';
+import { readJsonObject } from '../../platform/json.js';
 import type { LoggedEvent } from '../profiles/index.js';
 import type { AppendRow } from './event-normalizer.js';
 
@@ -105,10 +106,7 @@ export class EventLog {
         userId: r.user_id,
         anonymousId: r.anonymous_id,
         timestamp: r.timestamp,
-        payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<
-          string,
-          unknown
-        >,
+        payload: readJsonObject(r.payload),
       } satisfies LoggedEvent,
     }));
   }

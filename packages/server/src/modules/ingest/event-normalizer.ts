@@ -21,6 +21,7 @@ export interface CallEnvelope {
   context?: Record<string, unknown> | undefined;
 }
 
+const stringOr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const idOf = (v: unknown): string | null =>
   typeof v === 'string' ? (v.trim() === '' ? null : v) : typeof v === 'number' ? String(v) : null;
 
@@ -48,8 +49,8 @@ export function normalizeCall(
   if (details.length)
     return fail('validation_failed', details[0]?.message ?? 'invalid call', details);
 
-  const original = (call.timestamp ?? call.originalTimestamp) as string | undefined;
-  const sentAt = (call.sentAt as string | undefined) ?? envelope.sentAt;
+  const original = stringOr(call.timestamp) ?? stringOr(call.originalTimestamp);
+  const sentAt = stringOr(call.sentAt) ?? envelope.sentAt;
   const originalMs = original === undefined ? undefined : Date.parse(original);
   const sentMs = sentAt === undefined ? undefined : Date.parse(sentAt);
   const timestamp =

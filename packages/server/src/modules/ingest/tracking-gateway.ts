@@ -1,6 +1,7 @@
 import type { CallType, ErrorDetail } from '@comeback/contracts';
 import type { Clock } from '../../platform/clock.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
+import { isRecord } from '../../platform/json.js';
 import { coerceTraits, type CustomFieldRegistry } from '../profiles/index.js';
 import type { AppendQueue } from './append-queue.js';
 import { normalizeCall, type AppendRow, type CallEnvelope } from './event-normalizer.js';
@@ -33,8 +34,7 @@ export class TrackingGateway {
     const rows: AppendRow[] = [];
     const details: ErrorDetail[] = [];
     let tooLarge = false;
-    for (let i = 0; i < calls.length; i++) {
-      const { type, call } = calls[i] as IncomingCall;
+    for (const [i, { type, call }] of calls.entries()) {
       const path = batchPath ? `batch.${i}.` : '';
       let body = call;
       if (fields.size && (type === 'identify' || call.context !== undefined)) {
@@ -52,8 +52,8 @@ export class TrackingGateway {
         details.push(...row.error.details);
       }
     }
-    if (details.length) {
-      const first = details[0] as ErrorDetail;
+    const first = details[0];
+    if (first) {
       return tooLarge
         ? fail('payload_too_large', `${first.field}: an event is limited to 32 KB`, details)
         : fail('validation_failed', `${first.field}: ${first.message}`, details);
@@ -82,6 +82,3 @@ export class TrackingGateway {
     return ok(out);
   }
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);

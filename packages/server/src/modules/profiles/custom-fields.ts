@@ -1,6 +1,6 @@
-import type { CustomField, ErrorDetail } from '@comeback/contracts';
+import { customFieldTypes, type CustomField, type ErrorDetail } from '@comeback/contracts';
 import type { Db } from '../../platform/db/database.js';
-import { parseJson } from '../../platform/db/schema.js';
+import { oneOf, readStringArray } from '../../platform/json.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 
 /**
@@ -27,8 +27,8 @@ export class CustomFieldRegistry {
       .execute();
     return rows.map((r) => ({
       name: r.name,
-      type: r.type as CustomField['type'],
-      ...(r.enum_values !== null ? { values: parseJson<string[]>(r.enum_values, []) } : {}),
+      type: oneOf(customFieldTypes, r.type) ?? 'string',
+      ...(r.enum_values !== null ? { values: readStringArray(r.enum_values) } : {}),
       ...(r.description !== null ? { description: r.description } : {}),
     }));
   }

@@ -1,9 +1,8 @@
+import { asRecord } from '../../platform/json.js';
 /**
  * Reads the facts computed fields need from Segment e-commerce v2 events
  * (https://segment.com/docs/connections/spec/ecommerce/v2/). Amounts are in the store currency.
  */
-const asRecord = (v: unknown): Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const num = (v: unknown): number | null => {
   const n = typeof v === 'string' ? Number(v) : v;
   return typeof n === 'number' && Number.isFinite(n) ? n : null;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { asRecord } from '../../platform/json.js';
 import type { Trx } from '../../platform/db/database.js';
 import { orderFacts, refundFacts, viewedProductOf } from './ecommerce-facts.js';
 import {
@@ -30,8 +31,6 @@ export interface BatchOutcome {
 }
 
 const STRONG_KINDS = new Set(['user_id', 'customer_id']);
-const asRecord = (v: unknown): Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 /**
  * Applies a batch of logged events to profiles inside the caller's transaction: identity is
@@ -184,9 +183,12 @@ class WorkspaceBatch {
       survivor.recreatedAfterErasure = recreated;
       this.#profiles.set(survivor.id, survivor);
     } else {
-      group.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
-      survivor = group[0] as ProfileState;
-      for (const loser of group.slice(1)) this.#merge(loser, survivor, ids.links, event.seq);
+      const [oldest, ...others] = group.sort(
+        (a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1),
+      );
+      if (!oldest) throw new Error('unreachable: the group is not empty');
+      survivor = oldest;
+      for (const loser of others) this.#merge(loser, survivor, ids.links, event.seq);
     }
     for (const l of ids.links) {
       const key = identifierKey(l);

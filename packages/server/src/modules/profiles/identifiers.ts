@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { asRecord } from '../../platform/json.js';
 import type { IdentifierKind } from '@comeback/contracts';
 
 /** A tracked call as the processor sees it: the stored row with its payload parsed. */
@@ -41,8 +42,6 @@ export function normalizeIdentifier(kind: IdentifierKind, raw: string): string |
   return value === '' ? null : value;
 }
 
-const asRecord = (v: unknown): Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const asId = (v: unknown): string | null =>
   typeof v === 'string' || typeof v === 'number' ? String(v) : null;
 
@@ -84,7 +83,7 @@ export function identifiersOf(event: LoggedEvent): { links: Identifier[]; lookup
 }
 
 /** What an erasure record keeps: a one-way hash, never the identifier itself. */
-export function erasureHash(workspaceId: string, id: Identifier): string {
+export function erasureHash(workspaceId: string, id: { kind: string; value: string }): string {
   return createHash('sha256')
     .update(`${workspaceId}\u0000${id.kind}\u0000${id.value}`)
     .digest('hex');

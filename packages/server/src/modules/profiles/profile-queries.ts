@@ -1,6 +1,6 @@
-import type { IdentifierKind, Profile } from '@comeback/contracts';
+import { identifierKinds, type IdentifierKind, type Profile } from '@comeback/contracts';
 import type { Database, Db, Trx } from '../../platform/db/database.js';
-import { parseJson } from '../../platform/db/schema.js';
+import { oneOf, readJsonObject } from '../../platform/json.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { erasureHash, normalizeIdentifier } from './identifiers.js';
 import { computedOf } from './profile-state.js';
@@ -22,7 +22,9 @@ export class ProfileQueries {
 
   async lookup(workspaceId: string, key: LookupKey): Promise<Profile[]> {
     const ids = new Set<string>();
-    for (const [kind, raw] of Object.entries(key) as [IdentifierKind, string][]) {
+    for (const kind of identifierKinds) {
+      const raw = key[kind];
+      if (raw === undefined) continue;
       const value = normalizeIdentifier(kind, raw);
       if (value === null) continue;
       const row = await this.#db
@@ -68,7 +70,10 @@ export class ProfileQueries {
       createdAt: new Date(state.createdAt).toISOString(),
       updatedAt: new Date(state.updatedAt).toISOString(),
       traits: state.traits,
-      identifiers: identifiers.map((i) => ({ kind: i.kind as IdentifierKind, value: i.value })),
+      identifiers: identifiers.flatMap((i) => {
+        const kind = oneOf(identifierKinds, i.kind);
+        return kind ? [{ kind, value: i.value }] : [];
+      }),
       computed: computedOf(state),
       // Consent and segment membership arrive with their own issues; the shape is fixed now.
       consent: {},
@@ -107,7 +112,7 @@ export class ProfileQueries {
         event: r.event,
         timestamp: new Date(r.timestamp).toISOString(),
         receivedAt: new Date(r.received_at).toISOString(),
-        payload: parseJson<Record<string, unknown>>(r.payload, {}),
+        payload: readJsonObject(r.payload),
       })),
       nextCursor: rows.length > opts.limit && last ? String(last.seq) : null,
     };
@@ -143,7 +148,7 @@ export class ProfileQueries {
         type: e.type,
         event: e.event,
         timestamp: new Date(e.timestamp).toISOString(),
-        payload: parseJson<Record<string, unknown>>(e.payload, {}),
+        payload: readJsonObject(e.payload),
       })),
     });
   }
@@ -178,10 +183,7 @@ export class ProfileQueries {
           .values(
             identifiers.map((i) => ({
               workspace_id: workspaceId,
-              identifier_hash: erasureHash(workspaceId, {
-                kind: i.kind as IdentifierKind,
-                value: i.value,
-              }),
+              identifier_hash: erasureHash(workspaceId, i),
               profile_id: liveId,
               erased_at: now,
             })),

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
-import { parseJson, type ProfileTable } from '../../platform/db/schema.js';
+import type { ProfileTable } from '../../platform/db/schema.js';
+import { readJsonObject, readStringArray } from '../../platform/json.js';
 import type { ProfileState } from './profile-state.js';
 
 /**
@@ -241,14 +242,24 @@ export class ProfileStore {
   }
 }
 
+function readTraitTimes(value: unknown): Record<string, [number, string]> {
+  const out: Record<string, [number, string]> = {};
+  for (const [name, stamp] of Object.entries(readJsonObject(value))) {
+    if (Array.isArray(stamp) && typeof stamp[0] === 'number' && typeof stamp[1] === 'string') {
+      out[name] = [stamp[0], stamp[1]];
+    }
+  }
+  return out;
+}
+
 function toState(r: ProfileTable): ProfileState {
   return {
     id: r.id,
     workspaceId: r.workspace_id,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
-    traits: parseJson(r.traits, {}),
-    traitTimes: parseJson(r.trait_times, {}),
+    traits: readJsonObject(r.traits),
+    traitTimes: readTraitTimes(r.trait_times),
     orderCount: r.order_count,
     totalSpent: r.total_spent,
     refundedTotal: r.refunded_total,
@@ -257,8 +268,8 @@ function toState(r: ProfileTable): ProfileState {
     lastSeenAt: r.last_seen_at,
     lastProductViewed: r.last_product_viewed,
     lastProductViewedAt: r.last_product_viewed_at,
-    categoriesBought: parseJson(r.categories_bought, []),
-    productsBought: parseJson(r.products_bought, []),
+    categoriesBought: readStringArray(r.categories_bought),
+    productsBought: readStringArray(r.products_bought),
     recreatedAfterErasure: r.recreated_after_erasure === 1,
     strongIds: new Set(),
   };

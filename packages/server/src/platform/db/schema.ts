@@ -133,10 +133,3 @@ export interface Schema {
   erasures: ErasureTable;
   jobs: JobTable;
 }
-
-/** JSON columns come back as text from SQLite and parsed from PostgreSQL. */
-export function parseJson<T>(value: unknown, fallback: T): T {
-  if (value === null || value === undefined) return fallback;
-  if (typeof value === 'string') return JSON.parse(value) as T;
-  return value as T;
-}

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Database, Db, Trx } from '../db/database.js';
-import { parseJson } from '../db/schema.js';
+import { readJsonObject } from '../json.js';
 
 export interface NewJob {
   kind: string;
@@ -87,7 +87,7 @@ export class JobQueue {
         id: Number(r.id),
         kind: r.kind,
         workspaceId: r.workspace_id,
-        payload: parseJson(r.payload, {}),
+        payload: readJsonObject(r.payload),
         runAt: r.run_at,
         attempts: r.attempts,
         maxAttempts: r.max_attempts,

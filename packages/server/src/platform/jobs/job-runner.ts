@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../clock.js';
+import type { Clock, ManualClock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { ClaimedJob, JobQueue } from './job-queue.js';
 
@@ -35,6 +35,22 @@ export class JobRunner {
     // One drain at a time per process; a second caller waits for the one under way.
     this.#running ??= this.#drain().finally(() => (this.#running = undefined));
     return this.#running;
+  }
+
+  /**
+   * Moves a manual clock to `target`, stopping at every due timer on the way so each job runs
+   * at its own instant (a job scheduled by another job in between runs too). Returns jobs run.
+   */
+  async advanceTo(clock: ManualClock, target: number): Promise<number> {
+    let ran = await this.runDue();
+    for (;;) {
+      const next = await this.#queue.nextDueAt();
+      if (next === null || next > target) break;
+      if (next > clock.now()) clock.set(next);
+      ran += await this.runDue();
+    }
+    if (target > clock.now()) clock.set(target);
+    return ran;
   }
 
   async #drain(): Promise<number> {
