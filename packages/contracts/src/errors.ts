@@ -30,3 +30,12 @@ export const errorEnvelopeSchema = z.object({
   }),
 });
 export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>;
+
+/**
+ * Text that both engines can store: PostgreSQL refuses NUL characters and unpaired UTF-16
+ * surrogates. Admin inputs are checked with this at the edge, so the error names the field.
+ */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const storableText = () =>
+  z.string().refine((s) => !UNSTORABLE.test(s), 'contains a NUL character or invalid Unicode');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from './errors.js';
 
 export const identifierKinds = [
   'user_id',
@@ -38,11 +39,11 @@ export type Profile = z.infer<typeof profileSchema>;
 
 export const profileLookupQuerySchema = z
   .object({
-    email: z.string().min(1).optional(),
-    userId: z.string().min(1).optional(),
-    phone: z.string().min(1).optional(),
-    anonymousId: z.string().min(1).optional(),
-    customerId: z.string().min(1).optional(),
+    email: storableText().min(1).optional(),
+    userId: storableText().min(1).optional(),
+    phone: storableText().min(1).optional(),
+    anonymousId: storableText().min(1).optional(),
+    customerId: storableText().min(1).optional(),
   })
   .refine((q) => Object.values(q).some((v) => v !== undefined), {
     message: 'give at least one of email, userId, phone, anonymousId, customerId',
@@ -59,7 +60,10 @@ export const storedEventSchema = z.object({
 
 export const eventsPageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().regex(/^\d+$/, 'cursor must be the nextCursor of a previous page').optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}$/, 'cursor must be the nextCursor of a previous page')
+    .optional(),
 });
 
 export const customFieldTypes = ['string', 'number', 'boolean', 'date', 'enum', 'list'] as const;
@@ -70,7 +74,7 @@ export const customFieldSchema = z
       .regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower snake_case, starting with a letter, at most 64'),
     type: z.enum(customFieldTypes),
     values: z.array(z.string().min(1)).min(1).optional(),
-    description: z.string().max(500).optional(),
+    description: storableText().max(500).optional(),
   })
   .refine((f) => f.type !== 'enum' || f.values !== undefined, {
     message: 'an enum field needs its values',

@@ -6,7 +6,7 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
-import { installErrorHandler } from './error-handler.js';
+import { installErrorHandler, sendFailure } from './error-handler.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { profileRoutes } from './routes/profile-routes.js';
 import { trackingRoutes } from './routes/tracking-routes.js';
@@ -22,6 +22,15 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     // Keep-alive connections from SDKs and load balancers are closed on shutdown.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Ids up to the schemas' own limits reach validation (which names the field).
+    routerOptions: { maxParamLength: 512 },
+    // Bad percent-encoding and over-long path segments get the error envelope too.
+    frameworkErrors: (error, _request, reply) =>
+      sendFailure(reply, {
+        code: 'validation_failed',
+        message: `path: ${error.message}`,
+        details: [{ field: 'path', message: error.message }],
+      }),
   });
   app.decorateRequest('principal', null);
   app.setValidatorCompiler(validatorCompiler);

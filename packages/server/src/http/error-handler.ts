@@ -61,6 +61,14 @@ export function installErrorHandler(app: FastifyInstance): void {
         details: [{ field: 'body', message: error.message }],
       });
     }
+    if (error.code === '22021' || error.code === '22P05') {
+      // PostgreSQL refused a character it cannot store (a NUL, invalid UTF-8) in an admin input.
+      return sendFailure(reply, {
+        code: 'validation_failed',
+        message: 'the request contains a character that cannot be stored (NUL or invalid Unicode)',
+        details: [{ field: 'body', message: error.message }],
+      });
+    }
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send({
       error: { code: 'internal', message: 'internal error; it has been logged', details: [] },

@@ -1,4 +1,4 @@
-import { errorEnvelopeSchema } from '@comeback/contracts';
+import { errorEnvelopeSchema, storableText } from '@comeback/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -63,7 +63,7 @@ export function opsRoutes(app: FastifyInstance, s: Services): void {
         security: [{ bearer: [] }],
         body: z.object({
           scope: z.enum(['write', 'admin']),
-          label: z.string().max(200).optional(),
+          label: storableText().max(200).optional(),
         }),
         response: {
           201: z.object({ id: z.string(), scope: z.enum(['write', 'admin']), key: z.string() }),

@@ -1,5 +1,6 @@
 import {
   customFieldSchema,
+  storableText,
   errorEnvelopeSchema,
   eventsPageQuerySchema,
   profileLookupQuerySchema,
@@ -13,7 +14,7 @@ import { AppError, unwrap } from '../../platform/errors.js';
 import { principalOf, requireScope } from '../auth.js';
 import type { Services } from '../services.js';
 
-const idParams = z.object({ id: z.string().min(1).max(200) });
+const idParams = z.object({ id: storableText().min(1).max(200) });
 const errors = {
   400: errorEnvelopeSchema,
   401: errorEnvelopeSchema,
@@ -171,7 +172,7 @@ export function profileRoutes(app: FastifyInstance, s: Services): void {
         tags: ['profiles'],
         summary: 'Remove a custom field declaration (stored traits are kept)',
         security,
-        params: z.object({ name: z.string() }),
+        params: z.object({ name: storableText() }),
         response: { 204: z.null(), ...errors },
       },
     },

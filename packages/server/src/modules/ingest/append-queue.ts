@@ -75,10 +75,25 @@ export class AppendQueue {
       for (const w of batch) w.resolve();
       this.#onAppended();
     } catch (error) {
-      for (const w of batch) w.reject(error);
+      if (batch.length === 1) batch[0]?.reject(error);
+      // One request's rows failed the shared commit: commit each request on its own, so only
+      // the request at fault fails.
+      else await this.#appendOneByOne(batch);
     } finally {
       this.#pendingRows -= rows.length;
     }
+  }
+
+  async #appendOneByOne(batch: Waiter[]): Promise<void> {
+    for (const w of batch) {
+      try {
+        await this.#log.append(w.rows);
+        w.resolve();
+      } catch (error) {
+        w.reject(error);
+      }
+    }
+    this.#onAppended();
   }
 
   /** Resolves when everything accepted so far is committed (graceful shutdown). */

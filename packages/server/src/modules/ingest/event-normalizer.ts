@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_SIZE_LIMIT_BYTES, type CallType, type ErrorDetail } from '@comeback/contracts';
 import { fail, ok, type Result } from '../../platform/errors.js';
+import { mayNeedScrubbing, scrubRecord, tooDeepField } from './payload-scrubber.js';
 
 /** A call ready to append: the columns the log indexes, plus the whole call as JSON. */
 export interface AppendRow {
@@ -61,7 +62,7 @@ export function normalizeCall(
         : receivedAt - (sentMs - originalMs);
 
   const messageId = typeof call.messageId === 'string' ? call.messageId : `srv-${randomUUID()}`;
-  const stored: Record<string, unknown> = {
+  let stored: Record<string, unknown> = {
     ...call,
     type,
     messageId,
@@ -71,7 +72,20 @@ export function normalizeCall(
   if (original !== undefined) stored.originalTimestamp = original;
   if (sentAt !== undefined) stored.sentAt = sentAt;
   if (envelope.context && call.context === undefined) stored.context = envelope.context;
-  const payload = JSON.stringify(stored);
+  let payload: string;
+  try {
+    payload = JSON.stringify(stored);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const field = `${path}${tooDeepField(call)}`;
+    return fail('validation_failed', `${field}: nested too deeply to store`, [
+      { field, message: 'nested too deeply to store' },
+    ]);
+  }
+  if (mayNeedScrubbing(payload)) {
+    stored = scrubRecord(stored);
+    payload = JSON.stringify(stored);
+  }
   if (Buffer.byteLength(payload) > EVENT_SIZE_LIMIT_BYTES) {
     return fail(
       'payload_too_large',
@@ -86,11 +100,11 @@ export function normalizeCall(
   }
   return ok({
     workspaceId,
-    messageId,
+    messageId: stringOr(stored.messageId) ?? messageId,
     type,
-    event: typeof call.event === 'string' ? call.event : null,
-    userId,
-    anonymousId,
+    event: stringOr(stored.event) ?? null,
+    userId: idOf(stored.userId),
+    anonymousId: idOf(stored.anonymousId),
     timestamp,
     receivedAt,
     payload,

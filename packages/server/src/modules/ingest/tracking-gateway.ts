@@ -1,7 +1,7 @@
 import type { CallType, ErrorDetail } from '@comeback/contracts';
 import type { Clock } from '../../platform/clock.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
-import { isRecord } from '../../platform/json.js';
+import { asRecord, isRecord } from '../../platform/json.js';
 import { coerceTraits, type CustomFieldRegistry } from '../profiles/index.js';
 import type { AppendQueue } from './append-queue.js';
 import { normalizeCall, type AppendRow, type CallEnvelope } from './event-normalizer.js';
@@ -31,6 +31,13 @@ export class TrackingGateway {
   ): Promise<Result<number>> {
     const receivedAt = this.clock.now();
     const fields = await this.fields.fieldsOf(workspaceId);
+    let shared = envelope;
+    if (fields.size && isRecord(envelope.context)) {
+      // Batch-level context applies to every call, so its traits are checked like theirs.
+      const coerced = this.#coerce(fields, { context: envelope.context }, '');
+      if (!coerced.ok) return coerced;
+      shared = { ...envelope, context: asRecord(coerced.value.context) };
+    }
     const rows: AppendRow[] = [];
     const details: ErrorDetail[] = [];
     let tooLarge = false;
@@ -45,7 +52,7 @@ export class TrackingGateway {
         }
         body = coerced.value;
       }
-      const row = normalizeCall(workspaceId, type, body, envelope, receivedAt, path);
+      const row = normalizeCall(workspaceId, type, body, shared, receivedAt, path);
       if (row.ok) rows.push(row.value);
       else {
         tooLarge ||= row.error.code === 'payload_too_large';
