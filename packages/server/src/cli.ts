@@ -33,26 +33,35 @@ const program = new Command()
 program
   .command('serve')
   .description('start the API and the worker (default: both, on embedded SQLite)')
-  .option('--role <role>', 'all | api | worker', 'all')
+  .option('--role <role>', 'all | api | worker (default: $COMEBACK_ROLE or all)')
   .option('--port <n>', 'HTTP port (default: $PORT or 8080)', port)
-  .action(async (opts: { role: string; port?: number }) => {
-    const role = oneOf(['all', 'api', 'worker'], opts.role);
-    if (role === undefined)
+  .action(async (opts: { role?: string; port?: number }) => {
+    const role = opts.role === undefined ? undefined : oneOf(['all', 'api', 'worker'], opts.role);
+    if (opts.role !== undefined && role === undefined) {
       return program.error(`--role must be all, api or worker (got ${opts.role})`);
+    }
     const config = loadConfig({
-      role,
+      ...(role !== undefined ? { role } : {}),
       ...(opts.port !== undefined ? { port: opts.port } : {}),
     });
+    // A signal that arrives while starting is honoured as soon as the server is up.
+    let early: string | undefined;
+    const remember = (signal: string) => (early = signal);
+    process.once('SIGTERM', remember);
+    process.once('SIGINT', remember);
     const server = await startServer(config);
+    process.off('SIGTERM', remember);
+    process.off('SIGINT', remember);
     for (const k of server.bootstrap.createdKeys) {
       process.stdout.write(
         `Created ${k.scope} key for workspace "${k.workspaceId}" (shown once): ${k.key}\n`,
       );
     }
-    if (server.url)
+    if (server.url) {
       process.stdout.write(
         `Comeback is listening on ${server.url} (API docs at ${server.url}/docs)\n`,
       );
+    }
     const shutdown = (signal: string) => {
       server.services.logger.info({ signal }, 'shutting down');
       server.stop().then(
@@ -63,6 +72,7 @@ program
         },
       );
     };
+    if (early !== undefined) return shutdown(early);
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
   });

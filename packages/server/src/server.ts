@@ -76,15 +76,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       jobs,
     };
     const app = await buildApp(services);
-    const background = opts.background ?? true;
-    if (background && runsWorker) {
+    const serves = config.role !== 'worker';
+    const url = serves ? await app.listen({ port: config.port, host: config.host }) : '';
+    if (!serves) await app.ready();
+    // Listen first: /health must answer (and show the lag) while a backlog is applied.
+    if ((opts.background ?? true) && runsWorker) {
       processor.start();
       // With a manual clock nothing falls due by itself; /clock/advance runs due jobs.
       if (clock.kind === 'system') jobs.start();
     }
-    const serves = config.role !== 'worker';
-    const url = serves ? await app.listen({ port: config.port, host: config.host }) : '';
-    if (!serves) await app.ready();
 
     let stopping: Promise<void> | undefined;
     const stop = () =>

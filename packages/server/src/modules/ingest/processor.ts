@@ -113,6 +113,9 @@ export class Processor {
         try {
           this.#dirty = false;
           const n = await this.runOnce();
+          // On SQLite every query completes synchronously: without this yield a backlog would
+          // hold the event loop (HTTP, timers, signals) until it was fully applied.
+          await new Promise<void>((resolve) => setImmediate(resolve));
           if (n > 0) continue;
         } catch (error) {
           this.#logger.error({ err: error }, 'processor batch failed; retrying');

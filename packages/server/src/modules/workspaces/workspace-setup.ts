@@ -12,8 +12,8 @@ export interface Bootstrap {
 }
 
 /**
- * First start creates the default workspace and its keys. Keys given in the environment are
- * ensured on every start (idempotent); generated keys are created only with the workspace.
+ * Start-up ensures the default workspace. Keys given in the environment are ensured on every
+ * start (idempotent); otherwise a key is generated for each scope that has no active key.
  */
 export async function bootstrapWorkspace(
   db: Db,
@@ -26,7 +26,7 @@ export async function bootstrapWorkspace(
   },
 ): Promise<Bootstrap> {
   const created: CreatedKey[] = [];
-  const inserted = await db
+  await db
     .insertInto('workspaces')
     .values({
       id: DEFAULT_WORKSPACE_ID,
@@ -35,8 +35,7 @@ export async function bootstrapWorkspace(
       created_at: opts.now,
     })
     .onConflict((oc) => oc.column('id').doNothing())
-    .executeTakeFirst();
-  const isNew = Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+    .execute();
 
   for (const [scope, given] of [
     ['write', opts.writeKey],
@@ -44,13 +43,15 @@ export async function bootstrapWorkspace(
   ] as const) {
     if (given !== undefined) {
       await insertKey(db, { workspaceId: DEFAULT_WORKSPACE_ID, scope, key: given, now: opts.now });
-    } else if (isNew && opts.generateKeys !== false) {
+    } else if (opts.generateKeys !== false && !(await hasActiveKey(db, scope))) {
+      // A workspace without any key of a scope (a first start, or `keys create` run before it)
+      // gets one, printed once by the caller.
       created.push(
         await insertKey(db, {
           workspaceId: DEFAULT_WORKSPACE_ID,
           scope,
           key: generateKey(scope),
-          label: 'created on first start',
+          label: 'created on start: the workspace had no such key',
           now: opts.now,
         }),
       );
@@ -61,6 +62,17 @@ export async function bootstrapWorkspace(
     createdKeys: created,
     secret: await ensureSecret(db, opts.secret),
   };
+}
+
+async function hasActiveKey(db: Db, scope: 'write' | 'admin'): Promise<boolean> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select('id')
+    .where('workspace_id', '=', DEFAULT_WORKSPACE_ID)
+    .where('scope', '=', scope)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 async function ensureSecret(db: Db, given: string | undefined): Promise<string> {
