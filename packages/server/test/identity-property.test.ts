@@ -14,14 +14,24 @@ interface Person {
   userId: string;
   anonIds: string[];
   email: string;
-  orders: number[];
+  orders: { total: number; refund: number | 'whole' | null }[];
 }
 
 type Call = Record<string, unknown> & { type: string; messageId: string };
 
 const personArb = fc.record({
   anonCount: fc.integer({ min: 1, max: 3 }),
-  orders: fc.array(fc.integer({ min: 1, max: 500 }), { maxLength: 3 }),
+  orders: fc.array(
+    fc.record({
+      total: fc.integer({ min: 1, max: 500 }),
+      refund: fc.oneof(
+        fc.constant(null),
+        fc.constant('whole' as const),
+        fc.integer({ min: 1, max: 600 }),
+      ),
+    }),
+    { maxLength: 3 },
+  ),
   linkByAlias: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
   views: fc.integer({ min: 0, max: 3 }),
 });
@@ -92,7 +102,7 @@ function callsFor(specs: PersonSpec[]) {
       timestamp: at(),
       traits: { email: person.email },
     });
-    spec.orders.forEach((total, o) => {
+    spec.orders.forEach(({ total, refund }, o) => {
       calls.push({
         type: 'track',
         messageId: `order-${p}-${o}`,
@@ -106,6 +116,16 @@ function callsFor(specs: PersonSpec[]) {
           products: [{ product_id: `prod-${p}-0`, category: `cat-${p}` }],
         },
       });
+      if (refund !== null) {
+        calls.push({
+          type: 'track',
+          messageId: `refund-${p}-${o}`,
+          userId: person.userId,
+          event: 'Order Refunded',
+          timestamp: at(),
+          properties: { order_id: `o-${p}-${o}`, ...(refund === 'whole' ? {} : { total: refund }) },
+        });
+      }
     });
   });
   return calls;
@@ -173,12 +193,18 @@ describe.each(engines)('identity resolution is order-independent on %s', (engine
         expect(canonical).toHaveLength(people.length);
         const parsed = canonical.map((f) => JSON.parse(f) as { computed: Profile['computed'] });
         const totals = parsed.map((p) => p.computed.total_spent).sort((a, b) => a - b);
+        const kept = (o: PersonSpec['orders'][number]) =>
+          o.refund === null ? o.total : o.refund === 'whole' ? 0 : Math.max(0, o.total - o.refund);
         const expected = people
-          .map((p) => p.orders.reduce((s, x) => s + x, 0))
+          .map((p) => p.orders.reduce((s, o) => s + kept(o), 0))
           .sort((a, b) => a - b);
         expect(totals).toEqual(expected);
         const counts = parsed.map((p) => p.computed.order_count).sort((a, b) => a - b);
-        expect(counts).toEqual(people.map((p) => p.orders.length).sort((a, b) => a - b));
+        const whole = (o: PersonSpec['orders'][number]) =>
+          o.refund === 'whole' || (typeof o.refund === 'number' && o.refund >= o.total);
+        expect(counts).toEqual(
+          people.map((p) => p.orders.filter((o) => !whole(o)).length).sort((a, b) => a - b),
+        );
       }),
       { numRuns: 25, seed: 20261124 },
     );

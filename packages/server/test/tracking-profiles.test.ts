@@ -205,6 +205,30 @@ describe.each(engines)('tracking to profiles on %s', (engine) => {
     expect(first?.id).not.toBe(second?.id);
   });
 
+  it('never gives one profile two user ids, whichever identifier links them', async () => {
+    await t.send('/v1/identify', {
+      userId: 'u-c1',
+      traits: { customer_id: 'shop-7', email: 'c1@example.com' },
+    });
+    await t.send('/v1/identify', {
+      userId: 'u-c2',
+      traits: { customer_id: 'shop-7', email: 'c2@example.com' },
+    });
+    await t.settle();
+    const byUser = async (u: string) =>
+      (await json<{ data: Profile[] }>(await t.api(`/api/v1/profiles?userId=${u}`))).data;
+    const [one] = await byUser('u-c1');
+    const [two] = await byUser('u-c2');
+    expect(one?.id).not.toBe(two?.id);
+    expect(one?.identifiers.filter((i) => i.kind === 'user_id')).toEqual([
+      { kind: 'user_id', value: 'u-c1' },
+    ]);
+    expect(one?.identifiers).toContainEqual({ kind: 'customer_id', value: 'shop-7' });
+    expect(two?.identifiers.filter((i) => i.kind !== 'email')).toEqual([
+      { kind: 'user_id', value: 'u-c2' },
+    ]);
+  });
+
   it('corrects the event time for the sender clock skew (sentAt) and keeps context', async () => {
     const now = Date.now();
     // The device clock runs one hour fast: it says the event happened at 12:00 and was sent 12:00:05.

@@ -31,6 +31,10 @@ export interface BatchOutcome {
 }
 
 const STRONG_KINDS = new Set(['user_id', 'customer_id']);
+/** An order row that so far only holds refunds: its order has not been reported yet. */
+const REFUND_AWAITING_ORDER = -1;
+/** In such a row: a refund of the whole order, whatever its total turns out to be. */
+const WHOLE_ORDER = -1;
 
 /**
  * Applies a batch of logged events to profiles inside the caller's transaction: identity is
@@ -95,7 +99,7 @@ class WorkspaceBatch {
     const owners = await this.store.loadIdentifiers(
       this.trx,
       this.workspaceId,
-      ids.flatMap((i) => i.lookups.map((l) => l.value)),
+      ids.flatMap((i) => i.lookups),
     );
     for (const [k, v] of owners) this.#owners.set(k, v);
     this.#erasures = await this.store.loadErasures(
@@ -173,10 +177,9 @@ class WorkspaceBatch {
     for (const p of found) {
       if (isAlias || group.every((g) => !conflicts(g.strongIds, p.strongIds))) group.push(p);
     }
-    // A new user id seen on a device that belongs to another customer: a different person.
-    if (!isAlias && group.length && conflicts(new Set(eventStrong), unionOf(group))) {
-      group = group.filter((g) => eventStrong.some((s) => g.strongIds.has(s)));
-    }
+    // A user id the matched profile does not hold, on a device or email that belongs to another
+    // customer: a different person. Only profiles compatible with the event's own ids remain.
+    if (!isAlias) group = group.filter((g) => !conflicts(new Set(eventStrong), g.strongIds));
     let survivor: ProfileState;
     if (group.length === 0) {
       survivor = emptyProfile(randomUUID(), this.workspaceId, this.now);
@@ -194,6 +197,9 @@ class WorkspaceBatch {
       const key = identifierKey(l);
       const owner = this.#owners.get(key);
       if (owner !== undefined && this.#resolve(owner) !== survivor.id && !isAlias) continue;
+      if (!isAlias && STRONG_KINDS.has(l.kind) && conflicts(new Set([key]), survivor.strongIds)) {
+        continue;
+      }
       if (owner === undefined || this.#resolve(owner) !== survivor.id) {
         this.#owners.set(key, survivor.id);
         this.#newIdentifiers.set(key, l);
@@ -221,26 +227,50 @@ class WorkspaceBatch {
   #orderCompleted(profile: ProfileState, event: LoggedEvent, properties: Record<string, unknown>) {
     const facts = orderFacts(properties);
     const orderId = facts.orderId ?? event.messageId;
+    const known = this.#orders.get(orderId);
     // One order is one order, however many times it is reported.
-    if (this.#orders.has(orderId)) return;
+    if (known && known.orderedAt !== REFUND_AWAITING_ORDER) return;
     recordOrder(profile, { ...facts, at: event.timestamp });
-    this.#orders.set(orderId, {
+    const order: OrderRow = {
       orderId,
       profileId: profile.id,
       total: facts.total,
       refunded: 0,
       currency: facts.currency,
       orderedAt: event.timestamp,
-    });
+    };
+    this.#orders.set(orderId, order);
     this.#dirtyOrders.add(orderId);
+    if (known) {
+      // Refunds that arrived before the order apply now, exactly as if they had come after it.
+      const requested = known.refunded === WHOLE_ORDER ? order.total : known.refunded;
+      const amount = round2(Math.min(order.total, requested));
+      order.refunded = amount;
+      recordRefund(profile, amount, amount >= order.total);
+    }
   }
 
   #orderRefunded(profile: ProfileState, event: LoggedEvent, properties: Record<string, unknown>) {
     const facts = refundFacts(properties);
-    const order = this.#orders.get(facts.orderId ?? event.messageId);
-    if (!order) {
-      // A refund for an order we never saw: it still lowers what this customer spent.
-      if (facts.amount !== null) recordRefund(profile, facts.amount, false);
+    const orderId = facts.orderId ?? event.messageId;
+    const order = this.#orders.get(orderId);
+    if (!order || order.orderedAt === REFUND_AWAITING_ORDER) {
+      // The order has not arrived (yet): keep the refund with it, so the result does not depend
+      // on which of the two is processed first. Nothing changes until the order is seen.
+      const before = order?.refunded ?? 0;
+      const refunded =
+        facts.amount === null || before === WHOLE_ORDER
+          ? WHOLE_ORDER
+          : round2(before + facts.amount);
+      this.#orders.set(orderId, {
+        orderId,
+        profileId: profile.id,
+        total: 0,
+        refunded,
+        currency: null,
+        orderedAt: REFUND_AWAITING_ORDER,
+      });
+      this.#dirtyOrders.add(orderId);
       return;
     }
     const owner = this.#profiles.get(this.#resolve(order.profileId)) ?? profile;
@@ -302,8 +332,3 @@ function conflicts(a: Set<string>, b: Set<string>): boolean {
   return false;
 }
 
-function unionOf(group: ProfileState[]): Set<string> {
-  const out = new Set<string>();
-  for (const g of group) for (const s of g.strongIds) out.add(s);
-  return out;
-}

@@ -133,6 +133,8 @@ export class ProfileQueries {
       .selectFrom('profile_orders')
       .selectAll()
       .where('profile_id', '=', profile.value.id)
+      // Rows holding only a refund whose order never arrived are not orders.
+      .where('ordered_at', '>=', 0)
       .execute();
     return ok({
       profile: profile.value,

@@ -30,16 +30,26 @@ export class ProfileStore {
     this.#postgres = dialect === 'postgres';
   }
 
-  async loadIdentifiers(trx: Trx, workspaceId: string, values: string[]) {
+  /** Owners of the given identifiers: one query per kind, so the primary key serves each. */
+  async loadIdentifiers(trx: Trx, workspaceId: string, ids: { kind: string; value: string }[]) {
+    const byKind = new Map<string, Set<string>>();
+    for (const id of ids) {
+      const values = byKind.get(id.kind) ?? new Set<string>();
+      values.add(id.value);
+      byKind.set(id.kind, values);
+    }
     const found = new Map<string, string>();
-    for (const part of chunks([...new Set(values)])) {
-      const rows = await trx
-        .selectFrom('identifiers')
-        .select(['kind', 'value', 'profile_id'])
-        .where('workspace_id', '=', workspaceId)
-        .where('value', 'in', part)
-        .execute();
-      for (const r of rows) found.set(`${r.kind}:${r.value}`, r.profile_id);
+    for (const [kind, values] of byKind) {
+      for (const part of chunks([...values])) {
+        const rows = await trx
+          .selectFrom('identifiers')
+          .select(['value', 'profile_id'])
+          .where('workspace_id', '=', workspaceId)
+          .where('kind', '=', kind)
+          .where('value', 'in', part)
+          .execute();
+        for (const r of rows) found.set(`${kind}:${r.value}`, r.profile_id);
+      }
     }
     return found;
   }
@@ -216,7 +226,10 @@ export class ProfileStore {
         .onConflict((oc) =>
           oc.columns(['workspace_id', 'order_id']).doUpdateSet((eb) => ({
             profile_id: eb.ref('excluded.profile_id'),
+            total: eb.ref('excluded.total'),
             refunded: eb.ref('excluded.refunded'),
+            currency: eb.ref('excluded.currency'),
+            ordered_at: eb.ref('excluded.ordered_at'),
           })),
         )
         .execute();
