@@ -3,7 +3,8 @@ import { z } from 'zod';
 /**
  * Segment-compatible tracking calls (https://segment.com/docs/connections/spec/).
  * Validation is deliberately shallow where Segment is shallow: `properties`, `traits` and
- * `context` are free-form objects, ids may be strings or numbers (SDKs send both).
+ * `context` are free-form objects, ids may be strings or numbers (SDKs send both), and fields we
+ * do not know (`channel`, `_metadata`, ...) are kept, so a stored event is the call as sent.
  */
 export const EVENT_SIZE_LIMIT_BYTES = 32 * 1024;
 export const BATCH_SIZE_LIMIT_BYTES = 500 * 1024;
@@ -23,18 +24,18 @@ const common = {
   integrations: freeObject.optional(),
 };
 
-export const trackCallSchema = z.object({
+export const trackCallSchema = z.looseObject({
   ...common,
   type: z.literal('track').optional(),
   event: z.string().min(1).max(256),
   properties: freeObject.optional(),
 });
-export const identifyCallSchema = z.object({
+export const identifyCallSchema = z.looseObject({
   ...common,
   type: z.literal('identify').optional(),
   traits: freeObject.optional(),
 });
-export const pageCallSchema = z.object({
+export const pageCallSchema = z.looseObject({
   ...common,
   type: z.literal('page').optional(),
   name: z.string().max(512).nullish(),
@@ -42,12 +43,12 @@ export const pageCallSchema = z.object({
   properties: freeObject.optional(),
 });
 export const screenCallSchema = pageCallSchema.extend({ type: z.literal('screen').optional() });
-export const aliasCallSchema = z.object({
+export const aliasCallSchema = z.looseObject({
   ...common,
   type: z.literal('alias').optional(),
   previousId: id,
 });
-export const groupCallSchema = z.object({
+export const groupCallSchema = z.looseObject({
   ...common,
   type: z.literal('group').optional(),
   groupId: id,

@@ -41,7 +41,7 @@ describe.each(engines)('jobs and timers on %s', (engine) => {
     expect(due[0]?.attempts).toBe(1);
     // Claimed jobs are leased: nobody else gets them while the lease holds.
     expect(await queue.claimDue(T0 + 5000, 'w2', 10)).toEqual([]);
-    for (const j of due) await queue.complete(j.id, T0 + 5000);
+    for (const j of due) expect(await queue.complete(j, T0 + 5000)).toBe(true);
     expect(await queue.nextDueAt()).toBe(T0 + 60_000);
   });
 
@@ -53,7 +53,9 @@ describe.each(engines)('jobs and timers on %s', (engine) => {
     const [again] = await queue.claimDue(T0 + 102_000, 'w2', 10, 1000);
     expect(again?.id).toBe(first?.id);
     expect(again?.attempts).toBe(2);
-    await queue.fail(again!, 'boom', T0 + 102_000);
+    // The first worker comes back after its lease expired: its outcome no longer counts.
+    expect(await queue.complete(first!, T0 + 102_000)).toBe(false);
+    expect(await queue.fail(again!, 'boom', T0 + 102_000)).toBe(true);
     const row = await database.db
       .selectFrom('jobs')
       .selectAll()
@@ -63,6 +65,23 @@ describe.each(engines)('jobs and timers on %s', (engine) => {
     expect(row.last_error).toBe('boom');
   });
 
+  it('parks a job whose worker dies on every attempt', async () => {
+    await queue.enqueue({ kind: 'd', runAt: T0, dedupeKey: 'k-dies', maxAttempts: 2 }, T0);
+    const t = T0 + 300_000;
+    const kinds = async (at: number, w: string) =>
+      (await queue.claimDue(at, w, 10, 1000)).map((j) => j.kind).filter((k) => k === 'd');
+    expect(await kinds(t, 'w1')).toEqual(['d']);
+    expect(await kinds(t + 2000, 'w2')).toEqual(['d']);
+    expect(await kinds(t + 4000, 'w3')).toEqual([]);
+    const row = await database.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('dedupe_key', '=', 'k-dies')
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('failed');
+    expect(row.last_error).toContain('stopped before finishing');
+  });
+
   it('retries a failed job later with backoff', async () => {
     await queue.enqueue({ kind: 'c', runAt: T0, dedupeKey: 'k-retry', maxAttempts: 5 }, T0);
     const [job] = await queue.claimDue(T0 + 200_000, 'w', 10);
@@ -70,7 +89,7 @@ describe.each(engines)('jobs and timers on %s', (engine) => {
     expect(await queue.claimDue(T0 + 200_500, 'w', 10)).toEqual([]);
     const [retry] = await queue.claimDue(T0 + 203_000, 'w', 10);
     expect(retry?.id).toBe(job?.id);
-    await queue.complete(retry!.id, T0 + 203_000);
+    expect(await queue.complete(retry!, T0 + 203_000)).toBe(true);
   });
 
   it('never hands one job to two concurrent workers', async () => {
@@ -83,7 +102,7 @@ describe.each(engines)('jobs and timers on %s', (engine) => {
         const jobs = await queue.claimDue(t, name, 7);
         if (jobs.length === 0) return;
         claimed.push(...jobs.filter((j) => j.kind === 'race').map((j) => j.id));
-        for (const j of jobs) await queue.complete(j.id, t);
+        for (const j of jobs) await queue.complete(j, t);
       }
     };
     await Promise.all(['w1', 'w2', 'w3', 'w4'].map(worker));

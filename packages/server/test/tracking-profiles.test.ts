@@ -254,6 +254,35 @@ describe.each(engines)('tracking to profiles on %s', (engine) => {
     expect(viewed?.payload.originalTimestamp).toBe(new Date(now + skew - 5000).toISOString());
   });
 
+  it('keeps fields Segment SDKs send that the spec does not list, and leaves group traits alone', async () => {
+    await t.api('/api/v1/custom-fields', {
+      method: 'POST',
+      body: { name: 'employees', type: 'number' },
+    });
+    const res = await t.send('/v1/group', {
+      userId: 'u-loose',
+      groupId: 'acme',
+      messageId: 'loose-1',
+      channel: 'server',
+      _metadata: { nodeVersion: '20' },
+      // A group's traits describe the company, not the person: not checked as profile fields.
+      traits: { employees: 'about fifty' },
+    });
+    expect(res.status).toBe(200);
+    await t.send('/v1/identify', { userId: 'u-loose', traits: { email: 'loose@example.com' } });
+    const [p] = await profileByEmail(t, 'loose@example.com');
+    const events = await json<{ data: { payload: Record<string, unknown> }[] }>(
+      await t.api(`/api/v1/profiles/${p?.id}/events`),
+    );
+    const group = events.data.find((e) => e.payload.messageId === 'loose-1');
+    expect(group?.payload).toMatchObject({
+      channel: 'server',
+      _metadata: { nodeVersion: '20' },
+      groupId: 'acme',
+    });
+    expect(p?.traits.employees).toBeUndefined();
+  });
+
   it('pages through events with a cursor', async () => {
     const batch = Array.from({ length: 25 }, (_, i) => ({
       type: 'track',

@@ -70,8 +70,10 @@ export function installErrorHandler(app: FastifyInstance): void {
       });
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply.code(500).send({
-      error: { code: 'internal', message: 'internal error; it has been logged', details: [] },
+    return sendFailure(reply, {
+      code: 'internal',
+      message: 'internal error; it has been logged',
+      details: [],
     });
   });
   app.setNotFoundHandler((request, reply) =>

@@ -45,4 +45,5 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   conflict: 409,
   rate_limited: 429,
   unavailable: 503,
+  internal: 500,
 };

@@ -85,38 +85,51 @@ export function opsRoutes(app: FastifyInstance, s: Services): void {
 
   const manual = s.manualClock;
   if (!manual) return;
-  r.get(
-    '/clock',
-    { schema: { tags: ['test clock'], summary: 'The manual clock (COMEBACK_CLOCK=manual)' } },
-    async () => ({
-      now: new Date(manual.now()).toISOString(),
-    }),
-  );
-  r.post(
-    '/clock/advance',
-    {
-      schema: {
-        tags: ['test clock'],
-        summary: 'Advance the manual clock and run everything that falls due',
-        body: z.object({
-          by: z
-            .string()
-            .refine(Temporal.isValidDuration, 'must be an ISO-8601 duration such as P3D'),
-        }),
+  const admin = requireScope(s.keys, 'admin');
+  // Under the admin API, and at the root as the contract names it; both need the admin key.
+  for (const prefix of ['', '/api/v1']) {
+    r.get(
+      `${prefix}/clock`,
+      {
+        onRequest: admin,
+        schema: {
+          tags: ['test clock'],
+          summary: 'The manual clock (COMEBACK_CLOCK=manual)',
+          security: [{ bearer: [] }],
+        },
       },
-    },
-    async (request) => {
-      const ms = Temporal.durationToMs(request.body.by, manual.now());
-      if (ms < 0)
-        throw AppError.of('validation_failed', 'by: the clock only moves forward', [
-          { field: 'by', message: 'negative duration' },
-        ]);
-      // Apply what was sent before the jump, then walk time forward timer by timer.
-      await s.appendQueue.drain();
-      await s.processor.catchUp();
-      await s.jobs.advanceTo(manual, manual.now() + ms);
-      await s.processor.catchUp();
-      return { now: new Date(manual.now()).toISOString() };
-    },
-  );
+      async () => ({
+        now: new Date(manual.now()).toISOString(),
+      }),
+    );
+    r.post(
+      `${prefix}/clock/advance`,
+      {
+        onRequest: admin,
+        schema: {
+          security: [{ bearer: [] }],
+          tags: ['test clock'],
+          summary: 'Advance the manual clock and run everything that falls due',
+          body: z.object({
+            by: z
+              .string()
+              .refine(Temporal.isValidDuration, 'must be an ISO-8601 duration such as P3D'),
+          }),
+        },
+      },
+      async (request) => {
+        const ms = Temporal.durationToMs(request.body.by, manual.now());
+        if (ms < 0)
+          throw AppError.of('validation_failed', 'by: the clock only moves forward', [
+            { field: 'by', message: 'negative duration' },
+          ]);
+        // Apply what was sent before the jump, then walk time forward timer by timer.
+        await s.appendQueue.drain();
+        await s.processor.catchUp();
+        await s.jobs.advanceTo(manual, manual.now() + ms);
+        await s.processor.catchUp();
+        return { now: new Date(manual.now()).toISOString() };
+      },
+    );
+  }
 }

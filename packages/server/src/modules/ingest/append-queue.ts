@@ -34,7 +34,9 @@ export class AppendQueue {
 
   append(rows: AppendRow[]): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
-    if (this.#pendingRows + rows.length > this.#maxPending) {
+    // A single request larger than the bound is still admitted when nothing else waits;
+    // otherwise it could never succeed, however often it was retried.
+    if (this.#pendingRows > 0 && this.#pendingRows + rows.length > this.#maxPending) {
       return Promise.reject(
         new AppError(
           {

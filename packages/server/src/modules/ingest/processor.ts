@@ -88,7 +88,7 @@ export class Processor {
       for (const r of rows) lags.push(r.receivedAt);
       return rows.length;
     });
-    // Lag is measured on the wall clock that stamped receivedAt, after the commit.
+    // Lag is measured on the same (injected) clock that stamped receivedAt, after the commit.
     const appliedAt = this.#clock.now();
     for (const receivedAt of lags) this.lag.record(appliedAt - receivedAt);
     this.#applied += consumed;

@@ -40,12 +40,12 @@ export class TrackingGateway {
     }
     const rows: AppendRow[] = [];
     const details: ErrorDetail[] = [];
-    let tooLarge = false;
+    let tooLarge: ErrorDetail | undefined;
     for (const [i, { type, call }] of calls.entries()) {
       const path = batchPath ? `batch.${i}.` : '';
       let body = call;
       if (fields.size && (type === 'identify' || call.context !== undefined)) {
-        const coerced = this.#coerce(fields, call, path);
+        const coerced = this.#coerce(fields, call, path, type === 'identify');
         if (!coerced.ok) {
           details.push(...coerced.error.details);
           continue;
@@ -55,14 +55,14 @@ export class TrackingGateway {
       const row = normalizeCall(workspaceId, type, body, shared, receivedAt, path);
       if (row.ok) rows.push(row.value);
       else {
-        tooLarge ||= row.error.code === 'payload_too_large';
+        if (row.error.code === 'payload_too_large') tooLarge ??= row.error.details[0];
         details.push(...row.error.details);
       }
     }
     const first = details[0];
     if (first) {
       return tooLarge
-        ? fail('payload_too_large', `${first.field}: an event is limited to 32 KB`, details)
+        ? fail('payload_too_large', `${tooLarge.field}: an event is limited to 32 KB`, details)
         : fail('validation_failed', `${first.field}: ${first.message}`, details);
     }
     await this.queue.append(rows);
@@ -73,9 +73,11 @@ export class TrackingGateway {
     fields: Parameters<typeof coerceTraits>[0],
     call: Record<string, unknown>,
     path: string,
+    ownTraitsAreProfileTraits = false,
   ): Result<Record<string, unknown>> {
     let out = call;
-    if (isRecord(call.traits)) {
+    // Only identify's traits describe the person; a group call's traits describe the group.
+    if (ownTraitsAreProfileTraits && isRecord(call.traits)) {
       const t = coerceTraits(fields, call.traits, `${path}traits`);
       if (!t.ok) return t;
       out = { ...out, traits: t.value };

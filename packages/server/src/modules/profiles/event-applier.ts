@@ -331,4 +331,3 @@ function conflicts(a: Set<string>, b: Set<string>): boolean {
   }
   return false;
 }
-

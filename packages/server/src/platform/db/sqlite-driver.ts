@@ -13,7 +13,7 @@ import {
 
 /**
  * One better-sqlite3 connection shared by Kysely and by the synchronous hot paths (group-commit
- * appends, processor batches). Both go through the same mutex, so a synchronous batch can never
+ * appends). Both go through the same mutex, so a synchronous batch can never
  * run inside a Kysely transaction that is awaiting between statements. Prepared statements are
  * cached by SQL text: Kysely compiles the same shapes over and over.
  */

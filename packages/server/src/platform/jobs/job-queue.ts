@@ -20,6 +20,8 @@ export interface ClaimedJob {
   runAt: number;
   attempts: number;
   maxAttempts: number;
+  /** The worker holding the lease; only it may complete or fail the job. */
+  lockedBy: string;
 }
 
 /**
@@ -56,6 +58,20 @@ export class JobQueue {
 
   /** Leases up to `limit` due jobs to `workerId` until `now + leaseMs`. */
   async claimDue(now: number, workerId: string, limit: number, leaseMs = 60_000) {
+    // A job whose workers keep dying mid-run would be retried forever: park it instead.
+    await this.#database.db
+      .updateTable('jobs')
+      .set({
+        status: 'failed',
+        locked_by: null,
+        locked_until: null,
+        last_error: 'its worker stopped before finishing, on every attempt',
+        updated_at: now,
+      })
+      .where('status', '=', 'running')
+      .where('locked_until', '<', now)
+      .where((eb) => eb('attempts', '>=', eb.ref('max_attempts')))
+      .execute();
     const due = this.#database.db
       .selectFrom('jobs')
       .select('id')
@@ -91,22 +107,30 @@ export class JobQueue {
         runAt: r.run_at,
         attempts: r.attempts,
         maxAttempts: r.max_attempts,
+        lockedBy: workerId,
       }))
       .sort((a, b) => a.runAt - b.runAt || a.id - b.id);
   }
 
-  async complete(id: number, now: number, trx?: Trx): Promise<void> {
-    await (trx ?? this.#database.db)
+  /**
+   * Marks the job done if `job`'s worker still holds its lease; false when the lease had
+   * expired and another worker took the job over (that worker's outcome counts).
+   */
+  async complete(job: ClaimedJob, now: number, trx?: Trx): Promise<boolean> {
+    const r = await (trx ?? this.#database.db)
       .updateTable('jobs')
       .set({ status: 'done', locked_by: null, locked_until: null, updated_at: now })
-      .where('id', '=', id)
-      .execute();
+      .where('id', '=', job.id)
+      .where('locked_by', '=', job.lockedBy)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   /** Retries with exponential backoff until `maxAttempts`, then parks the job as failed. */
-  async fail(job: ClaimedJob, error: string, now: number): Promise<void> {
+  async fail(job: ClaimedJob, error: string, now: number): Promise<boolean> {
     const final = job.attempts >= job.maxAttempts;
-    await this.#database.db
+    const r = await this.#database.db
       .updateTable('jobs')
       .set({
         status: final ? 'failed' : 'pending',
@@ -117,7 +141,10 @@ export class JobQueue {
         updated_at: now,
       })
       .where('id', '=', job.id)
-      .execute();
+      .where('locked_by', '=', job.lockedBy)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   async nextDueAt(): Promise<number | null> {

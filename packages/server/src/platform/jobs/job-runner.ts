@@ -63,7 +63,7 @@ export class JobRunner {
         try {
           if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
           await handler(job);
-          await this.#queue.complete(job.id, this.#clock.now());
+          await this.#queue.complete(job, this.#clock.now());
         } catch (error) {
           this.#log.warn({ err: error, job: job.id, kind: job.kind }, 'job failed');
           await this.#queue.fail(job, String(error), this.#clock.now());
