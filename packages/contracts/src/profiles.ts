@@ -34,6 +34,8 @@ export const profileSchema = z.object({
   consent: z.record(z.string(), z.unknown()),
   segments: z.array(z.string()),
   mergedFrom: z.array(z.string()),
+  /** This person was erased before; the profile holds only what arrived after the erasure. */
+  recreatedAfterErasure: z.boolean(),
 });
 export type Profile = z.infer<typeof profileSchema>;
 

@@ -3,7 +3,7 @@ import type { Config } from './config/config.js';
 import { buildApp } from './http/app.js';
 import type { Services } from './http/services.js';
 import { AppendQueue, EventLog, Processor, TrackingGateway } from './modules/ingest/index.js';
-import { CustomFieldRegistry, ProfileQueries } from './modules/profiles/index.js';
+import { CustomFieldRegistry, ProfileQueries, ProfileStore } from './modules/profiles/index.js';
 import { KeyResolver, bootstrapWorkspace, type Bootstrap } from './modules/workspaces/index.js';
 import { ManualClock, SystemClock, type Clock } from './platform/clock.js';
 import { migrateToLatest, openDatabase } from './platform/db/database.js';
@@ -51,8 +51,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     });
 
     const eventLog = new EventLog(database);
+    // Erasure records are keyed with the instance secret (COMEBACK_SECRET must stay stable).
+    const profileStore = new ProfileStore(database.dialect, bootstrap.secret);
     const processor = new Processor(database, eventLog, clock, logger, {
       batchSize: config.processorBatchSize,
+      store: profileStore,
     });
     const runsWorker = config.role !== 'api';
     const appendQueue = new AppendQueue(eventLog, {
@@ -71,7 +74,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       gateway: new TrackingGateway(appendQueue, customFields, clock),
       appendQueue,
       processor,
-      profiles: new ProfileQueries(database),
+      profiles: new ProfileQueries(database, profileStore),
       customFields,
       jobs,
     };

@@ -48,6 +48,7 @@ describe.each(engines)('GDPR export and erasure on %s', (engine) => {
       orders: { orderId: string }[];
     }>(await t.api(`/api/v1/profiles/${p?.id}/export`));
     expect(exported.profile.id).toBe(p?.id);
+    expect(exported.profile.recreatedAfterErasure).toBe(false);
     expect(exported.events).toHaveLength(2);
     expect(exported.orders.map((o) => o.orderId)).toEqual(['G-1']);
 
@@ -79,6 +80,7 @@ describe.each(engines)('GDPR export and erasure on %s', (engine) => {
     expect(fresh?.id).not.toBe(p?.id);
     expect(fresh?.traits).toEqual({ first_name: 'Back' });
     expect(fresh?.computed.order_count).toBe(0);
+    expect(fresh?.recreatedAfterErasure).toBe(true);
     expect((await t.api(`/api/v1/profiles/${p?.id}`, { method: 'DELETE' })).status).toBe(404);
   });
 });

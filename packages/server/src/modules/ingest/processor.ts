@@ -1,7 +1,7 @@
 import type { Database } from '../../platform/db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
-import { applyEventBatch, ProfileStore } from '../profiles/index.js';
+import { applyEventBatch, type ProfileStore } from '../profiles/index.js';
 import type { EventLog } from './event-log.js';
 import { LagStats } from './lag-stats.js';
 
@@ -32,14 +32,14 @@ export class Processor {
     log: EventLog,
     clock: Clock,
     logger: Logger,
-    opts: { batchSize: number },
+    opts: { batchSize: number; store: ProfileStore },
   ) {
     this.#database = database;
     this.#log = log;
     this.#clock = clock;
     this.#logger = logger;
     this.#batchSize = opts.batchSize;
-    this.#store = new ProfileStore(database.dialect);
+    this.#store = opts.store;
   }
 
   get applied(): number {

@@ -47,14 +47,8 @@ export class CustomFieldRegistry {
     field: CustomField,
     now: number,
   ): Promise<Result<CustomField>> {
-    const existing = (await this.fieldsOf(workspaceId)).get(field.name);
-    const same = (a: CustomField, b: CustomField) =>
-      a.type === b.type && JSON.stringify(a.values ?? null) === JSON.stringify(b.values ?? null);
-    if (existing && !same(existing, field)) {
-      return fail('conflict', `custom field ${field.name} already exists as ${existing.type}`, [
-        { field: 'name', message: 'delete the field first to change its type' },
-      ]);
-    }
+    // Insert first, then compare with what is stored: two concurrent conflicting declarations
+    // cannot both succeed.
     await this.#db
       .insertInto('custom_fields')
       .values({
@@ -68,7 +62,18 @@ export class CustomFieldRegistry {
       .onConflict((oc) => oc.columns(['workspace_id', 'name']).doNothing())
       .execute();
     this.#cache.delete(workspaceId);
-    return ok(field);
+    const stored = (await this.fieldsOf(workspaceId)).get(field.name);
+    const same = (a: CustomField) =>
+      a.type === field.type &&
+      JSON.stringify(a.values ?? null) === JSON.stringify(field.values ?? null);
+    if (!stored || !same(stored)) {
+      return fail(
+        'conflict',
+        `custom field ${field.name} already exists as ${stored?.type ?? '?'}`,
+        [{ field: 'name', message: 'delete the field first to change its type' }],
+      );
+    }
+    return ok(stored);
   }
 
   async remove(workspaceId: string, name: string): Promise<boolean> {

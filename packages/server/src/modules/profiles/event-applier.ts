@@ -3,7 +3,6 @@ import { asRecord } from '../../platform/json.js';
 import type { Trx } from '../../platform/db/database.js';
 import { orderFacts, refundFacts, viewedProductOf } from './ecommerce-facts.js';
 import {
-  erasureHash,
   identifierKey,
   identifiersOf,
   traitsOf,
@@ -105,7 +104,7 @@ class WorkspaceBatch {
     this.#erasures = await this.store.loadErasures(
       this.trx,
       this.workspaceId,
-      ids.flatMap((i) => i.links.map((l) => erasureHash(this.workspaceId, l))),
+      ids.flatMap((i) => i.links.map((l) => this.store.erasureHash(this.workspaceId, l))),
     );
     for (const [k, v] of await this.store.loadOrders(this.trx, this.workspaceId, orderIds)) {
       this.#orders.set(k, v);
@@ -133,7 +132,9 @@ class WorkspaceBatch {
   }
 
   #applyOne(event: LoggedEvent, ids: { links: Identifier[]; lookups: Identifier[] }): void {
-    const erasedAt = ids.links.map((l) => this.#erasures.get(erasureHash(this.workspaceId, l)));
+    const erasedAt = ids.links.map((l) =>
+      this.#erasures.get(this.store.erasureHash(this.workspaceId, l)),
+    );
     // Data from before an erasure (a late delivery, a retry) must not bring the person back.
     if (ids.links.length === 0 || erasedAt.some((t) => t !== undefined && t >= event.timestamp)) {
       this.#dropped.push(event.seq);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { asRecord } from '../../platform/json.js';
 import type { IdentifierKind } from '@comeback/contracts';
 
@@ -82,9 +82,16 @@ export function identifiersOf(event: LoggedEvent): { links: Identifier[]; lookup
   return { links, lookups };
 }
 
-/** What an erasure record keeps: a one-way hash, never the identifier itself. */
-export function erasureHash(workspaceId: string, id: { kind: string; value: string }): string {
-  return createHash('sha256')
+/**
+ * What an erasure record keeps: a keyed one-way hash (HMAC with the instance secret), never the
+ * identifier itself - so a copy of the database alone cannot test whether an email was erased.
+ */
+export function erasureHash(
+  key: string,
+  workspaceId: string,
+  id: { kind: string; value: string },
+): string {
+  return createHmac('sha256', key)
     .update(`${workspaceId}\u0000${id.kind}\u0000${id.value}`)
     .digest('hex');
 }

@@ -2,9 +2,9 @@ import { identifierKinds, type IdentifierKind, type Profile } from '@comeback/co
 import type { Database, Db, Trx } from '../../platform/db/database.js';
 import { oneOf, readJsonObject } from '../../platform/json.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
-import { erasureHash, normalizeIdentifier } from './identifiers.js';
+import { normalizeIdentifier } from './identifiers.js';
 import { computedOf } from './profile-state.js';
-import { ProfileStore } from './profile-store.js';
+import type { ProfileStore } from './profile-store.js';
 
 export type LookupKey = Partial<Record<IdentifierKind, string>>;
 
@@ -12,9 +12,9 @@ export type LookupKey = Partial<Record<IdentifierKind, string>>;
 export class ProfileQueries {
   readonly #database: Database;
   readonly #store: ProfileStore;
-  constructor(database: Database) {
+  constructor(database: Database, store: ProfileStore) {
     this.#database = database;
-    this.#store = new ProfileStore(database.dialect);
+    this.#store = store;
   }
   get #db(): Db {
     return this.#database.db;
@@ -47,9 +47,7 @@ export class ProfileQueries {
   /** A merged-away id answers with the profile it was merged into. */
   async get(workspaceId: string, id: string): Promise<Result<Profile>> {
     const liveId = await this.#followMerges(workspaceId, id);
-    const state = (
-      await this.#db.transaction().execute((trx) => this.#store.loadProfiles(trx, [liveId]))
-    ).get(liveId);
+    const state = (await this.#store.loadProfiles(this.#db, [liveId])).get(liveId);
     if (!state || state.workspaceId !== workspaceId) return fail('not_found', `no profile ${id}`);
     const identifiers = await this.#db
       .selectFrom('identifiers')
@@ -79,6 +77,7 @@ export class ProfileQueries {
       consent: {},
       segments: [],
       mergedFrom: merged.map((m) => m.from_profile_id),
+      recreatedAfterErasure: state.recreatedAfterErasure,
     });
   }
 
@@ -185,7 +184,7 @@ export class ProfileQueries {
           .values(
             identifiers.map((i) => ({
               workspace_id: workspaceId,
-              identifier_hash: erasureHash(workspaceId, i),
+              identifier_hash: this.#store.erasureHash(workspaceId, i),
               profile_id: liveId,
               erased_at: now,
             })),

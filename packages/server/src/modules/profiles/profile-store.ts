@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Trx } from '../../platform/db/database.js';
+import type { Db, Trx } from '../../platform/db/database.js';
+import { erasureHash } from './identifiers.js';
 import type { ProfileTable } from '../../platform/db/schema.js';
 import { readJsonObject, readStringArray } from '../../platform/json.js';
 import type { ProfileState } from './profile-state.js';
@@ -26,8 +27,14 @@ export interface OrderRow {
 
 export class ProfileStore {
   readonly #postgres: boolean;
-  constructor(dialect: 'sqlite' | 'postgres') {
+  readonly #erasureKey: string;
+  constructor(dialect: 'sqlite' | 'postgres', erasureKey: string) {
     this.#postgres = dialect === 'postgres';
+    this.#erasureKey = erasureKey;
+  }
+
+  erasureHash(workspaceId: string, id: { kind: string; value: string }): string {
+    return erasureHash(this.#erasureKey, workspaceId, id);
   }
 
   /** Owners of the given identifiers: one query per kind, so the primary key serves each. */
@@ -54,7 +61,7 @@ export class ProfileStore {
     return found;
   }
 
-  async loadProfiles(trx: Trx, ids: string[]): Promise<Map<string, ProfileState>> {
+  async loadProfiles(trx: Trx | Db, ids: string[]): Promise<Map<string, ProfileState>> {
     const out = new Map<string, ProfileState>();
     for (const part of chunks([...new Set(ids)])) {
       const rows = await trx.selectFrom('profiles').selectAll().where('id', 'in', part).execute();
@@ -177,6 +184,7 @@ export class ProfileStore {
             last_product_viewed_at: eb.ref('excluded.last_product_viewed_at'),
             categories_bought: eb.ref('excluded.categories_bought'),
             products_bought: eb.ref('excluded.products_bought'),
+            recreated_after_erasure: eb.ref('excluded.recreated_after_erasure'),
           })),
         )
         .execute();
