@@ -1,3 +1,4 @@
+import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -41,6 +42,17 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     app.getDefaultJsonParser('error', 'ignore')(request, text, done);
   });
   installErrorHandler(app);
+  // Storefronts call the tracking API from the browser: any origin, no credentials (the write
+  // key is public by design). The admin API gets no CORS headers at all.
+  await app.register(fastifyCors, {
+    delegator: (request, callback) => {
+      const tracking = (request.url ?? '').startsWith('/v1/');
+      callback(
+        null,
+        tracking ? { origin: '*', methods: ['POST'], maxAge: 86_400 } : { origin: false },
+      );
+    },
+  });
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KeyResolver, KeyScope, Principal } from '../modules/workspaces/index.js';
+import { isRecord } from '../platform/json.js';
 import { sendFailure } from './error-handler.js';
 
 declare module 'fastify' {
@@ -22,10 +23,38 @@ export function presentedKey(header: string | undefined): string | null {
   return null;
 }
 
+/**
+ * The tracking API also takes the write key as `writeKey` in the JSON body, as Segment's HTTP
+ * API does (browsers send it so, avoiding a CORS preflight). It is removed before storage.
+ */
+function takeBodyWriteKey(request: FastifyRequest): string | null {
+  const body: unknown = request.body;
+  if (!isRecord(body) || typeof body.writeKey !== 'string' || body.writeKey === '') return null;
+  const key = body.writeKey;
+  delete body.writeKey;
+  return key;
+}
+
+/** Tracking: a write key from the Authorization header or the body (run after parsing). */
+export function requireWriteKey(keys: KeyResolver) {
+  return authorize(keys, 'write', (request) => {
+    const fromBody = takeBodyWriteKey(request);
+    return presentedKey(request.headers.authorization) ?? fromBody;
+  });
+}
+
 /** An onRequest hook that admits only keys of `scope` and records whose they are. */
 export function requireScope(keys: KeyResolver, scope: KeyScope) {
+  return authorize(keys, scope, (request) => presentedKey(request.headers.authorization));
+}
+
+function authorize(
+  keys: KeyResolver,
+  scope: KeyScope,
+  keyOf: (request: FastifyRequest) => string | null,
+) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    const key = presentedKey(request.headers.authorization);
+    const key = keyOf(request);
     if (key === null) {
       void reply.header('www-authenticate', 'Basic realm="comeback", Bearer');
       return sendFailure(reply, {

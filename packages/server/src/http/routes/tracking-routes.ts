@@ -10,7 +10,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { unwrap } from '../../platform/errors.js';
-import { principalOf, requireScope } from '../auth.js';
+import { principalOf, requireWriteKey } from '../auth.js';
 import type { Services } from '../services.js';
 
 const errors = {
@@ -23,13 +23,13 @@ const errors = {
 /** The Segment-compatible tracking API: /v1/track, identify, page, screen, alias, group, batch. */
 export function trackingRoutes(app: FastifyInstance, s: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const auth = requireScope(s.keys, 'write');
+  const auth = requireWriteKey(s.keys);
   for (const type of callTypes) {
     r.post(
       `/v1/${type}`,
       {
         bodyLimit: EVENT_SIZE_LIMIT_BYTES,
-        onRequest: auth,
+        preValidation: auth,
         schema: {
           tags: ['tracking'],
           summary: `Segment ${type} call`,
@@ -55,7 +55,7 @@ export function trackingRoutes(app: FastifyInstance, s: Services): void {
     '/v1/batch',
     {
       bodyLimit: BATCH_SIZE_LIMIT_BYTES,
-      onRequest: auth,
+      preValidation: auth,
       schema: {
         tags: ['tracking'],
         summary: 'Several calls in one request (what Segment SDKs send)',
