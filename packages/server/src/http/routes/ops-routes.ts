@@ -24,6 +24,10 @@ export function opsRoutes(app: FastifyInstance, s: Services): void {
           .executeTakeFirst(),
       ]);
       const headSeq = Number(head?.seq ?? 0);
+      const failed = await s.database.db
+        .selectFrom('processor_failures')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst();
       const oldest =
         headSeq > position
           ? await s.database.db
@@ -48,6 +52,8 @@ export function opsRoutes(app: FastifyInstance, s: Services): void {
           lagP50Ms: s.processor.lag.percentile(50),
           lagP99Ms: s.processor.lag.percentile(99),
           appliedSinceStart: s.processor.applied,
+          // Events that could not be applied and were skipped (see processor_failures).
+          failedEvents: Number(failed?.n ?? 0),
         },
       };
     },

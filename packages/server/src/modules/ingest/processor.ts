@@ -1,4 +1,4 @@
-import type { Database } from '../../platform/db/database.js';
+import type { Database, Trx } from '../../platform/db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { applyEventBatch, type ProfileStore } from '../profiles/index.js';
@@ -6,6 +6,11 @@ import type { EventLog } from './event-log.js';
 import { LagStats } from './lag-stats.js';
 
 const CURSOR = 'profiles';
+
+/** The log range a batch read, known once it has been read. */
+interface Attempt {
+  range?: { first: number; last: number };
+}
 
 /**
  * Applies appended events to profiles, in log order, a batch per transaction together with its
@@ -22,6 +27,9 @@ export class Processor {
   readonly #batchSize: number;
   readonly #store: ProfileStore;
   #applied = 0;
+  /** While the cursor is below this seq, batches hold one event (finding a failing one). */
+  #isolateThrough = 0;
+  readonly #failures = new Map<number, number>();
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
   #stopping = false;
@@ -55,44 +63,110 @@ export class Processor {
     return Number(row?.position ?? 0);
   }
 
-  /** Applies one batch; returns how many events it consumed (0: caught up). */
+  /**
+   * Applies one batch; returns how many events it consumed (0: caught up). A batch that fails
+   * is retried one event at a time to find the event at fault; an event that fails on its own
+   * three times running is recorded in `processor_failures` and skipped, so one bad event never
+   * holds up the ones behind it (a transient database error fails fewer times than that).
+   */
   async runOnce(): Promise<number> {
+    const limit = this.#isolateThrough > 0 ? 1 : this.#batchSize;
+    const attempt: Attempt = {};
+    try {
+      const { consumed, lastSeq } = await this.#applyBatch(limit, attempt);
+      if (lastSeq >= this.#isolateThrough) this.#isolateThrough = 0;
+      this.#failures.clear();
+      return consumed;
+    } catch (error) {
+      const attempted = attempt.range;
+      if (attempted === undefined) throw error; // nothing read: the database itself failed
+      if (limit > 1) {
+        this.#logger.warn({ err: error, ...attempted }, 'batch failed; applying it event by event');
+        this.#isolateThrough = attempted.last;
+        return this.runOnce();
+      }
+      const failures = (this.#failures.get(attempted.first) ?? 0) + 1;
+      this.#failures.set(attempted.first, failures);
+      if (failures < 3) throw error;
+      await this.#park(attempted.first, error);
+      return 1;
+    }
+  }
+
+  async #applyBatch(
+    limit: number,
+    attempt: Attempt,
+  ): Promise<{ consumed: number; lastSeq: number }> {
     const now = this.#clock.now();
     const lags: number[] = [];
-    const consumed = await this.#database.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('processor_cursors')
-        .values({ name: CURSOR, position: 0, updated_at: now })
-        .onConflict((oc) => oc.column('name').doNothing())
-        .execute();
-      let cursorQuery = trx
-        .selectFrom('processor_cursors')
-        .select('position')
-        .where('name', '=', CURSOR);
-      if (this.#database.dialect === 'postgres') cursorQuery = cursorQuery.forUpdate();
-      const position = Number((await cursorQuery.executeTakeFirstOrThrow()).position);
-      const rows = await this.#log.readAfter(trx, position, this.#batchSize);
-      if (rows.length === 0) return 0;
+    const result = await this.#database.db.transaction().execute(async (trx) => {
+      const position = await this.#lockCursor(trx, now);
+      const rows = await this.#log.readAfter(trx, position, limit);
+      const first = rows[0];
+      const last = rows[rows.length - 1];
+      if (!first || !last) return { consumed: 0, lastSeq: position };
+      attempt.range = { first: first.seq, last: last.seq };
       await applyEventBatch(
         trx,
         this.#store,
         rows.map((r) => r.event),
         now,
       );
-      const last = rows[rows.length - 1]?.seq ?? position;
-      await trx
-        .updateTable('processor_cursors')
-        .set({ position: last, updated_at: now })
-        .where('name', '=', CURSOR)
-        .execute();
+      await this.#moveCursor(trx, last.seq, now);
       for (const r of rows) lags.push(r.receivedAt);
-      return rows.length;
+      return { consumed: rows.length, lastSeq: last.seq };
     });
     // Lag is measured on the same (injected) clock that stamped receivedAt, after the commit.
     const appliedAt = this.#clock.now();
     for (const receivedAt of lags) this.lag.record(appliedAt - receivedAt);
-    this.#applied += consumed;
-    return consumed;
+    this.#applied += result.consumed;
+    return result;
+  }
+
+  async #lockCursor(trx: Trx, now: number): Promise<number> {
+    await trx
+      .insertInto('processor_cursors')
+      .values({ name: CURSOR, position: 0, updated_at: now })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    let cursorQuery = trx
+      .selectFrom('processor_cursors')
+      .select('position')
+      .where('name', '=', CURSOR);
+    if (this.#database.dialect === 'postgres') cursorQuery = cursorQuery.forUpdate();
+    return Number((await cursorQuery.executeTakeFirstOrThrow()).position);
+  }
+
+  async #moveCursor(trx: Trx, position: number, now: number): Promise<void> {
+    await trx
+      .updateTable('processor_cursors')
+      .set({ position, updated_at: now })
+      .where('name', '=', CURSOR)
+      .execute();
+  }
+
+  /** Records the event at `seq` as failed and moves the cursor past it, in one transaction. */
+  async #park(seq: number, error: unknown): Promise<void> {
+    const now = this.#clock.now();
+    await this.#database.db.transaction().execute(async (trx) => {
+      const position = await this.#lockCursor(trx, now);
+      const [row] = await this.#log.readAfter(trx, position, 1);
+      if (row?.seq !== seq) return; // another worker got past it meanwhile
+      await trx
+        .insertInto('processor_failures')
+        .values({
+          seq,
+          workspace_id: row.event.workspaceId,
+          message_id: row.event.messageId,
+          error: String(error).slice(0, 2000),
+          failed_at: now,
+        })
+        .onConflict((oc) => oc.column('seq').doNothing())
+        .execute();
+      await this.#moveCursor(trx, seq, now);
+    });
+    this.#failures.delete(seq);
+    this.#logger.error({ err: error, seq }, 'event could not be applied; recorded and skipped');
   }
 
   /** Runs until caught up with everything appended before the call. */

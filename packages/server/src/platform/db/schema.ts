@@ -119,6 +119,15 @@ export interface JobTable {
   updated_at: number;
 }
 
+export interface ProcessorFailureTable {
+  id: Generated<number>;
+  seq: number;
+  workspace_id: string;
+  message_id: string;
+  error: string;
+  failed_at: number;
+}
+
 export interface Schema {
   workspaces: WorkspaceTable;
   api_keys: ApiKeyTable;
@@ -132,4 +141,5 @@ export interface Schema {
   custom_fields: CustomFieldTable;
   erasures: ErasureTable;
   jobs: JobTable;
+  processor_failures: ProcessorFailureTable;
 }

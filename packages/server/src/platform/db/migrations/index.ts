@@ -1,5 +1,6 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-initial.js';
+import * as m002 from './002-processor-failures.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -9,6 +10,7 @@ type Step = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
 /** Plain numbered migrations, in order; they read as the schema's history. */
 const steps: Record<string, Step> = {
   '001-initial': m001,
+  '002-processor-failures': m002,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
