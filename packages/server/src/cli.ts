@@ -5,6 +5,7 @@ import { oneOf } from './platform/json.js';
 import {
   DEFAULT_WORKSPACE_ID,
   bootstrapWorkspace,
+  ensureWorkspace,
   generateKey,
   insertKey,
 } from './modules/workspaces/index.js';
@@ -95,13 +96,17 @@ program
 const keys = program.command('keys').description('manage API keys');
 keys
   .command('create')
-  .description('create a key for the default workspace and print it (shown once)')
+  .description('create a key and print it (shown once)')
   .requiredOption('--scope <scope>', 'write (tracking) | admin (API)')
+  .option('--workspace <id>', 'the store it is for; created if new', DEFAULT_WORKSPACE_ID)
   .option('--label <text>', 'a note to recognise the key by')
-  .action(async (opts: { scope: string; label?: string }) => {
+  .action(async (opts: { scope: string; workspace: string; label?: string }) => {
     const scope = oneOf(['write', 'admin'], opts.scope);
     if (scope === undefined)
       return program.error(`--scope must be write or admin (got ${opts.scope})`);
+    if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(opts.workspace)) {
+      return program.error('--workspace must be lower-case letters, digits, - or _ (at most 63)');
+    }
     const config = loadConfig();
     const database = openDatabase(config.databaseUrl);
     try {
@@ -111,8 +116,13 @@ keys
         generateKeys: false,
         ...(config.secret !== undefined ? { secret: config.secret } : {}),
       });
+      await ensureWorkspace(database.db, {
+        id: opts.workspace,
+        name: opts.workspace,
+        now: Date.now(),
+      });
       const created = await insertKey(database.db, {
-        workspaceId: DEFAULT_WORKSPACE_ID,
+        workspaceId: opts.workspace,
         scope,
         key: generateKey(scope),
         now: Date.now(),

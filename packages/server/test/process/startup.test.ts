@@ -208,6 +208,43 @@ describe('the other commands', () => {
     expect(await server.process.stop('SIGTERM', 5_000)).toEqual({ code: 0, signal: null });
   });
 
+  it('keys create --workspace makes a second store whose keys see only its own data', async () => {
+    const db = await database('sqlite');
+    const env = { DATABASE_URL: db.url };
+    const key = async (scope: string, workspace?: string) => {
+      const args = [
+        'keys',
+        'create',
+        '--scope',
+        scope,
+        ...(workspace ? ['--workspace', workspace] : []),
+      ];
+      const res = await runCli(args, { env });
+      expect(res.code, res.stderr).toBe(0);
+      return res.stdout.trim();
+    };
+    const [shopWrite, shopAdmin, mainAdmin] = [
+      await key('write', 'shop-two'),
+      await key('admin', 'shop-two'),
+      await key('admin'),
+    ];
+    const server = await startServe({ env });
+    const res = await postTracking(server.url, '/v1/identify', shopWrite, {
+      userId: 'second-store-user',
+      traits: { email: 's2@example.com' },
+    });
+    expect(res.status).toBe(200);
+    await settled(server.url);
+    expect((await profilesOf(server.url, 'second-store-user', shopAdmin)).length).toBe(1);
+    expect(await profilesOf(server.url, 'second-store-user', mainAdmin)).toEqual([]);
+    const bad = await runCli(['keys', 'create', '--scope', 'write', '--workspace', 'Bad!'], {
+      env,
+    });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--workspace must be/);
+    expect(await server.process.stop('SIGTERM', 5_000)).toEqual({ code: 0, signal: null });
+  });
+
   it('keys create --scope nope fails with a message', async () => {
     const db = await database('sqlite');
     const res = await runCli(['keys', 'create', '--scope', 'nope'], {

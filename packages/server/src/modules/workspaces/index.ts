@@ -15,5 +15,6 @@ export {
   DEFAULT_WORKSPACE_ID,
   bootstrapWorkspace,
   createWorkspace,
+  ensureWorkspace,
   type Bootstrap,
 } from './workspace-setup.js';

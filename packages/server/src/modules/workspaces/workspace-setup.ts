@@ -90,6 +90,23 @@ async function ensureSecret(db: Db, given: string | undefined): Promise<string> 
   return row.value;
 }
 
+/** Creates the workspace unless it exists (idempotent). */
+export async function ensureWorkspace(
+  db: Db,
+  args: { id: string; name: string; currency?: string; now: number },
+): Promise<void> {
+  await db
+    .insertInto('workspaces')
+    .values({
+      id: args.id,
+      name: args.name,
+      currency: args.currency ?? 'USD',
+      created_at: args.now,
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
 export async function createWorkspace(
   db: Db,
   args: { id: string; name: string; currency?: string; now: number },
