@@ -55,6 +55,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const profileStore = new ProfileStore(database.dialect, bootstrap.secret);
     const processor = new Processor(database, eventLog, clock, logger, {
       batchSize: config.processorBatchSize,
+      gatherMs: config.processorGatherMs,
       store: profileStore,
     });
     const runsWorker = config.role !== 'api';

@@ -146,13 +146,17 @@ const cases: Case[] = [
     mentions: '32 KB',
   })),
   {
-    // Under the body limit as sent, over 32 KB once stored with its server-set fields.
-    name: '/v1/track: an event that reaches 32 KB with its stored fields',
-    path: '/v1/track',
-    body: { userId: 'u-bad', event: 'E', context: { blob: pad(32 * 1024 - 80) } },
+    // Fewer than 32 K characters, but over 32 KB once encoded as UTF-8 (2 bytes per "é").
+    name: '/v1/batch: an event over 32 KB in UTF-8 bytes, not in characters',
+    path: '/v1/batch',
+    body: {
+      batch: [
+        { type: 'track', userId: 'u-bad', event: 'E', properties: { note: 'é'.repeat(17_000) } },
+      ],
+    },
     status: 413,
     code: 'payload_too_large',
-    field: 'body',
+    field: 'batch.0',
     mentions: '32 KB',
   },
   {

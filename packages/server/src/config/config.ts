@@ -19,7 +19,8 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_URL: z.string().optional(),
   COMEBACK_INGEST_MAX_PENDING: z.coerce.number().int().min(100).default(50_000),
-  COMEBACK_PROCESSOR_BATCH: z.coerce.number().int().min(1).max(10_000).default(1000),
+  COMEBACK_PROCESSOR_BATCH: z.coerce.number().int().min(1).max(20_000).default(5000),
+  COMEBACK_PROCESSOR_GATHER_MS: z.coerce.number().int().min(0).max(5000).default(50),
 });
 
 export interface Config {
@@ -36,6 +37,8 @@ export interface Config {
   /** Events accepted but not yet committed beyond which ingestion answers 429. */
   ingestMaxPending: number;
   processorBatchSize: number;
+  /** While events flow, the processor waits this long between batches to make them larger. */
+  processorGatherMs: number;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -67,6 +70,7 @@ export function readConfig(
       smtpUrl: e.SMTP_URL,
       ingestMaxPending: e.COMEBACK_INGEST_MAX_PENDING,
       processorBatchSize: e.COMEBACK_PROCESSOR_BATCH,
+      processorGatherMs: e.COMEBACK_PROCESSOR_GATHER_MS,
       ...overrides,
     },
   };

@@ -26,6 +26,8 @@ export class EventLog {
   async append(rows: AppendRow[]): Promise<number> {
     const database = this.#database;
     if (database.dialect === 'sqlite') {
+      // A commit we acknowledge must be on disk: FULL for this transaction only.
+      const durable = { during: 'synchronous = FULL', after: 'synchronous = NORMAL' };
       return database.sqlite.exclusiveTransaction(() => {
         const insert = database.sqlite.statement(INSERT_SQL);
         let added = 0;
@@ -43,7 +45,7 @@ export class EventLog {
           ).changes;
         }
         return added;
-      });
+      }, durable);
     }
     return database.db.transaction().execute(async (trx) => {
       // Appends are serialised so that seq order is commit order: the processor's cursor can

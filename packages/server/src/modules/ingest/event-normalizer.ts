@@ -62,16 +62,10 @@ export function normalizeCall(
         : receivedAt - (sentMs - originalMs);
 
   const messageId = typeof call.messageId === 'string' ? call.messageId : `srv-${randomUUID()}`;
-  let stored: Record<string, unknown> = {
-    ...call,
-    type,
-    messageId,
-    timestamp: new Date(timestamp).toISOString(),
-    receivedAt: new Date(receivedAt).toISOString(),
-  };
-  if (original !== undefined) stored.originalTimestamp = original;
-  if (sentAt !== undefined) stored.sentAt = sentAt;
-  if (envelope.context && call.context === undefined) stored.context = envelope.context;
+  // The call is stored as sent; what the server works out (corrected time, receivedAt, a
+  // generated messageId) lives in columns and is laid over it when events are read back.
+  let stored =
+    envelope.context && call.context === undefined ? { ...call, context: envelope.context } : call;
   let payload: string;
   try {
     payload = JSON.stringify(stored);
@@ -86,7 +80,11 @@ export function normalizeCall(
     stored = scrubRecord(stored);
     payload = JSON.stringify(stored);
   }
-  if (Buffer.byteLength(payload) > EVENT_SIZE_LIMIT_BYTES) {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: most events need no byte count at all.
+  if (
+    payload.length * 3 > EVENT_SIZE_LIMIT_BYTES &&
+    Buffer.byteLength(payload) > EVENT_SIZE_LIMIT_BYTES
+  ) {
     return fail(
       'payload_too_large',
       `an event is limited to 32 KB (${EVENT_SIZE_LIMIT_BYTES} bytes)`,

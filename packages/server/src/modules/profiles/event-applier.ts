@@ -101,11 +101,14 @@ class WorkspaceBatch {
       ids.flatMap((i) => i.lookups),
     );
     for (const [k, v] of owners) this.#owners.set(k, v);
-    this.#erasures = await this.store.loadErasures(
-      this.trx,
-      this.workspaceId,
-      ids.flatMap((i) => i.links.map((l) => this.store.erasureHash(this.workspaceId, l))),
-    );
+    // Most workspaces have never erased anyone: then no identifier needs hashing at all.
+    if (await this.store.hasErasures(this.trx, this.workspaceId)) {
+      this.#erasures = await this.store.loadErasures(
+        this.trx,
+        this.workspaceId,
+        ids.flatMap((i) => i.links.map((l) => this.#hash(l))),
+      );
+    }
     for (const [k, v] of await this.store.loadOrders(this.trx, this.workspaceId, orderIds)) {
       this.#orders.set(k, v);
     }
@@ -125,6 +128,17 @@ class WorkspaceBatch {
     };
   }
 
+  readonly #hashes = new Map<string, string>();
+  #hash(id: Identifier): string {
+    const key = identifierKey(id);
+    let hash = this.#hashes.get(key);
+    if (hash === undefined) {
+      hash = this.store.erasureHash(this.workspaceId, id);
+      this.#hashes.set(key, hash);
+    }
+    return hash;
+  }
+
   #resolve(id: string): string {
     let cur = id;
     for (let next = this.#mergedInto.get(cur); next; next = this.#mergedInto.get(cur)) cur = next;
@@ -133,7 +147,7 @@ class WorkspaceBatch {
 
   #applyOne(event: LoggedEvent, ids: { links: Identifier[]; lookups: Identifier[] }): void {
     const erasedAt = ids.links.map((l) =>
-      this.#erasures.get(this.store.erasureHash(this.workspaceId, l)),
+      this.#erasures.size ? this.#erasures.get(this.#hash(l)) : undefined,
     );
     // Data from before an erasure (a late delivery, a retry) must not bring the person back.
     if (ids.links.length === 0 || erasedAt.some((t) => t !== undefined && t >= event.timestamp)) {

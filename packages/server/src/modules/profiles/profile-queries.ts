@@ -1,7 +1,8 @@
 import { identifierKinds, type IdentifierKind, type Profile } from '@comeback/contracts';
 import type { Database, Db, Trx } from '../../platform/db/database.js';
-import { oneOf, readJsonObject } from '../../platform/json.js';
+import { oneOf } from '../../platform/json.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
+import { presentEvent } from './event-view.js';
 import { normalizeIdentifier } from './identifiers.js';
 import { computedOf } from './profile-state.js';
 import type { ProfileStore } from './profile-store.js';
@@ -111,7 +112,7 @@ export class ProfileQueries {
         event: r.event,
         timestamp: new Date(r.timestamp).toISOString(),
         receivedAt: new Date(r.received_at).toISOString(),
-        payload: readJsonObject(r.payload),
+        payload: presentEvent(r),
       })),
       nextCursor: rows.length > opts.limit && last ? String(last.seq) : null,
     };
@@ -123,7 +124,7 @@ export class ProfileQueries {
     if (!profile.ok) return profile;
     const events = await this.#db
       .selectFrom('events')
-      .select(['message_id', 'type', 'event', 'timestamp', 'payload'])
+      .select(['message_id', 'type', 'event', 'timestamp', 'received_at', 'payload'])
       .where('workspace_id', '=', workspaceId)
       .where('profile_id', '=', profile.value.id)
       .orderBy('seq')
@@ -149,7 +150,7 @@ export class ProfileQueries {
         type: e.type,
         event: e.event,
         timestamp: new Date(e.timestamp).toISOString(),
-        payload: readJsonObject(e.payload),
+        payload: presentEvent(e),
       })),
     });
   }

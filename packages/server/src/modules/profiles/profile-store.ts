@@ -77,6 +77,16 @@ export class ProfileStore {
     return out;
   }
 
+  async hasErasures(trx: Trx, workspaceId: string): Promise<boolean> {
+    const row = await trx
+      .selectFrom('erasures')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async loadErasures(trx: Trx, workspaceId: string, hashes: string[]) {
     const out = new Map<string, number>();
     for (const part of chunks([...new Set(hashes)])) {

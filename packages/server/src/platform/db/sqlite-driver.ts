@@ -35,12 +35,21 @@ export class SqliteConnectionGate {
     return turn;
   }
 
-  /** Runs `work` synchronously with the connection held (and inside one IMMEDIATE transaction). */
-  async exclusiveTransaction<T>(work: (raw: BetterSqlite3.Database) => T): Promise<T> {
+  /**
+   * Runs `work` synchronously with the connection held, inside one IMMEDIATE transaction.
+   * `pragmas` apply to this transaction only (SQLite accepts some, like `synchronous`, only
+   * outside a transaction): `during` is set before it begins, `after` once it has ended.
+   */
+  async exclusiveTransaction<T>(
+    work: (raw: BetterSqlite3.Database) => T,
+    pragmas?: { during: string; after: string },
+  ): Promise<T> {
     const release = await this.acquire();
     try {
+      if (pragmas) this.raw.pragma(pragmas.during);
       return this.raw.transaction(work).immediate(this.raw);
     } finally {
+      if (pragmas) this.raw.pragma(pragmas.after);
       release();
     }
   }
