@@ -1,0 +1,6 @@
+import type { Benchmark } from '../lib/benchmark.js';
+import { ingest } from './ingest.js';
+import { processBenchmark } from './process.js';
+
+/** Every benchmark, in the order `npm run bench` runs them. Add a new one here. */
+export const benchmarks: readonly Benchmark[] = [ingest, processBenchmark];
