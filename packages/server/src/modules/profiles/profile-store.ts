@@ -178,10 +178,11 @@ export class ProfileStore {
       await trx
         .insertInto('profiles')
         .values(part.map(toRow))
+        // created_at is never updated: a merge's survivor is always the older profile, and
+        // rewriting it would move the row in the (workspace_id, created_at) index every time.
         .onConflict((oc) =>
           oc.column('id').doUpdateSet((eb) => ({
             updated_at: eb.ref('excluded.updated_at'),
-            created_at: eb.ref('excluded.created_at'),
             traits: eb.ref('excluded.traits'),
             trait_times: eb.ref('excluded.trait_times'),
             order_count: eb.ref('excluded.order_count'),
