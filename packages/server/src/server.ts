@@ -2,7 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import { buildApp } from './http/app.js';
 import type { Services } from './http/services.js';
-import { AppendQueue, EventLog, Processor, TrackingGateway } from './modules/ingest/index.js';
+import {
+  AppendQueue,
+  EventLog,
+  Processor,
+  ProcessorThread,
+  TrackingGateway,
+  type ProcessorRunner,
+} from './modules/ingest/index.js';
 import { CustomFieldRegistry, ProfileQueries, ProfileStore } from './modules/profiles/index.js';
 import { KeyResolver, bootstrapWorkspace, type Bootstrap } from './modules/workspaces/index.js';
 import { ManualClock, SystemClock, type Clock } from './platform/clock.js';
@@ -59,9 +66,18 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       store: profileStore,
     });
     const runsWorker = config.role !== 'api';
+    const background = (opts.background ?? true) && runsWorker;
+    // SQLite: the processor gets the second core (a thread with its own connection). PostgreSQL
+    // scales by running more `--role worker` processes instead.
+    const threaded =
+      background &&
+      config.processorThread &&
+      database.dialect === 'sqlite' &&
+      ProcessorThread.available();
+    let runner: ProcessorRunner = processor;
     const appendQueue = new AppendQueue(eventLog, {
       maxPending: config.ingestMaxPending,
-      onAppended: () => (runsWorker ? processor.notify() : undefined),
+      onAppended: () => (runsWorker ? runner.notify() : undefined),
     });
     const customFields = new CustomFieldRegistry(database.db, () => Date.now());
     const jobs = new JobRunner(new JobQueue(database), clock, logger);
@@ -75,6 +91,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       gateway: new TrackingGateway(appendQueue, customFields, clock),
       appendQueue,
       processor,
+      get processorRunner() {
+        return runner;
+      },
       profiles: new ProfileQueries(database, profileStore),
       customFields,
       jobs,
@@ -84,8 +103,19 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const url = serves ? await app.listen({ port: config.port, host: config.host }) : '';
     if (!serves) await app.ready();
     // Listen first: /health must answer (and show the lag) while a backlog is applied.
-    if ((opts.background ?? true) && runsWorker) {
-      processor.start();
+    if (background) {
+      if (threaded) {
+        runner = new ProcessorThread(
+          {
+            databaseUrl: config.databaseUrl,
+            batchSize: config.processorBatchSize,
+            gatherMs: config.processorGatherMs,
+            secret: bootstrap.secret,
+            logLevel: config.logLevel,
+          },
+          logger,
+        );
+      } else processor.start();
       // With a manual clock nothing falls due by itself; /clock/advance runs due jobs.
       if (clock.kind === 'system') jobs.start();
     }
@@ -95,6 +125,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       (stopping ??= (async () => {
         await app.close(); // stops accepting; in-flight requests finish first
         await appendQueue.drain();
+        await runner.stop();
         await processor.stop();
         await jobs.stop();
         await database.close();

@@ -20,6 +20,7 @@ const configSchema = z.object({
   SMTP_URL: z.string().optional(),
   COMEBACK_INGEST_MAX_PENDING: z.coerce.number().int().min(100).default(50_000),
   COMEBACK_PROCESSOR_BATCH: z.coerce.number().int().min(1).max(20_000).default(5000),
+  COMEBACK_PROCESSOR_THREAD: z.enum(['true', 'false']).default('true'),
   COMEBACK_PROCESSOR_GATHER_MS: z.coerce.number().int().min(0).max(5000).default(50),
 });
 
@@ -39,6 +40,8 @@ export interface Config {
   processorBatchSize: number;
   /** While events flow, the processor waits this long between batches to make them larger. */
   processorGatherMs: number;
+  /** On SQLite, apply events in a worker thread (the second core) instead of the main one. */
+  processorThread: boolean;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -71,6 +74,7 @@ export function readConfig(
       ingestMaxPending: e.COMEBACK_INGEST_MAX_PENDING,
       processorBatchSize: e.COMEBACK_PROCESSOR_BATCH,
       processorGatherMs: e.COMEBACK_PROCESSOR_GATHER_MS,
+      processorThread: e.COMEBACK_PROCESSOR_THREAD === 'true',
       ...overrides,
     },
   };

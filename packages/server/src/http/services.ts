@@ -3,7 +3,12 @@ import type { Clock, ManualClock } from '../platform/clock.js';
 import type { Database } from '../platform/db/database.js';
 import type { JobRunner } from '../platform/jobs/job-runner.js';
 import type { Logger } from '../platform/logger.js';
-import type { AppendQueue, Processor, TrackingGateway } from '../modules/ingest/index.js';
+import type {
+  AppendQueue,
+  Processor,
+  ProcessorRunner,
+  TrackingGateway,
+} from '../modules/ingest/index.js';
 import type { CustomFieldRegistry, ProfileQueries } from '../modules/profiles/index.js';
 import type { KeyResolver } from '../modules/workspaces/index.js';
 
@@ -18,7 +23,10 @@ export interface Services {
   keys: KeyResolver;
   gateway: TrackingGateway;
   appendQueue: AppendQueue;
+  /** In-process processor: catch-up on demand (test clock, tests) and reading the cursor. */
   processor: Processor;
+  /** Whatever applies events in the background: this process's loop or the processor thread. */
+  processorRunner: ProcessorRunner;
   profiles: ProfileQueries;
   customFields: CustomFieldRegistry;
   jobs: JobRunner;

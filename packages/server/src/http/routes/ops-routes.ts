@@ -49,9 +49,9 @@ export function opsRoutes(app: FastifyInstance, s: Services): void {
           head: headSeq,
           behindEvents: Math.max(0, headSeq - position),
           oldestUnappliedAgeMs: oldest ? Math.max(0, s.clock.now() - oldest.received_at) : 0,
-          lagP50Ms: s.processor.lag.percentile(50),
-          lagP99Ms: s.processor.lag.percentile(99),
-          appliedSinceStart: s.processor.applied,
+          lagP50Ms: s.processorRunner.lag.percentile(50),
+          lagP99Ms: s.processorRunner.lag.percentile(99),
+          appliedSinceStart: s.processorRunner.applied,
           // Events that could not be applied and were skipped (see processor_failures).
           failedEvents: Number(failed?.n ?? 0),
         },

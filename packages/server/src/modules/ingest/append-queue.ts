@@ -2,6 +2,8 @@ import { AppError } from '../../platform/errors.js';
 import type { EventLog } from './event-log.js';
 import type { AppendRow } from './event-normalizer.js';
 
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 interface Waiter {
   rows: AppendRow[];
   resolve: () => void;
@@ -21,6 +23,7 @@ export class AppendQueue {
   #pendingRows = 0;
   #flushing: Promise<void> | undefined;
   #scheduled = false;
+  #retryTimer: NodeJS.Timeout | undefined;
 
   constructor(log: EventLog, opts: { maxPending: number; onAppended: () => void }) {
     this.#log = log;
@@ -56,7 +59,7 @@ export class AppendQueue {
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#flushing) return;
+    if (this.#scheduled || this.#flushing || this.#retryTimer) return;
     this.#scheduled = true;
     // setImmediate lets every request parsed in this turn of the event loop join the commit.
     setImmediate(() => {
@@ -73,7 +76,16 @@ export class AppendQueue {
     this.#waiting = [];
     const rows = batch.flatMap((w) => w.rows);
     try {
-      await this.#log.append(rows);
+      if ((await this.#log.append(rows)) === 'busy') {
+        // The write lock is held elsewhere: put the requests back (they still count as
+        // pending) and try again in a moment; requests arriving meanwhile join this commit.
+        this.#waiting = [...batch, ...this.#waiting];
+        this.#retryTimer = setTimeout(() => {
+          this.#retryTimer = undefined;
+          this.#schedule();
+        }, 2);
+        return;
+      }
       for (const w of batch) w.resolve();
       this.#onAppended();
     } catch (error) {
@@ -81,15 +93,14 @@ export class AppendQueue {
       // One request's rows failed the shared commit: commit each request on its own, so only
       // the request at fault fails.
       else await this.#appendOneByOne(batch);
-    } finally {
-      this.#pendingRows -= rows.length;
     }
+    this.#pendingRows -= rows.length;
   }
 
   async #appendOneByOne(batch: Waiter[]): Promise<void> {
     for (const w of batch) {
       try {
-        await this.#log.append(w.rows);
+        while ((await this.#log.append(w.rows)) === 'busy') await pause(2);
         w.resolve();
       } catch (error) {
         w.reject(error);
@@ -100,8 +111,8 @@ export class AppendQueue {
 
   /** Resolves when everything accepted so far is committed (graceful shutdown). */
   async drain(): Promise<void> {
-    while (this.#waiting.length || this.#flushing || this.#scheduled) {
-      await (this.#flushing ?? new Promise((r) => setImmediate(r)));
+    while (this.#waiting.length || this.#flushing || this.#scheduled || this.#retryTimer) {
+      await (this.#flushing ?? pause(1));
     }
   }
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Database, Trx } from '../../platform/db/database.js';
+import type { Database, Db, Trx } from '../../platform/db/database.js';
 import { readJsonObject } from '../../platform/json.js';
 import type { LoggedEvent } from '../profiles/index.js';
 import type { AppendRow } from './event-normalizer.js';
@@ -8,6 +8,9 @@ const INSERT_SQL = `insert into events
   (workspace_id, message_id, type, event, user_id, anonymous_id, timestamp, received_at, payload)
   values (?, ?, ?, ?, ?, ?, ?, ?, ?)
   on conflict (workspace_id, message_id) do nothing`;
+
+const isBusy = (error: unknown): boolean =>
+  error instanceof Error && 'code' in error && error.code === 'SQLITE_BUSY';
 
 /** Arbitrary but fixed: the advisory lock that orders appends on PostgreSQL. */
 const APPEND_LOCK = 7_301_001;
@@ -22,30 +25,42 @@ export class EventLog {
     this.#database = database;
   }
 
-  /** Appends rows in one transaction; resolves after commit. Returns how many were new. */
-  async append(rows: AppendRow[]): Promise<number> {
+  /**
+   * Appends rows in one transaction; resolves after commit with how many were new, or 'busy'
+   * when another connection (the processor thread) holds SQLite's write lock: waiting for it
+   * would block the event loop, so the caller retries shortly instead.
+   */
+  async append(rows: AppendRow[]): Promise<number | 'busy'> {
     const database = this.#database;
     if (database.dialect === 'sqlite') {
       // A commit we acknowledge must be on disk: FULL for this transaction only.
-      const durable = { during: 'synchronous = FULL', after: 'synchronous = NORMAL' };
-      return database.sqlite.exclusiveTransaction(() => {
-        const insert = database.sqlite.statement(INSERT_SQL);
-        let added = 0;
-        for (const r of rows) {
-          added += insert.run(
-            r.workspaceId,
-            r.messageId,
-            r.type,
-            r.event,
-            r.userId,
-            r.anonymousId,
-            r.timestamp,
-            r.receivedAt,
-            r.payload,
-          ).changes;
-        }
-        return added;
-      }, durable);
+      const durable = {
+        during: ['synchronous = FULL', 'busy_timeout = 0'],
+        after: ['synchronous = NORMAL', 'busy_timeout = 5000'],
+      };
+      try {
+        return await database.sqlite.exclusiveTransaction(() => {
+          const insert = database.sqlite.statement(INSERT_SQL);
+          let added = 0;
+          for (const r of rows) {
+            added += insert.run(
+              r.workspaceId,
+              r.messageId,
+              r.type,
+              r.event,
+              r.userId,
+              r.anonymousId,
+              r.timestamp,
+              r.receivedAt,
+              r.payload,
+            ).changes;
+          }
+          return added;
+        }, durable);
+      } catch (error) {
+        if (isBusy(error)) return 'busy';
+        throw error;
+      }
     }
     return database.db.transaction().execute(async (trx) => {
       // Appends are serialised so that seq order is commit order: the processor's cursor can
@@ -77,7 +92,7 @@ export class EventLog {
     });
   }
 
-  async readAfter(trx: Trx, position: number, limit: number) {
+  async readAfter(trx: Trx | Db, position: number, limit: number) {
     const rows = await trx
       .selectFrom('events')
       .select([

@@ -6,5 +6,6 @@
 export { AppendQueue } from './append-queue.js';
 export { EventLog } from './event-log.js';
 export { Processor } from './processor.js';
+export { ProcessorThread, type ProcessorRunner } from './processor-thread.js';
 export { TrackingGateway, type IncomingCall } from './tracking-gateway.js';
 export type { AppendRow, CallEnvelope } from './event-normalizer.js';

@@ -1,11 +1,14 @@
-import type { Database, Trx } from '../../platform/db/database.js';
+import type { Database, Db, Trx } from '../../platform/db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
-import { applyEventBatch, type ProfileStore } from '../profiles/index.js';
+import { prepareEventBatch, type ProfileStore } from '../profiles/index.js';
 import type { EventLog } from './event-log.js';
 import { LagStats } from './lag-stats.js';
 
 const CURSOR = 'profiles';
+
+const isSqliteBusy = (error: unknown): boolean =>
+  error instanceof Error && 'code' in error && error.code === 'SQLITE_BUSY';
 
 /** The log range a batch read, known once it has been read. */
 interface Attempt {
@@ -26,6 +29,8 @@ export class Processor {
   readonly #logger: Logger;
   readonly #batchSize: number;
   readonly #gatherMs: number;
+  readonly #yieldMs: number;
+  readonly #onBatch: ((lagsMs: number[]) => void) | undefined;
   readonly #store: ProfileStore;
   #applied = 0;
   /** While the cursor is below this seq, batches hold one event (finding a failing one). */
@@ -41,7 +46,18 @@ export class Processor {
     log: EventLog,
     clock: Clock,
     logger: Logger,
-    opts: { batchSize: number; gatherMs: number; store: ProfileStore },
+    opts: {
+      batchSize: number;
+      gatherMs: number;
+      store: ProfileStore;
+      /**
+       * Pause after each batch: in a thread of its own the processor must leave SQLite's write
+       * lock free for a moment, or appends from the main thread could wait behind a backlog.
+       */
+      yieldMs?: number;
+      /** Told each committed batch's lags (the processor thread reports them to /health). */
+      onBatch?: (lagsMs: number[]) => void;
+    },
   ) {
     this.#database = database;
     this.#log = log;
@@ -49,6 +65,8 @@ export class Processor {
     this.#logger = logger;
     this.#batchSize = opts.batchSize;
     this.#gatherMs = opts.gatherMs;
+    this.#yieldMs = opts.yieldMs ?? 0;
+    this.#onBatch = opts.onBatch;
     this.#store = opts.store;
   }
 
@@ -81,7 +99,7 @@ export class Processor {
       return consumed;
     } catch (error) {
       const attempted = attempt.range;
-      if (attempted === undefined) throw error; // nothing read: the database itself failed
+      if (attempted === undefined || isSqliteBusy(error)) throw error; // nothing read: the database itself failed
       if (limit > 1) {
         this.#logger.warn({ err: error, ...attempted }, 'batch failed; applying it event by event');
         this.#isolateThrough = attempted.last;
@@ -95,34 +113,56 @@ export class Processor {
     }
   }
 
+  /**
+   * Two phases. Reading and working out the changes happen outside any write transaction (on
+   * SQLite, outside the one write lock that appends also need); the short write transaction
+   * then commits only if the cursor has not moved and no erasure happened meanwhile - else the
+   * batch is worked out again from fresh state.
+   */
   async #applyBatch(
     limit: number,
     attempt: Attempt,
   ): Promise<{ consumed: number; lastSeq: number }> {
-    const now = this.#clock.now();
-    const lags: number[] = [];
-    const result = await this.#database.db.transaction().execute(async (trx) => {
-      const position = await this.#lockCursor(trx, now);
-      const rows = await this.#log.readAfter(trx, position, limit);
+    const db = this.#database.db;
+    for (;;) {
+      const now = this.#clock.now();
+      const erasureMark = await this.#erasureMark(db);
+      const position = await this.position();
+      const rows = await this.#log.readAfter(db, position, limit);
       const first = rows[0];
       const last = rows[rows.length - 1];
       if (!first || !last) return { consumed: 0, lastSeq: position };
       attempt.range = { first: first.seq, last: last.seq };
-      await applyEventBatch(
-        trx,
+      const prepared = await prepareEventBatch(
+        db,
         this.#store,
         rows.map((r) => r.event),
         now,
       );
-      await this.#moveCursor(trx, last.seq, now);
-      for (const r of rows) lags.push(r.receivedAt);
+      const committed = await db.transaction().execute(async (trx) => {
+        const current = await this.#lockCursor(trx, now);
+        if (current !== position || (await this.#erasureMark(trx)) !== erasureMark) return false;
+        await prepared.write(trx);
+        await this.#moveCursor(trx, last.seq, now);
+        return true;
+      });
+      if (!committed) continue;
+      // Lag is measured on the same (injected) clock that stamped receivedAt, after the commit.
+      const appliedAt = this.#clock.now();
+      const lagsMs = rows.map((r) => appliedAt - r.receivedAt);
+      for (const ms of lagsMs) this.lag.record(ms);
+      this.#onBatch?.(lagsMs);
+      this.#applied += rows.length;
       return { consumed: rows.length, lastSeq: last.seq };
-    });
-    // Lag is measured on the same (injected) clock that stamped receivedAt, after the commit.
-    const appliedAt = this.#clock.now();
-    for (const receivedAt of lags) this.lag.record(appliedAt - receivedAt);
-    this.#applied += result.consumed;
-    return result;
+    }
+  }
+
+  async #erasureMark(db: Db | Trx): Promise<number> {
+    const row = await db
+      .selectFrom('erasures')
+      .select((eb) => eb.fn.max('id').as('mark'))
+      .executeTakeFirst();
+    return Number(row?.mark ?? 0);
   }
 
   async #lockCursor(trx: Trx, now: number): Promise<number> {
@@ -191,7 +231,9 @@ export class Processor {
           const n = await this.runOnce();
           // On SQLite every query completes synchronously: without this yield a backlog would
           // hold the event loop (HTTP, timers, signals) until it was fully applied.
-          await new Promise<void>((resolve) => setImmediate(resolve));
+          await new Promise<void>((resolve) =>
+            this.#yieldMs > 0 ? setTimeout(resolve, this.#yieldMs) : setImmediate(resolve),
+          );
           if (n >= this.#batchSize) continue; // a backlog: keep going
           if (n > 0) {
             // Traffic is flowing: let a little more arrive, so each commit carries more events
@@ -200,6 +242,11 @@ export class Processor {
             continue;
           }
         } catch (error) {
+          if (isSqliteBusy(error)) {
+            // The main thread is appending: try again in a moment (not an error).
+            await new Promise((resolve) => setTimeout(resolve, 1));
+            continue;
+          }
           this.#logger.error({ err: error }, 'processor batch failed; retrying');
         }
         if (this.#dirty || this.#stopping) continue;

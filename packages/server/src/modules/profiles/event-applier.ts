@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { asRecord } from '../../platform/json.js';
-import type { Trx } from '../../platform/db/database.js';
+import type { Db, Trx } from '../../platform/db/database.js';
 import { orderFacts, refundFacts, viewedProductOf } from './ecommerce-facts.js';
 import {
   identifierKey,
@@ -45,12 +45,24 @@ const WHOLE_ORDER = -1;
  * an explicit `alias` says two ids are one person. A shared browser therefore never merges two
  * logged-in customers.
  */
-export async function applyEventBatch(
-  trx: Trx,
+/** A batch whose effects are computed and ready to be written. */
+export interface PreparedBatch {
+  outcome: BatchOutcome;
+  /** Writes every change; the caller's transaction also checks nothing changed meanwhile. */
+  write(trx: Trx): Promise<void>;
+}
+
+/**
+ * Computes what a batch of logged events does to profiles, reading through `reader` (which
+ * need not be a write transaction: the processor reads outside SQLite's write lock and commits
+ * only if its cursor and the erasure mark are unchanged).
+ */
+export async function prepareEventBatch(
+  reader: Trx | Db,
   store: ProfileStore,
   events: LoggedEvent[],
   now: number,
-): Promise<BatchOutcome> {
+): Promise<PreparedBatch> {
   const outcome: BatchOutcome = { applied: 0, dropped: 0, merges: 0 };
   const byWorkspace = new Map<string, LoggedEvent[]>();
   for (const e of events) {
@@ -58,13 +70,33 @@ export async function applyEventBatch(
     list.push(e);
     byWorkspace.set(e.workspaceId, list);
   }
+  const batches: WorkspaceBatch[] = [];
   for (const [workspaceId, list] of byWorkspace) {
-    const r = await new WorkspaceBatch(trx, store, workspaceId, now).apply(list);
+    const batch = new WorkspaceBatch(reader, store, workspaceId, now);
+    const r = await batch.prepare(list);
+    batches.push(batch);
     outcome.applied += r.applied;
     outcome.dropped += r.dropped;
     outcome.merges += r.merges;
   }
-  return outcome;
+  return {
+    outcome,
+    write: async (trx) => {
+      for (const batch of batches) await batch.write(trx);
+    },
+  };
+}
+
+/** Prepares and writes in one go, inside the caller's transaction. */
+export async function applyEventBatch(
+  trx: Trx,
+  store: ProfileStore,
+  events: LoggedEvent[],
+  now: number,
+): Promise<BatchOutcome> {
+  const prepared = await prepareEventBatch(trx, store, events, now);
+  await prepared.write(trx);
+  return prepared.outcome;
 }
 
 class WorkspaceBatch {
@@ -81,13 +113,13 @@ class WorkspaceBatch {
   #erasures = new Map<string, number>();
 
   constructor(
-    private readonly trx: Trx,
+    private readonly reader: Trx | Db,
     private readonly store: ProfileStore,
     private readonly workspaceId: string,
     private readonly now: number,
   ) {}
 
-  async apply(events: LoggedEvent[]): Promise<BatchOutcome> {
+  async prepare(events: LoggedEvent[]): Promise<BatchOutcome> {
     const ids = events.map((e) => identifiersOf(e));
     const orderIds = events.flatMap((e) => {
       if (e.event !== 'Order Completed' && e.event !== 'Order Refunded') return [];
@@ -96,31 +128,30 @@ class WorkspaceBatch {
     });
     // Bulk loads: identifiers, erasures, orders, then every profile any of them points to.
     const owners = await this.store.loadIdentifiers(
-      this.trx,
+      this.reader,
       this.workspaceId,
       ids.flatMap((i) => i.lookups),
     );
     for (const [k, v] of owners) this.#owners.set(k, v);
     // Most workspaces have never erased anyone: then no identifier needs hashing at all.
-    if (await this.store.hasErasures(this.trx, this.workspaceId)) {
+    if (await this.store.hasErasures(this.reader, this.workspaceId)) {
       this.#erasures = await this.store.loadErasures(
-        this.trx,
+        this.reader,
         this.workspaceId,
         ids.flatMap((i) => i.links.map((l) => this.#hash(l))),
       );
     }
-    for (const [k, v] of await this.store.loadOrders(this.trx, this.workspaceId, orderIds)) {
+    for (const [k, v] of await this.store.loadOrders(this.reader, this.workspaceId, orderIds)) {
       this.#orders.set(k, v);
     }
     const profileIds = [
       ...this.#owners.values(),
       ...[...this.#orders.values()].map((o) => o.profileId),
     ];
-    for (const [k, v] of await this.store.loadProfiles(this.trx, profileIds))
+    for (const [k, v] of await this.store.loadProfiles(this.reader, profileIds))
       this.#profiles.set(k, v);
 
     events.forEach((event, i) => this.#applyOne(event, ids[i] ?? { links: [], lookups: [] }));
-    await this.#write();
     return {
       applied: this.#assignments.length,
       dropped: this.#dropped.length,
@@ -299,16 +330,16 @@ class WorkspaceBatch {
     this.#dirtyOrders.add(order.orderId);
   }
 
-  async #write(): Promise<void> {
+  async write(trx: Trx): Promise<void> {
     for (const m of this.#merges) {
-      await this.store.mergeProfiles(this.trx, {
+      await this.store.mergeProfiles(trx, {
         ...m,
         workspaceId: this.workspaceId,
         now: this.now,
       });
     }
     await this.store.saveIdentifiers(
-      this.trx,
+      trx,
       [...this.#newIdentifiers.entries()].map(([key, l]) => ({
         workspaceId: this.workspaceId,
         kind: l.kind,
@@ -319,11 +350,11 @@ class WorkspaceBatch {
     );
     const dirty = [...this.#dirty].map((id) => this.#profiles.get(this.#resolve(id)));
     await this.store.saveProfiles(
-      this.trx,
+      trx,
       [...new Set(dirty)].filter((p): p is ProfileState => p !== undefined),
     );
     await this.store.saveOrders(
-      this.trx,
+      trx,
       this.workspaceId,
       [...this.#dirtyOrders].flatMap((id) => {
         const o = this.#orders.get(id);
@@ -331,10 +362,10 @@ class WorkspaceBatch {
       }),
     );
     await this.store.assignEvents(
-      this.trx,
+      trx,
       this.#assignments.map(([seq, pid]) => [seq, this.#resolve(pid)]),
     );
-    await this.store.deleteEvents(this.trx, this.#dropped);
+    await this.store.deleteEvents(trx, this.#dropped);
   }
 }
 

@@ -38,7 +38,11 @@ export class ProfileStore {
   }
 
   /** Owners of the given identifiers: one query per kind, so the primary key serves each. */
-  async loadIdentifiers(trx: Trx, workspaceId: string, ids: { kind: string; value: string }[]) {
+  async loadIdentifiers(
+    trx: Trx | Db,
+    workspaceId: string,
+    ids: { kind: string; value: string }[],
+  ) {
     const byKind = new Map<string, Set<string>>();
     for (const id of ids) {
       const values = byKind.get(id.kind) ?? new Set<string>();
@@ -77,7 +81,7 @@ export class ProfileStore {
     return out;
   }
 
-  async hasErasures(trx: Trx, workspaceId: string): Promise<boolean> {
+  async hasErasures(trx: Trx | Db, workspaceId: string): Promise<boolean> {
     const row = await trx
       .selectFrom('erasures')
       .select('id')
@@ -87,7 +91,7 @@ export class ProfileStore {
     return row !== undefined;
   }
 
-  async loadErasures(trx: Trx, workspaceId: string, hashes: string[]) {
+  async loadErasures(trx: Trx | Db, workspaceId: string, hashes: string[]) {
     const out = new Map<string, number>();
     for (const part of chunks([...new Set(hashes)])) {
       const rows = await trx
@@ -103,7 +107,7 @@ export class ProfileStore {
     return out;
   }
 
-  async loadOrders(trx: Trx, workspaceId: string, orderIds: string[]) {
+  async loadOrders(trx: Trx | Db, workspaceId: string, orderIds: string[]) {
     const out = new Map<string, OrderRow>();
     for (const part of chunks([...new Set(orderIds)])) {
       const rows = await trx

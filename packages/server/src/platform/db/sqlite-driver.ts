@@ -42,14 +42,14 @@ export class SqliteConnectionGate {
    */
   async exclusiveTransaction<T>(
     work: (raw: BetterSqlite3.Database) => T,
-    pragmas?: { during: string; after: string },
+    pragmas?: { during: string[]; after: string[] },
   ): Promise<T> {
     const release = await this.acquire();
     try {
-      if (pragmas) this.raw.pragma(pragmas.during);
+      for (const p of pragmas?.during ?? []) this.raw.pragma(p);
       return this.raw.transaction(work).immediate(this.raw);
     } finally {
-      if (pragmas) this.raw.pragma(pragmas.after);
+      for (const p of pragmas?.after ?? []) this.raw.pragma(p);
       release();
     }
   }
