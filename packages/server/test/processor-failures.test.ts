@@ -63,5 +63,22 @@ describe.each(engines)('an event that cannot be applied on %s', (engine) => {
       await fetch(`${t.url}/health`),
     );
     expect(health.processor).toMatchObject({ failedEvents: 1, behindEvents: 0 });
+
+    // The unapplied event is still this person's data: exported with them, erased with them.
+    const exported = await json<{ unappliedEvents: { messageId: string }[] }>(
+      await t.api(`/api/v1/profiles/${p?.id}/export`),
+    );
+    expect(exported.unappliedEvents.map((e) => e.messageId)).toEqual(['poison-1']);
+    expect((await t.api(`/api/v1/profiles/${p?.id}`, { method: 'DELETE' })).status).toBe(200);
+    const left = await t.server.services.database.db
+      .selectFrom('events')
+      .select('message_id')
+      .where('message_id', 'like', 'poison-%')
+      .execute();
+    expect(left).toEqual([]);
+    const after = await json<{ processor: { failedEvents: number } }>(
+      await fetch(`${t.url}/health`),
+    );
+    expect(after.processor.failedEvents).toBe(0);
   });
 });

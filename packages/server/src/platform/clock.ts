@@ -19,7 +19,7 @@ export class SystemClock implements Clock {
 
 /**
  * A clock that only moves when told to: tests (a virtual clock) and `COMEBACK_CLOCK=manual`.
- * Listeners run after each move so due work can be run at the new instant.
+ * JobRunner.advanceTo moves it timer by timer, running each due job at its own instant.
  */
 export class ManualClock implements Clock {
   readonly kind = 'manual' as const;

@@ -33,11 +33,8 @@ export class EventLog {
   async append(rows: AppendRow[]): Promise<number | 'busy'> {
     const database = this.#database;
     if (database.dialect === 'sqlite') {
-      // A commit we acknowledge must be on disk: FULL for this transaction only.
-      const durable = {
-        during: ['synchronous = FULL', 'busy_timeout = 0'],
-        after: ['synchronous = NORMAL', 'busy_timeout = 5000'],
-      };
+      // Never wait for the write lock here: that would block the event loop (see 'busy').
+      const nonBlocking = { during: ['busy_timeout = 0'], after: ['busy_timeout = 5000'] };
       try {
         return await database.sqlite.exclusiveTransaction(() => {
           const insert = database.sqlite.statement(INSERT_SQL);
@@ -56,7 +53,7 @@ export class EventLog {
             ).changes;
           }
           return added;
-        }, durable);
+        }, nonBlocking);
       } catch (error) {
         if (isBusy(error)) return 'busy';
         throw error;

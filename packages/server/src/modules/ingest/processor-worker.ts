@@ -15,7 +15,7 @@ const options = processorThreadOptionsSchema.parse(workerData);
 const port = parentPort;
 if (!port) throw new Error('processor-worker must run as a worker thread');
 const logger = createLogger(options.logLevel).child({ thread: 'processor' });
-const database = openDatabase(options.databaseUrl);
+const database = openDatabase(options.databaseUrl, { durability: 'normal' });
 // Never sleep in SQLite's busy handler (its backoff reaches 100 ms): the loop retries in 1 ms.
 if (database.dialect === 'sqlite') database.sqlite.raw.pragma('busy_timeout = 0');
 const send = (message: ToMain) => port.postMessage(message);

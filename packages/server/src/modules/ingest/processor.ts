@@ -234,7 +234,8 @@ export class Processor {
           await new Promise<void>((resolve) =>
             this.#yieldMs > 0 ? setTimeout(resolve, this.#yieldMs) : setImmediate(resolve),
           );
-          if (n >= this.#batchSize) continue; // a backlog: keep going
+          // A backlog, or finding a failing event one at a time: keep going.
+          if (n >= this.#batchSize || this.#isolateThrough > 0) continue;
           if (n > 0) {
             // Traffic is flowing: let a little more arrive, so each commit carries more events
             // and writes each hot page once (fewer, larger transactions; lag stays ~gatherMs).
@@ -248,6 +249,10 @@ export class Processor {
             continue;
           }
           this.#logger.error({ err: error }, 'processor batch failed; retrying');
+          // A transient fault (the database restarting) must pass before an event is parked
+          // for failing three times: space the retries out.
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          continue;
         }
         if (this.#dirty || this.#stopping) continue;
         // Woken by an in-process append, or polls for appends by other processes.

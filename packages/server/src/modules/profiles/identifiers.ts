@@ -45,7 +45,7 @@ export function normalizeIdentifier(kind: IdentifierKind, raw: string): string |
 const asId = (v: unknown): string | null =>
   typeof v === 'string' || typeof v === 'number' ? String(v) : null;
 
-/** The traits a call carries: identify/alias traits, and `context.traits` on any call. */
+/** The traits a call carries: identify's own traits, and `context.traits` on any call. */
 export function traitsOf(event: LoggedEvent): Record<string, unknown> {
   const context = asRecord(asRecord(event.payload).context);
   const own = event.type === 'identify' ? asRecord(event.payload.traits) : {};
@@ -84,7 +84,8 @@ export function identifiersOf(event: LoggedEvent): { links: Identifier[]; lookup
 
 /**
  * What an erasure record keeps: a keyed one-way hash (HMAC with the instance secret), never the
- * identifier itself - so a copy of the database alone cannot test whether an email was erased.
+ * identifier itself. Without the secret nobody can test whether an email was erased - so give
+ * COMEBACK_SECRET from outside; a generated secret is stored in the same database.
  */
 export function erasureHash(
   key: string,

@@ -136,8 +136,20 @@ export class ProfileQueries {
       // Rows holding only a refund whose order never arrived are not orders.
       .where('ordered_at', '>=', 0)
       .execute();
+    const identifiers = profile.value.identifiers;
+    const parked = await parkedEventsOf(this.#db, workspaceId, identifiers);
+    const unapplied = parked.length
+      ? await this.#db
+          .selectFrom('events')
+          .select(['message_id', 'type', 'event', 'timestamp', 'received_at', 'payload'])
+          .where('seq', 'in', parked)
+          .orderBy('seq')
+          .execute()
+      : [];
     return ok({
       profile: profile.value,
+      /** Events that could not be applied (see /health failedEvents), matched by this person's ids. */
+      unappliedEvents: unapplied.map((e) => presentEvent(e)),
       orders: orders.map((o) => ({
         orderId: o.order_id,
         total: o.total,
@@ -197,6 +209,12 @@ export class ProfileQueries {
         .where('workspace_id', '=', workspaceId)
         .where('profile_id', '=', liveId)
         .execute();
+      // Events the processor could not apply belong to no profile; the person's ids find them.
+      const parked = await parkedEventsOf(trx, workspaceId, identifiers);
+      if (parked.length) {
+        await trx.deleteFrom('events').where('seq', 'in', parked).execute();
+        await trx.deleteFrom('processor_failures').where('seq', 'in', parked).execute();
+      }
       await trx.deleteFrom('identifiers').where('profile_id', '=', liveId).execute();
       await trx.deleteFrom('profile_orders').where('profile_id', '=', liveId).execute();
       await trx.deleteFrom('profile_merges').where('into_profile_id', '=', liveId).execute();
@@ -204,4 +222,28 @@ export class ProfileQueries {
       return ok({ erased: liveId });
     });
   }
+}
+
+/** Seqs of parked (unapplied) events sent under any of these user or anonymous ids. */
+async function parkedEventsOf(
+  db: Db | Trx,
+  workspaceId: string,
+  identifiers: readonly { kind: string; value: string }[],
+): Promise<number[]> {
+  const users = identifiers.filter((i) => i.kind === 'user_id').map((i) => i.value);
+  const anons = identifiers.filter((i) => i.kind === 'anonymous_id').map((i) => i.value);
+  if (!users.length && !anons.length) return [];
+  const rows = await db
+    .selectFrom('events')
+    .select('events.seq')
+    .innerJoin('processor_failures', 'processor_failures.seq', 'events.seq')
+    .where('events.workspace_id', '=', workspaceId)
+    .where((eb) =>
+      eb.or([
+        ...(users.length ? [eb('events.user_id', 'in', users)] : []),
+        ...(anons.length ? [eb('events.anonymous_id', 'in', anons)] : []),
+      ]),
+    )
+    .execute();
+  return rows.map((r) => Number(r.seq));
 }

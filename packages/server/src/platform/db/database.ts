@@ -24,6 +24,13 @@ const NUMERIC_OID = 1700;
 export interface OpenOptions {
   /** Errors of idle PostgreSQL connections (a server restart, a terminated backend). */
   onConnectionError?: (error: Error) => void;
+  /**
+   * SQLite: 'full' (default) fsyncs every commit - for anything acknowledged to a caller
+   * (appends, erasures, keys). 'normal' survives a process crash but not a power loss - for the
+   * processor thread's own connection, whose state is derived from the log and re-derived after
+   * such a loss (a later full commit's fsync makes earlier commits durable too, in order).
+   */
+  durability?: 'full' | 'normal';
 }
 
 export function openDatabase(url: string, opts: OpenOptions = {}): Database {
@@ -32,10 +39,7 @@ export function openDatabase(url: string, opts: OpenOptions = {}): Database {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const raw = new BetterSqlite3(file);
     raw.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode survives a process crash; only power loss can drop the newest commits.
-    // Acknowledged appends switch to FULL (see EventLog), and their fsync also makes every
-    // earlier commit durable, so derived state is never ahead of the log it came from.
-    raw.pragma('synchronous = NORMAL');
+    raw.pragma(`synchronous = ${opts.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
     raw.pragma('busy_timeout = 5000');
     // Profiles and indexes are updated at random: keep the working set in memory (128 MB).
     raw.pragma('cache_size = -131072');

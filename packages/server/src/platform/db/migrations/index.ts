@@ -1,6 +1,7 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-initial.js';
 import * as m002 from './002-processor-failures.js';
+import * as m003 from './003-merge-lookup.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -11,6 +12,7 @@ type Step = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
 const steps: Record<string, Step> = {
   '001-initial': m001,
   '002-processor-failures': m002,
+  '003-merge-lookup': m003,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
