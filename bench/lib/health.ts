@@ -64,12 +64,16 @@ export class HealthClient {
     return { ...parseHealth(res.body), sentAt, at };
   }
 
-  /** Polls until the processor has applied everything in the log. */
-  async waitCaughtUp(timeoutMs: number, everyMs = 50): Promise<HealthSample> {
+  /**
+   * Polls until the processor has applied everything in the log and, when `appliedAtLeast` is
+   * given, reported it: the processor thread's count reaches the main thread by message, a
+   * moment after the cursor (read from the database) shows the batch committed.
+   */
+  async waitCaughtUp(timeoutMs: number, everyMs = 50, appliedAtLeast = 0): Promise<HealthSample> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const h = await this.get();
-      if (h.behindEvents === 0) return h;
+      if (h.behindEvents === 0 && h.appliedSinceStart >= appliedAtLeast) return h;
       if (h.at > deadline) {
         throw new Error(`processor still ${h.behindEvents} events behind after ${timeoutMs} ms`);
       }

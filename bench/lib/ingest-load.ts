@@ -69,9 +69,11 @@ export async function runIngestLoad(
       eventsPerBody: scale.perRequest,
       concurrency: scale.concurrency,
     };
-    await sendBatches({ ...common, bodies: warmup });
+    const warm = await sendBatches({ ...common, bodies: warmup });
     const before =
-      scale.serverRole === 'all' ? await health.waitCaughtUp(120_000) : await health.get();
+      scale.serverRole === 'all'
+        ? await health.waitCaughtUp(120_000, 50, warm.acceptedEvents)
+        : await health.get();
     opts.log(`timed load: ${scale.events} events, ${scale.concurrency} requests in flight`);
     const poller = opts.pollEveryMs === null ? null : pollHealth(health, opts.pollEveryMs);
     const phase = measurePhase(server.pid);
@@ -79,7 +81,9 @@ export async function runIngestLoad(
     const usage = phase.end();
     // The poller's own connection keeps sampling; a separate sample marks the end of the load.
     const afterLoad = await health.get();
-    const caughtUp = opts.waitForProcessor ? await health.waitCaughtUp(300_000, 20) : null;
+    const caughtUp = opts.waitForProcessor
+      ? await health.waitCaughtUp(300_000, 20, before.appliedSinceStart + load.acceptedEvents)
+      : null;
     const samples = poller ? await poller.stop() : [];
     return { load, before, afterLoad, caughtUp, samples, measuredBytes, usage };
   } finally {
