@@ -126,19 +126,31 @@ export class Processor {
     const db = this.#database.db;
     for (;;) {
       const now = this.#clock.now();
-      const erasureMark = await this.#erasureMark(db);
-      const position = await this.position();
-      const rows = await this.#log.readAfter(db, position, limit);
+      // Phase 1, one snapshot, no write lock: what the batch is and what it changes.
+      const read = await db
+        .transaction()
+        .setAccessMode('read only')
+        .execute(async (snapshot) => {
+          const erasureMark = await this.#erasureMark(snapshot);
+          const position = await this.#readCursor(snapshot);
+          const rows = await this.#log.readAfter(snapshot, position, limit);
+          const first = rows[0];
+          const last = rows[rows.length - 1];
+          if (!first || !last) return { erasureMark, position, rows, prepared: undefined };
+          // Known before preparing: an event that fails while being worked out is isolated too.
+          attempt.range = { first: first.seq, last: last.seq };
+          const prepared = await prepareEventBatch(
+            snapshot,
+            this.#store,
+            rows.map((r) => r.event),
+            now,
+          );
+          return { erasureMark, position, rows, prepared };
+        });
+      const { erasureMark, position, rows, prepared } = read;
       const first = rows[0];
       const last = rows[rows.length - 1];
-      if (!first || !last) return { consumed: 0, lastSeq: position };
-      attempt.range = { first: first.seq, last: last.seq };
-      const prepared = await prepareEventBatch(
-        db,
-        this.#store,
-        rows.map((r) => r.event),
-        now,
-      );
+      if (!first || !last || !prepared) return { consumed: 0, lastSeq: position };
       const committed = await db.transaction().execute(async (trx) => {
         const current = await this.#lockCursor(trx, now);
         if (current !== position || (await this.#erasureMark(trx)) !== erasureMark) return false;
@@ -155,6 +167,15 @@ export class Processor {
       this.#applied += rows.length;
       return { consumed: rows.length, lastSeq: last.seq };
     }
+  }
+
+  async #readCursor(db: Db | Trx): Promise<number> {
+    const row = await db
+      .selectFrom('processor_cursors')
+      .select('position')
+      .where('name', '=', CURSOR)
+      .executeTakeFirst();
+    return Number(row?.position ?? 0);
   }
 
   async #erasureMark(db: Db | Trx): Promise<number> {

@@ -9,6 +9,7 @@ import {
   type Driver,
   type Kysely,
   type QueryResult,
+  type TransactionSettings,
 } from 'kysely';
 
 /**
@@ -103,9 +104,16 @@ class GatedDriver implements Driver {
     this.#releases.push(await this.#gate.acquire());
     return this.#connection;
   }
-  async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    // IMMEDIATE takes the write lock up front: no upgrade deadlock with another process.
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  async beginTransaction(
+    connection: DatabaseConnection,
+    settings: TransactionSettings,
+  ): Promise<void> {
+    // IMMEDIATE takes the write lock up front: no upgrade deadlock with another process. A
+    // read-only transaction takes no write lock at all: one consistent snapshot for reading.
+    const readOnly = settings.accessMode === 'read only';
+    await connection.executeQuery(
+      CompiledQuery.raw(readOnly ? 'begin deferred' : 'begin immediate'),
+    );
   }
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('commit'));
