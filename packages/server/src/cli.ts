@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { processEnv, readConfig, type Config } from './config/config.js';
 import { migrateToLatest, openDatabase } from './platform/db/database.js';
+import { SystemClock } from './platform/clock.js';
 import { oneOf } from './platform/json.js';
 import {
   DEFAULT_WORKSPACE_ID,
@@ -25,6 +26,9 @@ const port = (v: string) => {
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number');
   return n;
 };
+
+// The CLI is a composition root: its commands stamp records with the system's time.
+const clock = new SystemClock();
 
 const program = new Command()
   .name('comeback')
@@ -112,20 +116,20 @@ keys
     try {
       await migrateToLatest(database);
       await bootstrapWorkspace(database.db, {
-        now: Date.now(),
+        now: clock.now(),
         generateKeys: false,
         ...(config.secret !== undefined ? { secret: config.secret } : {}),
       });
       await ensureWorkspace(database.db, {
         id: opts.workspace,
         name: opts.workspace,
-        now: Date.now(),
+        now: clock.now(),
       });
       const created = await insertKey(database.db, {
         workspaceId: opts.workspace,
         scope,
         key: generateKey(scope),
-        now: Date.now(),
+        now: clock.now(),
         ...(opts.label !== undefined ? { label: opts.label } : {}),
       });
       process.stdout.write(`${created.key}\n`);

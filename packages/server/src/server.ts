@@ -36,14 +36,15 @@ export interface StartOptions {
 
 /** The composition root: the only place where the parts are wired together. */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const wallClock = new SystemClock();
   const logger = opts.logger ?? createLogger(config.logLevel);
   const manualClock =
     opts.clock instanceof ManualClock
       ? opts.clock
       : config.clock === 'manual'
-        ? new ManualClock(Date.now())
+        ? new ManualClock(wallClock.now())
         : undefined;
-  const clock: Clock = opts.clock ?? manualClock ?? new SystemClock();
+  const clock: Clock = opts.clock ?? manualClock ?? wallClock;
   const database = openDatabase(config.databaseUrl, {
     onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost'),
   });
@@ -79,7 +80,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       maxPending: config.ingestMaxPending,
       onAppended: () => (runsWorker ? runner.notify() : undefined),
     });
-    const customFields = new CustomFieldRegistry(database.db, () => Date.now());
+    // Cache lifetimes are operational, not domain time: they follow the wall clock.
+    const customFields = new CustomFieldRegistry(database.db, () => wallClock.now());
     const jobs = new JobRunner(new JobQueue(database), clock, logger);
     const services: Services = {
       config,
@@ -87,7 +89,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       manualClock,
       logger,
       database,
-      keys: new KeyResolver(database.db, () => Date.now()),
+      keys: new KeyResolver(database.db, () => wallClock.now()),
       gateway: new TrackingGateway(appendQueue, customFields, clock),
       appendQueue,
       processor,

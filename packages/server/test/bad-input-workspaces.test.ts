@@ -1,6 +1,6 @@
 import type { CustomField, Profile } from '@comeback/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspace, insertKey } from '../src/modules/workspaces/index.js';
+import { ensureWorkspace, insertKey } from '../src/modules/workspaces/index.js';
 import { engines } from './support/engines.js';
 import { expectRefused, rowCounts } from './support/rejections.js';
 import { ADMIN_KEY, json, startTestServer, type TestServer } from './support/test-server.js';
@@ -116,7 +116,7 @@ describe.each(engines)('another workspace on %s', (engine) => {
   beforeAll(async () => {
     t = await startTestServer(engine);
     const db = t.server.services.database.db;
-    await createWorkspace(db, { id: 'ws-other', name: 'Other store', now: Date.now() });
+    await ensureWorkspace(db, { id: 'ws-other', name: 'Other store', now: Date.now() });
     for (const scope of ['write', 'admin'] as const) {
       await insertKey(db, { workspaceId: 'ws-other', scope, key: other[scope], now: Date.now() });
     }

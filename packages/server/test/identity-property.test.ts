@@ -1,7 +1,7 @@
 import type { Profile } from '@comeback/contracts';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspace, generateKey, insertKey } from '../src/modules/workspaces/index.js';
+import { ensureWorkspace, generateKey, insertKey } from '../src/modules/workspaces/index.js';
 import { engines } from './support/engines.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -153,7 +153,7 @@ describe.each(engines)('identity resolution is order-independent on %s', (engine
   async function play(calls: Call[], order: number[], cuts: number[]): Promise<string[]> {
     const db = t.server.services.database.db;
     const workspaceId = `ws-${engine}-${runs++}`;
-    await createWorkspace(db, { id: workspaceId, name: workspaceId, now: 0 });
+    await ensureWorkspace(db, { id: workspaceId, name: workspaceId, now: 0 });
     const writeKey = generateKey('write');
     await insertKey(db, { workspaceId, scope: 'write', key: writeKey, now: 0 });
     for (let i = 0, c = 0; i < order.length; c++) {

@@ -14,7 +14,6 @@ export {
 export {
   DEFAULT_WORKSPACE_ID,
   bootstrapWorkspace,
-  createWorkspace,
   ensureWorkspace,
   type Bootstrap,
 } from './workspace-setup.js';

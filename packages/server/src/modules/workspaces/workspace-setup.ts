@@ -26,16 +26,7 @@ export async function bootstrapWorkspace(
   },
 ): Promise<Bootstrap> {
   const created: CreatedKey[] = [];
-  await db
-    .insertInto('workspaces')
-    .values({
-      id: DEFAULT_WORKSPACE_ID,
-      name: 'Default store',
-      currency: 'USD',
-      created_at: opts.now,
-    })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
+  await ensureWorkspace(db, { id: DEFAULT_WORKSPACE_ID, name: 'Default store', now: opts.now });
 
   for (const [scope, given] of [
     ['write', opts.writeKey],
@@ -104,20 +95,5 @@ export async function ensureWorkspace(
       created_at: args.now,
     })
     .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
-}
-
-export async function createWorkspace(
-  db: Db,
-  args: { id: string; name: string; currency?: string; now: number },
-): Promise<void> {
-  await db
-    .insertInto('workspaces')
-    .values({
-      id: args.id,
-      name: args.name,
-      currency: args.currency ?? 'USD',
-      created_at: args.now,
-    })
     .execute();
 }
