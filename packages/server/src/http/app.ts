@@ -22,7 +22,8 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Keep-alive connections from SDKs and load balancers are closed on shutdown.
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Requests arriving while shutting down get 503 in our own envelope (hook below).
+    return503OnClosing: false,
     // Ids up to the schemas' own limits reach validation (which names the field).
     routerOptions: { maxParamLength: 512 },
     // Bad percent-encoding and over-long path segments get the error envelope too.
@@ -42,6 +43,20 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     app.getDefaultJsonParser('error', 'ignore')(request, text, done);
   });
   installErrorHandler(app);
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (closing) {
+      return sendFailure(
+        reply,
+        { code: 'unavailable', message: 'the server is shutting down; retry shortly', details: [] },
+        1,
+      );
+    }
+  });
   // Storefronts call the tracking API from the browser: any origin, no credentials (the write
   // key is public by design). The admin API gets no CORS headers at all.
   await app.register(fastifyCors, {
