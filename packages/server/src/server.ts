@@ -74,6 +74,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       background &&
       config.processorThread &&
       database.dialect === 'sqlite' &&
+      // The thread keeps the system time; with a manual clock everything stays on that clock.
+      clock.kind === 'system' &&
       ProcessorThread.available();
     let runner: ProcessorRunner = processor;
     const appendQueue = new AppendQueue(eventLog, {

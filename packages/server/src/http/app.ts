@@ -43,6 +43,18 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     app.getDefaultJsonParser('error', 'ignore')(request, text, done);
   });
   installErrorHandler(app);
+  // Storefronts call the tracking API from the browser: any origin, no credentials (the write
+  // key is public by design). The admin API gets no CORS headers at all.
+  await app.register(fastifyCors, {
+    delegator: (request, callback) => {
+      const tracking = (request.url ?? '').startsWith('/v1/');
+      callback(
+        null,
+        tracking ? { origin: '*', methods: ['POST'], maxAge: 86_400 } : { origin: false },
+      );
+    },
+  });
+
   let closing = false;
   app.addHook('preClose', (done) => {
     closing = true;
@@ -57,18 +69,6 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
       );
     }
   });
-  // Storefronts call the tracking API from the browser: any origin, no credentials (the write
-  // key is public by design). The admin API gets no CORS headers at all.
-  await app.register(fastifyCors, {
-    delegator: (request, callback) => {
-      const tracking = (request.url ?? '').startsWith('/v1/');
-      callback(
-        null,
-        tracking ? { origin: '*', methods: ['POST'], maxAge: 86_400 } : { origin: false },
-      );
-    },
-  });
-
   await app.register(fastifySwagger, {
     openapi: {
       info: {

@@ -10,7 +10,10 @@ const INSERT_SQL = `insert into events
   on conflict (workspace_id, message_id) do nothing`;
 
 const isBusy = (error: unknown): boolean =>
-  error instanceof Error && 'code' in error && error.code === 'SQLITE_BUSY';
+  error instanceof Error &&
+  'code' in error &&
+  typeof error.code === 'string' &&
+  error.code.startsWith('SQLITE_BUSY');
 
 /** Arbitrary but fixed: the advisory lock that orders appends on PostgreSQL. */
 const APPEND_LOCK = 7_301_001;

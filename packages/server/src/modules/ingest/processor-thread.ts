@@ -12,7 +12,7 @@ export const processorThreadOptionsSchema = z.object({
 });
 export type ProcessorThreadOptions = z.infer<typeof processorThreadOptionsSchema>;
 export type ToWorker = { type: 'wake' } | { type: 'stop' };
-export type ToMain = { type: 'started' } | { type: 'batch'; lagsMs: number[] };
+export type ToMain = { type: 'batch'; lagsMs: number[] };
 
 /** What the server needs of whichever runs the processor in the background. */
 export interface ProcessorRunner {
@@ -32,22 +32,43 @@ const WORKER_URL = new URL('./processor-worker.js', import.meta.url);
 export class ProcessorThread implements ProcessorRunner {
   readonly lag = new LagStats();
   #applied = 0;
-  readonly #worker: Worker;
-  readonly #exited: Promise<void>;
+  #worker: Worker;
+  #exited: Promise<void> = Promise.resolve();
+  #stopping = false;
+  readonly #options: ProcessorThreadOptions;
+  readonly #logger: Logger;
 
   static available(): boolean {
-    return WORKER_URL.pathname.endsWith('.js') && !import.meta.url.endsWith('.ts');
+    return !import.meta.url.endsWith('.ts');
   }
 
   constructor(options: ProcessorThreadOptions, logger: Logger) {
-    this.#worker = new Worker(WORKER_URL, { workerData: options });
-    this.#worker.on('message', (message: ToMain) => {
-      if (message.type !== 'batch') return;
+    this.#options = options;
+    this.#logger = logger;
+    this.#worker = this.#spawn();
+  }
+
+  /**
+   * A thread that dies (a bug, out of memory) is started again after a second: events keep
+   * being acknowledged, so they must keep being applied. Its cursor is in the database, so the
+   * new thread resumes exactly where the old one stopped.
+   */
+  #spawn(): Worker {
+    const worker = new Worker(WORKER_URL, { workerData: this.#options });
+    worker.on('message', (message: ToMain) => {
       this.#applied += message.lagsMs.length;
       for (const ms of message.lagsMs) this.lag.record(ms);
     });
-    this.#worker.on('error', (error) => logger.error({ err: error }, 'processor thread failed'));
-    this.#exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));
+    worker.on('error', (error) => this.#logger.error({ err: error }, 'processor thread failed'));
+    this.#exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.once('exit', (code) => {
+      if (this.#stopping) return;
+      this.#logger.error({ code }, 'processor thread stopped unexpectedly; restarting it');
+      setTimeout(() => {
+        if (!this.#stopping) this.#worker = this.#spawn();
+      }, 1000).unref();
+    });
+    return worker;
   }
 
   get applied(): number {
@@ -60,6 +81,8 @@ export class ProcessorThread implements ProcessorRunner {
 
   /** Lets the current batch commit, then ends the thread. */
   async stop(): Promise<void> {
+    this.#stopping = true;
+    // postMessage to a thread that already exited is a no-op; #exited is then resolved.
     this.#worker.postMessage({ type: 'stop' } satisfies ToWorker);
     await this.#exited;
   }

@@ -36,4 +36,3 @@ port.on('message', (message: ToWorker) => {
   }
 });
 processor.start();
-send({ type: 'started' });

@@ -8,7 +8,10 @@ import { LagStats } from './lag-stats.js';
 const CURSOR = 'profiles';
 
 const isSqliteBusy = (error: unknown): boolean =>
-  error instanceof Error && 'code' in error && error.code === 'SQLITE_BUSY';
+  error instanceof Error &&
+  'code' in error &&
+  typeof error.code === 'string' &&
+  error.code.startsWith('SQLITE_BUSY');
 
 /** The log range a batch read, known once it has been read. */
 interface Attempt {

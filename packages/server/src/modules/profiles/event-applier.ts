@@ -87,18 +87,6 @@ export async function prepareEventBatch(
   };
 }
 
-/** Prepares and writes in one go, inside the caller's transaction. */
-export async function applyEventBatch(
-  trx: Trx,
-  store: ProfileStore,
-  events: LoggedEvent[],
-  now: number,
-): Promise<BatchOutcome> {
-  const prepared = await prepareEventBatch(trx, store, events, now);
-  await prepared.write(trx);
-  return prepared.outcome;
-}
-
 class WorkspaceBatch {
   readonly #owners = new Map<string, string>(); // identifier key -> profile id
   readonly #profiles = new Map<string, ProfileState>();

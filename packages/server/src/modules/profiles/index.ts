@@ -3,12 +3,7 @@
  * customer id), typed traits and computed e-commerce fields. Owns identity resolution and
  * merges, the custom-field schema, GDPR export and erasure.
  */
-export {
-  applyEventBatch,
-  prepareEventBatch,
-  type BatchOutcome,
-  type PreparedBatch,
-} from './event-applier.js';
+export { prepareEventBatch, type BatchOutcome, type PreparedBatch } from './event-applier.js';
 export { ProfileStore } from './profile-store.js';
 export { ProfileQueries, type LookupKey } from './profile-queries.js';
 export { CustomFieldRegistry, coerceTraits } from './custom-fields.js';
