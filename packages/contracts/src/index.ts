@@ -1,3 +1,5 @@
 export * from './errors.js';
 export * from './tracking.js';
 export * from './profiles.js';
+export * from './catalog.js';
+export * from './orders.js';

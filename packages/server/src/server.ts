@@ -10,7 +10,21 @@ import {
   TrackingGateway,
   type ProcessorRunner,
 } from './modules/ingest/index.js';
-import { CustomFieldRegistry, ProfileQueries, ProfileStore } from './modules/profiles/index.js';
+import { CatalogService } from './modules/catalog/index.js';
+import {
+  ConnectorRegistry,
+  REDACT_JOB,
+  WebhookReceiver,
+  redactionHandler,
+} from './modules/connectors/index.js';
+import { storeConnectors } from './modules/connectors/adapters.js';
+import {
+  CustomFieldRegistry,
+  OrderQueries,
+  ProfileQueries,
+  ProfileStore,
+} from './modules/profiles/index.js';
+import { SecretBox } from './platform/secret-box.js';
 import { KeyResolver, bootstrapWorkspace, type Bootstrap } from './modules/workspaces/index.js';
 import { ManualClock, SystemClock, type Clock } from './platform/clock.js';
 import { migrateToLatest, openDatabase } from './platform/db/database.js';
@@ -84,7 +98,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     });
     // Cache lifetimes are operational, not domain time: they follow the wall clock.
     const customFields = new CustomFieldRegistry(database.db, () => wallClock.now());
-    const jobs = new JobRunner(new JobQueue(database), clock, logger);
+    const jobQueue = new JobQueue(database);
+    const jobs = new JobRunner(jobQueue, clock, logger);
+    const profiles = new ProfileQueries(database, profileStore);
+    const catalog = new CatalogService(database, clock);
+    const connectors = new ConnectorRegistry(database.db, new SecretBox(bootstrap.secret));
+    jobs.register(
+      REDACT_JOB,
+      redactionHandler(database, profiles, () => clock.now()),
+    );
     const services: Services = {
       config,
       clock,
@@ -98,9 +120,22 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       get processorRunner() {
         return runner;
       },
-      profiles: new ProfileQueries(database, profileStore),
+      profiles,
       customFields,
       jobs,
+      catalog,
+      orders: new OrderQueries(database.db),
+      connectors,
+      webhooks: new WebhookReceiver(
+        database,
+        connectors,
+        catalog.store,
+        eventLog,
+        jobQueue,
+        clock,
+        () => (runsWorker ? runner.notify() : undefined),
+        storeConnectors(),
+      ),
     };
     const app = await buildApp(services);
     const serves = config.role !== 'worker';

@@ -18,6 +18,7 @@ const configSchema = z.object({
   COMEBACK_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_URL: z.string().optional(),
+  COMEBACK_PUBLIC_URL: z.url().optional(),
   COMEBACK_INGEST_MAX_PENDING: z.coerce.number().int().min(100).default(50_000),
   COMEBACK_PROCESSOR_BATCH: z.coerce.number().int().min(1).max(20_000).default(5000),
   COMEBACK_PROCESSOR_THREAD: z.enum(['true', 'false']).default('true'),
@@ -35,6 +36,8 @@ export interface Config {
   role: 'all' | 'api' | 'worker';
   logLevel: string;
   smtpUrl: string | undefined;
+  /** The base URL stores reach this server at (webhook URLs); else taken from the request. */
+  publicUrl: string | undefined;
   /** Events accepted but not yet committed beyond which ingestion answers 429. */
   ingestMaxPending: number;
   processorBatchSize: number;
@@ -71,6 +74,7 @@ export function readConfig(
       role: e.COMEBACK_ROLE,
       logLevel: e.LOG_LEVEL,
       smtpUrl: e.SMTP_URL,
+      publicUrl: e.COMEBACK_PUBLIC_URL?.replace(/\/$/, ''),
       ingestMaxPending: e.COMEBACK_INGEST_MAX_PENDING,
       processorBatchSize: e.COMEBACK_PROCESSOR_BATCH,
       processorGatherMs: e.COMEBACK_PROCESSOR_GATHER_MS,

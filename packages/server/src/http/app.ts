@@ -8,6 +8,8 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import { installErrorHandler, sendFailure } from './error-handler.js';
+import { catalogRoutes } from './routes/catalog-routes.js';
+import { connectorRoutes } from './routes/connector-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { profileRoutes } from './routes/profile-routes.js';
 import { trackingRoutes } from './routes/tracking-routes.js';
@@ -90,6 +92,8 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
 
   trackingRoutes(app, s);
   profileRoutes(app, s);
+  catalogRoutes(app, s);
+  connectorRoutes(app, s);
   opsRoutes(app, s);
   return app;
 }

@@ -11,6 +11,9 @@ import type {
 } from '../modules/ingest/index.js';
 import type { CustomFieldRegistry, ProfileQueries } from '../modules/profiles/index.js';
 import type { KeyResolver } from '../modules/workspaces/index.js';
+import type { CatalogService } from '../modules/catalog/index.js';
+import type { ConnectorRegistry, WebhookReceiver } from '../modules/connectors/index.js';
+import type { OrderQueries } from '../modules/profiles/index.js';
 
 /** Everything the HTTP layer may call, assembled once in server.ts. */
 export interface Services {
@@ -30,4 +33,8 @@ export interface Services {
   profiles: ProfileQueries;
   customFields: CustomFieldRegistry;
   jobs: JobRunner;
+  catalog: CatalogService;
+  orders: OrderQueries;
+  connectors: ConnectorRegistry;
+  webhooks: WebhookReceiver;
 }

@@ -92,6 +92,39 @@ export class EventLog {
     });
   }
 
+  /**
+   * Appends inside the caller's transaction, with whatever else it writes (a webhook's delivery
+   * record and catalog changes): all of it commits or none. Duplicates are skipped by key.
+   */
+  async appendWithin(trx: Trx, rows: AppendRow[]): Promise<number> {
+    if (!rows.length) return 0;
+    if (this.#database.dialect === 'postgres') {
+      await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(trx);
+    }
+    let added = 0;
+    for (let i = 0; i < rows.length; i += 200) {
+      const result = await trx
+        .insertInto('events')
+        .values(
+          rows.slice(i, i + 200).map((r) => ({
+            workspace_id: r.workspaceId,
+            message_id: r.messageId,
+            type: r.type,
+            event: r.event,
+            user_id: r.userId,
+            anonymous_id: r.anonymousId,
+            timestamp: r.timestamp,
+            received_at: r.receivedAt,
+            payload: r.payload,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
+        .executeTakeFirst();
+      added += Number(result.numInsertedOrUpdatedRows ?? 0);
+    }
+    return added;
+  }
+
   async readAfter(trx: Trx | Db, position: number, limit: number) {
     const rows = await trx
       .selectFrom('events')

@@ -9,3 +9,4 @@ export { Processor } from './processor.js';
 export { ProcessorThread, type ProcessorRunner } from './processor-thread.js';
 export { TrackingGateway, type IncomingCall } from './tracking-gateway.js';
 export type { AppendRow, CallEnvelope } from './event-normalizer.js';
+export { serverCallRow, type ServerCall } from './server-calls.js';

@@ -13,17 +13,40 @@ const str = (v: unknown): string | null =>
 export interface OrderFacts {
   orderId: string | null;
   total: number;
+  /** The total was given (`total`, `revenue`) rather than summed from the lines. */
+  totalGiven: boolean;
   currency: string | null;
   categories: string[];
   products: string[];
+  lines: OrderLine[];
+  subtotal: number | null;
+  discount: number | null;
+  tax: number | null;
+  shipping: number | null;
+  status: string | null;
+  orderNumber: string | null;
+  checkoutId: string | null;
+  /** The store's own last-modified time of the order, when it sends one. */
+  updatedAt: number | null;
 }
 
-interface Line {
+export interface OrderLine {
   id: string | null;
+  variantId: string | null;
+  sku: string | null;
+  name: string | null;
   category: string | null;
   price: number | null;
   quantity: number;
 }
+type Line = OrderLine;
+
+export const time = (v: unknown): number | null => {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v !== 'string' || v === '') return null;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : t;
+};
 
 function linesOf(properties: Record<string, unknown>): Line[] {
   const products = Array.isArray(properties.products) ? properties.products : [];
@@ -31,6 +54,9 @@ function linesOf(properties: Record<string, unknown>): Line[] {
     const p = asRecord(raw);
     return {
       id: str(p.product_id) ?? str(p.sku) ?? str(p.id),
+      variantId: str(p.variant_id) ?? str(p.variant),
+      sku: str(p.sku),
+      name: str(p.name),
       category: str(p.category),
       price: num(p.price),
       quantity: num(p.quantity) ?? 1,
@@ -41,18 +67,32 @@ function linesOf(properties: Record<string, unknown>): Line[] {
 export function orderFacts(properties: Record<string, unknown>): OrderFacts {
   const lines = linesOf(properties);
   const lineSum = lines.reduce((s, l) => s + (l.price ?? 0) * l.quantity, 0);
+  // `total` is what the customer paid; older senders put it in `revenue` only.
+  const given = num(properties.total) ?? num(properties.revenue);
   return {
     orderId: str(properties.order_id),
-    // `total` is what the customer paid; older senders put it in `revenue` only.
-    total: num(properties.total) ?? num(properties.revenue) ?? lineSum,
+    total: given ?? lineSum,
+    totalGiven: given !== null,
     currency: str(properties.currency),
     categories: lines.flatMap((l) => (l.category ? [l.category] : [])),
     products: lines.flatMap((l) => (l.id ? [l.id] : [])),
+    lines,
+    subtotal: num(properties.subtotal),
+    discount: num(properties.discount),
+    tax: num(properties.tax),
+    shipping: num(properties.shipping),
+    status: str(properties.status),
+    orderNumber: str(properties.order_number),
+    checkoutId: str(properties.checkout_id),
+    updatedAt: time(properties.updated_at),
   };
 }
 
 export interface RefundFacts {
   orderId: string | null;
+  refundId: string | null;
+  reason: string | null;
+  lines: OrderLine[];
   /** null: the whole order was refunded (no amount and no lines given). */
   amount: number | null;
 }
@@ -63,9 +103,40 @@ export function refundFacts(properties: Record<string, unknown>): RefundFacts {
   const fromLines = lines.length
     ? lines.reduce((s, l) => s + (l.price ?? 0) * l.quantity, 0)
     : null;
-  return { orderId: str(properties.order_id), amount: explicit ?? fromLines };
+  return {
+    orderId: str(properties.order_id),
+    refundId: str(properties.refund_id),
+    reason: str(properties.reason),
+    lines,
+    amount: explicit ?? fromLines,
+  };
 }
 
 export function viewedProductOf(properties: Record<string, unknown>): string | null {
   return str(properties.product_id) ?? str(properties.sku) ?? str(properties.name);
+}
+
+export interface FulfilmentFacts {
+  orderId: string | null;
+  fulfilmentId: string | null;
+  status: string | null;
+  trackingCompany: string | null;
+  trackingNumber: string | null;
+  trackingUrl: string | null;
+  /** Delivered: when the parcel arrived (defaults to the event's time). */
+  deliveredAt: number | null;
+  updatedAt: number | null;
+}
+
+export function fulfilmentFacts(properties: Record<string, unknown>): FulfilmentFacts {
+  return {
+    orderId: str(properties.order_id),
+    fulfilmentId: str(properties.fulfillment_id) ?? str(properties.fulfilment_id),
+    status: str(properties.status),
+    trackingCompany: str(properties.tracking_company) ?? str(properties.shipping_method),
+    trackingNumber: str(properties.tracking_number),
+    trackingUrl: str(properties.tracking_url),
+    deliveredAt: time(properties.delivered_at),
+    updatedAt: time(properties.updated_at),
+  };
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { asRecord } from '../../platform/json.js';
 import type { Db, Trx } from '../../platform/db/database.js';
-import { orderFacts, refundFacts, viewedProductOf } from './ecommerce-facts.js';
+import { viewedProductOf } from './ecommerce-facts.js';
+import { OrderBook, ORDER_EVENTS, orderKeysOf } from './order-book.js';
+import type { OrderStore } from './order-store.js';
 import {
   identifierKey,
   identifiersOf,
@@ -12,15 +14,12 @@ import {
 import {
   emptyProfile,
   mergeInto,
-  recordOrder,
-  recordRefund,
-  round2,
   seen,
   setTraits,
   viewedProduct,
   type ProfileState,
 } from './profile-state.js';
-import type { OrderRow, ProfileStore } from './profile-store.js';
+import type { ProfileStore } from './profile-store.js';
 
 export interface BatchOutcome {
   applied: number;
@@ -30,10 +29,6 @@ export interface BatchOutcome {
 }
 
 const STRONG_KINDS = new Set(['user_id', 'customer_id']);
-/** An order row that so far only holds refunds: its order has not been reported yet. */
-const REFUND_AWAITING_ORDER = -1;
-/** In such a row: a refund of the whole order, whatever its total turns out to be. */
-const WHOLE_ORDER = -1;
 
 /**
  * Applies a batch of logged events to profiles inside the caller's transaction: identity is
@@ -72,7 +67,7 @@ export async function prepareEventBatch(
   }
   const batches: WorkspaceBatch[] = [];
   for (const [workspaceId, list] of byWorkspace) {
-    const batch = new WorkspaceBatch(reader, store, workspaceId, now);
+    const batch = new WorkspaceBatch(reader, store, store.orders, workspaceId, now);
     const r = await batch.prepare(list);
     batches.push(batch);
     outcome.applied += r.applied;
@@ -93,8 +88,7 @@ class WorkspaceBatch {
   readonly #mergedInto = new Map<string, string>();
   readonly #merges: { from: string; into: string; reason: string; seq: number }[] = [];
   readonly #newIdentifiers = new Map<string, Identifier>();
-  readonly #orders = new Map<string, OrderRow>();
-  readonly #dirtyOrders = new Set<string>();
+  #orders = new OrderBook(new Map(), new Set(), () => undefined);
   readonly #dirty = new Set<string>();
   readonly #assignments: [number, string][] = [];
   readonly #dropped: number[] = [];
@@ -103,17 +97,14 @@ class WorkspaceBatch {
   constructor(
     private readonly reader: Trx | Db,
     private readonly store: ProfileStore,
+    private readonly orderStore: OrderStore,
     private readonly workspaceId: string,
     private readonly now: number,
   ) {}
 
   async prepare(events: LoggedEvent[]): Promise<BatchOutcome> {
     const ids = events.map((e) => identifiersOf(e));
-    const orderIds = events.flatMap((e) => {
-      if (e.event !== 'Order Completed' && e.event !== 'Order Refunded') return [];
-      const id = orderFacts(asRecord(e.payload.properties)).orderId ?? e.messageId;
-      return [id];
-    });
+    const { orderIds, refundIds } = orderKeysOf(events);
     // Bulk loads: identifiers, erasures, orders, then every profile any of them points to.
     const owners = await this.store.loadIdentifiers(
       this.reader,
@@ -129,12 +120,23 @@ class WorkspaceBatch {
         ids.flatMap((i) => i.links.map((l) => this.#hash(l))),
       );
     }
-    for (const [k, v] of await this.store.loadOrders(this.reader, this.workspaceId, orderIds)) {
-      this.#orders.set(k, v);
+    if (orderIds.length) {
+      this.#orders = new OrderBook(
+        await this.orderStore.load(this.reader, this.workspaceId, orderIds),
+        await this.orderStore.knownRefunds(this.reader, this.workspaceId, refundIds),
+        (id) => {
+          const owner = this.#profiles.get(this.#resolve(id));
+          if (owner) {
+            owner.updatedAt = this.now;
+            this.#dirty.add(owner.id);
+          }
+          return owner;
+        },
+      );
     }
     const profileIds = [
       ...this.#owners.values(),
-      ...[...this.#orders.values()].map((o) => o.profileId),
+      ...[...this.#orders.orders.values()].map((o) => o.profileId),
     ];
     for (const [k, v] of await this.store.loadProfiles(this.reader, profileIds))
       this.#profiles.set(k, v);
@@ -186,9 +188,9 @@ class WorkspaceBatch {
     const traits = traitsOf(event);
     if (Object.keys(traits).length) setTraits(profile, traits, event.timestamp, event.messageId);
     const properties = asRecord(event.payload.properties);
-    if (event.event === 'Order Completed') this.#orderCompleted(profile, event, properties);
-    else if (event.event === 'Order Refunded') this.#orderRefunded(profile, event, properties);
-    else if (event.event === 'Product Viewed') {
+    if (event.event !== null && ORDER_EVENTS.has(event.event)) {
+      this.#orders.apply(profile, event, properties);
+    } else if (event.event === 'Product Viewed') {
       const product = viewedProductOf(properties);
       if (product) viewedProduct(profile, product, event.timestamp);
     }
@@ -248,7 +250,7 @@ class WorkspaceBatch {
     this.#mergedInto.set(loser.id, survivor.id);
     this.#profiles.delete(loser.id);
     this.#dirty.delete(loser.id);
-    for (const o of this.#orders.values()) if (o.profileId === loser.id) o.profileId = survivor.id;
+    this.#orders.moveOrders(loser.id, survivor.id);
     const reason = links.map(identifierKey).join(', ');
     this.#merges.push({
       from: loser.id,
@@ -256,66 +258,6 @@ class WorkspaceBatch {
       reason: `seen together: ${reason}`,
       seq,
     });
-  }
-
-  #orderCompleted(profile: ProfileState, event: LoggedEvent, properties: Record<string, unknown>) {
-    const facts = orderFacts(properties);
-    const orderId = facts.orderId ?? event.messageId;
-    const known = this.#orders.get(orderId);
-    // One order is one order, however many times it is reported.
-    if (known && known.orderedAt !== REFUND_AWAITING_ORDER) return;
-    recordOrder(profile, { ...facts, at: event.timestamp });
-    const order: OrderRow = {
-      orderId,
-      profileId: profile.id,
-      total: facts.total,
-      refunded: 0,
-      currency: facts.currency,
-      orderedAt: event.timestamp,
-    };
-    this.#orders.set(orderId, order);
-    this.#dirtyOrders.add(orderId);
-    if (known) {
-      // Refunds that arrived before the order apply now, exactly as if they had come after it.
-      const requested = known.refunded === WHOLE_ORDER ? order.total : known.refunded;
-      const amount = round2(Math.min(order.total, requested));
-      order.refunded = amount;
-      recordRefund(profile, amount, amount >= order.total);
-    }
-  }
-
-  #orderRefunded(profile: ProfileState, event: LoggedEvent, properties: Record<string, unknown>) {
-    const facts = refundFacts(properties);
-    const orderId = facts.orderId ?? event.messageId;
-    const order = this.#orders.get(orderId);
-    if (!order || order.orderedAt === REFUND_AWAITING_ORDER) {
-      // The order has not arrived (yet): keep the refund with it, so the result does not depend
-      // on which of the two is processed first. Nothing changes until the order is seen.
-      const before = order?.refunded ?? 0;
-      const refunded =
-        facts.amount === null || before === WHOLE_ORDER
-          ? WHOLE_ORDER
-          : round2(before + facts.amount);
-      this.#orders.set(orderId, {
-        orderId,
-        profileId: profile.id,
-        total: 0,
-        refunded,
-        currency: null,
-        orderedAt: REFUND_AWAITING_ORDER,
-      });
-      this.#dirtyOrders.add(orderId);
-      return;
-    }
-    const owner = this.#profiles.get(this.#resolve(order.profileId)) ?? profile;
-    const remaining = round2(order.total - order.refunded);
-    if (remaining <= 0) return;
-    const amount = Math.min(remaining, facts.amount ?? remaining);
-    order.refunded = round2(order.refunded + amount);
-    recordRefund(owner, amount, order.refunded >= order.total);
-    owner.updatedAt = this.now;
-    this.#dirty.add(owner.id);
-    this.#dirtyOrders.add(order.orderId);
   }
 
   async write(trx: Trx): Promise<void> {
@@ -341,13 +283,11 @@ class WorkspaceBatch {
       trx,
       [...new Set(dirty)].filter((p): p is ProfileState => p !== undefined),
     );
-    await this.store.saveOrders(
+    await this.orderStore.save(
       trx,
       this.workspaceId,
-      [...this.#dirtyOrders].flatMap((id) => {
-        const o = this.#orders.get(id);
-        return o ? [{ ...o, profileId: this.#resolve(o.profileId) }] : [];
-      }),
+      this.now,
+      this.#orders.changes((id) => this.#resolve(id)),
     );
     await this.store.assignEvents(
       trx,

@@ -8,3 +8,5 @@ export { ProfileStore } from './profile-store.js';
 export { ProfileQueries, type LookupKey } from './profile-queries.js';
 export { CustomFieldRegistry, coerceTraits } from './custom-fields.js';
 export { traitsOf, type LoggedEvent } from './identifiers.js';
+export { OrderQueries } from './order-queries.js';
+export { ORDER_EVENTS } from './order-book.js';

@@ -1,3 +1,4 @@
+import { OrderQueries } from './order-queries.js';
 import { identifierKinds, type IdentifierKind, type Profile } from '@comeback/contracts';
 import type { Database, Db, Trx } from '../../platform/db/database.js';
 import { oneOf } from '../../platform/json.js';
@@ -129,13 +130,7 @@ export class ProfileQueries {
       .where('profile_id', '=', profile.value.id)
       .orderBy('seq')
       .execute();
-    const orders = await this.#db
-      .selectFrom('profile_orders')
-      .selectAll()
-      .where('profile_id', '=', profile.value.id)
-      // Rows holding only a refund whose order never arrived are not orders.
-      .where('ordered_at', '>=', 0)
-      .execute();
+    const orders = await new OrderQueries(this.#db).forProfile(workspaceId, profile.value.id);
     const identifiers = profile.value.identifiers;
     const parked = await parkedEventsOf(this.#db, workspaceId, identifiers);
     const unapplied = parked.length
@@ -150,13 +145,7 @@ export class ProfileQueries {
       profile: profile.value,
       /** Events that could not be applied (see /health failedEvents), matched by this person's ids. */
       unappliedEvents: unapplied.map((e) => presentEvent(e)),
-      orders: orders.map((o) => ({
-        orderId: o.order_id,
-        total: o.total,
-        refunded: o.refunded,
-        currency: o.currency,
-        orderedAt: new Date(o.ordered_at).toISOString(),
-      })),
+      orders,
       events: events.map((e) => ({
         messageId: e.message_id,
         type: e.type,
@@ -216,6 +205,18 @@ export class ProfileQueries {
         await trx.deleteFrom('processor_failures').where('seq', 'in', parked).execute();
       }
       await trx.deleteFrom('identifiers').where('profile_id', '=', liveId).execute();
+      const ordersOfPerson = trx
+        .selectFrom('profile_orders')
+        .select('order_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', '=', liveId);
+      for (const table of ['order_lines', 'order_refunds', 'order_fulfilments'] as const) {
+        await trx
+          .deleteFrom(table)
+          .where('workspace_id', '=', workspaceId)
+          .where('order_id', 'in', ordersOfPerson)
+          .execute();
+      }
       await trx.deleteFrom('profile_orders').where('profile_id', '=', liveId).execute();
       await trx.deleteFrom('profile_merges').where('into_profile_id', '=', liveId).execute();
       await trx.deleteFrom('profiles').where('id', '=', liveId).execute();

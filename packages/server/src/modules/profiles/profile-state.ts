@@ -158,3 +158,24 @@ export function computedOf(p: ProfileState): ComputedFields {
 export function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }
+
+/** An edited order: what was spent changes by the difference; new lines add their products. */
+export function reviseOrder(
+  p: ProfileState,
+  delta: number,
+  order: { categories: string[]; products: string[] },
+): void {
+  p.totalSpent = round2(p.totalSpent + delta);
+  p.categoriesBought = union(p.categoriesBought, order.categories);
+  p.productsBought = union(p.productsBought, order.products);
+}
+
+/** A cancelled order no longer counts, and what was left of it is no longer spent. */
+export function recordCancellation(
+  p: ProfileState,
+  remaining: number,
+  stillCounted: boolean,
+): void {
+  p.totalSpent = round2(p.totalSpent - remaining);
+  if (stillCounted) p.orderCount = Math.max(0, p.orderCount - 1);
+}

@@ -4,6 +4,7 @@ import { erasureHash } from './identifiers.js';
 import type { ProfileTable } from '../../platform/db/schema.js';
 import { readJsonObject, readStringArray } from '../../platform/json.js';
 import type { ProfileState } from './profile-state.js';
+import { OrderStore } from './order-store.js';
 
 /**
  * Set-based reads and writes for the processor: a handful of statements per batch, however many
@@ -16,16 +17,9 @@ const chunks = <T>(xs: T[], size = CHUNK): T[][] => {
   return out;
 };
 
-export interface OrderRow {
-  orderId: string;
-  profileId: string;
-  total: number;
-  refunded: number;
-  currency: string | null;
-  orderedAt: number;
-}
-
 export class ProfileStore {
+  /** Orders and their linked records, written in the same batches as the profiles. */
+  readonly orders = new OrderStore();
   readonly #postgres: boolean;
   readonly #erasureKey: string;
   constructor(dialect: 'sqlite' | 'postgres', erasureKey: string) {
@@ -102,29 +96,6 @@ export class ProfileStore {
         .execute();
       for (const r of rows) {
         out.set(r.identifier_hash, Math.max(out.get(r.identifier_hash) ?? 0, r.erased_at));
-      }
-    }
-    return out;
-  }
-
-  async loadOrders(trx: Trx | Db, workspaceId: string, orderIds: string[]) {
-    const out = new Map<string, OrderRow>();
-    for (const part of chunks([...new Set(orderIds)])) {
-      const rows = await trx
-        .selectFrom('profile_orders')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('order_id', 'in', part)
-        .execute();
-      for (const r of rows) {
-        out.set(r.order_id, {
-          orderId: r.order_id,
-          profileId: r.profile_id,
-          total: r.total,
-          refunded: r.refunded,
-          currency: r.currency,
-          orderedAt: r.ordered_at,
-        });
       }
     }
     return out;
@@ -226,34 +197,6 @@ export class ProfileStore {
           oc
             .columns(['workspace_id', 'kind', 'value'])
             .doUpdateSet((eb) => ({ profile_id: eb.ref('excluded.profile_id') })),
-        )
-        .execute();
-    }
-  }
-
-  async saveOrders(trx: Trx, workspaceId: string, orders: OrderRow[]): Promise<void> {
-    for (const part of chunks(orders)) {
-      await trx
-        .insertInto('profile_orders')
-        .values(
-          part.map((o) => ({
-            workspace_id: workspaceId,
-            order_id: o.orderId,
-            profile_id: o.profileId,
-            total: o.total,
-            refunded: o.refunded,
-            currency: o.currency,
-            ordered_at: o.orderedAt,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.columns(['workspace_id', 'order_id']).doUpdateSet((eb) => ({
-            profile_id: eb.ref('excluded.profile_id'),
-            total: eb.ref('excluded.total'),
-            refunded: eb.ref('excluded.refunded'),
-            currency: eb.ref('excluded.currency'),
-            ordered_at: eb.ref('excluded.ordered_at'),
-          })),
         )
         .execute();
     }

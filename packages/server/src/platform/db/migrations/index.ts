@@ -2,6 +2,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-initial.js';
 import * as m002 from './002-processor-failures.js';
 import * as m003 from './003-merge-lookup.js';
+import * as m004 from './004-store-data.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -13,6 +14,7 @@ const steps: Record<string, Step> = {
   '001-initial': m001,
   '002-processor-failures': m002,
   '003-merge-lookup': m003,
+  '004-store-data': m004,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

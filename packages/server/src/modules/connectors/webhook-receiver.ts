@@ -1,0 +1,207 @@
+import type { Clock } from '../../platform/clock.js';
+import type { Database, Trx } from '../../platform/db/database.js';
+import { fail, ok, type Result } from '../../platform/errors.js';
+import type { JobQueue } from '../../platform/jobs/job-queue.js';
+import type { CatalogStore } from '../catalog/index.js';
+import { serverCallRow, type EventLog } from '../ingest/index.js';
+import type { ConnectorRegistry } from './connector-registry.js';
+import type { Platform, StoreChanges, StoreConnector, WebhookDelivery } from './store-connector.js';
+
+export const REDACT_JOB = 'connectors.redact';
+
+export type WebhookOutcome =
+  | { kind: 'processed'; events: number; topic: string }
+  | { kind: 'duplicate'; topic: string }
+  | { kind: 'ignored'; topic: string; reason: string }
+  | { kind: 'ping' };
+
+/**
+ * Receives a store's webhook: the connector is looked up, the signature checked (401 and nothing
+ * stored when wrong), the payload mapped by the platform's adapter, and then the delivery record,
+ * catalog changes, appended events and any redaction job are written in ONE transaction. The
+ * delivery id is the primary key of the delivery log, so a retried delivery is applied once.
+ */
+export class WebhookReceiver {
+  readonly #adapters = new Map<Platform, StoreConnector>();
+
+  constructor(
+    private readonly database: Database,
+    private readonly registry: ConnectorRegistry,
+    private readonly catalog: CatalogStore,
+    private readonly eventLog: EventLog,
+    private readonly jobs: JobQueue,
+    private readonly clock: Clock,
+    private readonly onAppended: () => void,
+    adapters: StoreConnector[],
+  ) {
+    for (const a of adapters) this.#adapters.set(a.platform, a);
+  }
+
+  async receive(
+    platform: string,
+    connectorId: string,
+    delivery: WebhookDelivery,
+  ): Promise<Result<WebhookOutcome>> {
+    const connector = await this.registry.forWebhook(connectorId);
+    const adapter = this.#adapters.get(connector?.platform ?? 'shopify');
+    if (!connector || connector.platform !== platform || !adapter) {
+      return fail('not_found', `no active ${platform} connector ${connectorId}`, [
+        { field: 'connectorId', message: 'unknown or disabled connector' },
+      ]);
+    }
+    if (!adapter.verify(delivery, connector.secret)) {
+      return fail('unauthorized', 'webhook signature missing or wrong for this connector', [
+        { field: 'signature', message: 'does not match the connector secret' },
+      ]);
+    }
+    const now = this.clock.now();
+    const received = adapter.receive(delivery, connector.id);
+    if (!received.ok) {
+      // Kept in the delivery log, so the owner sees why the store's deliveries fail.
+      const deliveryId = adapter.deliveryIdOf(delivery);
+      await this.#recordFailure(connector.id, deliveryId, received.error.message, now);
+      return received;
+    }
+    const r = received.value;
+    if (r.kind === 'ping') return ok({ kind: 'ping' });
+    const changes = r.kind === 'changes' ? r.changes : null;
+    const outcome = await this.database.db.transaction().execute(async (trx) => {
+      const fresh = await this.#claimDelivery(
+        trx,
+        connector.id,
+        r.deliveryId,
+        r.topic,
+        now,
+        r.kind,
+      );
+      if (!fresh) return { kind: 'duplicate', topic: r.topic } as const;
+      if (r.kind === 'ignored')
+        return { kind: 'ignored', topic: r.topic, reason: r.reason } as const;
+      const events = changes ? await this.#apply(trx, connector, changes, now) : 0;
+      await trx
+        .updateTable('webhook_deliveries')
+        .set({ events })
+        .where('connector_id', '=', connector.id)
+        .where('delivery_id', '=', r.deliveryId)
+        .execute();
+      return { kind: 'processed', events, topic: r.topic } as const;
+    });
+    if (outcome.kind === 'processed' && outcome.events > 0) this.onAppended();
+    return ok(outcome);
+  }
+
+  /** Inserts the delivery record; false when this delivery was already applied. */
+  async #claimDelivery(
+    trx: Trx,
+    connectorId: string,
+    deliveryId: string,
+    topic: string,
+    now: number,
+    kind: 'changes' | 'ignored',
+  ): Promise<boolean> {
+    const result = await trx
+      .insertInto('webhook_deliveries')
+      .values({
+        connector_id: connectorId,
+        delivery_id: deliveryId,
+        topic,
+        received_at: now,
+        outcome: kind === 'ignored' ? 'ignored' : 'processed',
+        events: 0,
+        error: null,
+      })
+      .onConflict((oc) =>
+        // A delivery that failed before may be retried; one that succeeded is a duplicate.
+        oc
+          .columns(['connector_id', 'delivery_id'])
+          .doUpdateSet((eb) => ({
+            outcome: eb.ref('excluded.outcome'),
+            received_at: eb.ref('excluded.received_at'),
+            error: null,
+          }))
+          .where('webhook_deliveries.outcome', '=', 'failed'),
+      )
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async #recordFailure(connectorId: string, deliveryId: string, error: string, now: number) {
+    await this.database.db
+      .insertInto('webhook_deliveries')
+      .values({
+        connector_id: connectorId,
+        delivery_id: deliveryId,
+        topic: 'unknown',
+        received_at: now,
+        outcome: 'failed',
+        events: 0,
+        error: error.slice(0, 2000),
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['connector_id', 'delivery_id'])
+          .doUpdateSet({ received_at: now, error: error.slice(0, 2000) })
+          .where('webhook_deliveries.outcome', '=', 'failed'),
+      )
+      .execute();
+  }
+
+  async #apply(
+    trx: Trx,
+    connector: { id: string; workspaceId: string; platform: Platform },
+    changes: StoreChanges,
+    now: number,
+  ): Promise<number> {
+    const { workspaceId } = connector;
+    if (changes.products.length) {
+      await this.catalog.upsert(trx, workspaceId, changes.products, {
+        source: `connector:${connector.id}`,
+        now,
+      });
+    }
+    for (const level of changes.inventory) {
+      await this.catalog.setInventoryLevel(trx, workspaceId, level, now);
+    }
+    const source = { kind: 'connector', platform: connector.platform, connectorId: connector.id };
+    const rows = changes.calls.map((c) => serverCallRow(workspaceId, c, source, now));
+    const events = await this.eventLog.appendWithin(trx, rows);
+    for (const [i, identity] of changes.redactPeople.entries()) {
+      await this.jobs.enqueue(
+        {
+          kind: REDACT_JOB,
+          runAt: now,
+          workspaceId,
+          payload: { identity, requestedAt: now, n: i },
+        },
+        now,
+        trx,
+      );
+    }
+    if (changes.redactShop) {
+      await this.jobs.enqueue(
+        {
+          kind: REDACT_JOB,
+          runAt: now,
+          workspaceId,
+          payload: { wholeShop: true, requestedAt: now },
+        },
+        now,
+        trx,
+      );
+    }
+    for (const request of changes.dataRequests) {
+      await trx
+        .insertInto('data_requests')
+        .values({
+          workspace_id: workspaceId,
+          connector_id: connector.id,
+          kind: 'access',
+          identifiers: JSON.stringify(request.identity),
+          payload: JSON.stringify(request.payload),
+          received_at: now,
+        })
+        .execute();
+    }
+    return events;
+  }
+}

@@ -1,0 +1,48 @@
+import type { AppendRow } from './event-normalizer.js';
+
+/**
+ * A call the server itself makes on a store's behalf (a webhook, an import): identity goes in
+ * `context.traits`, where the processor reads email, phone and customer_id from; the source is
+ * named in `context.source` so a journey can tell a storefront event from a back-office one.
+ */
+export interface ServerCall {
+  type: 'identify' | 'track';
+  event?: string | undefined;
+  messageId: string;
+  timestamp: number;
+  identity: Record<string, string | null | undefined>;
+  traits?: Record<string, unknown> | undefined;
+  properties?: Record<string, unknown> | undefined;
+}
+
+export function serverCallRow(
+  workspaceId: string,
+  call: ServerCall,
+  source: Record<string, unknown>,
+  receivedAt: number,
+): AppendRow {
+  const identity = Object.fromEntries(
+    Object.entries(call.identity).filter(([, v]) => typeof v === 'string' && v !== ''),
+  );
+  const payload: Record<string, unknown> = {
+    type: call.type,
+    messageId: call.messageId,
+    timestamp: new Date(call.timestamp).toISOString(),
+    context: { traits: identity, source },
+  };
+  if (call.type === 'track') {
+    payload.event = call.event;
+    payload.properties = call.properties ?? {};
+  } else payload.traits = { ...(call.traits ?? {}), ...identity };
+  return {
+    workspaceId,
+    messageId: call.messageId,
+    type: call.type,
+    event: call.type === 'track' ? (call.event ?? null) : null,
+    userId: null,
+    anonymousId: null,
+    timestamp: call.timestamp,
+    receivedAt,
+    payload: JSON.stringify(payload),
+  };
+}
