@@ -12,6 +12,12 @@ const TABLES = [
   'api_keys',
   'workspaces',
   'erasures',
+  'products',
+  'product_variants',
+  'catalog_events',
+  'order_lines',
+  'connectors',
+  'webhook_deliveries',
 ] as const;
 
 export type RowCounts = Record<(typeof TABLES)[number], number>;

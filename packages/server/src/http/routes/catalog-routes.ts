@@ -3,6 +3,7 @@ import {
   errorEnvelopeSchema,
   orderSchema,
   productInputSchema,
+  type ProductInput,
   productSchema,
   storableText,
 } from '@comeback/contracts';
@@ -37,32 +38,44 @@ export function catalogRoutes(app: FastifyInstance, s: Services): void {
   const admin = { onRequest: requireScope(s.keys, 'admin') };
   const security = [{ bearer: [] }];
 
+  const upsert = async (workspaceId: string, products: ProductInput[]) => {
+    const out = await s.catalog.upsert(workspaceId, products, 'api');
+    return {
+      created: out.created,
+      updated: out.updated,
+      stale: out.stale,
+      catalogEvents: out.changes.length,
+    };
+  };
+
   r.post(
     '/api/v1/products',
     {
       ...admin,
       schema: {
         tags: ['catalog'],
-        summary: 'Create or update products (one product, or { "products": [...] } up to 1000)',
+        summary: 'Create or update one product (absent fields keep their stored value)',
         security,
-        body: z.union([
-          productInputSchema,
-          z.object({ products: z.array(productInputSchema).min(1).max(1000) }),
-        ]),
+        body: productInputSchema,
         response: { 200: upsertResult, ...errors },
       },
     },
-    async (request) => {
-      const body = request.body;
-      const products = 'products' in body ? body.products : [body];
-      const out = await s.catalog.upsert(principalOf(request).workspaceId, products, 'api');
-      return {
-        created: out.created,
-        updated: out.updated,
-        stale: out.stale,
-        catalogEvents: out.changes.length,
-      };
+    async (request) => upsert(principalOf(request).workspaceId, [request.body]),
+  );
+
+  r.post(
+    '/api/v1/products/batch',
+    {
+      ...admin,
+      schema: {
+        tags: ['catalog'],
+        summary: 'Create or update up to 1000 products in one transaction',
+        security,
+        body: z.object({ products: z.array(productInputSchema).min(1).max(1000) }),
+        response: { 200: upsertResult, ...errors },
+      },
     },
+    async (request) => upsert(principalOf(request).workspaceId, request.body.products),
   );
 
   r.put(
