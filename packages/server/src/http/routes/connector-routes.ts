@@ -230,6 +230,28 @@ export function connectorRoutes(app: FastifyInstance, s: Services): void {
     },
   );
 
+  // Adobe I/O Events checks a webhook URL before using it: a GET with `?challenge=…` that must be
+  // answered with the challenge. Only for an existing, active Adobe Commerce connector.
+  r.get(
+    '/webhooks/magento/:connectorId',
+    {
+      schema: {
+        hide: true,
+        params: z.object({ connectorId: storableText().min(1).max(64) }),
+        querystring: z.object({ challenge: storableText().min(1).max(512) }),
+      },
+    },
+    async (request) => {
+      const connector = await s.connectors.forWebhook(request.params.connectorId);
+      if (connector?.platform !== 'magento') {
+        throw AppError.of('not_found', 'no such Adobe Commerce connector', [
+          { field: 'connectorId', message: 'unknown or disabled connector' },
+        ]);
+      }
+      return { challenge: request.query.challenge };
+    },
+  );
+
   // Webhooks need the raw body (the signature covers the exact bytes), so they get their own
   // parser in an encapsulated scope.
   void app.register(async (scope) => {

@@ -3,7 +3,9 @@
  * `StoreConnector` port, received with signature checks and applied exactly once.
  */
 export { ConnectorRegistry, type ConnectorInfo, type DeliveryInfo } from './connector-registry.js';
+export { MagentoConnector } from './magento.js';
 export { redactionHandler } from './redaction.js';
+export { ShopifyConnector } from './shopify.js';
 export {
   noChanges,
   platforms,
@@ -17,3 +19,4 @@ export {
   type WebhookDelivery,
 } from './store-connector.js';
 export { REDACT_JOB, WebhookReceiver, type WebhookOutcome } from './webhook-receiver.js';
+export { WooCommerceConnector } from './woocommerce.js';

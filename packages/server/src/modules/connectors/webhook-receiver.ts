@@ -3,7 +3,7 @@ import type { Database, Trx } from '../../platform/db/database.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import type { JobQueue } from '../../platform/jobs/job-queue.js';
 import type { CatalogStore } from '../catalog/index.js';
-import { serverCallRow, type EventLog } from '../ingest/index.js';
+import { scrubRecord, serverCallRow, type EventLog } from '../ingest/index.js';
 import type { ConnectorRegistry } from './connector-registry.js';
 import type { Platform, StoreChanges, StoreConnector, WebhookDelivery } from './store-connector.js';
 
@@ -196,8 +196,9 @@ export class WebhookReceiver {
           workspace_id: workspaceId,
           connector_id: connector.id,
           kind: 'access',
-          identifiers: JSON.stringify(request.identity),
-          payload: JSON.stringify(request.payload),
+          identifiers: JSON.stringify(scrubRecord(request.identity)),
+          // Scrubbed like events: characters PostgreSQL cannot store become U+FFFD.
+          payload: JSON.stringify(scrubRecord(request.payload)),
           received_at: now,
         })
         .execute();

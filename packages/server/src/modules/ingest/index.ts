@@ -10,3 +10,4 @@ export { ProcessorThread, type ProcessorRunner } from './processor-thread.js';
 export { TrackingGateway, type IncomingCall } from './tracking-gateway.js';
 export type { AppendRow, CallEnvelope } from './event-normalizer.js';
 export { serverCallRow, type ServerCall } from './server-calls.js';
+export { mayNeedScrubbing, scrubRecord } from './payload-scrubber.js';

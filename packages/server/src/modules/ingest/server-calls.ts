@@ -1,4 +1,5 @@
 import type { AppendRow } from './event-normalizer.js';
+import { mayNeedScrubbing, scrubRecord } from './payload-scrubber.js';
 
 /**
  * A call the server itself makes on a store's behalf (a webhook, an import): identity goes in
@@ -24,7 +25,7 @@ export function serverCallRow(
   const identity = Object.fromEntries(
     Object.entries(call.identity).filter(([, v]) => typeof v === 'string' && v !== ''),
   );
-  const payload: Record<string, unknown> = {
+  let payload: Record<string, unknown> = {
     type: call.type,
     messageId: call.messageId,
     timestamp: new Date(call.timestamp).toISOString(),
@@ -34,15 +35,21 @@ export function serverCallRow(
     payload.event = call.event;
     payload.properties = call.properties ?? {};
   } else payload.traits = { ...(call.traits ?? {}), ...identity };
+  let text = JSON.stringify(payload);
+  // A store's data may hold characters PostgreSQL cannot store: replaced as for tracking calls.
+  if (mayNeedScrubbing(text)) {
+    payload = scrubRecord(payload);
+    text = JSON.stringify(payload);
+  }
   return {
     workspaceId,
-    messageId: call.messageId,
+    messageId: typeof payload.messageId === 'string' ? payload.messageId : call.messageId,
     type: call.type,
-    event: call.type === 'track' ? (call.event ?? null) : null,
+    event: call.type === 'track' && typeof payload.event === 'string' ? payload.event : null,
     userId: null,
     anonymousId: null,
     timestamp: call.timestamp,
     receivedAt,
-    payload: JSON.stringify(payload),
+    payload: text,
   };
 }

@@ -170,16 +170,26 @@ class WorkspaceBatch {
     const erasedAt = ids.links.map((l) =>
       this.#erasures.size ? this.#erasures.get(this.#hash(l)) : undefined,
     );
+    // A store's refund or fulfillment webhook names the order, not the person: it belongs to
+    // whoever the order belongs to. Without that, an event nobody can be found for is dropped.
+    const orderOwnerId = ids.links.length === 0 ? this.#orders.ownerIdOf(event) : null;
+    const orderOwner =
+      orderOwnerId === null ? undefined : this.#profiles.get(this.#resolve(orderOwnerId));
     // Data from before an erasure (a late delivery, a retry) must not bring the person back.
-    if (ids.links.length === 0 || erasedAt.some((t) => t !== undefined && t >= event.timestamp)) {
+    if (
+      (ids.links.length === 0 && !orderOwner) ||
+      erasedAt.some((t) => t !== undefined && t >= event.timestamp)
+    ) {
       this.#dropped.push(event.seq);
       return;
     }
-    const profile = this.#profileFor(
-      event,
-      ids,
-      erasedAt.some((t) => t !== undefined),
-    );
+    const profile =
+      orderOwner ??
+      this.#profileFor(
+        event,
+        ids,
+        erasedAt.some((t) => t !== undefined),
+      );
     profile.updatedAt = this.now;
     this.#dirty.add(profile.id);
     this.#assignments.push([event.seq, profile.id]);

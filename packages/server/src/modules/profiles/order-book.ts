@@ -96,6 +96,13 @@ export class OrderBook {
     }
   }
 
+  /** Who a known order belongs to, for news of it that names no person (a store's refund). */
+  ownerIdOf(event: LoggedEvent): string | null {
+    if (event.event === null || !ORDER_EVENTS.has(event.event)) return null;
+    const orderId = refundFacts(asRecord(event.payload.properties)).orderId;
+    return orderId === null ? null : (this.orders.get(orderId)?.profileId ?? null);
+  }
+
   /** Profiles merged away: their orders move to the survivor. */
   moveOrders(from: string, to: string): void {
     for (const o of this.orders.values()) if (o.profileId === from) o.profileId = to;
@@ -154,7 +161,10 @@ export class OrderBook {
     order.shipping = facts.shipping ?? order.shipping;
     order.orderNumber = facts.orderNumber ?? order.orderNumber;
     order.checkoutId = facts.checkoutId ?? order.checkoutId;
-    if (facts.status !== null && !CLOSED.has(order.status)) order.status = facts.status;
+    // Closing is #cancel's: it takes the order out of the counts, which a status alone would not.
+    if (facts.status !== null && !CLOSED.has(order.status) && !CLOSED.has(facts.status)) {
+      order.status = facts.status;
+    }
     order.sourceUpdatedAt = Math.max(order.sourceUpdatedAt, stamp);
     if (facts.lines.length) this.lines.set(order.orderId, facts.lines);
   }
