@@ -5,9 +5,9 @@
 export { CatalogService, productView } from './catalog-service.js';
 export {
   CatalogStore,
-  changesBetween,
   type CatalogChange,
   type CatalogSource,
   type StoredProduct,
   type UpsertOutcome,
 } from './catalog-store.js';
+export { changesBetween } from './product-changes.js';

@@ -15,6 +15,18 @@ const isBusy = (error: unknown): boolean =>
   typeof error.code === 'string' &&
   error.code.startsWith('SQLITE_BUSY');
 
+const eventColumns = (r: AppendRow) => ({
+  workspace_id: r.workspaceId,
+  message_id: r.messageId,
+  type: r.type,
+  event: r.event,
+  user_id: r.userId,
+  anonymous_id: r.anonymousId,
+  timestamp: r.timestamp,
+  received_at: r.receivedAt,
+  payload: r.payload,
+});
+
 /** Arbitrary but fixed: the advisory lock that orders appends on PostgreSQL. */
 const APPEND_LOCK = 7_301_001;
 
@@ -71,19 +83,7 @@ export class EventLog {
         const part = rows.slice(i, i + 500);
         const result = await trx
           .insertInto('events')
-          .values(
-            part.map((r) => ({
-              workspace_id: r.workspaceId,
-              message_id: r.messageId,
-              type: r.type,
-              event: r.event,
-              user_id: r.userId,
-              anonymous_id: r.anonymousId,
-              timestamp: r.timestamp,
-              received_at: r.receivedAt,
-              payload: r.payload,
-            })),
-          )
+          .values(part.map(eventColumns))
           .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
           .executeTakeFirst();
         added += Number(result.numInsertedOrUpdatedRows ?? 0);
@@ -105,19 +105,7 @@ export class EventLog {
     for (let i = 0; i < rows.length; i += 200) {
       const result = await trx
         .insertInto('events')
-        .values(
-          rows.slice(i, i + 200).map((r) => ({
-            workspace_id: r.workspaceId,
-            message_id: r.messageId,
-            type: r.type,
-            event: r.event,
-            user_id: r.userId,
-            anonymous_id: r.anonymousId,
-            timestamp: r.timestamp,
-            received_at: r.receivedAt,
-            payload: r.payload,
-          })),
-        )
+        .values(rows.slice(i, i + 200).map(eventColumns))
         .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
         .executeTakeFirst();
       added += Number(result.numInsertedOrUpdatedRows ?? 0);
