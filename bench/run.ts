@@ -18,7 +18,7 @@ const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results
 
 function usage(): string {
   return [
-    'usage: npm run bench [-- NAME...]',
+    'usage: npm run bench [-- NAME... [--cutoff YYYY-MM-DD]]',
     '',
     ...benchmarks.map((b) => `  ${b.name.padEnd(10)} ${b.summary}`),
     '',
@@ -32,12 +32,17 @@ async function main(): Promise<number> {
     console.log(usage());
     return 0;
   }
-  const unknown = args.filter((a) => !benchmarks.some((b) => b.name === a));
+  // `--name value` and `--name=value` are options for the benchmarks (`--cutoff 2011-09-01`).
+  const names = args.filter(
+    (a, i) =>
+      !a.startsWith('--') && !(args[i - 1]?.startsWith('--') && !args[i - 1]?.includes('=')),
+  );
+  const unknown = names.filter((a) => !benchmarks.some((b) => b.name === a));
   if (unknown.length) {
     console.error(`unknown benchmark: ${unknown.join(', ')}\n\n${usage()}`);
     return 2;
   }
-  const selected = args.length ? benchmarks.filter((b) => args.includes(b.name)) : benchmarks;
+  const selected = names.length ? benchmarks.filter((b) => names.includes(b.name)) : benchmarks;
   installCleanupHandlers();
   const scale = scaleFromEnv();
   const m = machine();
@@ -53,7 +58,7 @@ async function main(): Promise<number> {
     const log = (line: string) => console.log(`[${bench.name}] ${line}`);
     const started = Date.now();
     try {
-      rows.push(...(await bench.run({ scale, log })));
+      rows.push(...(await bench.run({ scale, log, argv: args })));
       log(`done in ${fmt((Date.now() - started) / 1000, 1)} s`);
     } catch (error) {
       failed = true;

@@ -1,6 +1,13 @@
 import type { Benchmark } from '../lib/benchmark.js';
+import { intelligence } from '../intelligence.js';
+import { importBenchmark } from './import.js';
 import { ingest } from './ingest.js';
 import { processBenchmark } from './process.js';
 
 /** Every benchmark, in the order `npm run bench` runs them. Add a new one here. */
-export const benchmarks: readonly Benchmark[] = [ingest, processBenchmark];
+export const benchmarks: readonly Benchmark[] = [
+  ingest,
+  processBenchmark,
+  intelligence,
+  importBenchmark,
+];

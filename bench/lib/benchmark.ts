@@ -4,6 +4,8 @@ import type { Scale } from './scale.js';
 export interface BenchContext {
   scale: Scale;
   log: (line: string) => void;
+  /** The arguments after `npm run bench --`, options included (`--cutoff 2011-09-01`). */
+  argv: readonly string[];
 }
 
 /** One benchmark: a file under bench/benchmarks/, listed in bench/benchmarks/index.ts. */

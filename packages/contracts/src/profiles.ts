@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { profilePredictionsSchema } from './customer-value.js';
 import { storableText } from './errors.js';
+import { profileInsightsSchema } from './recommendations.js';
 
 export const identifierKinds = [
   'user_id',
@@ -36,6 +38,10 @@ export const profileSchema = z.object({
   mergedFrom: z.array(z.string()),
   /** This person was erased before; the profile holds only what arrived after the erasure. */
   recreatedAfterErasure: z.boolean(),
+  /** Customer value and churn (docs/guides/predictions.md); null until the first fit. */
+  predictions: profilePredictionsSchema.nullable().optional(),
+  /** Replenishment, life stage, replacement (docs/guides/recommendations.md); null until fitted. */
+  insights: profileInsightsSchema.nullable().optional(),
 });
 export type Profile = z.infer<typeof profileSchema>;
 

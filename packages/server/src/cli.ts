@@ -10,6 +10,7 @@ import {
   generateKey,
   insertKey,
 } from './modules/workspaces/index.js';
+import { registerImportCommand } from './cli-import.js';
 import { startServer } from './server.js';
 
 function loadConfig(overrides: Partial<Config> = {}): Config {
@@ -137,5 +138,7 @@ keys
       await database.close();
     }
   });
+
+registerImportCommand(program, () => loadConfig(), clock);
 
 await program.parseAsync(process.argv);

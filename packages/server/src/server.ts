@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import { buildApp } from './http/app.js';
@@ -18,6 +19,25 @@ import {
   redactionHandler,
 } from './modules/connectors/index.js';
 import { storeConnectors } from './modules/connectors/adapters.js';
+import {
+  CustomerValueService,
+  FIT_CUSTOMER_VALUE_JOB,
+  FIT_RECOMMENDATIONS_JOB,
+  RecommendationService,
+} from './modules/insights/index.js';
+import {
+  IMPORT_JOB,
+  ImportService,
+  importJobHandler,
+  importWorkDir,
+} from './modules/imports/index.js';
+import {
+  SFTP_PULL_JOB,
+  SftpFileLog,
+  SftpPuller,
+  SftpSources,
+  sftpPullHandler,
+} from './modules/imports/sftp/index.js';
 import {
   CustomFieldRegistry,
   OrderQueries,
@@ -107,6 +127,34 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       REDACT_JOB,
       redactionHandler(database, profiles, () => clock.now()),
     );
+    // The import pipeline (modules/imports); scheduled SFTP pulls run their files through it.
+    const imports = new ImportService({
+      database,
+      clock,
+      eventLog,
+      catalog: catalog.store,
+      customFields,
+      logger,
+      workDir: importWorkDir(config.databaseUrl),
+      onAppended: () => (runsWorker ? runner.notify() : undefined),
+    });
+    jobs.register(IMPORT_JOB, importJobHandler(imports, clock));
+    const sftpSources = new SftpSources(database, new SecretBox(bootstrap.secret), jobQueue);
+    const sftpFiles = new SftpFileLog(database.db);
+    const sftpPuller = new SftpPuller(sftpSources, sftpFiles, imports, clock, logger, {
+      workDir: path.join(imports.workDir, 'sftp'),
+    });
+    jobs.register(SFTP_PULL_JOB, sftpPullHandler(sftpSources, sftpPuller, clock, logger));
+    // Every enabled source has its next run planned (mends a chain a parked job broke).
+    if (runsWorker) await sftpSources.resumeSchedules(clock.now());
+    // Customer value and churn (modules/insights): fitted daily per workspace, and on demand.
+    const customerValue = new CustomerValueService(database, clock, jobQueue, logger);
+    jobs.register(FIT_CUSTOMER_VALUE_JOB, customerValue.jobHandler());
+    if (runsWorker) await customerValue.scheduleDaily(clock.now());
+    // Recommendations, replenishment and life stage: fitted daily per workspace, and on demand.
+    const recommendations = new RecommendationService(database, clock, jobQueue, profiles, logger);
+    jobs.register(FIT_RECOMMENDATIONS_JOB, recommendations.jobHandler());
+    if (runsWorker) await recommendations.scheduleDaily(clock.now());
     const services: Services = {
       config,
       clock,
@@ -136,6 +184,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         () => (runsWorker ? runner.notify() : undefined),
         storeConnectors(),
       ),
+      customerValue,
+      recommendations,
+      imports,
+      jobQueue,
+      sftpSources,
+      sftpFiles,
+      sftpPuller,
     };
     const app = await buildApp(services);
     const serves = config.role !== 'worker';

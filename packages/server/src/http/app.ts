@@ -10,8 +10,12 @@ import {
 import { installErrorHandler, sendFailure } from './error-handler.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { connectorRoutes } from './routes/connector-routes.js';
+import { importRoutes } from './routes/import-routes.js';
+import { customerValueRoutes } from './routes/customer-value-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { profileRoutes } from './routes/profile-routes.js';
+import { recommendationRoutes } from './routes/recommendation-routes.js';
+import { sftpRoutes } from './routes/sftp-routes.js';
 import { trackingRoutes } from './routes/tracking-routes.js';
 import type { Services } from './services.js';
 
@@ -94,6 +98,10 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   profileRoutes(app, s);
   catalogRoutes(app, s);
   connectorRoutes(app, s);
+  importRoutes(app, s);
+  customerValueRoutes(app, s);
+  recommendationRoutes(app, s);
+  sftpRoutes(app, s);
   opsRoutes(app, s);
   return app;
 }

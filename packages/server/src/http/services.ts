@@ -14,6 +14,10 @@ import type { KeyResolver } from '../modules/workspaces/index.js';
 import type { CatalogService } from '../modules/catalog/index.js';
 import type { ConnectorRegistry, WebhookReceiver } from '../modules/connectors/index.js';
 import type { OrderQueries } from '../modules/profiles/index.js';
+import type { CustomerValueService, RecommendationService } from '../modules/insights/index.js';
+import type { ImportService } from '../modules/imports/index.js';
+import type { JobQueue } from '../platform/jobs/job-queue.js';
+import type { SftpFileLog, SftpPuller, SftpSources } from '../modules/imports/sftp/index.js';
 
 /** Everything the HTTP layer may call, assembled once in server.ts. */
 export interface Services {
@@ -37,4 +41,12 @@ export interface Services {
   orders: OrderQueries;
   connectors: ConnectorRegistry;
   webhooks: WebhookReceiver;
+  imports: ImportService;
+  /** For work the HTTP layer schedules (an uploaded import's run). */
+  jobQueue: JobQueue;
+  sftpSources: SftpSources;
+  sftpFiles: SftpFileLog;
+  sftpPuller: SftpPuller;
+  customerValue: CustomerValueService;
+  recommendations: RecommendationService;
 }

@@ -8,6 +8,6 @@ export { EventLog } from './event-log.js';
 export { Processor } from './processor.js';
 export { ProcessorThread, type ProcessorRunner } from './processor-thread.js';
 export { TrackingGateway, type IncomingCall } from './tracking-gateway.js';
-export type { AppendRow, CallEnvelope } from './event-normalizer.js';
+export { normalizeCall, type AppendRow, type CallEnvelope } from './event-normalizer.js';
 export { serverCallRow, type ServerCall } from './server-calls.js';
 export { mayNeedScrubbing, scrubRecord } from './payload-scrubber.js';

@@ -10,3 +10,4 @@ export { CustomFieldRegistry, coerceTraits } from './custom-fields.js';
 export { traitsOf, type LoggedEvent } from './identifiers.js';
 export { OrderQueries } from './order-queries.js';
 export { ORDER_EVENTS } from './order-book.js';
+export { predictionsView } from './profile-predictions.js';

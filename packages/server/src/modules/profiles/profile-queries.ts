@@ -5,6 +5,8 @@ import { oneOf } from '../../platform/json.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { presentEvent } from './event-view.js';
 import { normalizeIdentifier } from './identifiers.js';
+import { insightsOf } from './profile-insights.js';
+import { predictionsOf } from './profile-predictions.js';
 import { computedOf } from './profile-state.js';
 import type { ProfileStore } from './profile-store.js';
 
@@ -80,6 +82,8 @@ export class ProfileQueries {
       segments: [],
       mergedFrom: merged.map((m) => m.from_profile_id),
       recreatedAfterErasure: state.recreatedAfterErasure,
+      predictions: await predictionsOf(this.#db, workspaceId, liveId),
+      insights: await insightsOf(this.#db, workspaceId, liveId),
     });
   }
 
@@ -218,6 +222,18 @@ export class ProfileQueries {
           .execute();
       }
       await trx.deleteFrom('profile_orders').where('profile_id', '=', liveId).execute();
+      await trx
+        .deleteFrom('customer_value_predictions')
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', '=', liveId)
+        .execute();
+      for (const table of ['profile_insights', 'profile_replenishment'] as const) {
+        await trx
+          .deleteFrom(table)
+          .where('workspace_id', '=', workspaceId)
+          .where('profile_id', '=', liveId)
+          .execute();
+      }
       await trx.deleteFrom('profile_merges').where('into_profile_id', '=', liveId).execute();
       await trx.deleteFrom('profiles').where('id', '=', liveId).execute();
       return ok({ erased: liveId });

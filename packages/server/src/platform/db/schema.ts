@@ -247,6 +247,228 @@ export interface ProcessorFailureTable {
   error: string;
   failed_at: number;
 }
+export interface SftpSourceTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  host: string;
+  port: number;
+  username: string;
+  /** JSON `{ password?, privateKey?, passphrase? }`, sealed with SecretBox. */
+  sealed_auth: string;
+  /** Comma-separated: `password`, `privateKey`. */
+  auth_methods: string;
+  host_fingerprint: string | null;
+  seen_fingerprint: string | null;
+  remote_dir: string;
+  file_pattern: string;
+  import_kind: string;
+  format: string | null;
+  mapping_name: string | null;
+  schedule: string;
+  timezone: string;
+  enabled: number;
+  next_run_at: number | null;
+  last_run_at: number | null;
+  last_success_at: number | null;
+  last_error: string | null;
+  last_error_at: number | null;
+  locked_by: string | null;
+  locked_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+export interface SftpFileTable {
+  id: Generated<number>;
+  source_id: string;
+  workspace_id: string;
+  name: string;
+  size: number;
+  mtime: number;
+  status: 'importing' | 'imported' | 'failed';
+  attempts: number;
+  summary: unknown;
+  error: string | null;
+  moved_to: string | null;
+  move_error: string | null;
+  started_at: number;
+  finished_at: number | null;
+  moved_at: number | null;
+}
+
+export interface ImportJobTable {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  format: string | null;
+  file_path: string;
+  file_name: string;
+  /** Workspace, kind, file identity and mapping: a rerun of the same import finds its job. */
+  fingerprint: string;
+  mapping: unknown;
+  mapping_name: string | null;
+  source: unknown;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  checkpoint: unknown;
+  rows: number;
+  bytes: number;
+  total_bytes: number;
+  summary: unknown;
+  error: string | null;
+  /** The run holding the job; a checkpoint commits only for it. */
+  runner: string | null;
+  /** An uploaded copy, removed when the import ends. */
+  remove_file: number;
+  /** Where rejected rows go, when the caller chose (else beside the file). */
+  rejected_path: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  updated_at: number;
+}
+export interface ImportMappingTable {
+  workspace_id: string;
+  name: string;
+  kind: string;
+  mapping: unknown;
+  created_at: number;
+  updated_at: number;
+}
+export interface ImportLedgerTable {
+  workspace_id: string;
+  kind: string;
+  key: string;
+  digest: string;
+  job_id: string;
+  updated_at: number;
+}
+export interface InsightsModelRunTable {
+  id: Generated<number>;
+  workspace_id: string;
+  /** 'customer_value' (BG/NBD + Gamma-Gamma, or the rules). */
+  model: string;
+  method: 'bg_nbd' | 'rules';
+  reason: string | null;
+  fitted_at: number;
+  customers: number;
+  repeat_customers: number;
+  scored_profiles: number;
+  parameters: unknown;
+  log_likelihood: number | null;
+  details: unknown;
+  duration_ms: number;
+}
+export interface CustomerValuePredictionTable {
+  workspace_id: string;
+  profile_id: string;
+  run_id: number;
+  method: 'bg_nbd' | 'rules';
+  p_alive: number;
+  expected_orders_90d: number;
+  expected_orders_365d: number;
+  predicted_clv_365d: number;
+  expected_spend: number;
+  churn_risk: 'low' | 'medium' | 'high';
+  churn_basis: string;
+  churn_score: number;
+  expected_next_order_at: number | null;
+  /** The BTYD summary, in weeks: x repeat purchase-days, t_x, T (t_cal). */
+  x: number;
+  t_x: number;
+  t_cal: number;
+  monetary: number | null;
+  average_order_value: number;
+  computed_at: number;
+}
+
+/** Recommendations, replenishment and life stage (migration 008). */
+export interface RecommendationRunTable {
+  id: Generated<number>;
+  workspace_id: string;
+  /** 'recommendations' | 'replenishment' | 'life_stage'. */
+  model: string;
+  fitted_at: number;
+  duration_ms: number;
+  orders: number;
+  lines: number;
+  customers: number;
+  products: number;
+  parameters: unknown;
+  details: unknown;
+  /** What the fit read (orders, products, merges, erasures): unchanged means nothing to do. */
+  signature: string;
+}
+export interface ItemNeighbourTable {
+  workspace_id: string;
+  product_id: string;
+  strategy: string;
+  rank: number;
+  related_id: string;
+  score: number;
+  support: number;
+}
+export interface PopularProductTable {
+  workspace_id: string;
+  /** '' for the whole store. */
+  category: string;
+  rank: number;
+  product_id: string;
+  score: number;
+}
+export interface CategoryLinkTable {
+  workspace_id: string;
+  category: string;
+  /** 'cross_sell' (complementary) | 'progression' (life stage: the next category). */
+  kind: string;
+  rank: number;
+  related_category: string;
+  score: number;
+  support: number;
+  gap_days: number | null;
+}
+export interface ProductReplenishmentTable {
+  workspace_id: string;
+  product_id: string;
+  interval_days: number;
+  source: 'learned' | 'catalog';
+  learned_days: number | null;
+  p25_days: number | null;
+  p75_days: number | null;
+  customers: number;
+  buyers: number;
+  repeat_share: number;
+}
+export interface CategoryReplacementTable {
+  workspace_id: string;
+  category: string;
+  cycle_days: number;
+  p25_days: number;
+  p75_days: number;
+  customers: number;
+}
+export interface ProfileReplenishmentTable {
+  workspace_id: string;
+  profile_id: string;
+  product_id: string;
+  last_bought_at: number;
+  last_quantity: number;
+  purchases: number;
+  interval_days: number;
+  due_at: number;
+  source: 'learned' | 'catalog';
+}
+export interface ProfileInsightTable {
+  workspace_id: string;
+  profile_id: string;
+  next_replenishment_due_at: number | null;
+  next_replenishment_product: string | null;
+  next_likely_category: string | null;
+  next_likely_category_probability: number | null;
+  next_likely_category_at: number | null;
+  replacement_category: string | null;
+  replacement_due_at: number | null;
+  computed_at: number;
+}
 
 export interface Schema {
   workspaces: WorkspaceTable;
@@ -272,4 +494,19 @@ export interface Schema {
   connectors: ConnectorTable;
   webhook_deliveries: WebhookDeliveryTable;
   data_requests: DataRequestTable;
+  insights_model_runs: InsightsModelRunTable;
+  customer_value_predictions: CustomerValuePredictionTable;
+  recommendation_runs: RecommendationRunTable;
+  item_neighbours: ItemNeighbourTable;
+  popular_products: PopularProductTable;
+  category_links: CategoryLinkTable;
+  product_replenishment: ProductReplenishmentTable;
+  category_replacement: CategoryReplacementTable;
+  profile_replenishment: ProfileReplenishmentTable;
+  profile_insights: ProfileInsightTable;
+  import_jobs: ImportJobTable;
+  import_mappings: ImportMappingTable;
+  import_ledger: ImportLedgerTable;
+  sftp_sources: SftpSourceTable;
+  sftp_files: SftpFileTable;
 }

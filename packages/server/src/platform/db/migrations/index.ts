@@ -3,6 +3,10 @@ import * as m001 from './001-initial.js';
 import * as m002 from './002-processor-failures.js';
 import * as m003 from './003-merge-lookup.js';
 import * as m004 from './004-store-data.js';
+import * as m005 from './005-imports.js';
+import * as m006 from './006-sftp.js';
+import * as m007 from './007-insights.js';
+import * as m008 from './008-recommendations.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -15,6 +19,10 @@ const steps: Record<string, Step> = {
   '002-processor-failures': m002,
   '003-merge-lookup': m003,
   '004-store-data': m004,
+  '005-imports': m005,
+  '006-sftp': m006,
+  '007-insights': m007,
+  '008-recommendations': m008,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

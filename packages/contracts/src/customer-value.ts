@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/**
+ * Customer value and churn (BG/NBD + Gamma-Gamma, or transparent rules when a store has too
+ * little data): the profile's `predictions`, the model run behind them and a prediction's
+ * explanation. Prediction fields are snake_case like the other profile fields.
+ */
+export const churnRisks = ['low', 'medium', 'high'] as const;
+export const predictionMethods = ['bg_nbd', 'rules'] as const;
+
+export const profilePredictionsSchema = z.object({
+  /** Probability that the customer is still active (BG/NBD), or the rules' stand-in. */
+  p_alive: z.number(),
+  expected_orders_90d: z.number(),
+  expected_orders_365d: z.number(),
+  /** Expected revenue over the next 365 days (expected orders x expected spend per order). */
+  predicted_clv_365d: z.number(),
+  churn_risk: z.enum(churnRisks),
+  /** When the customer has an even chance of having ordered again; null: not within a year. */
+  expected_next_order_at: z.string().nullable(),
+  method: z.enum(predictionMethods),
+  computed_at: z.string(),
+});
+export type ProfilePredictions = z.infer<typeof profilePredictionsSchema>;
+
+export const churnThresholdsSchema = z.object({
+  high: z.number().describe('churn_risk is high when the score is below this'),
+  medium: z.number().describe('medium when below this (and not high); low otherwise'),
+  score: z.string().describe('what is compared with the thresholds'),
+});
+
+export const customerValueRunSchema = z.object({
+  id: z.string(),
+  method: z.enum(predictionMethods),
+  /** Why the rules were used; null when the models were fitted. */
+  reason: z.string().nullable(),
+  fittedAt: z.string(),
+  /** Customers (profiles with at least one counted order) and how many of them bought again. */
+  customers: z.number().int(),
+  repeatCustomers: z.number().int(),
+  scoredProfiles: z.number().int(),
+  parameters: z.object({
+    bg_nbd: z.object({ r: z.number(), alpha: z.number(), a: z.number(), b: z.number() }).nullable(),
+    gamma_gamma: z.object({ p: z.number(), q: z.number(), gamma: z.number() }).nullable(),
+    rules: z.object({
+      store_gap_weeks: z.number(),
+      default_gap: z.boolean(),
+      store_mean_value: z.number(),
+    }),
+    annual_discount_rate: z.number(),
+    time_unit: z.literal('week'),
+  }),
+  /** BG/NBD log-likelihood at the fitted parameters (null for the rules). */
+  logLikelihood: z.number().nullable(),
+  models: z.object({
+    bg_nbd: z
+      .object({
+        customers: z.number().int(),
+        repeatCustomers: z.number().int(),
+        logLikelihood: z.number(),
+        optimizer: z.string(),
+        evaluations: z.number().int(),
+        converged: z.boolean(),
+      })
+      .nullable(),
+    gamma_gamma: z
+      .object({
+        customers: z.number().int(),
+        logLikelihood: z.number(),
+        optimizer: z.string(),
+        evaluations: z.number().int(),
+        converged: z.boolean(),
+      })
+      .nullable(),
+    /** Why spend per order is not the Gamma-Gamma expectation, when it is not. */
+    spendNote: z.string().nullable(),
+  }),
+  durationMs: z.number(),
+});
+export type CustomerValueRun = z.infer<typeof customerValueRunSchema>;
+
+export const customerValueStatusSchema = z.object({
+  lastRun: customerValueRunSchema.nullable(),
+  thresholds: churnThresholdsSchema,
+  minimumData: z.object({ buyers: z.number().int(), repeatBuyers: z.number().int() }),
+  schedule: z.string(),
+});
+
+export const explanationStepSchema = z.object({
+  quantity: z.string(),
+  formula: z.string(),
+  value: z.union([z.number(), z.string(), z.null()]),
+  terms: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+});
+
+export const predictionExplanationSchema = z.object({
+  profileId: z.string(),
+  method: z.enum(predictionMethods),
+  reason: z.string().nullable(),
+  computedAt: z.string(),
+  inputs: z.object({
+    x: z.number().int().describe('repeat purchase-days (same-day orders merged)'),
+    t_x: z.number().describe('weeks from the first to the last purchase day'),
+    T: z.number().describe('weeks from the first purchase day to the day of computation'),
+    recency_weeks: z.number().describe('T - t_x'),
+    monetary: z.number().nullable().describe('mean value of the repeat purchase-days'),
+    average_order_value: z.number().describe('mean value over all purchase-days'),
+  }),
+  parameters: customerValueRunSchema.shape.parameters,
+  thresholds: churnThresholdsSchema,
+  predictions: profilePredictionsSchema,
+  steps: z.array(explanationStepSchema),
+  run: customerValueRunSchema.pick({
+    id: true,
+    fittedAt: true,
+    customers: true,
+    repeatCustomers: true,
+    logLikelihood: true,
+  }),
+});
+export type PredictionExplanation = z.infer<typeof predictionExplanationSchema>;

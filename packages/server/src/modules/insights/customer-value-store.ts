@@ -1,0 +1,197 @@
+/**
+ * Storage of customer value: reading a workspace's orders as purchases, writing a model run and
+ * its predictions, and reading them back.
+ */
+import { customerValueRunSchema, type CustomerValueRun } from '@comeback/contracts';
+import type { Db } from '../../platform/db/database.js';
+import type { CustomerValuePredictionTable } from '../../platform/db/schema.js';
+import { readJsonObject } from '../../platform/json.js';
+import type { Purchase } from './btyd/summaries.js';
+
+export const CUSTOMER_VALUE_MODEL = 'customer_value';
+/** Rows per upsert statement and per transaction: short write locks on SQLite. */
+const CHUNK = 1000;
+
+export type PredictionRow = CustomerValuePredictionTable;
+export type NewRun = Omit<CustomerValueRun, 'id' | 'fittedAt'> & { fittedAt: number };
+
+const iso = (t: number) => new Date(t).toISOString();
+
+/**
+ * Every counted order of the workspace up to `now`, per profile: not awaiting its order
+ * (`ordered_at = -1`), not cancelled, not wholly refunded; worth its total minus refunds.
+ */
+export async function purchasesByProfile(
+  db: Db,
+  workspaceId: string,
+  now: number,
+): Promise<Map<string, Purchase[]>> {
+  const rows = await db
+    .selectFrom('profile_orders')
+    .select(['profile_id', 'ordered_at', 'total', 'refunded'])
+    .where('workspace_id', '=', workspaceId)
+    .where('ordered_at', '>=', 0)
+    .where('ordered_at', '<=', now)
+    .where('status', '!=', 'cancelled')
+    .execute();
+  const out = new Map<string, Purchase[]>();
+  for (const r of rows) {
+    const total = Number(r.total);
+    const refunded = Math.max(0, Number(r.refunded));
+    if (total > 0 && refunded >= total) continue;
+    const list = out.get(r.profile_id);
+    const purchase = { at: Number(r.ordered_at), value: Math.max(0, total - refunded) };
+    if (list) list.push(purchase);
+    else out.set(r.profile_id, [purchase]);
+  }
+  return out;
+}
+
+/** Records the run and replaces the workspace's predictions with `rows` (run_id filled in). */
+export async function saveRun(
+  db: Db,
+  workspaceId: string,
+  run: NewRun,
+  rows: Omit<PredictionRow, 'run_id'>[],
+): Promise<string> {
+  const inserted = await db
+    .insertInto('insights_model_runs')
+    .values({
+      workspace_id: workspaceId,
+      model: CUSTOMER_VALUE_MODEL,
+      method: run.method,
+      reason: run.reason,
+      fitted_at: run.fittedAt,
+      customers: run.customers,
+      repeat_customers: run.repeatCustomers,
+      scored_profiles: run.scoredProfiles,
+      parameters: JSON.stringify(run.parameters),
+      log_likelihood: run.logLikelihood,
+      details: JSON.stringify(run.models),
+      duration_ms: run.durationMs,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const runId = Number(inserted.id);
+  // Upserts in short transactions, then the profiles this run did not score are removed.
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK).map((r) => ({ ...r, run_id: runId }));
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('customer_value_predictions')
+        .values(chunk)
+        .onConflict((oc) =>
+          oc.columns(['workspace_id', 'profile_id']).doUpdateSet((eb) => ({
+            run_id: eb.ref('excluded.run_id'),
+            method: eb.ref('excluded.method'),
+            p_alive: eb.ref('excluded.p_alive'),
+            expected_orders_90d: eb.ref('excluded.expected_orders_90d'),
+            expected_orders_365d: eb.ref('excluded.expected_orders_365d'),
+            predicted_clv_365d: eb.ref('excluded.predicted_clv_365d'),
+            expected_spend: eb.ref('excluded.expected_spend'),
+            churn_risk: eb.ref('excluded.churn_risk'),
+            churn_basis: eb.ref('excluded.churn_basis'),
+            churn_score: eb.ref('excluded.churn_score'),
+            expected_next_order_at: eb.ref('excluded.expected_next_order_at'),
+            x: eb.ref('excluded.x'),
+            t_x: eb.ref('excluded.t_x'),
+            t_cal: eb.ref('excluded.t_cal'),
+            monetary: eb.ref('excluded.monetary'),
+            average_order_value: eb.ref('excluded.average_order_value'),
+            computed_at: eb.ref('excluded.computed_at'),
+          })),
+        )
+        .execute();
+    });
+  }
+  await db
+    .deleteFrom('customer_value_predictions')
+    .where('workspace_id', '=', workspaceId)
+    .where('run_id', '!=', runId)
+    .execute();
+  return String(runId);
+}
+
+type RunRow = {
+  id: number;
+  method: 'bg_nbd' | 'rules';
+  reason: string | null;
+  fitted_at: number;
+  customers: number;
+  repeat_customers: number;
+  scored_profiles: number;
+  parameters: unknown;
+  log_likelihood: number | null;
+  details: unknown;
+  duration_ms: number;
+};
+
+function runView(r: RunRow): CustomerValueRun {
+  return customerValueRunSchema.parse({
+    id: String(r.id),
+    method: r.method,
+    reason: r.reason,
+    fittedAt: iso(Number(r.fitted_at)),
+    customers: Number(r.customers),
+    repeatCustomers: Number(r.repeat_customers),
+    scoredProfiles: Number(r.scored_profiles),
+    parameters: readJsonObject(r.parameters),
+    logLikelihood: r.log_likelihood === null ? null : Number(r.log_likelihood),
+    models: readJsonObject(r.details),
+    durationMs: Number(r.duration_ms),
+  });
+}
+
+const runColumns = [
+  'id',
+  'method',
+  'reason',
+  'fitted_at',
+  'customers',
+  'repeat_customers',
+  'scored_profiles',
+  'parameters',
+  'log_likelihood',
+  'details',
+  'duration_ms',
+] as const;
+
+export async function latestRun(db: Db, workspaceId: string): Promise<CustomerValueRun | null> {
+  const row = await db
+    .selectFrom('insights_model_runs')
+    .select(runColumns)
+    .where('workspace_id', '=', workspaceId)
+    .where('model', '=', CUSTOMER_VALUE_MODEL)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? runView(row) : null;
+}
+
+export async function runById(
+  db: Db,
+  workspaceId: string,
+  id: number,
+): Promise<CustomerValueRun | null> {
+  const row = await db
+    .selectFrom('insights_model_runs')
+    .select(runColumns)
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? runView(row) : null;
+}
+
+export async function predictionRow(
+  db: Db,
+  workspaceId: string,
+  profileId: string,
+): Promise<PredictionRow | null> {
+  const row = await db
+    .selectFrom('customer_value_predictions')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', profileId)
+    .executeTakeFirst();
+  return row ?? null;
+}

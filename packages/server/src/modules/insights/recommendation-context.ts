@@ -1,0 +1,291 @@
+import type { Db } from '../../platform/db/database.js';
+import { asRecord, readJsonObject } from '../../platform/json.js';
+import { DAY_MS, PurchaseHistory } from './recommend/purchase-history.js';
+import type {
+  FittedRecommendations,
+  NeighbourKind,
+  RelatedProduct,
+} from './recommend/recommendation-model.js';
+import { orderGapDays, type CustomerContext, type DueItem } from './recommend/strategies.js';
+import { DEFAULT_DUE, dueOf, effectiveInterval, type DueSource } from './replenish/due-dates.js';
+import { purchaseOccasions } from './replenish/repurchase-intervals.js';
+import { catalogProducts } from './recommendation-store.js';
+import type { CatalogProduct } from './recommendation-fit.js';
+
+/**
+ * What one request needs, read fresh: the profile's orders and recent product events, the
+ * slices of the stored model its products and categories point to, and the catalog rows of
+ * every candidate. Due dates are worked out here from the live orders and the stored product
+ * intervals, so a purchase made after the last fit counts at once.
+ */
+const PRODUCT_EVENTS = ['Product Viewed', 'Product Added', 'Product Removed'];
+/** A removal from the cart this recent keeps the product out of recommendations. */
+export const REMOVED_FROM_CART_DAYS = 90;
+const RECENT_EVENTS = 500;
+const MAX_SEEDS = 200;
+
+const text = (v: unknown): string | null =>
+  typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null;
+
+export interface LiveDue extends DueItem {
+  lastBoughtAt: number;
+  source: DueSource;
+}
+
+export interface ProfileData {
+  ctx: CustomerContext;
+  /** Replenishable products bought, with due dates worked out now. */
+  due: LiveDue[];
+  /** Each bought or viewed product's category (line, event, else catalog). */
+  categories: Map<string, string>;
+  /** Names from order lines and events, for products the catalog does not hold. */
+  names: Map<string, string>;
+}
+
+export async function profileData(
+  db: Db,
+  workspaceId: string,
+  profileId: string,
+  now: number,
+): Promise<ProfileData> {
+  const lines = await db
+    .selectFrom('profile_orders as o')
+    .innerJoin('order_lines as l', (j) =>
+      j.onRef('l.workspace_id', '=', 'o.workspace_id').onRef('l.order_id', '=', 'o.order_id'),
+    )
+    .select(['o.order_id', 'o.ordered_at', 'l.product_id', 'l.category', 'l.name', 'l.quantity'])
+    .where('o.workspace_id', '=', workspaceId)
+    .where('o.profile_id', '=', profileId)
+    .where('o.ordered_at', '>=', 0)
+    .where('o.status', '!=', 'cancelled')
+    .where('l.product_id', 'is not', null)
+    .orderBy('o.ordered_at')
+    .orderBy('l.line_no')
+    .execute();
+  const events = await db
+    .selectFrom('events')
+    .select(['event', 'timestamp', 'payload'])
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', profileId)
+    .where('event', 'in', PRODUCT_EVENTS)
+    .orderBy('seq', 'desc')
+    .limit(RECENT_EVENTS)
+    .execute();
+
+  const categories = new Map<string, string>();
+  const names = new Map<string, string>();
+  const purchases = lines.flatMap((l) => {
+    if (l.product_id === null) return [];
+    if (l.category) categories.set(l.product_id, l.category);
+    if (l.name) names.set(l.product_id, l.name);
+    return [{ productId: l.product_id, orderId: l.order_id, at: Number(l.ordered_at) }];
+  });
+  const viewed: { productId: string; at: number }[] = [];
+  const cartSeen = new Set<string>();
+  const removedFromCart = new Set<string>();
+  for (const e of events) {
+    const props = asRecord(readJsonObject(e.payload).properties);
+    const id = text(props.product_id) ?? text(props.sku) ?? text(props.id);
+    if (id === null) continue;
+    const category = text(props.category);
+    if (category && !categories.has(id)) categories.set(id, category);
+    const name = text(props.name);
+    if (name && !names.has(id)) names.set(id, name);
+    const at = Number(e.timestamp);
+    if (e.event === 'Product Viewed') viewed.push({ productId: id, at });
+    else if (!cartSeen.has(id)) {
+      // Newest first: the first cart event seen per product is its latest.
+      cartSeen.add(id);
+      const recent = now - at <= REMOVED_FROM_CART_DAYS * DAY_MS;
+      if (e.event === 'Product Removed' && recent) removedFromCart.add(id);
+    }
+  }
+
+  const due = await dueItems(db, workspaceId, lines);
+  const ctx: CustomerContext = {
+    now,
+    purchases,
+    viewed,
+    removedFromCart,
+    replenishments: due,
+    orderGapDays: orderGapDays([...new Set(purchases.map((p) => p.at))]),
+  };
+  return { ctx, due, categories, names };
+}
+
+/** The customer's replenishable products with due dates, from live orders and stored intervals. */
+async function dueItems(
+  db: Db,
+  workspaceId: string,
+  lines: readonly {
+    order_id: string;
+    ordered_at: number;
+    product_id: string | null;
+    quantity: number;
+  }[],
+): Promise<LiveDue[]> {
+  const history = PurchaseHistory.from(
+    lines.flatMap((l) =>
+      l.product_id === null
+        ? []
+        : [
+            {
+              customerId: 'me',
+              orderId: l.order_id,
+              orderedAt: Number(l.ordered_at),
+              productId: l.product_id,
+              category: null,
+              quantity: Number(l.quantity),
+            },
+          ],
+    ),
+  );
+  if (!history.productCount) return [];
+  const ids = history.products;
+  const catalog = await catalogProducts(db, workspaceId, ids);
+  const learned = new Map<string, { intervalDays: number; repeatShare: number }>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('product_replenishment')
+      .select(['product_id', 'learned_days', 'repeat_share'])
+      .where('workspace_id', '=', workspaceId)
+      .where('product_id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      if (r.learned_days === null) continue;
+      learned.set(r.product_id, {
+        intervalDays: Number(r.learned_days),
+        repeatShare: Number(r.repeat_share),
+      });
+    }
+  }
+  return (purchaseOccasions(history, DEFAULT_DUE.minGapDays)[0] ?? []).flatMap((occ) => {
+    const productId = ids[occ.product] ?? '';
+    const p = catalog.get(productId);
+    const base = effectiveInterval(
+      learned.get(productId),
+      p && { consumable: p.consumable, usageDays: p.usageDays },
+      DEFAULT_DUE.minRepeatShare,
+    );
+    const due = dueOf(occ, base, DEFAULT_DUE);
+    if (!due || !base) return [];
+    return [
+      {
+        productId,
+        dueAt: due.dueAt,
+        intervalDays: due.intervalDays,
+        purchases: occ.times.length,
+        lastBoughtAt: due.lastBoughtAt,
+        source: base.source,
+      },
+    ];
+  });
+}
+
+/**
+ * The part of the stored model that seeds and categories reach: neighbour lists of `seeds`,
+ * complementary links of `categories`, and the popularity lists of those categories, of their
+ * complements and of the whole store.
+ */
+export async function modelSlice(
+  db: Db,
+  workspaceId: string,
+  seeds: readonly string[],
+  categories: ReadonlySet<string>,
+): Promise<FittedRecommendations> {
+  const fitted: FittedRecommendations = {
+    boughtTogether: new Map(),
+    alsoBought: new Map(),
+    popular: [],
+    popularByCategory: new Map(),
+    complementary: new Map(),
+    categoryOf: new Map(),
+  };
+  const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
+  };
+  const someSeeds = seeds.slice(-MAX_SEEDS);
+  if (someSeeds.length) {
+    const rows = await db
+      .selectFrom('item_neighbours')
+      .select(['product_id', 'strategy', 'related_id', 'score', 'support'])
+      .where('workspace_id', '=', workspaceId)
+      .where('product_id', 'in', someSeeds)
+      .orderBy('product_id')
+      .orderBy('strategy')
+      .orderBy('rank')
+      .execute();
+    for (const r of rows) {
+      const kind: NeighbourKind = r.strategy === 'also_bought' ? 'also_bought' : 'bought_together';
+      const item: RelatedProduct = {
+        productId: r.related_id,
+        score: Number(r.score),
+        support: Number(r.support),
+      };
+      push(kind === 'also_bought' ? fitted.alsoBought : fitted.boughtTogether, r.product_id, item);
+    }
+  }
+  const wanted = new Set(categories);
+  if (categories.size) {
+    const links = await db
+      .selectFrom('category_links')
+      .select(['category', 'related_category', 'score', 'support'])
+      .where('workspace_id', '=', workspaceId)
+      .where('kind', '=', 'cross_sell')
+      .where('category', 'in', [...categories])
+      .orderBy('category')
+      .orderBy('rank')
+      .execute();
+    for (const l of links) {
+      push(fitted.complementary, l.category, {
+        category: l.related_category,
+        score: Number(l.score),
+        support: Number(l.support),
+      });
+      wanted.add(l.related_category);
+    }
+  }
+  const popular = await db
+    .selectFrom('popular_products')
+    .select(['category', 'product_id', 'score'])
+    .where('workspace_id', '=', workspaceId)
+    .where('category', 'in', ['', ...wanted])
+    .orderBy('category')
+    .orderBy('rank')
+    .execute();
+  for (const p of popular) {
+    const item = { productId: p.product_id, score: Number(p.score), support: 0 };
+    if (p.category === '') fitted.popular.push(item);
+    else push(fitted.popularByCategory, p.category, item);
+  }
+  return fitted;
+}
+
+/** The catalog rows of every candidate the slice and the context can propose. */
+export async function candidateCatalog(
+  db: Db,
+  workspaceId: string,
+  fitted: FittedRecommendations,
+  ctx: CustomerContext,
+): Promise<Map<string, CatalogProduct>> {
+  const ids = new Set<string>();
+  for (const map of [fitted.boughtTogether, fitted.alsoBought, fitted.popularByCategory]) {
+    for (const list of map.values()) for (const r of list) ids.add(r.productId);
+  }
+  for (const r of fitted.popular) ids.add(r.productId);
+  for (const v of ctx.viewed) ids.add(v.productId);
+  for (const p of ctx.purchases) ids.add(p.productId);
+  return catalogProducts(db, workspaceId, [...ids]);
+}
+
+export async function hasCatalog(db: Db, workspaceId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('products')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,34 @@
+import type { ProfileInsights } from '@comeback/contracts';
+import type { Db, Trx } from '../../platform/db/database.js';
+
+/**
+ * A profile's replenishment, life-stage and replacement fields as the profile API shows them.
+ * The insights module's daily fit computes and stores them (profile_insights); a profile only
+ * reads its row.
+ */
+export async function insightsOf(
+  db: Db | Trx,
+  workspaceId: string,
+  profileId: string,
+): Promise<ProfileInsights | null> {
+  const row = await db
+    .selectFrom('profile_insights')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', profileId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const iso = (t: number | null) => (t === null ? null : new Date(Number(t)).toISOString());
+  return {
+    next_replenishment_due_at: iso(row.next_replenishment_due_at),
+    next_replenishment_product: row.next_replenishment_product,
+    next_likely_category: row.next_likely_category,
+    next_likely_category_probability:
+      row.next_likely_category_probability === null
+        ? null
+        : Number(row.next_likely_category_probability),
+    replacement_category: row.replacement_category,
+    replacement_due_at: iso(row.replacement_due_at),
+    computed_at: new Date(Number(row.computed_at)).toISOString(),
+  };
+}

@@ -1,0 +1,58 @@
+import type { ProfilePredictions } from '@comeback/contracts';
+import type { Db, Trx } from '../../platform/db/database.js';
+import type { CustomerValuePredictionTable } from '../../platform/db/schema.js';
+
+/**
+ * A profile's customer-value predictions as the profile API shows them. The insights module
+ * computes and stores them (customer_value_predictions); a profile only reads its row.
+ */
+export function predictionsView(
+  row: Pick<
+    CustomerValuePredictionTable,
+    | 'p_alive'
+    | 'expected_orders_90d'
+    | 'expected_orders_365d'
+    | 'predicted_clv_365d'
+    | 'churn_risk'
+    | 'expected_next_order_at'
+    | 'method'
+    | 'computed_at'
+  >,
+): ProfilePredictions {
+  return {
+    p_alive: Number(row.p_alive),
+    expected_orders_90d: Number(row.expected_orders_90d),
+    expected_orders_365d: Number(row.expected_orders_365d),
+    predicted_clv_365d: Number(row.predicted_clv_365d),
+    churn_risk: row.churn_risk,
+    expected_next_order_at:
+      row.expected_next_order_at === null
+        ? null
+        : new Date(Number(row.expected_next_order_at)).toISOString(),
+    method: row.method,
+    computed_at: new Date(Number(row.computed_at)).toISOString(),
+  };
+}
+
+export async function predictionsOf(
+  db: Db | Trx,
+  workspaceId: string,
+  profileId: string,
+): Promise<ProfilePredictions | null> {
+  const row = await db
+    .selectFrom('customer_value_predictions')
+    .select([
+      'p_alive',
+      'expected_orders_90d',
+      'expected_orders_365d',
+      'predicted_clv_365d',
+      'churn_risk',
+      'expected_next_order_at',
+      'method',
+      'computed_at',
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', profileId)
+    .executeTakeFirst();
+  return row ? predictionsView(row) : null;
+}
