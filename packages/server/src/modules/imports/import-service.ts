@@ -29,7 +29,7 @@ export interface ImportDeps {
   logger: Logger;
   /** Uploaded files, and rejected-rows files that cannot go beside their input. */
   workDir: string;
-  /** Rows per committed chunk (default 10,000); tests use small ones. */
+  /** Rows per committed chunk (default 5,000); tests use small ones. */
   chunkRows?: number;
   /** Appended events are waiting: wake the processor. */
   onAppended?: () => void;
@@ -263,7 +263,7 @@ export class ImportService {
       ),
       rejected,
       checkpoint,
-      chunkRows: this.#deps.chunkRows ?? 10_000,
+      chunkRows: this.#deps.chunkRows ?? 5_000,
       commit: (work) => database.db.transaction().execute(work),
       saveCheckpoint: async (trx, cp) => {
         await this.jobs.checkpoint(trx, job.id, runner, cp, job.totalBytes, clock.now());
