@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { columnTypes } from './column-types.js';
 import type { MigrationContext } from './index.js';
 
 /**
@@ -8,9 +9,7 @@ import type { MigrationContext } from './index.js';
  * changed one).
  */
 export async function up(db: Kysely<unknown>, { dialect }: MigrationContext): Promise<void> {
-  const json = dialect === 'postgres' ? sql`jsonb` : sql`text`;
-  const big = sql`bigint`;
-  const keyed = dialect === 'sqlite' ? sql` without rowid` : sql``;
+  const { json, big, keyed } = columnTypes(dialect);
   const run = (q: ReturnType<typeof sql>) => q.execute(db);
 
   await run(sql`create table import_jobs (

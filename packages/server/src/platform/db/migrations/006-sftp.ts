@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { columnTypes } from './column-types.js';
 import type { MigrationContext } from './index.js';
 
 /**
@@ -7,12 +8,7 @@ import type { MigrationContext } from './index.js';
  * once however often it is listed, and a move that failed is finished on the next run.
  */
 export async function up(db: Kysely<unknown>, { dialect }: MigrationContext): Promise<void> {
-  const json = dialect === 'postgres' ? sql`jsonb` : sql`text`;
-  const big = sql`bigint`;
-  const serial =
-    dialect === 'postgres'
-      ? sql`bigint generated always as identity primary key`
-      : sql`integer primary key autoincrement`;
+  const { json, big, serial } = columnTypes(dialect);
   const run = (q: ReturnType<typeof sql>) => q.execute(db);
 
   await run(sql`create table sftp_sources (

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { columnTypes } from './column-types.js';
 import type { MigrationContext } from './index.js';
 
 /**
@@ -7,14 +8,7 @@ import type { MigrationContext } from './index.js';
  * predictions with the summary they were computed from (x, t_x, T in weeks, monetary value).
  */
 export async function up(db: Kysely<unknown>, { dialect }: MigrationContext): Promise<void> {
-  const json = dialect === 'postgres' ? sql`jsonb` : sql`text`;
-  const big = sql`bigint`;
-  const real = dialect === 'postgres' ? sql`double precision` : sql`real`;
-  const serial =
-    dialect === 'postgres'
-      ? sql`bigint generated always as identity primary key`
-      : sql`integer primary key autoincrement`;
-  const keyed = dialect === 'sqlite' ? sql` without rowid` : sql``;
+  const { json, big, real, serial, keyed } = columnTypes(dialect);
   const run = (q: ReturnType<typeof sql>) => q.execute(db);
 
   await run(sql`create table insights_model_runs (
