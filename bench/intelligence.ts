@@ -16,6 +16,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
+  bgParams,
   BgNbdData,
   bgNbdTotalLogLikelihood,
   type BgNbdParams,
@@ -170,16 +171,7 @@ export async function btydBench(log: (line: string) => void = console.log): Prom
   const data = new BgNbdData(customers);
   started = performance.now();
   const nm = nelderMead(
-    (t) =>
-      -bgNbdTotalLogLikelihood(
-        {
-          r: Math.exp(t[0] ?? 0),
-          alpha: Math.exp(t[1] ?? 0),
-          a: Math.exp(t[2] ?? 0),
-          b: Math.exp(t[3] ?? 0),
-        },
-        data,
-      ) / data.customers,
+    (t) => -bgNbdTotalLogLikelihood(bgParams(t), data) / data.customers,
     [0, Math.log(data.meanT), 0, 0],
     { step: 1, fTolerance: 1e-12, xTolerance: 1e-7 },
   );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  bgParams,
   BgNbdData,
   bgNbdLogLikelihood,
   bgNbdTotalLogLikelihood,
@@ -165,20 +166,9 @@ describe('BG/NBD', () => {
     const viaBfgs = fitBgNbd(data);
     expect(viaBfgs.optimizer).toBe('bfgs');
     const start = [0, Math.log(data.meanT), 0, 0];
-    const viaNm = nelderMead(
-      (t) =>
-        -bgNbdTotalLogLikelihood(
-          {
-            r: Math.exp(t[0] ?? 0),
-            alpha: Math.exp(t[1] ?? 0),
-            a: Math.exp(t[2] ?? 0),
-            b: Math.exp(t[3] ?? 0),
-          },
-          data,
-        ),
-      start,
-      { step: 1 },
-    );
+    const viaNm = nelderMead((t) => -bgNbdTotalLogLikelihood(bgParams(t), data), start, {
+      step: 1,
+    });
     expect(Math.abs(viaBfgs.logLikelihood + viaNm.value)).toBeLessThan(1e-6);
     expect(Math.log(viaBfgs.params.r)).toBeCloseTo(viaNm.x[0] ?? 0, 4);
     expect(Math.log(viaBfgs.params.b)).toBeCloseTo(viaNm.x[3] ?? 0, 4);

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  bgParams,
   BgNbdData,
   bgNbdTotalLogLikelihood,
   conditionalExpectedPurchases,
@@ -135,16 +136,7 @@ describe('CDNOW: BG/NBD and Gamma-Gamma reproduce the published estimates', () =
     const data = new BgNbdData(customers.map((c) => c.summary));
     expect(bgNbdTotalLogLikelihood(PUBLISHED, data)).toBeLessThanOrEqual(bg.logLikelihood);
     const nm = nelderMead(
-      (t) =>
-        -bgNbdTotalLogLikelihood(
-          {
-            r: Math.exp(t[0] ?? 0),
-            alpha: Math.exp(t[1] ?? 0),
-            a: Math.exp(t[2] ?? 0),
-            b: Math.exp(t[3] ?? 0),
-          },
-          data,
-        ),
+      (t) => -bgNbdTotalLogLikelihood(bgParams(t), data),
       [0, Math.log(data.meanT), 0, 0],
       { step: 1 },
     );

@@ -5,8 +5,8 @@
  * t_x (time of the last purchase, from the first) and T (time from the first purchase to now),
  * all in weeks here. Pure math, no I/O.
  */
-import { bfgs, type ValueAndGradient } from './bfgs.js';
-import { nelderMead, type MinimizeOptions } from './nelder-mead.js';
+import { fromLogScale, maximizeOnLogScale } from './log-scale-fit.js';
+import type { MinimizeOptions } from './nelder-mead.js';
 import { digamma, expm1Over, hyp2f1ExcessOverB, lnGamma, logAddExp } from './special-functions.js';
 
 export interface BgNbdParams {
@@ -186,15 +186,14 @@ export interface BgNbdFit {
   converged: boolean;
 }
 
-/** Log-parameters beyond this are treated as a failed fit (e^±30 is far outside any store). */
-const LOG_BOUND = 30;
-
-const bgParams = (theta: readonly number[]): BgNbdParams => ({
-  r: Math.exp(theta[0] ?? 0),
-  alpha: Math.exp(theta[1] ?? 0),
-  a: Math.exp(theta[2] ?? 0),
-  b: Math.exp(theta[3] ?? 0),
+const asBgNbd = ([r = 1, alpha = 1, a = 1, b = 1]: readonly number[]): BgNbdParams => ({
+  r,
+  alpha,
+  a,
+  b,
 });
+/** BG/NBD's parameters from their logarithms (ln r, ln α, ln a, ln b). */
+export const bgParams = (theta: readonly number[]): BgNbdParams => asBgNbd(fromLogScale(theta));
 
 /**
  * Maximum likelihood on log-parameters (so r, α, a, b stay positive), from r = a = b = 1 and
@@ -207,42 +206,20 @@ export function fitBgNbd(
 ): BgNbdFit {
   const data = customers instanceof BgNbdData ? customers : new BgNbdData(customers);
   if (data.customers === 0) throw new RangeError('fitBgNbd needs at least one customer');
-  const n = data.customers;
-  const outside = (theta: readonly number[]) => theta.some((t) => Math.abs(t) > LOG_BOUND);
-  const meanNll = (theta: readonly number[]): ValueAndGradient => {
-    if (outside(theta)) return { value: Infinity, gradient: [0, 0, 0, 0] };
-    const p = bgParams(theta);
-    const g = [0, 0, 0, 0];
-    const value = -bgNbdTotalLogLikelihood(p, data, g) / n;
-    // Chain rule for log-parameters: ∂/∂ln φ = φ ∂/∂φ.
-    const phi = [p.r, p.alpha, p.a, p.b];
-    return { value, gradient: g.map((gi, i) => (-gi * (phi[i] ?? 0)) / n) };
-  };
-  const start = [0, Math.log(Math.max(data.meanT, 1e-3)), 0, 0];
-  let result = bfgs(meanNll, start);
-  let optimizer: BgNbdFit['optimizer'] = 'bfgs';
-  let evaluations = result.evaluations;
-  if (!result.converged) {
-    const from = Number.isFinite(result.value) ? result.x : start;
-    result = nelderMead((theta) => meanNll(theta).value, from, {
-      step: 1,
-      fTolerance: 1e-12,
-      xTolerance: 1e-7,
-      // A fallback: data whose maximum lies at infinity (all spends equal...) stop here.
-      maxEvaluations: 1500,
-      ...opts,
-    });
-    optimizer = 'nelder-mead';
-    evaluations += result.evaluations;
-  }
+  const fit = maximizeOnLogScale(
+    (phi, gradient) => bgNbdTotalLogLikelihood(asBgNbd(phi), data, gradient),
+    [0, Math.log(Math.max(data.meanT, 1e-3)), 0, 0],
+    data.customers,
+    opts,
+  );
   return {
-    params: bgParams(result.x),
-    logLikelihood: -result.value * n,
-    customers: n,
+    params: asBgNbd(fit.phi),
+    logLikelihood: fit.logLikelihood,
+    customers: data.customers,
     repeatCustomers: data.repeatCustomers,
-    evaluations,
-    optimizer,
-    converged: result.converged && Number.isFinite(result.value),
+    evaluations: fit.evaluations,
+    optimizer: fit.optimizer,
+    converged: fit.converged,
   };
 }
 

@@ -4,8 +4,8 @@
  * mean spend is shrunk from their own average towards the population's. Fitted on customers with
  * at least one repeat purchase and their mean repeat-purchase value m. Pure math, no I/O.
  */
-import { bfgs, type ValueAndGradient } from './bfgs.js';
-import { nelderMead, type MinimizeOptions } from './nelder-mead.js';
+import { maximizeOnLogScale } from './log-scale-fit.js';
+import type { MinimizeOptions } from './nelder-mead.js';
 import { digamma, lnGamma } from './special-functions.js';
 
 export interface GammaGammaParams {
@@ -95,12 +95,10 @@ export interface GammaGammaFit {
   converged: boolean;
 }
 
-const LOG_BOUND = 30;
-
-const ggParams = (theta: readonly number[]): GammaGammaParams => ({
-  p: Math.exp(theta[0] ?? 0),
-  q: Math.exp(theta[1] ?? 0),
-  gamma: Math.exp(theta[2] ?? 0),
+const asGammaGamma = ([p = 1, q = 1, gamma = 1]: readonly number[]): GammaGammaParams => ({
+  p,
+  q,
+  gamma,
 });
 
 /**
@@ -113,40 +111,20 @@ export function fitGammaGamma(
 ): GammaGammaFit {
   const usable = customers.filter((c) => c.x > 0 && c.m > 0 && Number.isFinite(c.m));
   if (usable.length === 0) throw new RangeError('fitGammaGamma needs a repeat customer');
-  const n = usable.length;
-  const meanM = usable.reduce((s, c) => s + c.m, 0) / n;
-  const meanNll = (theta: readonly number[]): ValueAndGradient => {
-    if (theta.some((t) => Math.abs(t) > LOG_BOUND)) return { value: Infinity, gradient: [0, 0, 0] };
-    const params = ggParams(theta);
-    const g = [0, 0, 0];
-    const value = -gammaGammaTotalLogLikelihood(params, usable, g) / n;
-    const phi = [params.p, params.q, params.gamma];
-    return { value, gradient: g.map((gi, i) => (-gi * (phi[i] ?? 0)) / n) };
-  };
-  const start = [0, 0, Math.log(meanM)];
-  let result = bfgs(meanNll, start);
-  let optimizer: GammaGammaFit['optimizer'] = 'bfgs';
-  let evaluations = result.evaluations;
-  if (!result.converged) {
-    const from = Number.isFinite(result.value) ? result.x : start;
-    result = nelderMead((theta) => meanNll(theta).value, from, {
-      step: 1,
-      fTolerance: 1e-12,
-      xTolerance: 1e-7,
-      // A fallback: data whose maximum lies at infinity (all spends equal...) stop here.
-      maxEvaluations: 1500,
-      ...opts,
-    });
-    optimizer = 'nelder-mead';
-    evaluations += result.evaluations;
-  }
+  const meanM = usable.reduce((sum, c) => sum + c.m, 0) / usable.length;
+  const fit = maximizeOnLogScale(
+    (phi, gradient) => gammaGammaTotalLogLikelihood(asGammaGamma(phi), usable, gradient),
+    [0, 0, Math.log(meanM)],
+    usable.length,
+    opts,
+  );
   return {
-    params: ggParams(result.x),
-    logLikelihood: -result.value * n,
-    customers: n,
-    evaluations,
-    optimizer,
-    converged: result.converged && Number.isFinite(result.value),
+    params: asGammaGamma(fit.phi),
+    logLikelihood: fit.logLikelihood,
+    customers: usable.length,
+    evaluations: fit.evaluations,
+    optimizer: fit.optimizer,
+    converged: fit.converged,
   };
 }
 
