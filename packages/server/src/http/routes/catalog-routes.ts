@@ -1,6 +1,5 @@
 import {
   catalogEventSchema,
-  errorEnvelopeSchema,
   orderSchema,
   productInputSchema,
   type ProductInput,
@@ -13,14 +12,10 @@ import { z } from 'zod';
 import { AppError } from '../../platform/errors.js';
 import { principalOf, requireScope } from '../auth.js';
 import type { Services } from '../services.js';
+import { adminErrors, idParamsUpTo } from './admin-schemas.js';
 
-const idParams = z.object({ id: storableText().min(1).max(256) });
-const errors = {
-  400: errorEnvelopeSchema,
-  401: errorEnvelopeSchema,
-  403: errorEnvelopeSchema,
-  404: errorEnvelopeSchema,
-};
+const idParams = idParamsUpTo(256);
+const errors = adminErrors;
 const upsertResult = z.object({
   created: z.number(),
   updated: z.number(),

@@ -1,4 +1,4 @@
-import { errorEnvelopeSchema, storableText } from '@comeback/contracts';
+import { storableText } from '@comeback/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -7,14 +7,10 @@ import { AppError, unwrap } from '../../platform/errors.js';
 import { readJsonObject } from '../../platform/json.js';
 import { principalOf, requireScope } from '../auth.js';
 import type { Services } from '../services.js';
+import { adminErrors, idParamsUpTo } from './admin-schemas.js';
 
-const errors = {
-  400: errorEnvelopeSchema,
-  401: errorEnvelopeSchema,
-  403: errorEnvelopeSchema,
-  404: errorEnvelopeSchema,
-};
-const idParams = z.object({ id: storableText().min(1).max(64) });
+const errors = adminErrors;
+const idParams = idParamsUpTo(64);
 const connectorSchema = z.object({
   id: z.string(),
   platform: z.enum(platforms),

@@ -18,12 +18,10 @@ import { acceptUpload } from '../../modules/imports/index.js';
 import { AppError, unwrap } from '../../platform/errors.js';
 import { principalOf, requireScope } from '../auth.js';
 import type { Services } from '../services.js';
+import { adminErrors, idParamsUpTo } from './admin-schemas.js';
 
 const errors = {
-  400: errorEnvelopeSchema,
-  401: errorEnvelopeSchema,
-  403: errorEnvelopeSchema,
-  404: errorEnvelopeSchema,
+  ...adminErrors,
   409: errorEnvelopeSchema,
   413: errorEnvelopeSchema,
 };
@@ -37,7 +35,7 @@ const FILE_TYPES: Record<string, 'csv' | 'jsonl' | undefined> = {
   'application/x-gzip': undefined,
   'application/octet-stream': undefined,
 };
-const idParams = z.object({ id: storableText().min(1).max(128) });
+const idParams = idParamsUpTo(128);
 const nameParams = z.object({ name: mappingNameSchema });
 const uploadQuery = z.object({
   kind: z.enum(importKinds),

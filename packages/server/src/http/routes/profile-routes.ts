@@ -13,14 +13,10 @@ import { z } from 'zod';
 import { AppError, unwrap } from '../../platform/errors.js';
 import { principalOf, requireScope } from '../auth.js';
 import type { Services } from '../services.js';
+import { adminErrors, idParamsUpTo } from './admin-schemas.js';
 
-const idParams = z.object({ id: storableText().min(1).max(200) });
-const errors = {
-  400: errorEnvelopeSchema,
-  401: errorEnvelopeSchema,
-  403: errorEnvelopeSchema,
-  404: errorEnvelopeSchema,
-};
+const idParams = idParamsUpTo(200);
+const errors = adminErrors;
 
 /** Admin API for profiles and the custom-field schema (admin key). */
 export function profileRoutes(app: FastifyInstance, s: Services): void {

@@ -1,12 +1,10 @@
 import {
-  errorEnvelopeSchema,
   fitOutcomeSchema,
   recommendationItemSchema,
   recommendationRunSchema,
   recommendationsQuerySchema,
   relatedQuerySchema,
   replenishmentItemSchema,
-  storableText,
 } from '@comeback/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -14,14 +12,10 @@ import { z } from 'zod';
 import { unwrap } from '../../platform/errors.js';
 import { principalOf, requireScope } from '../auth.js';
 import type { Services } from '../services.js';
+import { adminErrors, idParamsUpTo } from './admin-schemas.js';
 
-const idParams = z.object({ id: storableText().min(1).max(256) });
-const errors = {
-  400: errorEnvelopeSchema,
-  401: errorEnvelopeSchema,
-  403: errorEnvelopeSchema,
-  404: errorEnvelopeSchema,
-};
+const idParams = idParamsUpTo(256);
+const errors = adminErrors;
 const items = z.object({ data: z.array(recommendationItemSchema) });
 
 /** Recommendations, related products, replenishment due dates, and the fits behind them. */

@@ -11,14 +11,10 @@ import {
 import { AppError, unwrap } from '../../platform/errors.js';
 import { principalOf, requireScope } from '../auth.js';
 import type { Services } from '../services.js';
+import { adminErrors, idParamsUpTo } from './admin-schemas.js';
 
-const errors = {
-  400: errorEnvelopeSchema,
-  401: errorEnvelopeSchema,
-  403: errorEnvelopeSchema,
-  404: errorEnvelopeSchema,
-};
-const idParams = z.object({ id: storableText().min(1).max(64) });
+const errors = adminErrors;
+const idParams = idParamsUpTo(64);
 const problem =
   (check: (v: string) => string | null, hint: string) => (v: string, ctx: z.RefinementCtx) => {
     const p = check(v);
