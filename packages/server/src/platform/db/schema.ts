@@ -1,35 +1,7 @@
 import type { Generated } from 'kysely';
-import type {
-  OrderLineTable,
-  OrderRefundTable,
-  OrderFulfilmentTable,
-  ProductTable,
-  ProductVariantTable,
-  InventoryLevelTable,
-  CatalogEventTable,
-  ConnectorTable,
-  WebhookDeliveryTable,
-  DataRequestTable,
-} from './schema-store-data.js';
-import type {
-  SftpSourceTable,
-  SftpFileTable,
-  ImportJobTable,
-  ImportMappingTable,
-  ImportLedgerTable,
-} from './schema-imports.js';
-import type {
-  InsightsModelRunTable,
-  CustomerValuePredictionTable,
-  RecommendationRunTable,
-  ItemNeighbourTable,
-  PopularProductTable,
-  CategoryLinkTable,
-  ProductReplenishmentTable,
-  CategoryReplacementTable,
-  ProfileReplenishmentTable,
-  ProfileInsightTable,
-} from './schema-insights.js';
+import type * as StoreData from './schema-store-data.js';
+import type * as Imports from './schema-imports.js';
+import type * as Insights from './schema-insights.js';
 
 /**
  * The typed view of every table, in one place because Kysely needs one database type.
@@ -185,57 +157,33 @@ export interface Schema {
   erasures: ErasureTable;
   jobs: JobTable;
   processor_failures: ProcessorFailureTable;
-  order_lines: OrderLineTable;
-  order_refunds: OrderRefundTable;
-  order_fulfilments: OrderFulfilmentTable;
-  products: ProductTable;
-  product_variants: ProductVariantTable;
-  inventory_levels: InventoryLevelTable;
-  catalog_events: CatalogEventTable;
-  connectors: ConnectorTable;
-  webhook_deliveries: WebhookDeliveryTable;
-  data_requests: DataRequestTable;
-  insights_model_runs: InsightsModelRunTable;
-  customer_value_predictions: CustomerValuePredictionTable;
-  recommendation_runs: RecommendationRunTable;
-  item_neighbours: ItemNeighbourTable;
-  popular_products: PopularProductTable;
-  category_links: CategoryLinkTable;
-  product_replenishment: ProductReplenishmentTable;
-  category_replacement: CategoryReplacementTable;
-  profile_replenishment: ProfileReplenishmentTable;
-  profile_insights: ProfileInsightTable;
-  import_jobs: ImportJobTable;
-  import_mappings: ImportMappingTable;
-  import_ledger: ImportLedgerTable;
-  sftp_sources: SftpSourceTable;
-  sftp_files: SftpFileTable;
+  order_lines: StoreData.OrderLineTable;
+  order_refunds: StoreData.OrderRefundTable;
+  order_fulfilments: StoreData.OrderFulfilmentTable;
+  products: StoreData.ProductTable;
+  product_variants: StoreData.ProductVariantTable;
+  inventory_levels: StoreData.InventoryLevelTable;
+  catalog_events: StoreData.CatalogEventTable;
+  connectors: StoreData.ConnectorTable;
+  webhook_deliveries: StoreData.WebhookDeliveryTable;
+  data_requests: StoreData.DataRequestTable;
+  insights_model_runs: Insights.InsightsModelRunTable;
+  customer_value_predictions: Insights.CustomerValuePredictionTable;
+  recommendation_runs: Insights.RecommendationRunTable;
+  item_neighbours: Insights.ItemNeighbourTable;
+  popular_products: Insights.PopularProductTable;
+  category_links: Insights.CategoryLinkTable;
+  product_replenishment: Insights.ProductReplenishmentTable;
+  category_replacement: Insights.CategoryReplacementTable;
+  profile_replenishment: Insights.ProfileReplenishmentTable;
+  profile_insights: Insights.ProfileInsightTable;
+  import_jobs: Imports.ImportJobTable;
+  import_mappings: Imports.ImportMappingTable;
+  import_ledger: Imports.ImportLedgerTable;
+  sftp_sources: Imports.SftpSourceTable;
+  sftp_files: Imports.SftpFileTable;
 }
 
-export type {
-  OrderLineTable,
-  OrderRefundTable,
-  OrderFulfilmentTable,
-  ProductTable,
-  ProductVariantTable,
-  InventoryLevelTable,
-  CatalogEventTable,
-  ConnectorTable,
-  WebhookDeliveryTable,
-  DataRequestTable,
-  SftpSourceTable,
-  SftpFileTable,
-  ImportJobTable,
-  ImportMappingTable,
-  ImportLedgerTable,
-  InsightsModelRunTable,
-  CustomerValuePredictionTable,
-  RecommendationRunTable,
-  ItemNeighbourTable,
-  PopularProductTable,
-  CategoryLinkTable,
-  ProductReplenishmentTable,
-  CategoryReplacementTable,
-  ProfileReplenishmentTable,
-  ProfileInsightTable,
-};
+export type * from './schema-store-data.js';
+export type * from './schema-imports.js';
+export type * from './schema-insights.js';
