@@ -282,6 +282,21 @@ describe.each(engines)('the product API on %s', (engine) => {
     );
     expect(page2.data.map((p) => p.id)).toEqual(['lens-30']);
     expect(page2.next).toBeNull();
+
+    // A category filter pages over matching products only: a full page when more exist.
+    await upsert({ id: 'lens-90', title: 'Quarterly lenses', categories: ['Lenses', 'Care'] });
+    const lenses = await json<{ data: Product[]; next: string | null }>(
+      await t.api('/api/v1/products?category=Lenses&limit=1'),
+    );
+    expect(lenses.data.map((p) => p.id)).toEqual(['lens-30']);
+    const more = await json<{ data: Product[]; next: string | null }>(
+      await t.api(`/api/v1/products?category=Lenses&limit=1&after=${lenses.next}`),
+    );
+    expect(more.data.map((p) => p.id)).toEqual(['lens-90']);
+    const none = await json<{ data: Product[] }>(
+      await t.api('/api/v1/products?category=Cameras%20X'),
+    );
+    expect(none.data).toEqual([]);
   });
 
   it('keeps variants: stock is their sum, a variant back in stock is recorded with its id', async () => {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { CatalogEvent, Product, ProductInput } from '@comeback/contracts';
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/database.js';
@@ -71,15 +72,22 @@ export class CatalogService {
       .orderBy('id')
       .limit(opts.limit + 1);
     if (opts.after !== undefined) q = q.where('id', '>', opts.after);
+    const category = opts.category;
+    if (category !== undefined) {
+      // Filtered in SQL, so a page is full whenever more matching products exist.
+      q = q.where(
+        this.database.dialect === 'postgres'
+          ? sql<boolean>`jsonb_exists(categories, ${category})`
+          : sql<boolean>`exists (select 1 from json_each(categories) where value = ${category})`,
+      );
+    }
     const ids = (await q.execute()).map((r) => r.id);
     const page = ids.slice(0, opts.limit);
     const loaded = await this.store.load(this.database.db, workspaceId, page);
-    let data = page.flatMap((id) => {
+    const data = page.flatMap((id) => {
       const p = loaded.get(id);
       return p ? [productView(p)] : [];
     });
-    if (opts.category !== undefined)
-      data = data.filter((p) => p.categories.includes(opts.category ?? ''));
     return { data, next: ids.length > opts.limit ? (page.at(-1) ?? null) : null };
   }
 

@@ -43,7 +43,7 @@ export class WebhookReceiver {
     delivery: WebhookDelivery,
   ): Promise<Result<WebhookOutcome>> {
     const connector = await this.registry.forWebhook(connectorId);
-    const adapter = this.#adapters.get(connector?.platform ?? 'shopify');
+    const adapter = connector === null ? undefined : this.#adapters.get(connector.platform);
     if (!connector || connector.platform !== platform || !adapter) {
       return fail('not_found', `no active ${platform} connector ${connectorId}`, [
         { field: 'connectorId', message: 'unknown or disabled connector' },
