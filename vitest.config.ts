@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Says once when ../shared/data is absent and the full-data tests are skipped.
+    globalSetup: ['packages/server/test/support/shared-data-notice.ts'],
     // Storage tests each create their own databases; two workers keep the 2-core machine busy.
     maxWorkers: 2,
     fileParallelism: true,

@@ -26,7 +26,7 @@ export interface ServerOptions {
  */
 export async function startServer(opts: ServerOptions = {}): Promise<ServerHandle> {
   const dir = tempDir('server');
-  const writeKey = 'cbw_benchwritekey0001';
+  const writeKey = 'cbw_bench_write_key_000001';
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, 'serve'], {
     cwd: dir,
     env: {
@@ -35,7 +35,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<ServerHandl
       PORT: '0',
       HOST: '127.0.0.1',
       COMEBACK_WRITE_KEY: writeKey,
-      COMEBACK_API_KEY: 'cba_benchadminkey0001',
+      COMEBACK_API_KEY: 'cba_bench_admin_key_000001',
       COMEBACK_ROLE: opts.role ?? 'all',
       LOG_LEVEL: 'warn',
     },

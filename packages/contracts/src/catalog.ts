@@ -1,11 +1,14 @@
 import { z } from 'zod';
+import { MAX_AMOUNT } from './amounts.js';
 import { storableText } from './errors.js';
+import { MAX_JSON_DEPTH, tooDeepPath } from './json-depth.js';
 
 /**
  * The catalog as the admin API and imports take it. Absent fields keep their stored value on an
  * update; `null` clears a nullable one.
  */
-const money = z.number().finite().nonnegative();
+/** Prices are bounded like every amount (amounts.ts). */
+const money = z.number().finite().nonnegative().max(MAX_AMOUNT);
 const isoTime = z.iso.datetime({ offset: true });
 
 export const variantInputSchema = z.object({
@@ -37,7 +40,19 @@ export const productInputSchema = z.object({
   /** How long one unit typically lasts, in days (contact lenses: 30). */
   usage_days: z.number().int().positive().max(3650).nullish(),
   variants: z.array(variantInputSchema).max(2000).optional(),
-  attributes: z.record(z.string(), z.unknown()).optional(),
+  /** Free-form; nested at most MAX_JSON_DEPTH (32) levels, the object itself counting as one. */
+  attributes: z
+    .record(z.string(), z.unknown())
+    .superRefine((attributes, ctx) => {
+      const deep = tooDeepPath(attributes);
+      if (deep !== null) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `nested deeper than ${MAX_JSON_DEPTH} levels (at ${deep})`,
+        });
+      }
+    })
+    .optional(),
   /** When the store last changed it: an older update than the stored one is ignored. */
   updated_at: isoTime.optional(),
 });

@@ -7,6 +7,8 @@ import { z } from 'zod';
 export const errorCodes = [
   'validation_failed',
   'payload_too_large',
+  'uri_too_long',
+  'headers_too_large',
   'unauthorized',
   'forbidden',
   'not_found',

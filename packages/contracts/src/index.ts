@@ -1,4 +1,6 @@
 export * from './errors.js';
+export * from './json-depth.js';
+export * from './amounts.js';
 export * from './tracking.js';
 export * from './profiles.js';
 export * from './catalog.js';

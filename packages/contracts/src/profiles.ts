@@ -45,16 +45,48 @@ export const profileSchema = z.object({
 });
 export type Profile = z.infer<typeof profileSchema>;
 
+const lookupIdentifiers = {
+  email: storableText().min(1).optional(),
+  userId: storableText().min(1).optional(),
+  phone: storableText().min(1).optional(),
+  anonymousId: storableText().min(1).optional(),
+  customerId: storableText().min(1).optional(),
+};
 export const profileLookupQuerySchema = z
-  .object({
-    email: storableText().min(1).optional(),
-    userId: storableText().min(1).optional(),
-    phone: storableText().min(1).optional(),
-    anonymousId: storableText().min(1).optional(),
-    customerId: storableText().min(1).optional(),
-  })
+  .object(lookupIdentifiers)
   .refine((q) => Object.values(q).some((v) => v !== undefined), {
     message: 'give at least one of email, userId, phone, anonymousId, customerId',
+  });
+
+/**
+ * GET /profiles: with an identifier, the profiles it points to (a lookup); without one, every
+ * profile of the workspace, newest first, a page at a time, optionally narrowed by `q` (a
+ * prefix of an email, a user id or a name). `consistent=true` first waits for acknowledged
+ * events to be applied.
+ */
+export const profileListQuerySchema = z
+  // Strict: a misspelt parameter (`?mail=`) is refused instead of silently listing everyone.
+  .strictObject({
+    ...lookupIdentifiers,
+    q: storableText().trim().min(1).max(200).optional(),
+    cursor: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,400}$/, 'cursor must be the nextCursor of a previous page')
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+    consistent: z.enum(['true', 'false']).optional(),
+  })
+  .superRefine((query, ctx) => {
+    const { email, userId, phone, anonymousId, customerId } = query;
+    if ([email, userId, phone, anonymousId, customerId].every((v) => v === undefined)) return;
+    for (const field of ['q', 'cursor'] as const) {
+      if (query[field] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `${field} lists profiles and cannot be combined with an identifier lookup`,
+        });
+    }
   });
 
 export const storedEventSchema = z.object({
@@ -63,6 +95,8 @@ export const storedEventSchema = z.object({
   event: z.string().nullable(),
   timestamp: z.string(),
   receivedAt: z.string(),
+  /** The sent time was over a day after receipt: `timestamp` is the receipt time instead. */
+  timeAdjusted: z.boolean().optional(),
   payload: z.record(z.string(), z.unknown()),
 });
 

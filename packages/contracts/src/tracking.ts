@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { amountProblems } from './amounts.js';
 
 /**
  * Segment-compatible tracking calls (https://segment.com/docs/connections/spec/).
@@ -10,7 +11,10 @@ export const EVENT_SIZE_LIMIT_BYTES = 32 * 1024;
 export const BATCH_SIZE_LIMIT_BYTES = 500 * 1024;
 
 const id = z.union([z.string().min(1).max(512), z.number().finite()]);
-const isoDate = z.union([z.iso.datetime({ offset: true, local: false }), z.iso.date()]);
+const isoDate = z.union([z.iso.datetime({ offset: true, local: false }), z.iso.date()], {
+  error:
+    'must be an ISO-8601 date-time with a time zone (2026-05-01T10:00:00Z or 2026-05-01T12:00:00+02:00) or a date (2026-05-01)',
+});
 // A free-form JSON object; looseObject validates ~2x faster than record and keeps every key.
 const freeObject = z.looseObject({});
 
@@ -25,12 +29,20 @@ const common = {
   integrations: freeObject.optional(),
 };
 
-export const trackCallSchema = z.looseObject({
-  ...common,
-  type: z.literal('track').optional(),
-  event: z.string().min(1).max(256),
-  properties: freeObject.optional(),
-});
+export const trackCallSchema = z
+  .looseObject({
+    ...common,
+    type: z.literal('track').optional(),
+    event: z.string().min(1).max(256),
+    properties: freeObject.optional(),
+  })
+  // Money and quantities are bounded (and, on order events, numeric and not negative): see
+  // amounts.ts. The batch item below extends this schema and keeps the check.
+  .superRefine((call, ctx) => {
+    for (const p of amountProblems(call.event, call.properties)) {
+      ctx.addIssue({ code: 'custom', path: ['properties', ...p.path], message: p.message });
+    }
+  });
 export const identifyCallSchema = z.looseObject({
   ...common,
   type: z.literal('identify').optional(),
@@ -73,7 +85,8 @@ export type IdentifyCall = z.infer<typeof identifyCallSchema>;
 export type AliasCall = z.infer<typeof aliasCallSchema>;
 
 export const batchItemSchema = z.discriminatedUnion('type', [
-  trackCallSchema.extend({ type: z.literal('track') }),
+  // safeExtend: the track schema carries the amount check, which extend() would refuse.
+  trackCallSchema.safeExtend({ type: z.literal('track') }),
   identifyCallSchema.extend({ type: z.literal('identify') }),
   pageCallSchema.extend({ type: z.literal('page') }),
   screenCallSchema.extend({ type: z.literal('screen') }),

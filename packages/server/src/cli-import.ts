@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { fieldMappingSchema, importFormats, importKinds } from '@comeback/contracts';
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import type { Config } from './config/config.js';
+import { instanceSecretFile, type Config } from './config/config.js';
 import { CatalogStore } from './modules/catalog/index.js';
 import { EventLog, Processor } from './modules/ingest/index.js';
 import {
@@ -82,7 +82,7 @@ function readMapping(value: string): FieldMapping | { name: string } | string {
   try {
     json = JSON.parse(fs.readFileSync(value, 'utf8'));
   } catch (error) {
-    return `cannot read the mapping file ${value}: ${String(error)}`;
+    return `cannot read the mapping file ${value}: ${error instanceof Error ? error.message : String(error)}`;
   }
   const parsed = fieldMappingSchema.safeParse(json);
   if (!parsed.success) {
@@ -146,6 +146,7 @@ export function registerImportCommand(
           now: clock.now(),
           generateKeys: false,
           ...(config.secret !== undefined ? { secret: config.secret } : {}),
+          secretFile: instanceSecretFile(config),
         });
         const eventLog = new EventLog(database);
         const service = new ImportService({

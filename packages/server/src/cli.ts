@@ -1,17 +1,26 @@
+import { createRequire } from 'node:module';
 import { Command, InvalidArgumentError } from 'commander';
+import { z } from 'zod';
+import { explainStartupFailure } from './cli-errors.js';
 import { processEnv, readConfig, type Config } from './config/config.js';
 import { migrateToLatest, openDatabase } from './platform/db/database.js';
 import { SystemClock } from './platform/clock.js';
 import { oneOf } from './platform/json.js';
+import { sealIntrinsics } from './platform/safe-object.js';
 import {
   DEFAULT_WORKSPACE_ID,
-  bootstrapWorkspace,
   ensureWorkspace,
   generateKey,
+  InstanceSecretProblem,
   insertKey,
+  listKeys,
+  revokeKey,
 } from './modules/workspaces/index.js';
 import { registerImportCommand } from './cli-import.js';
 import { startServer } from './server.js';
+
+/** The configuration the running command read, to name its port and database in errors. */
+let loaded: Config | undefined;
 
 function loadConfig(overrides: Partial<Config> = {}): Config {
   const result = readConfig(processEnv(), overrides);
@@ -19,8 +28,13 @@ function loadConfig(overrides: Partial<Config> = {}): Config {
     process.stderr.write(`Invalid configuration:\n  ${result.problems.join('\n  ')}\n`);
     process.exit(2);
   }
+  loaded = result.config;
   return result.config;
 }
+
+const { version } = z
+  .object({ version: z.string() })
+  .parse(createRequire(import.meta.url)('../package.json'));
 
 const port = (v: string) => {
   const n = Number(v);
@@ -30,11 +44,23 @@ const port = (v: string) => {
 
 // The CLI is a composition root: its commands stamp records with the system's time.
 const clock = new SystemClock();
+// Whatever this process creates (the database and its side files, the instance secret, import
+// work and rejected-row files) holds customers' data: readable by the owner only.
+process.umask(0o077);
 
 const program = new Command()
   .name('comeback')
   .description('Comeback: open retention and marketing automation for online stores')
-  .showHelpAfterError();
+  .version(version, '-v, --version', 'print the version and exit')
+  .addHelpText(
+    'after',
+    '\nExit codes: 0 done; 1 failed (could not start, or the import failed); 2 bad arguments or configuration.',
+  )
+  // Commander exits 1 on a usage error; the help above promises 2.
+  .exitOverride((error) => process.exit(error.exitCode === 1 ? 2 : error.exitCode))
+  .showHelpAfterError()
+  // Every command handles store data: a slip that writes into a shared prototype throws.
+  .hook('preAction', () => sealIntrinsics());
 
 program
   .command('serve')
@@ -66,6 +92,10 @@ program
     if (server.url) {
       process.stdout.write(
         `Comeback is listening on ${server.url} (API docs at ${server.url}/docs)\n`,
+      );
+    } else {
+      process.stdout.write(
+        `Comeback worker started on ${server.services.database.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}: applying events and running jobs (no HTTP in --role worker)\n`,
       );
     }
     const shutdown = (signal: string) => {
@@ -116,10 +146,12 @@ keys
     const database = openDatabase(config.databaseUrl);
     try {
       await migrateToLatest(database);
-      await bootstrapWorkspace(database.db, {
+      // The default workspace exists as after a first start; the instance secret is left to
+      // the server (generated here, it could land on another host than the server's).
+      await ensureWorkspace(database.db, {
+        id: DEFAULT_WORKSPACE_ID,
+        name: 'Default store',
         now: clock.now(),
-        generateKeys: false,
-        ...(config.secret !== undefined ? { secret: config.secret } : {}),
       });
       await ensureWorkspace(database.db, {
         id: opts.workspace,
@@ -131,6 +163,7 @@ keys
         scope,
         key: generateKey(scope),
         now: clock.now(),
+        origin: 'cli',
         ...(opts.label !== undefined ? { label: opts.label } : {}),
       });
       process.stdout.write(`${created.key}\n`);
@@ -138,7 +171,93 @@ keys
       await database.close();
     }
   });
+keys
+  .command('list')
+  .description('list keys: id, scope, prefix, origin, created, last used, revoked (never the key)')
+  .option('--workspace <id>', 'only this workspace (default: every workspace)')
+  .action(async (opts: { workspace?: string }) => {
+    const database = openDatabase(loadConfig().databaseUrl);
+    const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
+    try {
+      await migrateToLatest(database);
+      const rows = (await listKeys(database.db, opts.workspace)).map((k) => [
+        k.id,
+        k.workspaceId,
+        k.scope,
+        `${k.prefix}...`,
+        k.origin,
+        iso(k.createdAt),
+        iso(k.lastUsedAt),
+        iso(k.revokedAt),
+        k.label ?? '',
+      ]);
+      const header = ['ID', 'WORKSPACE', 'SCOPE', 'PREFIX', 'ORIGIN', 'CREATED', 'LAST USED'];
+      process.stdout.write(formatTable([[...header, 'REVOKED', 'LABEL'], ...rows]));
+    } finally {
+      await database.close();
+    }
+  });
+keys
+  .command('revoke')
+  .description('revoke a key by its id (see keys list); it answers 401 within seconds')
+  .argument('<id>', 'the key id')
+  .action(async (id: string) => {
+    const database = openDatabase(loadConfig().databaseUrl);
+    try {
+      await migrateToLatest(database);
+      // Whoever runs the CLI holds the database: the last admin key may go (keys create
+      // makes a new one), but not without saying so.
+      const result = await revokeKey(database, { id, now: clock.now(), keepOneAdmin: false });
+      if (!result.ok) {
+        process.stderr.write(`comeback: ${result.error.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const { key, changed, lastAdminKey } = result.value;
+      process.stdout.write(
+        `${changed ? 'Revoked' : 'Already revoked:'} ${key.scope} key ${key.id} (${key.prefix}...) of workspace "${key.workspaceId}"\n`,
+      );
+      if (lastAdminKey) {
+        process.stdout.write(
+          `Workspace "${key.workspaceId}" has no active admin key now; create one with: comeback keys create --scope admin --workspace ${key.workspaceId}\n`,
+        );
+      }
+    } finally {
+      await database.close();
+    }
+  });
+
+/** Left-aligned columns, two spaces apart. */
+function formatTable(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')
+    .concat('\n');
+}
 
 registerImportCommand(program, () => loadConfig(), clock);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // A failure of the environment (a taken port, a database out of reach) is one line with the
+  // fix; anything else is a bug and keeps its stack.
+  // An instance secret that does not fit the database explains itself.
+  const explained =
+    error instanceof InstanceSecretProblem
+      ? error.message
+      : explainStartupFailure(error, {
+          ...(loaded !== undefined
+            ? { databaseUrl: loaded.databaseUrl, host: loaded.host, port: loaded.port }
+            : {}),
+        });
+  if (explained === undefined) throw error;
+  process.stderr.write(`comeback: ${explained}\n`);
+  process.exit(1);
+}

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from './config/config.js';
+import { instanceSecretFile, type Config } from './config/config.js';
 import { buildApp } from './http/app.js';
 import type { Services } from './http/services.js';
 import {
   AppendQueue,
+  AppliedWait,
   EventLog,
   Processor,
   ProcessorThread,
@@ -16,6 +17,7 @@ import {
   ConnectorRegistry,
   REDACT_JOB,
   WebhookReceiver,
+  dataRequestErasure,
   redactionHandler,
 } from './modules/connectors/index.js';
 import { storeConnectors } from './modules/connectors/adapters.js';
@@ -28,6 +30,7 @@ import {
 import {
   IMPORT_JOB,
   ImportService,
+  importErasure,
   importJobHandler,
   importWorkDir,
 } from './modules/imports/index.js';
@@ -90,7 +93,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       ...(config.writeKey !== undefined ? { writeKey: config.writeKey } : {}),
       ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
       ...(config.secret !== undefined ? { secret: config.secret } : {}),
+      secretFile: instanceSecretFile(config),
     });
+    for (const note of bootstrap.notes) logger.warn(note);
 
     const eventLog = new EventLog(database);
     // Erasure records are keyed with the instance secret (COMEBACK_SECRET must stay stable).
@@ -114,6 +119,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     let runner: ProcessorRunner = processor;
     const appendQueue = new AppendQueue(eventLog, {
       maxPending: config.ingestMaxPending,
+      maxWaitMs: config.ingestMaxWaitMs,
+      // Queue waits are operational time: the wall clock, also under a manual clock.
+      now: () => wallClock.now(),
       onAppended: () => (runsWorker ? runner.notify() : undefined),
     });
     // Cache lifetimes are operational, not domain time: they follow the wall clock.
@@ -123,9 +131,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const profiles = new ProfileQueries(database, profileStore);
     const catalog = new CatalogService(database, clock);
     const connectors = new ConnectorRegistry(database.db, new SecretBox(bootstrap.secret));
+    // An erasure also removes the copies other areas keep of the person.
+    profiles.addErasureParticipant(dataRequestErasure);
+    profiles.addErasureParticipant(importErasure);
     jobs.register(
       REDACT_JOB,
       redactionHandler(database, profiles, () => clock.now()),
+      {
+        forgetPayloadWhenDone: true,
+      },
     );
     // The import pipeline (modules/imports); scheduled SFTP pulls run their files through it.
     const imports = new ImportService({
@@ -161,13 +175,18 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       manualClock,
       logger,
       database,
-      keys: new KeyResolver(database.db, () => wallClock.now()),
+      // Key lookups are cached briefly (wall clock); "last used" is stamped with the clock.
+      keys: new KeyResolver(database.db, () => wallClock.now(), {
+        stampNow: () => clock.now(),
+        onError: (error) => logger.warn({ err: error }, 'could not record a key use'),
+      }),
       gateway: new TrackingGateway(appendQueue, customFields, clock),
       appendQueue,
       processor,
       get processorRunner() {
         return runner;
       },
+      appliedWait: new AppliedWait(eventLog, processor, { pollMs: 10, timeoutMs: 5000 }),
       profiles,
       customFields,
       jobs,
@@ -222,6 +241,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         await runner.stop();
         await processor.stop();
         await jobs.stop();
+        await services.keys.close();
         await database.close();
       })());
     return { services, app, url, bootstrap, stop };

@@ -71,7 +71,8 @@ const field = (f: Record<string, unknown>, name: string) =>
   invalid('POST', '/api/v1/custom-fields', f, name);
 
 const cases: Case[] = [
-  invalid('GET', '/api/v1/profiles', undefined, 'querystring'),
+  // Without an identifier GET /profiles lists profiles (profile-list.test.ts); its paging is checked.
+  invalid('GET', '/api/v1/profiles?limit=0', undefined, 'querystring.limit'),
   invalid('GET', '/api/v1/profiles?nickname=ana', undefined, 'querystring'),
   invalid('GET', '/api/v1/profiles?email=', undefined, 'querystring.email'),
   invalid('GET', '/api/v1/profiles?userId=', undefined, 'querystring.userId'),

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import vm from 'node:vm';
 import type { Profile } from '@comeback/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixturePath } from './support/shared-data.js';
 import { engines } from './support/engines.js';
 import { json, startTestServer, type TestServer } from './support/test-server.js';
 
-const SPEC = path.resolve(import.meta.dirname, '../../../../shared/data/segment/ecommerce_v2.md');
+/** The spec's markdown (segment-docs, CC BY 4.0; fixtures/segment/README.md). */
+const SPEC = fixturePath('segment', 'ecommerce_v2.md');
 
 interface SpecCall {
   event: string;

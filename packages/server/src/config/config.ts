@@ -1,4 +1,13 @@
+import path from 'node:path';
 import { z } from 'zod';
+
+/** A key given in the environment: long enough not to be guessed. */
+const envKey = z
+  .string()
+  .min(
+    24,
+    'must be at least 24 characters: a key that short could be guessed (generate one with `openssl rand -base64 24`)',
+  );
 
 /**
  * The one typed configuration, read once at start from the environment and passed in
@@ -12,14 +21,16 @@ const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
   COMEBACK_SECRET: z.string().min(16).optional(),
-  COMEBACK_WRITE_KEY: z.string().min(8).optional(),
-  COMEBACK_API_KEY: z.string().min(8).optional(),
+  COMEBACK_WRITE_KEY: envKey.optional(),
+  COMEBACK_API_KEY: envKey.optional(),
+  COMEBACK_DATA_DIR: z.string().min(1).optional(),
   COMEBACK_CLOCK: z.enum(['system', 'manual']).default('system'),
   COMEBACK_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_URL: z.string().optional(),
   COMEBACK_PUBLIC_URL: z.url().optional(),
   COMEBACK_INGEST_MAX_PENDING: z.coerce.number().int().min(100).default(50_000),
+  COMEBACK_INGEST_MAX_WAIT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   COMEBACK_PROCESSOR_BATCH: z.coerce.number().int().min(1).max(20_000).default(5000),
   COMEBACK_PROCESSOR_THREAD: z.enum(['true', 'false']).default('true'),
   COMEBACK_PROCESSOR_GATHER_MS: z.coerce.number().int().min(0).max(5000).default(50),
@@ -32,6 +43,11 @@ export interface Config {
   secret: string | undefined;
   writeKey: string | undefined;
   apiKey: string | undefined;
+  /**
+   * Where files that belong with the database live (the generated instance secret): set, or
+   * the SQLite file's directory, or ./comeback-data for PostgreSQL. See instanceSecretFile.
+   */
+  dataDir: string | undefined;
   clock: 'system' | 'manual';
   role: 'all' | 'api' | 'worker';
   logLevel: string;
@@ -40,6 +56,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** Events accepted but not yet committed beyond which ingestion answers 429. */
   ingestMaxPending: number;
+  /** Tracking answers 429 once the oldest uncommitted request (or a commit) took this long. */
+  ingestMaxWaitMs: number;
   processorBatchSize: number;
   /** While events flow, the processor waits this long between batches to make them larger. */
   processorGatherMs: number;
@@ -61,6 +79,9 @@ export function readConfig(
     };
   }
   const e = parsed.data;
+  if (e.COMEBACK_WRITE_KEY !== undefined && e.COMEBACK_WRITE_KEY === e.COMEBACK_API_KEY) {
+    return { ok: false, problems: ['COMEBACK_API_KEY: must differ from COMEBACK_WRITE_KEY'] };
+  }
   return {
     ok: true,
     config: {
@@ -70,18 +91,35 @@ export function readConfig(
       secret: e.COMEBACK_SECRET,
       writeKey: e.COMEBACK_WRITE_KEY,
       apiKey: e.COMEBACK_API_KEY,
+      dataDir: e.COMEBACK_DATA_DIR,
       clock: e.COMEBACK_CLOCK,
       role: e.COMEBACK_ROLE,
       logLevel: e.LOG_LEVEL,
       smtpUrl: e.SMTP_URL,
       publicUrl: e.COMEBACK_PUBLIC_URL?.replace(/\/$/, ''),
       ingestMaxPending: e.COMEBACK_INGEST_MAX_PENDING,
+      ingestMaxWaitMs: e.COMEBACK_INGEST_MAX_WAIT_MS,
       processorBatchSize: e.COMEBACK_PROCESSOR_BATCH,
       processorGatherMs: e.COMEBACK_PROCESSOR_GATHER_MS,
       processorThread: e.COMEBACK_PROCESSOR_THREAD === 'true',
       ...overrides,
     },
   };
+}
+
+/**
+ * The file holding the generated instance secret (used when COMEBACK_SECRET is unset): `secret`
+ * in the data directory, which is COMEBACK_DATA_DIR, else the SQLite database's directory, else
+ * (PostgreSQL) ./comeback-data. Null for an in-memory SQLite database.
+ */
+export function instanceSecretFile(config: Pick<Config, 'databaseUrl' | 'dataDir'>): string | null {
+  if (config.dataDir !== undefined) return path.resolve(config.dataDir, 'secret');
+  if (config.databaseUrl.startsWith('sqlite:')) {
+    const file = config.databaseUrl.slice('sqlite:'.length);
+    if (file === ':memory:' || file === '') return null;
+    return path.join(path.dirname(path.resolve(file)), 'secret');
+  }
+  return path.resolve('comeback-data', 'secret');
 }
 
 /** The process environment, for the CLI entry point only. */

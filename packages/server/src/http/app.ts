@@ -1,16 +1,14 @@
 import fastifyCors from '@fastify/cors';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { installConsistentReads } from './consistent-reads.js';
+import { clientErrorHandler } from './client-errors.js';
 import { installErrorHandler, sendFailure } from './error-handler.js';
+import { registerOpenApi } from './openapi/index.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { connectorRoutes } from './routes/connector-routes.js';
 import { importRoutes } from './routes/import-routes.js';
+import { keyRoutes } from './routes/key-routes.js';
 import { customerValueRoutes } from './routes/customer-value-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { profileRoutes } from './routes/profile-routes.js';
@@ -32,6 +30,8 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     return503OnClosing: false,
     // Ids up to the schemas' own limits reach validation (which names the field).
     routerOptions: { maxParamLength: 512 },
+    // Over-long URLs and headers (refused by Node's parser) get the error envelope: 414 / 431.
+    clientErrorHandler,
     // Bad percent-encoding and over-long path segments get the error envelope too.
     frameworkErrors: (error, _request, reply) =>
       sendFailure(reply, {
@@ -75,25 +75,9 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
       );
     }
   });
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: {
-        title: 'Comeback API',
-        version: '0.1.0',
-        description:
-          'Segment-compatible tracking API (write key) and the admin API (admin key). Errors are `{ "error": { "code", "message", "details" } }`.',
-      },
-      components: {
-        securitySchemes: {
-          basic: { type: 'http', scheme: 'basic', description: 'write key as the user name' },
-          bearer: { type: 'http', scheme: 'bearer' },
-        },
-      },
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await registerOpenApi(app);
 
+  installConsistentReads(app, s);
   trackingRoutes(app, s);
   profileRoutes(app, s);
   catalogRoutes(app, s);
@@ -103,5 +87,6 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   recommendationRoutes(app, s);
   sftpRoutes(app, s);
   opsRoutes(app, s);
+  keyRoutes(app, s);
   return app;
 }

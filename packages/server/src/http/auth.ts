@@ -35,26 +35,69 @@ function takeBodyWriteKey(request: FastifyRequest): string | null {
   return key;
 }
 
-/** Tracking: a write key from the Authorization header or the body (run after parsing). */
+/**
+ * Tracking takes the write key from the Authorization header or, where a browser cannot set
+ * headers (sendBeacon), from the body. `onRequest` decides every request that carries the
+ * header before a byte of its body is read, so a flood of large bodies with bad keys costs a
+ * cached lookup each, not a parse; `preValidation` handles the body form, after parsing.
+ */
 export function requireWriteKey(keys: KeyResolver) {
-  return authorize(keys, 'write', (request) => {
-    const fromBody = takeBodyWriteKey(request);
-    return presentedKey(request.headers.authorization) ?? fromBody;
-  });
+  const byHeader = authorize(
+    keys,
+    'write',
+    (request) => presentedKey(request.headers.authorization),
+    closeBeforeLargeBody,
+  );
+  const byBody = authorize(keys, 'write', takeBodyWriteKey);
+  return {
+    onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.headers.authorization !== undefined) await byHeader(request, reply);
+    },
+    preValidation: async (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.principal) {
+        takeBodyWriteKey(request); // the header decided; the body's copy is not stored
+        return;
+      }
+      await byBody(request, reply);
+    },
+  };
 }
+
+/**
+ * Refused before its body was read: a large (or chunked) body is not read to its end either;
+ * the connection closes after the answer. A small one is left to Node, which discards it and
+ * keeps the connection (closing on unread bytes can reset it before the client reads the 401).
+ */
+function closeBeforeLargeBody(request: FastifyRequest, reply: FastifyReply): void {
+  const large =
+    request.headers['transfer-encoding'] !== undefined ||
+    Number(request.headers['content-length'] ?? 0) > 64 * 1024;
+  if (large) void reply.header('connection', 'close');
+}
+
+/** "an admin", "a write". */
+const withArticle = (scope: string) => `${/^[aeiou]/.test(scope) ? 'an' : 'a'} ${scope}`;
 
 /** An onRequest hook that admits only keys of `scope` and records whose they are. */
 export function requireScope(keys: KeyResolver, scope: KeyScope) {
-  return authorize(keys, scope, (request) => presentedKey(request.headers.authorization));
+  return authorize(
+    keys,
+    scope,
+    (request) => presentedKey(request.headers.authorization),
+    closeBeforeLargeBody,
+  );
 }
 
 function authorize(
   keys: KeyResolver,
   scope: KeyScope,
   keyOf: (request: FastifyRequest) => string | null,
+  beforeRefusal?: (request: FastifyRequest, reply: FastifyReply) => void,
 ) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const key = keyOf(request);
+    const principal = key === null ? null : await keys.resolve(key);
+    if (principal?.scope !== scope) beforeRefusal?.(request, reply);
     if (key === null) {
       void reply.header('www-authenticate', 'Basic realm="comeback", Bearer');
       return sendFailure(reply, {
@@ -63,7 +106,6 @@ function authorize(
         details: [{ field: 'authorization', message: 'missing or malformed' }],
       });
     }
-    const principal = await keys.resolve(key);
     if (principal === null) {
       return sendFailure(reply, {
         code: 'unauthorized',
@@ -74,7 +116,7 @@ function authorize(
     if (principal.scope !== scope) {
       return sendFailure(reply, {
         code: 'forbidden',
-        message: `this endpoint needs a ${scope} key; a ${principal.scope} key was sent`,
+        message: `this endpoint needs ${withArticle(scope)} key; ${withArticle(principal.scope)} key was sent`,
         details: [{ field: 'authorization', message: `needs scope ${scope}` }],
       });
     }

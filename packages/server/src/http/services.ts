@@ -5,6 +5,7 @@ import type { JobRunner } from '../platform/jobs/job-runner.js';
 import type { Logger } from '../platform/logger.js';
 import type {
   AppendQueue,
+  AppliedWait,
   Processor,
   ProcessorRunner,
   TrackingGateway,
@@ -34,6 +35,8 @@ export interface Services {
   processor: Processor;
   /** Whatever applies events in the background: this process's loop or the processor thread. */
   processorRunner: ProcessorRunner;
+  /** Read-your-writes: waits until what was acknowledged is applied (`?consistent=true`). */
+  appliedWait: AppliedWait;
   profiles: ProfileQueries;
   customFields: CustomFieldRegistry;
   jobs: JobRunner;

@@ -39,6 +39,8 @@ export function unwrap<T>(result: Result<T>): T {
 export const httpStatusOf: Record<ErrorCode, number> = {
   validation_failed: 400,
   payload_too_large: 413,
+  uri_too_long: 414,
+  headers_too_large: 431,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

@@ -45,7 +45,7 @@ export interface ProductSpec {
 
 /**
  * What each platform's tests give the shared connector contract: deliveries built from the
- * platform's REAL payloads (../shared/data/webhooks), changed to the spec and signed with
+ * platform's REAL payloads (test/fixtures/webhooks), changed to the spec and signed with
  * `secret` the way the platform signs. Every method returns the deliveries the platform sends
  * for that change (Adobe Commerce sends a product and its stock item separately); `deliveryId`
  * seeds their delivery ids, so the same seed gives the same ids (a redelivery).

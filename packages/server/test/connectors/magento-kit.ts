@@ -2,13 +2,11 @@ import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { signBase64Hmac } from '../../src/modules/connectors/index.js';
+import { fixturePath } from '../support/shared-data.js';
 import type { ConnectorKit, CustomerSpec, OrderSpec, ProductSpec, SignedDelivery } from './kit.js';
 
-/** Adobe's commerce-extensibility docs (events-reference, a real event), never copied here. */
-export const ADOBE_FIXTURES = path.resolve(
-  import.meta.dirname,
-  '../../../../../shared/data/webhooks/adobe-commerce',
-);
+/** A real event from Adobe's commerce-extensibility docs (see the README there). */
+export const ADOBE_FIXTURES = fixturePath('webhooks', 'adobe-commerce');
 export const PRODUCT_EVENT_FILE = 'io_event_catalog_product_save_commit_after.json';
 
 type Json = Record<string, unknown>;

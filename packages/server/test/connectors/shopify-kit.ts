@@ -1,13 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { signBase64Hmac } from '../../src/modules/connectors/index.js';
+import { fixturePath } from '../support/shared-data.js';
 import type { ConnectorKit, CustomerSpec, OrderSpec, ProductSpec, SignedDelivery } from './kit.js';
 
-/** Shopify's own REST resources (shopify_python_api test fixtures), never copied into the repo. */
-export const SHOPIFY_FIXTURES = path.resolve(
-  import.meta.dirname,
-  '../../../../../shared/data/webhooks/shopify',
-);
+/** Shopify's own REST resources (shopify_python_api test fixtures; see the README there). */
+export const SHOPIFY_FIXTURES = fixturePath('webhooks', 'shopify');
 export const SHOP_DOMAIN = 'comeback-test.myshopify.com';
 
 type Json = Record<string, unknown>;

@@ -1,13 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { signBase64Hmac } from '../../src/modules/connectors/index.js';
+import { fixturePath } from '../support/shared-data.js';
 import type { ConnectorKit, CustomerSpec, OrderSpec, ProductSpec, SignedDelivery } from './kit.js';
 
-/** WooCommerce's REST API v3 examples (woocommerce-rest-api-docs), never copied into the repo. */
-export const WOO_FIXTURES = path.resolve(
-  import.meta.dirname,
-  '../../../../../shared/data/webhooks/woocommerce',
-);
+/** WooCommerce's REST API v3 examples (woocommerce-rest-api-docs; see the README there). */
+export const WOO_FIXTURES = fixturePath('webhooks', 'woocommerce');
 export const WOO_SOURCE = 'https://shop.example.com/';
 export const WOO_WEBHOOK_ID = '17';
 

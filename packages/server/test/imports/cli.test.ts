@@ -43,6 +43,8 @@ describe('comeback import (the CLI, sqlite)', () => {
     const missing = await runCli(['import', 'orders', path.join(dir, 'nope.csv')], { env });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/Import failed: cannot read/);
+    // The cause once, without a second "Error:" from String(error).
+    expect(missing.stderr).not.toMatch(/Error:/);
   });
 
   it('imports, prints the summary, and a second run finds everything unchanged', async () => {

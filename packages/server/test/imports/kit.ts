@@ -14,8 +14,6 @@ import { createLogger } from '../../src/platform/logger.js';
 import { freshDatabase, type Engine } from '../support/engines.js';
 
 export const SECRET = 'imports-test-secret-0001';
-/** The staged public data sets, beside the repository (never copied into it). */
-export const SHARED_DATA = path.resolve(import.meta.dirname, '../../../../../shared/data');
 
 /** A database with the import service and a processor, on a manual clock. */
 export interface ImportKit {

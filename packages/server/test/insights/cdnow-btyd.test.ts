@@ -1,10 +1,10 @@
 /**
  * Validation against the published CDNOW results (Fader, Hardie & Lee 2005), with the data and
- * the preparation of ../shared/data/cdnow/PUBLISHED_NUMBERS.md: the customer is `sample_id`,
+ * the preparation of fixtures/cdnow/README.md: the customer is `sample_id`,
  * purchases on the same day are merged, calibration ends 1997-09-30 (39 weeks), time in weeks.
  */
 import fs from 'node:fs';
-import path from 'node:path';
+import zlib from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   bgParams,
@@ -22,8 +22,13 @@ import {
   type CustomerSummary,
   type Purchase,
 } from '../../src/modules/insights/btyd/summaries.js';
+import { fixturePath } from '../support/shared-data.js';
 
-const CDNOW = path.resolve(import.meta.dirname, '../../../../../shared/data/cdnow');
+/** The CDNOW sample and its derived tables (lifetimes, MIT; fixtures/cdnow/README.md). */
+const readCdnow = (file: string): string => {
+  const bytes = fs.readFileSync(fixturePath('cdnow', file));
+  return file.endsWith('.gz') ? zlib.gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
+};
 const PUBLISHED = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426, ll: -9582.4 };
 const PUBLISHED_GG = { p: 6.25, q: 3.74, gamma: 15.44 };
 
@@ -42,7 +47,7 @@ interface Customer {
 
 function readSample(): Customer[] {
   const byId = new Map<string, Purchase[]>();
-  const text = fs.readFileSync(path.join(CDNOW, 'CDNOW_sample.txt'), 'utf8');
+  const text = readCdnow('CDNOW_sample.txt.gz');
   for (const line of text.split('\n')) {
     const [, sampleId, ymd, , dollars] = line.trim().split(/\s+/);
     if (!sampleId || !ymd || dollars === undefined) continue;
@@ -91,8 +96,7 @@ describe('CDNOW: BG/NBD and Gamma-Gamma reproduce the published estimates', () =
     expect(customers).toHaveLength(2357);
     expect(customers.filter((c) => c.summary.x > 0)).toHaveLength(946);
     // cdnow_cbs_calibration_holdout.csv: id,x,t_x,T_cal,zbar,x_star_holdout39w,first_purchase
-    const rows = fs
-      .readFileSync(path.join(CDNOW, 'cdnow_cbs_calibration_holdout.csv'), 'utf8')
+    const rows = readCdnow('cdnow_cbs_calibration_holdout.csv.gz')
       .trim()
       .split('\n')
       .slice(1)
@@ -173,8 +177,7 @@ describe('CDNOW: BG/NBD and Gamma-Gamma reproduce the published estimates', () =
         expectedPurchases(bg.params, c.summary.T),
       0,
     );
-    const weekly = fs
-      .readFileSync(path.join(CDNOW, 'cdnow_weekly_repeat_transactions.csv'), 'utf8')
+    const weekly = readCdnow('cdnow_weekly_repeat_transactions.csv')
       .trim()
       .split('\n')
       .slice(1)

@@ -1,12 +1,11 @@
 /**
  * The replenishment estimator on real data: the 10% customer sample of UCI Online Retail
  * (../shared/data/online-retail), fitted before 2011-09-01 and judged on what the customers
- * bought after it.
+ * bought after it. A full-data test: skipped where ../shared/data is absent (support/shared-data.ts).
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   PurchaseHistory,
   type PurchaseLine,
@@ -14,11 +13,9 @@ import {
 import { replenishmentDue } from '../../src/modules/insights/replenish/due-dates.js';
 import { evaluateReplenishment } from '../../src/modules/insights/replenish/replenishment-evaluation.js';
 import { learnRepurchaseIntervals } from '../../src/modules/insights/replenish/repurchase-intervals.js';
+import { hasSharedData, sharedDataPath } from '../support/shared-data.js';
 
-const SAMPLE = path.resolve(
-  import.meta.dirname,
-  '../../../../../shared/data/online-retail/online_retail_sample_10pct_customers.csv',
-);
+const SAMPLE = sharedDataPath('online-retail', 'online_retail_sample_10pct_customers.csv');
 const CUTOFF = Date.parse('2011-09-01T00:00:00Z');
 
 /** Cleaned as the data's README says: a customer, no cancellation, quantity and price > 0. */
@@ -48,19 +45,30 @@ function readSample(): PurchaseLine[] {
   });
 }
 
-describe('replenishment on the Online Retail sample', () => {
+/** The sample read and evaluated once, when the first test asks (never without the data). */
+function evaluateSample() {
   const lines = readSample();
   const history = PurchaseHistory.from(lines.filter((l) => l.orderedAt < CUTOFF));
   const intervals = learnRepurchaseIntervals(history);
   const due = replenishmentDue(history, intervals, () => undefined);
   const result = evaluateReplenishment(history, due, lines, CUTOFF);
+  return { lines, history, intervals, result };
+}
+
+describe.skipIf(!hasSharedData)('replenishment on the Online Retail sample', () => {
+  let sample: ReturnType<typeof evaluateSample>;
+  beforeAll(() => {
+    sample = evaluateSample();
+  });
 
   it('reads the sample as its README describes it', () => {
+    const { lines, history } = sample;
     expect(new Set(lines.map((l) => l.customerId)).size).toBeGreaterThan(400);
     expect(history.customers.length).toBeGreaterThan(250);
   });
 
   it('learns intervals with support from the repeat purchases', () => {
+    const { intervals } = sample;
     expect(intervals.size).toBeGreaterThan(100);
     for (const p of intervals.values()) {
       expect(p.customers).toBeGreaterThanOrEqual(5);
@@ -76,6 +84,7 @@ describe('replenishment on the Online Retail sample', () => {
   });
 
   it('predicts repurchases about as well as or better than one global interval', () => {
+    const { result } = sample;
     // A tenth of the customers is thin data: fewer products reach the support of 5 repeat
     // customers (coverage about 0.47 here, about 0.9 on the full data).
     expect(result.pairs).toBeGreaterThan(1000);

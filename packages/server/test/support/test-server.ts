@@ -1,11 +1,15 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { readConfig, type Config } from '../../src/config/config.js';
 import { createLogger } from '../../src/platform/logger.js';
 import type { Clock } from '../../src/platform/clock.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { freshDatabase, type Engine } from './engines.js';
 
-export const WRITE_KEY = 'cbw_test_write_key_0001';
-export const ADMIN_KEY = 'cba_test_admin_key_0001';
+// Keys given through the environment need at least 24 characters.
+export const WRITE_KEY = 'cbw_test_write_key_000001';
+export const ADMIN_KEY = 'cba_test_admin_key_000001';
 
 export interface TestServer {
   server: RunningServer;
@@ -24,9 +28,14 @@ export async function startTestServer(
   opts: { clock?: Clock; config?: Partial<Config>; background?: boolean } = {},
 ): Promise<TestServer> {
   const database = await freshDatabase(engine);
+  // The generated instance secret lives in the data directory: SQLite's is the database's own
+  // temporary directory; PostgreSQL gets one of its own, not ./comeback-data.
+  const dataDir =
+    engine === 'postgres' ? fs.mkdtempSync(path.join(os.tmpdir(), 'comeback-data-')) : undefined;
   const parsed = readConfig(
     {
       DATABASE_URL: database.url,
+      ...(dataDir !== undefined ? { COMEBACK_DATA_DIR: dataDir } : {}),
       PORT: '0',
       HOST: '127.0.0.1',
       COMEBACK_WRITE_KEY: WRITE_KEY,
@@ -70,6 +79,7 @@ export async function startTestServer(
     stop: async () => {
       await server.stop();
       await database.drop();
+      if (dataDir !== undefined) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -15,6 +15,7 @@ const connectorSchema = z.object({
   id: z.string(),
   platform: z.enum(platforms),
   name: z.string(),
+  shopDomain: z.string().nullable(),
   webhookPath: z.string(),
   webhookUrl: z.string(),
   createdAt: z.string(),
@@ -62,6 +63,20 @@ export function connectorRoutes(app: FastifyInstance, s: Services): void {
           name: storableText().min(1).max(200),
           /** Shopify: the app's client secret that signs its webhooks. Others: generated if absent. */
           secret: storableText().min(8).max(512).optional(),
+          /**
+           * Shopify: the shop's myshopify.com domain. Deliveries from any other shop are refused;
+           * without it, the first shop that delivers is the one served.
+           */
+          shopDomain: z
+            .string()
+            .trim()
+            .toLowerCase()
+            .regex(
+              /^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+$/,
+              'must be a domain such as shop.myshopify.com',
+            )
+            .max(253)
+            .optional(),
         }),
         response: { 201: connectorSchema.extend({ secret: z.string() }), ...errors },
       },

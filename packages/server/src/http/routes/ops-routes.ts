@@ -1,14 +1,19 @@
-import { errorEnvelopeSchema, storableText } from '@comeback/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Temporal } from '../../platform/duration.js';
 import { AppError } from '../../platform/errors.js';
-import { insertKey, generateKey } from '../../modules/workspaces/index.js';
-import { principalOf, requireScope } from '../auth.js';
+import { requireScope } from '../auth.js';
 import type { Services } from '../services.js';
 
-/** Health, API keys and the test clock. */
+/**
+ * Events waiting longer than this while the cursor has not moved for as long mean nothing is
+ * applying them (an `--role api` process without a worker, or a stuck worker): /health says
+ * `degraded`. A working processor moves the cursor within milliseconds, even under a backlog.
+ */
+export const PROCESSOR_STALL_MS = 30_000;
+
+/** Health and the test clock (API keys: key-routes.ts). */
 export function opsRoutes(app: FastifyInstance, s: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -16,11 +21,15 @@ export function opsRoutes(app: FastifyInstance, s: Services): void {
     '/health',
     { schema: { tags: ['operations'], summary: 'Liveness, database and processor lag' } },
     async () => {
-      const [position, head] = await Promise.all([
+      const [position, head, cursor] = await Promise.all([
         s.processor.position(),
         s.database.db
           .selectFrom('events')
           .select((eb) => eb.fn.max('seq').as('seq'))
+          .executeTakeFirst(),
+        s.database.db
+          .selectFrom('processor_cursors')
+          .select((eb) => eb.fn.max('updated_at').as('at'))
           .executeTakeFirst(),
       ]);
       const headSeq = Number(head?.seq ?? 0);
@@ -38,8 +47,24 @@ export function opsRoutes(app: FastifyInstance, s: Services): void {
               .limit(1)
               .executeTakeFirst()
           : undefined;
+      const now = s.clock.now();
+      const oldestUnappliedAgeMs = oldest ? Math.max(0, now - oldest.received_at) : 0;
+      const cursorMovedAt =
+        cursor?.at === null || cursor?.at === undefined ? null : Number(cursor.at);
+      const stalled =
+        oldestUnappliedAgeMs > PROCESSOR_STALL_MS &&
+        (cursorMovedAt === null || now - cursorMovedAt > PROCESSOR_STALL_MS);
       return {
-        status: 'ok',
+        status: stalled ? 'degraded' : 'ok',
+        ...(stalled
+          ? {
+              problems: [
+                s.config.role === 'api'
+                  ? 'events are waiting unapplied and the processor cursor has not moved: this process has --role api; start a --role worker process'
+                  : 'events are waiting unapplied and the processor cursor has not moved: the processor is stuck or stopped (see the log)',
+              ],
+            }
+          : {}),
         database: s.database.dialect,
         role: s.config.role,
         clock: s.clock.kind,
@@ -48,7 +73,8 @@ export function opsRoutes(app: FastifyInstance, s: Services): void {
           position,
           head: headSeq,
           behindEvents: Math.max(0, headSeq - position),
-          oldestUnappliedAgeMs: oldest ? Math.max(0, s.clock.now() - oldest.received_at) : 0,
+          oldestUnappliedAgeMs,
+          cursorMovedAt: cursorMovedAt === null ? null : new Date(cursorMovedAt).toISOString(),
           lagP50Ms: s.processorRunner.lag.percentile(50),
           lagP99Ms: s.processorRunner.lag.percentile(99),
           appliedSinceStart: s.processorRunner.applied,
@@ -56,36 +82,6 @@ export function opsRoutes(app: FastifyInstance, s: Services): void {
           failedEvents: Number(failed?.n ?? 0),
         },
       };
-    },
-  );
-
-  r.post(
-    '/api/v1/keys',
-    {
-      onRequest: requireScope(s.keys, 'admin'),
-      schema: {
-        tags: ['workspace'],
-        summary: 'Create an API key (the key is shown once)',
-        security: [{ bearer: [] }],
-        body: z.object({
-          scope: z.enum(['write', 'admin']),
-          label: storableText().max(200).optional(),
-        }),
-        response: {
-          201: z.object({ id: z.string(), scope: z.enum(['write', 'admin']), key: z.string() }),
-          400: errorEnvelopeSchema,
-        },
-      },
-    },
-    async (request, reply) => {
-      const created = await insertKey(s.database.db, {
-        workspaceId: principalOf(request).workspaceId,
-        scope: request.body.scope,
-        key: generateKey(request.body.scope),
-        now: s.clock.now(),
-        ...(request.body.label !== undefined ? { label: request.body.label } : {}),
-      });
-      return reply.code(201).send({ id: created.id, scope: created.scope, key: created.key });
     },
   );
 

@@ -3,7 +3,7 @@ import {
   storableText,
   errorEnvelopeSchema,
   eventsPageQuerySchema,
-  profileLookupQuerySchema,
+  profileListQuerySchema,
   profileSchema,
   storedEventSchema,
 } from '@comeback/contracts';
@@ -30,22 +30,39 @@ export function profileRoutes(app: FastifyInstance, s: Services): void {
       ...admin,
       schema: {
         tags: ['profiles'],
-        summary: 'Find profiles by email, userId, phone, anonymousId or customerId',
+        summary:
+          'Find profiles by email, userId, phone, anonymousId or customerId; without one, list them (newest first, paged, `q` searches email, user id and name prefixes)',
         security,
-        querystring: profileLookupQuerySchema,
-        response: { 200: z.object({ data: z.array(profileSchema) }), ...errors },
+        querystring: profileListQuerySchema,
+        response: {
+          200: z.object({ data: z.array(profileSchema), nextCursor: z.string().nullable() }),
+          ...errors,
+        },
       },
     },
     async (request) => {
       const q = request.query;
-      const data = await s.profiles.lookup(principalOf(request).workspaceId, {
+      const workspaceId = principalOf(request).workspaceId;
+      const identified = [q.email, q.userId, q.phone, q.anonymousId, q.customerId].some(
+        (v) => v !== undefined,
+      );
+      if (!identified) {
+        return unwrap(
+          await s.profiles.list(workspaceId, {
+            limit: q.limit,
+            ...(q.q !== undefined ? { q: q.q } : {}),
+            ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+          }),
+        );
+      }
+      const data = await s.profiles.lookup(workspaceId, {
         ...(q.email !== undefined ? { email: q.email } : {}),
         ...(q.userId !== undefined ? { user_id: q.userId } : {}),
         ...(q.phone !== undefined ? { phone: q.phone } : {}),
         ...(q.anonymousId !== undefined ? { anonymous_id: q.anonymousId } : {}),
         ...(q.customerId !== undefined ? { customer_id: q.customerId } : {}),
       });
-      return { data };
+      return { data, nextCursor: null };
     },
   );
 

@@ -23,13 +23,14 @@ const errors = {
 /** The Segment-compatible tracking API: /v1/track, identify, page, screen, alias, group, batch. */
 export function trackingRoutes(app: FastifyInstance, s: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  // A key in the header is checked before the body is read (see auth.ts).
   const auth = requireWriteKey(s.keys);
   for (const type of callTypes) {
     r.post(
       `/v1/${type}`,
       {
         bodyLimit: EVENT_SIZE_LIMIT_BYTES,
-        preValidation: auth,
+        ...auth,
         schema: {
           tags: ['tracking'],
           summary: `Segment ${type} call`,
@@ -55,7 +56,7 @@ export function trackingRoutes(app: FastifyInstance, s: Services): void {
     '/v1/batch',
     {
       bodyLimit: BATCH_SIZE_LIMIT_BYTES,
-      preValidation: auth,
+      ...auth,
       schema: {
         tags: ['tracking'],
         summary: 'Several calls in one request (what Segment SDKs send)',

@@ -7,6 +7,8 @@ export interface ConnectorInfo {
   id: string;
   platform: Platform;
   name: string;
+  /** The one shop whose deliveries are accepted: given at creation, else the first to deliver. */
+  shopDomain: string | null;
   /** Where the store sends its webhooks (a path; prefix it with the public base URL). */
   webhookPath: string;
   createdAt: string;
@@ -41,7 +43,12 @@ export class ConnectorRegistry {
 
   async create(
     workspaceId: string,
-    input: { platform: Platform; name: string; secret?: string | undefined },
+    input: {
+      platform: Platform;
+      name: string;
+      secret?: string | undefined;
+      shopDomain?: string | undefined;
+    },
     now: number,
   ): Promise<ConnectorInfo & { secret: string }> {
     const id = `con_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
@@ -58,6 +65,7 @@ export class ConnectorRegistry {
         sealed_secret: this.box.seal(secret),
         created_at: now,
         disabled_at: null,
+        shop_domain: input.shopDomain?.trim().toLowerCase() ?? null,
       })
       .execute();
     const info = await this.get(workspaceId, id);
@@ -78,7 +86,27 @@ export class ConnectorRegistry {
       workspaceId: row.workspace_id,
       platform: row.platform,
       secret: this.box.open(row.sealed_secret),
+      shopDomain: row.shop_domain,
     };
+  }
+
+  /**
+   * Pins the connector to `shop` if it serves none yet, and returns the shop it serves: the
+   * first signed delivery decides, concurrent first deliveries from two shops included.
+   */
+  async pinShop(id: string, shop: string): Promise<string | null> {
+    await this.db
+      .updateTable('connectors')
+      .set({ shop_domain: shop })
+      .where('id', '=', id)
+      .where('shop_domain', 'is', null)
+      .execute();
+    const row = await this.db
+      .selectFrom('connectors')
+      .select('shop_domain')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.shop_domain ?? null;
   }
 
   async list(workspaceId: string): Promise<ConnectorInfo[]> {
@@ -91,7 +119,9 @@ export class ConnectorRegistry {
     const out: ConnectorInfo[] = [];
     for (const r of rows) {
       if (!isPlatform(r.platform)) continue;
-      out.push(await this.#info(r.id, r.platform, r.name, r.created_at, r.disabled_at));
+      out.push(
+        await this.#info(r.id, r.platform, r.name, r.created_at, r.disabled_at, r.shop_domain),
+      );
     }
     return out;
   }
@@ -104,7 +134,7 @@ export class ConnectorRegistry {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!r || !isPlatform(r.platform)) return null;
-    return this.#info(r.id, r.platform, r.name, r.created_at, r.disabled_at);
+    return this.#info(r.id, r.platform, r.name, r.created_at, r.disabled_at, r.shop_domain);
   }
 
   async disable(workspaceId: string, id: string, now: number): Promise<boolean> {
@@ -145,6 +175,7 @@ export class ConnectorRegistry {
     name: string,
     createdAt: number,
     disabledAt: number | null,
+    shopDomain: string | null,
   ): Promise<ConnectorInfo> {
     const stats = await this.db
       .selectFrom('webhook_deliveries')
@@ -169,6 +200,7 @@ export class ConnectorRegistry {
       id,
       platform,
       name,
+      shopDomain,
       webhookPath: `/webhooks/${platform}/${id}`,
       createdAt: new Date(createdAt).toISOString(),
       disabledAt: iso(disabledAt),

@@ -4,7 +4,7 @@
  */
 export { ConnectorRegistry, type ConnectorInfo, type DeliveryInfo } from './connector-registry.js';
 export { MagentoConnector } from './magento.js';
-export { redactionHandler } from './redaction.js';
+export { dataRequestErasure, redactionHandler } from './redaction.js';
 export { ShopifyConnector } from './shopify.js';
 export {
   noChanges,

@@ -1,3 +1,4 @@
+import { MAX_AMOUNT } from '@comeback/contracts';
 import { z } from 'zod';
 
 /**
@@ -10,7 +11,8 @@ export const mid = z
 export const amount = z
   .union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal amount such as 29.95')])
   .transform(Number)
-  .refine(Number.isFinite, 'a finite amount');
+  .refine(Number.isFinite, 'a finite amount')
+  .refine((n) => Math.abs(n) <= MAX_AMOUNT, `at most ${MAX_AMOUNT.toExponential()}`);
 export const maybeAmount = z
   .union([amount, z.literal(''), z.null()])
   .optional()

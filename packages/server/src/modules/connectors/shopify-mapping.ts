@@ -1,3 +1,4 @@
+import { MAX_AMOUNT } from '@comeback/contracts';
 import { z } from 'zod';
 import type { CanonicalCall, Identity } from './store-connector.js';
 
@@ -24,7 +25,10 @@ export const amount = z
       error: 'must be an amount such as "19.99"',
     },
   )
-  .transform(Number);
+  .transform(Number)
+  .refine((n) => Number.isFinite(n) && Math.abs(n) <= MAX_AMOUNT, {
+    error: `must be an amount of at most ${MAX_AMOUNT.toExponential()}`,
+  });
 export const time = z
   .string()
   .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 time')

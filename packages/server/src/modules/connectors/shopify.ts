@@ -102,14 +102,42 @@ const levelSchema = z.object({
   updated_at: time.nullish(),
 });
 
-const gdprCustomer = z.object({ id: shopifyId.nullish(), email: text, phone: text });
-const gdprSchema = z.object({ customer: gdprCustomer });
-const shopSchema = z.record(z.string(), z.unknown());
+/**
+ * The GDPR topics' payloads exactly as Shopify documents them
+ * (https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance), and nothing else:
+ * the HMAC covers the body but not the X-Shopify-Topic header, so a signed body of another topic
+ * (an orders/create) replayed under a GDPR topic must fail here, not erase anyone.
+ */
+const shopDomain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9.-]{0,252}$/, 'must be the shop domain, such as shop.myshopify.com');
+const gdprShop = { shop_id: shopifyId, shop_domain: shopDomain };
+const gdprCustomer = z.strictObject({ id: shopifyId.nullish(), email: text, phone: text });
+const orderIds = z.array(shopifyId).max(10_000);
+const dataRequestSchema = z.strictObject({
+  ...gdprShop,
+  customer: gdprCustomer,
+  orders_requested: orderIds.nullish(),
+  data_request: z.strictObject({ id: shopifyId }),
+});
+const customerRedactSchema = z.strictObject({
+  ...gdprShop,
+  customer: gdprCustomer,
+  orders_to_redact: orderIds.nullish(),
+});
+const shopRedactSchema = z.strictObject(gdprShop);
 
-function gdprIdentity(body: unknown, topic: string): Result<Identity> {
-  const parsed = parse(gdprSchema, body, topic);
-  if (!parsed.ok) return parsed;
-  const c = parsed.value.customer;
+/** The payload's shop must be the one the delivery's header names. */
+function sameShop(domain: string, ctx: Context): Result<true> {
+  if (ctx.shop === null || ctx.shop === domain) return ok(true);
+  return fail('validation_failed', `Shopify ${ctx.topic} payload: shop_domain is another shop`, [
+    { field: 'shop_domain', message: 'must be the shop of X-Shopify-Shop-Domain' },
+  ]);
+}
+
+function gdprIdentity(c: z.output<typeof gdprCustomer>, topic: string): Result<Identity> {
   const identity = identityOf(c.id, c);
   if (hasIdentity(identity)) return ok(identity);
   return fail('validation_failed', `Shopify ${topic} payload: customer has no id, email or phone`, [
@@ -212,21 +240,32 @@ const inventoryLevels: Mapper = (body, ctx) => {
 };
 
 const dataRequest: Mapper = (body, ctx) => {
-  const identity = gdprIdentity(body, ctx.topic);
+  const parsed = parse(dataRequestSchema, body, ctx.topic);
+  if (!parsed.ok) return parsed;
+  const shop = sameShop(parsed.value.shop_domain, ctx);
+  if (!shop.ok) return shop;
+  const identity = gdprIdentity(parsed.value.customer, ctx.topic);
   if (!identity.ok) return identity;
   const payload = isRecord(body) ? body : {};
   return ok({ changes: { dataRequests: [{ identity: identity.value, payload }] } });
 };
 
 const customerRedact: Mapper = (body, ctx) => {
-  const identity = gdprIdentity(body, ctx.topic);
+  const parsed = parse(customerRedactSchema, body, ctx.topic);
+  if (!parsed.ok) return parsed;
+  const shop = sameShop(parsed.value.shop_domain, ctx);
+  if (!shop.ok) return shop;
+  const identity = gdprIdentity(parsed.value.customer, ctx.topic);
   if (!identity.ok) return identity;
-  return ok({ changes: { redactPeople: [identity.value] } });
+  const orderIds = parsed.value.orders_to_redact ?? [];
+  return ok({ changes: { redactPeople: [{ identity: identity.value, orderIds }] } });
 };
 
 const shopRedact: Mapper = (body, ctx) => {
-  const parsed = parse(shopSchema, body, ctx.topic);
+  const parsed = parse(shopRedactSchema, body, ctx.topic);
   if (!parsed.ok) return parsed;
+  const shop = sameShop(parsed.value.shop_domain, ctx);
+  if (!shop.ok) return shop;
   return ok({ changes: { redactShop: true } });
 };
 
@@ -330,6 +369,14 @@ export class ShopifyConnector implements StoreConnector {
       .update(delivery.rawBody)
       .digest('hex');
     return `sha256:${hash}`;
+  }
+
+  shopOf(delivery: WebhookDelivery): Result<string> {
+    const domain = shopDomain.safeParse(header(delivery, 'x-shopify-shop-domain') ?? '');
+    if (domain.success) return ok(domain.data);
+    return fail('validation_failed', 'the X-Shopify-Shop-Domain header is missing or malformed', [
+      { field: 'x-shopify-shop-domain', message: 'required: the shop the webhook comes from' },
+    ]);
   }
 
   receive(delivery: WebhookDelivery, connectorId: string): Result<Received> {

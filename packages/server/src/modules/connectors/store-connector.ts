@@ -42,8 +42,11 @@ export interface StoreChanges {
   calls: CanonicalCall[];
   products: ProductInput[];
   inventory: InventoryLevel[];
-  /** GDPR redaction: erase the people with these identifiers (Shopify customers/redact). */
-  redactPeople: Identity[];
+  /**
+   * GDPR redaction: erase the people with these identifiers, and the profiles holding the listed
+   * orders (Shopify customers/redact with its orders_to_redact).
+   */
+  redactPeople: { identity: Identity; orderIds: string[] }[];
   /** GDPR redaction of the whole shop's customer data (Shopify shop/redact). */
   redactShop: boolean;
   /** GDPR access requests to answer (Shopify customers/data_request). */
@@ -79,6 +82,12 @@ export interface StoreConnector {
   verify(delivery: WebhookDelivery, secret: string): boolean;
   /** The platform's delivery id (deduplication key); for a platform without one, a body hash. */
   deliveryIdOf(delivery: WebhookDelivery): string;
+  /**
+   * The shop a delivery says it comes from (Shopify's X-Shopify-Shop-Domain), lower-cased; a
+   * connector serves the first shop it hears from and refuses others. Absent for platforms
+   * whose deliveries do not name their shop.
+   */
+  shopOf?(delivery: WebhookDelivery): Result<string>;
   /** Maps a verified delivery; a malformed payload is a validation failure naming the field. */
   receive(delivery: WebhookDelivery, connectorId: string): Result<Received>;
 }

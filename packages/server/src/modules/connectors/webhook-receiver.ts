@@ -1,6 +1,7 @@
+import { amountProblems, type AmountProblem, type ErrorDetail } from '@comeback/contracts';
 import type { Clock } from '../../platform/clock.js';
 import type { Database, Trx } from '../../platform/db/database.js';
-import { fail, ok, type Result } from '../../platform/errors.js';
+import { fail, ok, type Failure, type Result } from '../../platform/errors.js';
 import type { JobQueue } from '../../platform/jobs/job-queue.js';
 import type { CatalogStore } from '../catalog/index.js';
 import { scrubRecord, serverCallRow, type EventLog } from '../ingest/index.js';
@@ -8,6 +9,26 @@ import type { ConnectorRegistry } from './connector-registry.js';
 import type { Platform, StoreChanges, StoreConnector, WebhookDelivery } from './store-connector.js';
 
 export const REDACT_JOB = 'connectors.redact';
+
+/**
+ * Whatever an adapter made of the store's payload, its order events obey the same amount rules
+ * as the tracking API (contracts' amounts.ts): a negative or absurd total fails the delivery
+ * with the reason in the delivery log, instead of lowering or overflowing what was spent.
+ */
+function amountFailure(changes: StoreChanges): { message: string; details: ErrorDetail[] } | null {
+  for (const call of changes.calls) {
+    if (call.type !== 'track') continue;
+    const problems = amountProblems(call.event, call.properties);
+    const first = problems[0];
+    if (!first) continue;
+    const field = (p: AmountProblem) => ['properties', ...p.path].join('.');
+    return {
+      message: `${call.event ?? 'event'} ${field(first)}: ${first.message}`,
+      details: problems.map((p) => ({ field: field(p), message: p.message })),
+    };
+  }
+  return null;
+}
 
 export type WebhookOutcome =
   | { kind: 'processed'; events: number; topic: string }
@@ -55,6 +76,11 @@ export class WebhookReceiver {
       ]);
     }
     const now = this.clock.now();
+    const refused = await this.#refusedShop(adapter, connector, delivery);
+    if (refused) {
+      await this.#recordFailure(connector.id, adapter.deliveryIdOf(delivery), refused.message, now);
+      return fail(refused.code, refused.message, refused.details);
+    }
     const received = adapter.receive(delivery, connector.id);
     if (!received.ok) {
       // Kept in the delivery log, so the owner sees why the store's deliveries fail.
@@ -65,6 +91,11 @@ export class WebhookReceiver {
     const r = received.value;
     if (r.kind === 'ping') return ok({ kind: 'ping' });
     const changes = r.kind === 'changes' ? r.changes : null;
+    const badAmount = changes ? amountFailure(changes) : null;
+    if (badAmount) {
+      await this.#recordFailure(connector.id, r.deliveryId, badAmount.message, now);
+      return fail('validation_failed', badAmount.message, badAmount.details);
+    }
     const outcome = await this.database.db.transaction().execute(async (trx) => {
       const fresh = await this.#claimDelivery(
         trx,
@@ -88,6 +119,30 @@ export class WebhookReceiver {
     });
     if (outcome.kind === 'processed' && outcome.events > 0) this.onAppended();
     return ok(outcome);
+  }
+
+  /**
+   * A Shopify app's secret signs the webhooks of every shop that installed the app, so a valid
+   * signature does not say the delivery is from this connector's shop: the connector serves the
+   * shop it was created for, or else the first shop that delivered to it, and refuses others.
+   */
+  async #refusedShop(
+    adapter: StoreConnector,
+    connector: { id: string; shopDomain: string | null },
+    delivery: WebhookDelivery,
+  ): Promise<Failure | null> {
+    if (!adapter.shopOf) return null;
+    const shop = adapter.shopOf(delivery);
+    if (!shop.ok) return shop.error;
+    const served = connector.shopDomain ?? (await this.registry.pinShop(connector.id, shop.value));
+    if (served === shop.value) return null;
+    return {
+      code: 'forbidden',
+      message: `this connector serves the shop ${served ?? '(none)'}, not ${shop.value}`,
+      details: [
+        { field: 'x-shopify-shop-domain', message: 'another shop than the connector serves' },
+      ],
+    };
   }
 
   /** Inserts the delivery record; false when this delivery was already applied. */
@@ -165,13 +220,19 @@ export class WebhookReceiver {
     const source = { kind: 'connector', platform: connector.platform, connectorId: connector.id };
     const rows = changes.calls.map((c) => serverCallRow(workspaceId, c, source, now));
     const events = await this.eventLog.appendWithin(trx, rows);
-    for (const [i, identity] of changes.redactPeople.entries()) {
+    for (const [i, person] of changes.redactPeople.entries()) {
       await this.jobs.enqueue(
         {
           kind: REDACT_JOB,
           runAt: now,
           workspaceId,
-          payload: { identity, requestedAt: now, n: i },
+          payload: {
+            identity: person.identity,
+            orderIds: person.orderIds,
+            connectorId: connector.id,
+            requestedAt: now,
+            n: i,
+          },
         },
         now,
         trx,
@@ -183,7 +244,7 @@ export class WebhookReceiver {
           kind: REDACT_JOB,
           runAt: now,
           workspaceId,
-          payload: { wholeShop: true, requestedAt: now },
+          payload: { wholeShop: true, connectorId: connector.id, requestedAt: now },
         },
         now,
         trx,

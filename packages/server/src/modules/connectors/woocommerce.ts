@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { productInputSchema, type ProductInput } from '@comeback/contracts';
+import { MAX_AMOUNT, productInputSchema, type ProductInput } from '@comeback/contracts';
 import { z } from 'zod';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import {
@@ -50,7 +50,8 @@ const id = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).
 const amount = z
   .union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal amount such as 29.35')])
   .transform(Number)
-  .refine(Number.isFinite, 'a finite amount');
+  .refine(Number.isFinite, 'a finite amount')
+  .refine((n) => Math.abs(n) <= MAX_AMOUNT, `at most ${MAX_AMOUNT.toExponential()}`);
 const maybeAmount = z
   .union([amount, z.literal(''), z.null()])
   .optional()

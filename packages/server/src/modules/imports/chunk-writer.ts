@@ -2,6 +2,7 @@ import type { ProductInput } from '@comeback/contracts';
 import type { Trx } from '../../platform/db/database.js';
 import type { CatalogStore } from '../catalog/index.js';
 import { serverCallRow, type AppendRow, type EventLog } from '../ingest/index.js';
+import { ledgerKey } from './import-erasure.js';
 import type { ImportKind } from './import-types.js';
 import type { Unit } from './units.js';
 
@@ -99,9 +100,11 @@ export class ChunkWriter {
     return found;
   }
 
+  /** The ledger rows of these record keys, by record key (the ledger holds only hashes). */
   async #ledger(trx: Trx, keys: string[]) {
     const found = new Map<string, { digest: string; jobId: string }>();
-    for (const part of slices(keys)) {
+    const keyOf = new Map(keys.map((k) => [ledgerKey(this.workspaceId, this.kind, k), k]));
+    for (const part of slices([...keyOf.keys()])) {
       const rows = await trx
         .selectFrom('import_ledger')
         .select(['key', 'digest', 'job_id'])
@@ -109,14 +112,21 @@ export class ChunkWriter {
         .where('kind', '=', this.kind)
         .where('key', 'in', part)
         .execute();
-      for (const r of rows) found.set(r.key, { digest: r.digest, jobId: r.job_id });
+      for (const r of rows) {
+        const key = keyOf.get(r.key);
+        if (key !== undefined) found.set(key, { digest: r.digest, jobId: r.job_id });
+      }
     }
     return found;
   }
 
   async #remember(trx: Trx, units: Unit[], now: number): Promise<void> {
     // The same key twice in one chunk (an order joined with its earlier rows): the last wins.
-    const byKey = new Map(units.flatMap((u) => (u.key === null ? [] : [[u.key, u.digest]])));
+    const byKey = new Map(
+      units.flatMap((u) =>
+        u.key === null ? [] : [[ledgerKey(this.workspaceId, this.kind, u.key), u.digest]],
+      ),
+    );
     for (const part of slices([...byKey])) {
       await trx
         .insertInto('import_ledger')

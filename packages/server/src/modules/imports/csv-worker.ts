@@ -1,5 +1,6 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { z } from 'zod';
+import { sealIntrinsics } from '../../platform/safe-object.js';
 import { FileProblem, readFile, type RowSink } from './file-reader.js';
 import type { ToMain } from './csv-thread.js';
 
@@ -7,6 +8,8 @@ import type { ToMain } from './csv-thread.js';
  * The CSV reading thread: reads, gunzips and parses the file (csv-parse) and sends the rows to
  * the import in batches, at most a few ahead of what the import has taken (credits).
  */
+// A worker thread has its own prototypes: sealed like the main thread's (see safe-object.ts).
+sealIntrinsics();
 const data = z
   .object({ file: z.string(), gzip: z.boolean(), batchRows: z.number(), ahead: z.number() })
   .parse(workerData);
@@ -61,5 +64,5 @@ try {
   if (error instanceof FileProblem) {
     await flush();
     post({ t: 'problem', line: error.line, message: error.message.replace(/^line \d+: /, '') });
-  } else post({ t: 'error', message: String(error) });
+  } else post({ t: 'error', message: error instanceof Error ? error.message : String(error) });
 }

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import zlib from 'node:zlib';
+import { MAX_JSON_DEPTH, tooDeepPath } from '@comeback/contracts';
 import { isRecord } from '../../platform/json.js';
+import { protoKeyPath } from '../../platform/safe-object.js';
 import { csvReader } from './csv-reader.js';
 import type { ImportFormat } from './import-types.js';
 
@@ -64,7 +66,10 @@ export async function sniffFile(file: string, claimed: ImportFormat | undefined)
     try {
       text = zlib.gunzipSync(head, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
     } catch (error) {
-      throw new FileProblem(1, `the gzip data is corrupt (${String(error)})`);
+      throw new FileProblem(
+        1,
+        `the gzip data is corrupt (${error instanceof Error ? error.message : String(error)})`,
+      );
     }
   }
   if (text.subarray(0, 8192).includes(0)) {
@@ -126,7 +131,10 @@ export async function readFile(
       throw new FileProblem(at, 'the gzip data is truncated: the file ends inside it');
     }
     if (code.startsWith('Z_'))
-      throw new FileProblem(at, `the gzip data is corrupt (${String(error)})`);
+      throw new FileProblem(
+        at,
+        `the gzip data is corrupt (${error instanceof Error ? error.message : String(error)})`,
+      );
     throw error;
   } finally {
     raw.destroy();
@@ -161,7 +169,14 @@ function jsonLinesReader(sink: RowSink): LineParser {
       return sink.bad(line, `invalid JSON: ${detail}`, t);
     }
     if (!isRecord(value)) return sink.bad(line, 'not a JSON object', t);
-    if (isRecord(value)) sink.row({ line, record: value });
+    const deep = tooDeepPath(value);
+    if (deep !== null) {
+      return sink.bad(line, `${deep}: nested deeper than ${MAX_JSON_DEPTH} levels`, t);
+    }
+    // As the HTTP API does: a `__proto__` key is refused wherever it is (see safe-object.ts).
+    const proto = t.includes('__proto__') ? protoKeyPath(value) : null;
+    if (proto !== null) return sink.bad(line, `${proto}: __proto__ cannot be a field name`, t);
+    sink.row({ line, record: value });
   };
   return {
     write: (chunk) => {

@@ -1,5 +1,6 @@
 import type { CustomField, FieldMapping } from '@comeback/contracts';
 import { isRecord } from '../../platform/json.js';
+import { setOwn } from '../../platform/safe-object.js';
 import type { Trx } from '../../platform/db/database.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import { csvThreadAvailable, readCsvInThread } from './csv-thread.js';
@@ -39,6 +40,8 @@ export interface RunContext {
 
 interface Builder {
   add(row: MappedRow, asSent?: Record<string, unknown> | null): void;
+  /** All rows of one line of the file, taken whole or rejected once (orders). */
+  addLine?(rows: MappedRow[]): void;
   openSince(): number | null;
   finish(): void;
 }
@@ -104,7 +107,8 @@ export function expandRecord(
 function flatten(obj: Record<string, unknown>, prefix: string, out: Record<string, unknown> = {}) {
   for (const [k, v] of Object.entries(obj)) {
     if (isRecord(v) && Object.keys(v).length) flatten(v, `${prefix}${k}.`, out);
-    else out[`${prefix}${k}`] = v;
+    // setOwn: a key is user input, and a key `__proto__` must stay a key.
+    else setOwn(out, `${prefix}${k}`, v);
   }
   return out;
 }
@@ -123,6 +127,8 @@ export class ImportRun {
   readonly #builder: Builder;
   #units: Unit[] = [];
   #rejects: RejectedRow[] = [];
+  /** Lines rejected and not yet committed (a committed line is never decided again). */
+  readonly #rejectedLines = new Set<number>();
   #notes: { line: number; message: string }[] = [];
   #pendingRows = 0;
   #lastLine = 0;
@@ -141,11 +147,7 @@ export class ImportRun {
         this.#units.push(u);
         this.#pendingRows += u.rows;
       },
-      reject: (r) => {
-        if (r.line <= this.#resumeAfter) return;
-        this.#rejects.push(r);
-        this.#pendingRows++;
-      },
+      reject: (r) => this.#sinkReject(r),
       note: (line, message) => {
         if (line > this.#resumeAfter) this.#notes.push({ line, message });
       },
@@ -193,6 +195,9 @@ export class ImportRun {
   #sinkReject(r: RejectedRow): void {
     this.#lastLine = Math.max(this.#lastLine, r.line);
     if (r.line <= this.#resumeAfter) return;
+    // Each line of the file is counted once: a second reason for a rejected line is dropped.
+    if (this.#rejectedLines.has(r.line)) return;
+    this.#rejectedLines.add(r.line);
     this.#rejects.push(r);
     this.#pendingRows++;
   }
@@ -213,9 +218,31 @@ export class ImportRun {
       this.#builder.add({ line: source.line, fields: {}, record: source.record }, source.record);
       return;
     }
-    for (const flat of expandRecord(this.#cx.kind, source.record)) {
-      this.#mapped(source.line, mapper.mapObject(flat), undefined, source.record);
+    const flats = expandRecord(this.#cx.kind, source.record);
+    if (flats.length === 1) {
+      this.#mapped(source.line, mapper.mapObject(flats[0] ?? {}), undefined, source.record);
+      return;
     }
+    // One line, several rows (an order's products, a product's variants): the line is counted
+    // once, so it is rejected whole when any of its rows does not map.
+    const rows: MappedRow[] = [];
+    for (const flat of flats) {
+      const fields = mapper.mapObject(flat);
+      const bad = fields instanceof Invalid ? fields : this.#outOfRange(fields);
+      if (bad) {
+        return this.#sinkReject({ line: source.line, reason: bad.message, record: source.record });
+      }
+      if (!(fields instanceof Invalid))
+        rows.push({ line: source.line, fields, record: source.record });
+    }
+    if (this.#builder.addLine) this.#builder.addLine(rows);
+    else for (const row of rows) this.#builder.add(row);
+  }
+
+  /** Bounds of number columns; orders check theirs in the builder (after a refund's negation). */
+  #outOfRange(fields: Exclude<ReturnType<RowMapper['mapCells']>, Invalid>): Invalid | null {
+    if (this.#cx.kind === 'orders') return null;
+    return this.#cx.mapper?.checkRanges(fields) ?? null;
   }
 
   #mapped(
@@ -227,10 +254,8 @@ export class ImportRun {
     if (fields instanceof Invalid) {
       return this.#sinkReject({ line, reason: fields.message, cells, record });
     }
-    if (this.#cx.kind !== 'orders') {
-      const out = this.#cx.mapper?.checkRanges(fields);
-      if (out) return this.#sinkReject({ line, reason: out.message, cells, record });
-    }
+    const out = this.#outOfRange(fields);
+    if (out) return this.#sinkReject({ line, reason: out.message, cells, record });
     this.#builder.add({ line, fields, cells, record });
   }
 
@@ -270,6 +295,7 @@ export class ImportRun {
     const units = this.#units.filter((u) => u.lastLine <= decided);
     this.#units = this.#units.filter((u) => u.lastLine > decided);
     const rejects = this.#rejects.filter((r) => r.line <= decided).sort((a, b) => a.line - b.line);
+    for (const r of rejects) this.#rejectedLines.delete(r.line);
     this.#rejects = this.#rejects.filter((r) => r.line > decided);
     const notes = this.#notes.filter((n) => n.line <= decided);
     this.#notes = this.#notes.filter((n) => n.line > decided);

@@ -115,9 +115,11 @@ export class ImportService {
       if (!stat.isFile()) throw new Error('not a regular file');
       await fs.promises.access(file, fs.constants.R_OK);
     } catch (error) {
-      return fail('validation_failed', `cannot read ${req.path}: ${String(error)}`, [
-        { field: 'path', message: 'unreadable' },
-      ]);
+      return fail(
+        'validation_failed',
+        `cannot read ${req.path}: ${error instanceof Error ? error.message : String(error)}`,
+        [{ field: 'path', message: 'unreadable' }],
+      );
     }
     const fingerprint = createHash('sha256')
       .update(

@@ -13,6 +13,7 @@ export type {
   ImportSummary,
 } from './import-types.js';
 export { ImportService, type ImportDeps } from './import-service.js';
+export { importErasure } from './import-erasure.js';
 export {
   IMPORT_JOB,
   MAX_UPLOAD_BYTES,

@@ -1,20 +1,28 @@
-import type { FieldMapping } from '@comeback/contracts';
+import { MAX_AMOUNT, MAX_QUANTITY, type FieldMapping } from '@comeback/contracts';
 import type { ServerCall } from '../ingest/index.js';
 import { RefundMatcher, type PurchasedLine } from './refund-matcher.js';
 import type { RowMapper } from './row-mapper.js';
 import {
   digestOf,
+  identityOf,
   messageIdOf,
   num,
   rejectedOf,
   round2,
   str,
   under,
+  type Identity,
   type MappedRow,
   type UnitSink,
 } from './units.js';
 
-type Identity = { customer_id?: string; email?: string; phone?: string };
+interface Checked {
+  row: MappedRow;
+  orderId: string;
+  identity: Identity;
+  customerKey: string;
+  refund: boolean;
+}
 
 interface Group {
   orderId: string;
@@ -57,21 +65,34 @@ export class OrderBuilder {
   }
 
   add(row: MappedRow): void {
+    this.addLine([row]);
+  }
+
+  /**
+   * The rows of one line of the file (a JSON order with a products array is one line and
+   * several rows): all of them are checked before any is used, so a line is either taken whole
+   * or rejected once, with the first reason, and counted exactly once either way.
+   */
+  addLine(rows: MappedRow[]): void {
+    const checked: Checked[] = [];
+    for (const row of rows) {
+      const c = this.#check(row);
+      if (typeof c === 'string') return this.sink.reject(rejectedOf(rows[0] ?? row, c));
+      checked.push(c);
+    }
+    for (const c of checked) this.#place(c);
+  }
+
+  /** Why the row cannot be part of an order, or what it is (pure: nothing changes yet). */
+  #check(row: MappedRow): Checked | string {
     const f = row.fields;
     const orderId = str(f.order_id);
-    if (orderId === undefined) return this.sink.reject(rejectedOf(row, 'order_id is empty'));
-    const identity: Identity = {};
-    const customerId = str(f.customer_id);
-    const email = str(f.email);
-    const phone = str(f.phone);
-    if (customerId !== undefined) identity.customer_id = customerId;
-    if (email !== undefined) identity.email = email;
-    if (phone !== undefined) identity.phone = phone;
-    const customerKey = customerId ?? email?.toLowerCase() ?? phone;
+    if (orderId === undefined) return 'order_id is empty';
+    const identity = identityOf(f);
+    if (typeof identity === 'string') return identity;
+    const customerKey = identity.customer_id ?? identity.email?.toLowerCase() ?? identity.phone;
     if (customerKey === undefined) {
-      return this.sink.reject(
-        rejectedOf(row, 'no customer: customer_id, email or phone is needed for an order'),
-      );
+      return 'no customer: customer_id, email or phone is needed for an order';
     }
     const refund = this.#isRefund(f);
     if (refund) {
@@ -81,9 +102,21 @@ export class OrderBuilder {
         if (n !== undefined) f[k] = Math.abs(n);
       }
     }
-    const outOfRange = this.mapper.checkRanges(f);
-    if (outOfRange) return this.sink.reject(rejectedOf(row, outOfRange.message));
+    const outOfRange = this.mapper.checkRanges(f) ?? amountProblem(f, refund);
+    if (outOfRange) return outOfRange.message;
+    const group = this.#group;
+    if (
+      group &&
+      group.orderId === orderId &&
+      group.refund === refund &&
+      group.customerKey !== customerKey
+    ) {
+      return `order ${orderId} belongs to customer ${group.customerKey} (line ${group.head.line}); this row names ${customerKey}`;
+    }
+    return { row, orderId, identity, customerKey, refund };
+  }
 
+  #place({ row, orderId, identity, customerKey, refund }: Checked): void {
     let group = this.#group;
     if (group && (group.orderId !== orderId || group.refund !== refund)) {
       this.#complete(group);
@@ -101,13 +134,6 @@ export class OrderBuilder {
         rows: [],
       };
       this.#group = group;
-    } else if (group.customerKey !== customerKey) {
-      return this.sink.reject(
-        rejectedOf(
-          row,
-          `order ${orderId} belongs to customer ${group.customerKey} (line ${group.head.line}); this row names ${customerKey}`,
-        ),
-      );
     }
     group.lineNos.push(row.line);
     if (refund) group.rows.push(row);
@@ -282,6 +308,41 @@ function timeOf(row: MappedRow, now: number): number {
 }
 
 const LINE_TARGETS = LINE_KEYS.map((k) => [k, `line.${k}`] as const);
+
+/** Order amounts as the tracking API takes them (contracts' amounts.ts), per column. */
+const AMOUNT_TARGETS = ['total', 'subtotal', 'tax', 'shipping', 'line.price'] as const;
+
+function amountProblem(f: Record<string, unknown>, refund: boolean): { message: string } | null {
+  const bad = (target: string, why: string) => ({ message: `${target} ${why}` });
+  for (const target of AMOUNT_TARGETS) {
+    const n = num(f[target]);
+    if (n === undefined) continue;
+    if (n < 0) {
+      return bad(
+        target,
+        `is ${n}: an order's amounts cannot be negative (import refunds as refund rows${refund ? '' : ", see the mapping's refunds rule"})`,
+      );
+    }
+    if (n > MAX_AMOUNT)
+      return bad(target, `is ${n}, over the limit of ${MAX_AMOUNT.toExponential()}`);
+  }
+  const discount = num(f.discount);
+  if (discount !== undefined && Math.abs(discount) > MAX_AMOUNT) {
+    return bad('discount', `is ${discount}, over the limit of ${MAX_AMOUNT.toExponential()}`);
+  }
+  const quantity = num(f['line.quantity']);
+  if (quantity !== undefined && (quantity < 0 || quantity > MAX_QUANTITY)) {
+    return bad('line.quantity', `is ${quantity}: a quantity is between 0 and ${MAX_QUANTITY}`);
+  }
+  const lineAmount = (num(f['line.price']) ?? 0) * (quantity ?? 1);
+  if (lineAmount > MAX_AMOUNT) {
+    return bad(
+      'line.price',
+      `× line.quantity is ${lineAmount}, over ${MAX_AMOUNT.toExponential()}`,
+    );
+  }
+  return null;
+}
 
 function lineOf(row: MappedRow): PurchasedLine | null {
   const f = row.fields;

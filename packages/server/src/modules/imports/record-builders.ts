@@ -7,10 +7,12 @@ import {
   type ProductInput,
 } from '@comeback/contracts';
 import { asRecord, isRecord, oneOf } from '../../platform/json.js';
+import { bareRecord, ownValue, setOwn, unsafeSegmentOf } from '../../platform/safe-object.js';
 import { normalizeCall } from '../ingest/index.js';
 import { coerceTraits } from '../profiles/index.js';
 import {
   digestOf,
+  identityOf,
   messageIdOf,
   num,
   rejectedOf,
@@ -29,11 +31,10 @@ export class CustomerBuilder {
 
   add(row: MappedRow): void {
     const f = row.fields;
-    const identity: Record<string, string> = {};
-    for (const k of ['customer_id', 'email', 'phone']) {
-      const v = str(f[k]);
-      if (v !== undefined) identity[k] = v;
-    }
+    // Checked here, so a row the profiles could not use is rejected with its reason rather than
+    // counted as imported and then dropped by the processor.
+    const identity = identityOf(f);
+    if (typeof identity === 'string') return this.sink.reject(rejectedOf(row, identity));
     const { customer_id: id, email, phone } = identity;
     const key =
       id !== undefined
@@ -119,7 +120,13 @@ export class ProductBuilder {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const reason = `product ${String(input.id)}: ${issue?.path.join('.') || 'row'}: ${issue?.message ?? 'invalid'}`;
-      for (const r of rows) this.sink.reject(rejectedOf(r, reason));
+      // One rejection per line: a JSON product with its variants is one line and several rows.
+      const lines = new Set<number>();
+      for (const r of rows) {
+        if (lines.has(r.line)) continue;
+        lines.add(r.line);
+        this.sink.reject(rejectedOf(r, reason));
+      }
       return;
     }
     const product: ProductInput = parsed.data;
@@ -134,19 +141,27 @@ export class ProductBuilder {
   }
 }
 
-/** Builds a nested call from dotted fields: `properties.total` -> `{ properties: { total } }`. */
-function nest(fields: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+/**
+ * Builds a nested call from dotted fields: `properties.total` -> `{ properties: { total } }`.
+ * Objects on the way have no prototype, so no path (a header is user input) can walk into
+ * Object.prototype; the mapper refuses `__proto__`/`constructor`/`prototype` segments before
+ * this, and a path that slips through anyway rejects the row rather than being walked.
+ */
+function nest(fields: Record<string, unknown>): Record<string, unknown> | string {
+  const out = bareRecord();
   for (const [path, value] of Object.entries(fields)) {
+    const unsafe = unsafeSegmentOf(path);
+    if (unsafe !== null) return `${path}: ${unsafe} cannot be a field name`;
     const keys = path.split('.');
     let target = out;
     for (const k of keys.slice(0, -1)) {
-      const next = isRecord(target[k]) ? asRecord(target[k]) : {};
-      target[k] = next;
+      const current = ownValue(target, k);
+      const next = isRecord(current) ? current : bareRecord();
+      setOwn(target, k, next);
       target = next;
     }
     const last = keys.at(-1);
-    if (last !== undefined) target[last] = value;
+    if (last !== undefined) setOwn(target, last, value);
   }
   if (typeof out.timestamp === 'number') out.timestamp = new Date(out.timestamp).toISOString();
   return out;
@@ -167,8 +182,9 @@ export class EventBuilder {
   ) {}
 
   add(row: MappedRow, asSent: Record<string, unknown> | null): void {
-    const call = asSent ? { ...asSent } : nest(row.fields);
     const reject = (reason: string) => this.sink.reject(rejectedOf(row, reason));
+    const call = asSent ? { ...asSent } : nest(row.fields);
+    if (typeof call === 'string') return reject(call);
     const typeName = str(call.type) ?? (call.event !== undefined ? 'track' : undefined);
     const type: CallType | undefined =
       typeName === undefined ? undefined : oneOf(callTypes, typeName);

@@ -1,7 +1,8 @@
 import type { ColumnMapping, CustomField, ErrorDetail, FieldMapping } from '@comeback/contracts';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import type { ImportKind } from './import-types.js';
-import { defaultTarget, targetInfo, TIME_TARGETS } from './targets.js';
+import { bareRecord, ownValue, unsafeSegmentOf } from '../../platform/safe-object.js';
+import { defaultTarget, refusedPath, targetInfo, TIME_TARGETS } from './targets.js';
 import {
   compileConverter,
   Invalid,
@@ -65,7 +66,20 @@ export function validateMapping(
 ): Result<void> {
   const details: ErrorDetail[] = [];
   const seen = new Map<string, string>();
+  // Targets become paths in nested objects: a prototype segment is never a field name.
+  const unsafe = (name: string) => {
+    const segment = unsafeSegmentOf(name);
+    return segment === null ? null : `${segment} cannot be a field name`;
+  };
   mapping.columns.forEach((col, i) => {
+    const refused = unsafe(col.target);
+    if (refused !== null) {
+      details.push({
+        field: `columns.${i}.target`,
+        message: `column ${JSON.stringify(col.source)}: ${col.target}: ${refused}`,
+      });
+      return;
+    }
     const compiled = compileColumn(mapping.kind, col, customFields);
     if (typeof compiled === 'string') details.push({ field: `columns.${i}`, message: compiled });
     const other = seen.get(col.target);
@@ -78,9 +92,16 @@ export function validateMapping(
     seen.set(col.target, col.source);
   });
   for (const target of Object.keys(mapping.constants ?? {})) {
-    if (!targetInfo(mapping.kind, target, customFields)) {
+    const refused = unsafe(target);
+    if (refused !== null) details.push({ field: `constants.${target}`, message: refused });
+    else if (!targetInfo(mapping.kind, target, customFields)) {
       details.push({ field: `constants.${target}`, message: `not a field of ${mapping.kind}` });
     }
+  }
+  const refundTarget = mapping.refunds?.when.target;
+  const refundRefused = refundTarget === undefined ? null : unsafe(refundTarget);
+  if (refundRefused !== null) {
+    details.push({ field: 'refunds.when.target', message: refundRefused });
   }
   if (mapping.refunds && mapping.kind !== 'orders') {
     details.push({ field: 'refunds', message: 'refund rules apply to orders only' });
@@ -164,6 +185,11 @@ export class RowMapper {
   bindHeader(header: string[]): Result<void> {
     const position = new Map(header.map((h, i) => [h, i]));
     if (!this.mapping) {
+      const refused = header.find((h) => refusedPath(this.kind, h) !== null);
+      if (refused !== undefined) {
+        const message = refusedPath(this.kind, refused) ?? '';
+        return fail('validation_failed', message, [{ field: `columns.${refused}`, message }]);
+      }
       this.#columns = [];
       header.forEach((h) => {
         const auto = this.#auto(h);
@@ -216,7 +242,8 @@ export class RowMapper {
 
   /** A CSV row (after bindHeader). Returns the fields, or why the row is rejected. */
   mapCells(cells: string[]): Fields | Invalid {
-    const out: Fields = {};
+    // No prototype: a rule or builder looking up a name no column filled finds nothing.
+    const out: Fields = bareRecord();
     const columns = this.#columns;
     for (let i = 0; i < columns.length; i++) {
       const col = columns[i];
@@ -232,10 +259,10 @@ export class RowMapper {
 
   /** A flattened JSON object. Keys no column takes are recorded as unknown. */
   mapObject(record: Record<string, unknown>): Fields | Invalid {
-    const out: Fields = {};
+    const out: Fields = bareRecord();
     if (this.mapping) {
       for (const col of this.#columns) {
-        const value = this.#convert(col, record[col.source]);
+        const value = this.#convert(col, ownValue(record, col.source));
         if (value instanceof Invalid) return value;
         if (value !== MISSING) out[col.target] = value;
       }
@@ -248,6 +275,8 @@ export class RowMapper {
       }
     } else {
       for (const [key, raw] of Object.entries(record)) {
+        const refused = refusedPath(this.kind, key);
+        if (refused !== null) return new Invalid(refused);
         const col = this.#auto(key);
         if (!col) {
           if (this.unknownColumns.size < 100) this.unknownColumns.add(key);

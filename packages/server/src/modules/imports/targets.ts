@@ -1,4 +1,5 @@
 import type { CustomField, FieldType, ImportKind } from '@comeback/contracts';
+import { ownValue, unsafeSegmentOf } from '../../platform/safe-object.js';
 
 /**
  * The fields an import can fill, per kind, with their natural type. A mapping's target is one of
@@ -125,7 +126,8 @@ export function targetInfo(
   target: string,
   customFields: Map<string, CustomField>,
 ): TargetInfo | null {
-  const fixed = FIXED[kind][target];
+  if (unsafeSegmentOf(target) !== null) return null;
+  const fixed = ownValue(FIXED[kind], target);
   if (fixed !== undefined) return { type: fixed };
   const trait = traitName(kind, target);
   if (trait !== null) {
@@ -136,6 +138,19 @@ export function targetInfo(
     return { type: 'string' };
   }
   return null;
+}
+
+/**
+ * Why a column or key may not fill a field although it is named like one (`traits.__proto__`,
+ * `context.constructor.prototype.x`): a path through a prototype segment. Null when it is fine.
+ * Names outside the kind's free prefixes are simply unknown columns and are not reported here.
+ */
+export function refusedPath(kind: ImportKind, name: string): string | null {
+  const segment = unsafeSegmentOf(name);
+  if (segment === null) return null;
+  const normal = name.trim().toLowerCase();
+  if (!PREFIXES[kind].some((p) => normal.startsWith(p))) return null;
+  return `column ${JSON.stringify(name)}: ${segment} cannot be a field name`;
 }
 
 /**
@@ -165,11 +180,11 @@ export function defaultTarget(
     .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toLowerCase()
     .replace(/[\s-]+/g, '_');
-  if (kind === 'events') return FIXED.events[column] ? column : null;
-  if (FIXED[kind][normal] !== undefined) return normal;
+  if (kind === 'events') return ownValue(FIXED.events, column) ? column : null;
+  if (ownValue(FIXED[kind], normal) !== undefined) return normal;
   if (kind === 'orders') {
     const bare = normal.replace(/^(lines|products|line)[._]/, '');
-    if (LINE_FIELDS[bare] !== undefined) return `line.${bare}`;
+    if (ownValue(LINE_FIELDS, bare) !== undefined) return `line.${bare}`;
   }
   if (kind === 'customers' || kind === 'orders') {
     if (customFields.has(normal) || (kind === 'customers' && STANDARD_TRAITS.includes(normal))) {
@@ -178,7 +193,7 @@ export function defaultTarget(
   }
   if (kind === 'products' && /^variants?[._]/.test(normal)) {
     const field = `variant.${normal.replace(/^variants?[._]/, '')}`;
-    if (FIXED.products[field] !== undefined) return field;
+    if (ownValue(FIXED.products, field) !== undefined) return field;
   }
   return null;
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ProductInput } from '@comeback/contracts';
+import { setOwn } from '../../platform/safe-object.js';
 import type { AppendRow, ServerCall } from '../ingest/index.js';
+import { normalizeEmail, normalizePhone } from '../profiles/index.js';
 import type { RejectedRow } from './rejected-file.js';
 import type { Fields } from './row-mapper.js';
 
@@ -66,12 +68,42 @@ export const num = (v: unknown): number | undefined =>
 export function under(fields: Fields, prefix: string): Record<string, unknown> | undefined {
   let out: Record<string, unknown> | undefined;
   for (const [k, v] of Object.entries(fields)) {
-    if (k.startsWith(prefix)) (out ??= {})[k.slice(prefix.length)] = v;
+    // setOwn: the rest of a column name is user input, `__proto__` included.
+    if (k.startsWith(prefix)) setOwn((out ??= {}), k.slice(prefix.length), v);
   }
   return out;
 }
 
 export const round2 = (n: number) => Math.round(n * 100) / 100;
+
+export type Identity = { customer_id?: string; email?: string; phone?: string };
+
+/**
+ * The person a customer or order row names, each identifier checked as the profiles will read it: a row
+ * whose e-mail is not an address would otherwise be counted as imported and then dropped by the
+ * processor, which finds no identifier in it. Values are kept as written (they are part of
+ * the order's digest, hence of its message ids); the profiles normalise them.
+ */
+export function identityOf(f: Record<string, unknown>): Identity | string {
+  const identity: Identity = {};
+  const customerId = str(f.customer_id);
+  const email = str(f.email);
+  const phone = str(f.phone);
+  if (customerId !== undefined && customerId.trim() !== '') identity.customer_id = customerId;
+  if (email !== undefined) {
+    if (normalizeEmail(email) === null) {
+      return `email ${JSON.stringify(email)} is not an e-mail address`;
+    }
+    identity.email = email;
+  }
+  if (phone !== undefined) {
+    if (normalizePhone(phone) === null) {
+      return `phone ${JSON.stringify(phone)} is not a phone number (at least 6 digits)`;
+    }
+    identity.phone = phone;
+  }
+  return identity;
+}
 
 export function rejectedOf(row: MappedRow, reason: string): RejectedRow {
   return { line: row.line, reason, cells: row.cells, record: row.record };

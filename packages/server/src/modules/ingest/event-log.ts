@@ -5,8 +5,9 @@ import type { LoggedEvent } from '../profiles/index.js';
 import type { AppendRow } from './event-normalizer.js';
 
 const INSERT_SQL = `insert into events
-  (workspace_id, message_id, type, event, user_id, anonymous_id, timestamp, received_at, payload)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+  (workspace_id, message_id, type, event, user_id, anonymous_id, timestamp, received_at, payload,
+   time_adjusted)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   on conflict (workspace_id, message_id) do nothing`;
 
 const isBusy = (error: unknown): boolean =>
@@ -25,6 +26,7 @@ const eventColumns = (r: AppendRow) => ({
   timestamp: r.timestamp,
   received_at: r.receivedAt,
   payload: r.payload,
+  time_adjusted: r.timeAdjusted ? 1 : null,
 });
 
 /** Arbitrary but fixed: the advisory lock that orders appends on PostgreSQL. */
@@ -65,6 +67,7 @@ export class EventLog {
               r.timestamp,
               r.receivedAt,
               r.payload,
+              r.timeAdjusted ? 1 : null,
             ).changes;
           }
           return added;

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { EVENT_SIZE_LIMIT_BYTES, type CallType, type ErrorDetail } from '@comeback/contracts';
+import {
+  EVENT_SIZE_LIMIT_BYTES,
+  MAX_JSON_DEPTH,
+  tooDeepPath,
+  type CallType,
+  type ErrorDetail,
+} from '@comeback/contracts';
 import { fail, ok, type Result } from '../../platform/errors.js';
-import { mayNeedScrubbing, scrubRecord, tooDeepField } from './payload-scrubber.js';
+import { boundedEventTime } from './event-time.js';
+import { mayNeedScrubbing, scrubRecord } from './payload-scrubber.js';
 
 /** A call ready to append: the columns the log indexes, plus the whole call as JSON. */
 export interface AppendRow {
@@ -13,6 +20,12 @@ export interface AppendRow {
   anonymousId: string | null;
   timestamp: number;
   receivedAt: number;
+  /**
+   * The call's own time (after skew correction) was more than a day after it was received: it
+   * was replaced by the receipt time (`timestamp` = `receivedAt`); the sent time stays in the
+   * payload. Shown as `timeAdjusted` by the events API.
+   */
+  timeAdjusted?: boolean | undefined;
   payload: string;
 }
 
@@ -54,28 +67,29 @@ export function normalizeCall(
   const sentAt = stringOr(call.sentAt) ?? envelope.sentAt;
   const originalMs = original === undefined ? undefined : Date.parse(original);
   const sentMs = sentAt === undefined ? undefined : Date.parse(sentAt);
-  const timestamp =
+  const claimed =
     originalMs === undefined
       ? receivedAt
       : sentMs === undefined
         ? originalMs
         : receivedAt - (sentMs - originalMs);
+  const { timestamp, adjusted } = boundedEventTime(claimed, receivedAt);
 
   const messageId = typeof call.messageId === 'string' ? call.messageId : `srv-${randomUUID()}`;
   // The call is stored as sent; what the server works out (corrected time, receivedAt, a
   // generated messageId) lives in columns and is laid over it when events are read back.
   let stored =
     envelope.context && call.context === undefined ? { ...call, context: envelope.context } : call;
-  let payload: string;
-  try {
-    payload = JSON.stringify(stored);
-  } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
-    const field = `${path}${tooDeepField(call)}`;
-    return fail('validation_failed', `${field}: nested too deeply to store`, [
-      { field, message: 'nested too deeply to store' },
-    ]);
+  // Bounded here, for tracking and imports alike, so every later reader (serializers, the
+  // processor, exports) stays far from its recursion limit.
+  for (const [key, value] of Object.entries(stored)) {
+    const deep = tooDeepPath(value);
+    if (deep === null) continue;
+    const field = `${path}${key}`;
+    const message = `nested deeper than ${MAX_JSON_DEPTH} levels (at ${key}.${deep})`;
+    return fail('validation_failed', `${field}: ${message}`, [{ field, message }]);
   }
+  let payload = JSON.stringify(stored);
   if (mayNeedScrubbing(payload)) {
     stored = scrubRecord(stored);
     payload = JSON.stringify(stored);
@@ -105,6 +119,7 @@ export function normalizeCall(
     anonymousId: idOf(stored.anonymousId),
     timestamp,
     receivedAt,
+    ...(adjusted ? { timeAdjusted: true } : {}),
     payload,
   });
 }

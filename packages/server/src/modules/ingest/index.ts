@@ -4,6 +4,7 @@
  * profiles in order, resuming exactly where it stopped.
  */
 export { AppendQueue } from './append-queue.js';
+export { AppliedWait } from './applied-wait.js';
 export { EventLog } from './event-log.js';
 export { Processor } from './processor.js';
 export { ProcessorThread, type ProcessorRunner } from './processor-thread.js';

@@ -1,4 +1,5 @@
 import { isRecord } from '../../platform/json.js';
+import { setOwn } from '../../platform/safe-object.js';
 
 /**
  * Characters PostgreSQL cannot store (NUL, lone UTF-16 surrogates) are replaced by U+FFFD so an
@@ -17,7 +18,8 @@ export function mayNeedScrubbing(serialized: string): boolean {
 
 export function scrubRecord(record: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(record)) out[scrubString(k)] = scrubValue(v);
+  // setOwn: a key `__proto__` (JSON.parse makes it an own key) must stay a key, not a prototype.
+  for (const [k, v] of Object.entries(record)) setOwn(out, scrubString(k), scrubValue(v));
   return out;
 }
 
@@ -27,16 +29,4 @@ function scrubValue(value: unknown): unknown {
   if (typeof value === 'string') return scrubString(value);
   if (Array.isArray(value)) return value.map(scrubValue);
   return isRecord(value) ? scrubRecord(value) : value;
-}
-
-/** The top-level field whose value is nested too deeply to serialize, for the error message. */
-export function tooDeepField(call: Record<string, unknown>): string {
-  for (const [key, value] of Object.entries(call)) {
-    try {
-      JSON.stringify(value);
-    } catch {
-      return key;
-    }
-  }
-  return 'body';
 }

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SystemClock } from '../../platform/clock.js';
 import { openDatabase } from '../../platform/db/database.js';
 import { createLogger } from '../../platform/logger.js';
+import { sealIntrinsics } from '../../platform/safe-object.js';
 import { ProfileStore } from '../profiles/index.js';
 import { EventLog } from './event-log.js';
 import { Processor } from './processor.js';
@@ -11,6 +12,8 @@ import { processorThreadOptionsSchema, type ToMain, type ToWorker } from './proc
  * The processor thread: its own SQLite connection and event loop on the second core, running
  * the same Processor as in-process mode. The main thread keeps the HTTP API and appends.
  */
+// A worker thread has its own prototypes: sealed like the main thread's (see safe-object.ts).
+sealIntrinsics();
 const options = processorThreadOptionsSchema.parse(workerData);
 const port = parentPort;
 if (!port) throw new Error('processor-worker must run as a worker thread');

@@ -1,4 +1,5 @@
 import type { AppendRow } from './event-normalizer.js';
+import { boundedEventTime } from './event-time.js';
 import { mayNeedScrubbing, scrubRecord } from './payload-scrubber.js';
 
 /**
@@ -41,6 +42,8 @@ export function serverCallRow(
     payload = scrubRecord(payload);
     text = JSON.stringify(payload);
   }
+  // A store's clock or data can be as wrong as a browser's: the same bound as tracking calls.
+  const { timestamp, adjusted } = boundedEventTime(call.timestamp, receivedAt);
   return {
     workspaceId,
     messageId: typeof payload.messageId === 'string' ? payload.messageId : call.messageId,
@@ -48,8 +51,9 @@ export function serverCallRow(
     event: call.type === 'track' && typeof payload.event === 'string' ? payload.event : null,
     userId: null,
     anonymousId: null,
-    timestamp: call.timestamp,
+    timestamp,
     receivedAt,
+    ...(adjusted ? { timeAdjusted: true } : {}),
     payload: text,
   };
 }

@@ -276,20 +276,25 @@ function predictionRowOf(
   now: number,
 ): Omit<PredictionRow, 'run_id'> {
   const p = predictCustomer(scoring, c);
+  // Inputs are bounded (amounts.ts), so these are finite; a NaN would still fail the whole
+  // run on SQLite (stored as NULL) and the API's schema, so none is ever stored.
+  const finite = (n: number) => (Number.isFinite(n) ? n : 0);
   return {
     workspace_id: workspaceId,
     profile_id: profileId,
     method: scoring.method,
-    p_alive: p.pAlive,
-    expected_orders_90d: p.expectedOrders90d,
-    expected_orders_365d: p.expectedOrders365d,
-    predicted_clv_365d: p.clv365d,
-    expected_spend: p.spend,
+    p_alive: finite(p.pAlive),
+    expected_orders_90d: finite(p.expectedOrders90d),
+    expected_orders_365d: finite(p.expectedOrders365d),
+    predicted_clv_365d: finite(p.clv365d),
+    expected_spend: finite(p.spend),
     churn_risk: p.churnRisk,
     churn_basis: p.churnBasis,
-    churn_score: p.churnScore,
+    churn_score: finite(p.churnScore),
     expected_next_order_at:
-      p.nextOrderWeeks === null ? null : Math.round(now + p.nextOrderWeeks * WEEK_MS),
+      p.nextOrderWeeks === null || !Number.isFinite(p.nextOrderWeeks)
+        ? null
+        : Math.round(now + p.nextOrderWeeks * WEEK_MS),
     x: c.x,
     t_x: c.tx,
     t_cal: c.T,

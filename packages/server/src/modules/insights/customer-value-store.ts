@@ -2,7 +2,7 @@
  * Storage of customer value: reading a workspace's orders as purchases, writing a model run and
  * its predictions, and reading them back.
  */
-import { customerValueRunSchema, type CustomerValueRun } from '@comeback/contracts';
+import { MAX_AMOUNT, customerValueRunSchema, type CustomerValueRun } from '@comeback/contracts';
 import type { Db } from '../../platform/db/database.js';
 import type { CustomerValuePredictionTable } from '../../platform/db/schema.js';
 import { readJsonObject } from '../../platform/json.js';
@@ -38,6 +38,9 @@ export async function purchasesByProfile(
   for (const r of rows) {
     const total = Number(r.total);
     const refunded = Math.max(0, Number(r.refunded));
+    // An order stored before the edges bounded amounts (Infinity, 1e200) would make the whole
+    // store's estimates infinite: it is left out (the comparison is false for NaN too).
+    if (!(Math.abs(total) <= MAX_AMOUNT && refunded <= MAX_AMOUNT)) continue;
     if (total > 0 && refunded >= total) continue;
     const list = out.get(r.profile_id);
     const purchase = { at: Number(r.ordered_at), value: Math.max(0, total - refunded) };
@@ -126,8 +129,9 @@ type RunRow = {
   duration_ms: number;
 };
 
-function runView(r: RunRow): CustomerValueRun {
-  return customerValueRunSchema.parse({
+/** A run as the API shows it; null when its stored figures do not read back (see latestRun). */
+function runView(r: RunRow): CustomerValueRun | null {
+  const parsed = customerValueRunSchema.safeParse({
     id: String(r.id),
     method: r.method,
     reason: r.reason,
@@ -140,6 +144,7 @@ function runView(r: RunRow): CustomerValueRun {
     models: readJsonObject(r.details),
     durationMs: Number(r.duration_ms),
   });
+  return parsed.success ? parsed.data : null;
 }
 
 const runColumns = [
@@ -156,16 +161,25 @@ const runColumns = [
   'duration_ms',
 ] as const;
 
+/**
+ * The newest run that reads back. A run saved before order amounts were bounded may hold
+ * non-finite figures (stored as JSON null); it is passed over rather than failing the status
+ * for the whole workspace, and the next fit replaces it.
+ */
 export async function latestRun(db: Db, workspaceId: string): Promise<CustomerValueRun | null> {
-  const row = await db
+  const rows = await db
     .selectFrom('insights_model_runs')
     .select(runColumns)
     .where('workspace_id', '=', workspaceId)
     .where('model', '=', CUSTOMER_VALUE_MODEL)
     .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row ? runView(row) : null;
+    .limit(10)
+    .execute();
+  for (const row of rows) {
+    const run = runView(row);
+    if (run) return run;
+  }
+  return null;
 }
 
 export async function runById(

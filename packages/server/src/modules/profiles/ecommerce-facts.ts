@@ -1,12 +1,27 @@
+import { MAX_AMOUNT, MAX_QUANTITY, readAmount } from '@comeback/contracts';
 import { asRecord } from '../../platform/json.js';
 /**
  * Reads the facts computed fields need from Segment e-commerce v2 events
  * (https://segment.com/docs/connections/spec/ecommerce/v2/). Amounts are in the store currency.
+ *
+ * The edges refuse amounts that are not numbers, negative or out of bounds (contracts'
+ * amounts.ts); events already in the log from before they did are read defensively here, so
+ * such an amount counts as not given rather than as Infinity, 0 or a negative order.
  */
-const num = (v: unknown): number | null => {
-  const n = typeof v === 'string' ? Number(v) : v;
-  return typeof n === 'number' && Number.isFinite(n) ? n : null;
+const within =
+  (limit: number) =>
+  (v: unknown): number | null => {
+    const n = readAmount(v);
+    return n !== null && n >= 0 && n <= limit ? n : null;
+  };
+const num = within(MAX_AMOUNT);
+const count = within(MAX_QUANTITY);
+/** A discount may be sent with either sign; only its size is bounded. */
+const signed = (v: unknown): number | null => {
+  const n = readAmount(v);
+  return n !== null && Math.abs(n) <= MAX_AMOUNT ? n : null;
 };
+const bounded = (n: number) => Math.min(n, MAX_AMOUNT);
 const str = (v: unknown): string | null =>
   typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null;
 
@@ -59,7 +74,7 @@ function linesOf(properties: Record<string, unknown>): Line[] {
       name: str(p.name),
       category: str(p.category),
       price: num(p.price),
-      quantity: num(p.quantity) ?? 1,
+      quantity: count(p.quantity) ?? 1,
     };
   });
 }
@@ -71,14 +86,14 @@ export function orderFacts(properties: Record<string, unknown>): OrderFacts {
   const given = num(properties.total) ?? num(properties.revenue);
   return {
     orderId: str(properties.order_id),
-    total: given ?? lineSum,
+    total: given ?? bounded(lineSum),
     totalGiven: given !== null,
     currency: str(properties.currency),
     categories: lines.flatMap((l) => (l.category ? [l.category] : [])),
     products: lines.flatMap((l) => (l.id ? [l.id] : [])),
     lines,
     subtotal: num(properties.subtotal),
-    discount: num(properties.discount),
+    discount: signed(properties.discount),
     tax: num(properties.tax),
     shipping: num(properties.shipping),
     status: str(properties.status),
@@ -108,7 +123,7 @@ export function refundFacts(properties: Record<string, unknown>): RefundFacts {
     refundId: str(properties.refund_id),
     reason: str(properties.reason),
     lines,
-    amount: explicit ?? fromLines,
+    amount: explicit ?? (fromLines === null ? null : bounded(fromLines)),
   };
 }
 

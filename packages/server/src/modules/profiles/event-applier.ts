@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { asRecord } from '../../platform/json.js';
 import type { Db, Trx } from '../../platform/db/database.js';
 import { viewedProductOf } from './ecommerce-facts.js';
-import { OrderBook, ORDER_EVENTS, orderKeysOf } from './order-book.js';
+import { OrderBook, ORDER_EVENTS, orderIdOf, orderKeysOf } from './order-book.js';
+import { ERASED_ORDER } from './profile-erasure.js';
 import type { OrderStore } from './order-store.js';
 import {
   identifierKey,
@@ -114,11 +115,10 @@ class WorkspaceBatch {
     for (const [k, v] of owners) this.#owners.set(k, v);
     // Most workspaces have never erased anyone: then no identifier needs hashing at all.
     if (await this.store.hasErasures(this.reader, this.workspaceId)) {
-      this.#erasures = await this.store.loadErasures(
-        this.reader,
-        this.workspaceId,
-        ids.flatMap((i) => i.links.map((l) => this.#hash(l))),
-      );
+      this.#erasures = await this.store.loadErasures(this.reader, this.workspaceId, [
+        ...ids.flatMap((i) => i.links.map((l) => this.#hash(l))),
+        ...orderIds.map((value) => this.#hash({ kind: ERASED_ORDER, value })),
+      ]);
     }
     if (orderIds.length) {
       this.#orders = new OrderBook(
@@ -150,8 +150,8 @@ class WorkspaceBatch {
   }
 
   readonly #hashes = new Map<string, string>();
-  #hash(id: Identifier): string {
-    const key = identifierKey(id);
+  #hash(id: Identifier | { kind: typeof ERASED_ORDER; value: string }): string {
+    const key = `${id.kind}:${id.value}`;
     let hash = this.#hashes.get(key);
     if (hash === undefined) {
       hash = this.store.erasureHash(this.workspaceId, id);
@@ -175,10 +175,13 @@ class WorkspaceBatch {
     const orderOwnerId = ids.links.length === 0 ? this.#orders.ownerIdOf(event) : null;
     const orderOwner =
       orderOwnerId === null ? undefined : this.#profiles.get(this.#resolve(orderOwnerId));
-    // Data from before an erasure (a late delivery, a retry) must not bring the person back.
+    // Data from before an erasure (a late delivery, a retry) must not bring the person back,
+    // and news of an erased order (an update after the erasure) must not bring the order back.
+    const orderId = this.#erasures.size ? orderIdOf(event) : null;
     if (
       (ids.links.length === 0 && !orderOwner) ||
-      erasedAt.some((t) => t !== undefined && t >= event.timestamp)
+      erasedAt.some((t) => t !== undefined && t >= event.timestamp) ||
+      (orderId !== null && this.#erasures.has(this.#hash({ kind: ERASED_ORDER, value: orderId })))
     ) {
       this.#dropped.push(event.seq);
       return;

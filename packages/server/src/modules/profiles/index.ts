@@ -6,8 +6,15 @@
 export { prepareEventBatch, type BatchOutcome, type PreparedBatch } from './event-applier.js';
 export { ProfileStore } from './profile-store.js';
 export { ProfileQueries, type LookupKey } from './profile-queries.js';
+export {
+  deleteOrders,
+  ERASED_ORDER,
+  type ErasedPerson,
+  type ErasureParticipant,
+} from './profile-erasure.js';
+export { normalizeIdentifier } from './identifiers.js';
 export { CustomFieldRegistry, coerceTraits } from './custom-fields.js';
-export { traitsOf, type LoggedEvent } from './identifiers.js';
+export { normalizeEmail, normalizePhone, traitsOf, type LoggedEvent } from './identifiers.js';
 export { OrderQueries } from './order-queries.js';
 export { ORDER_EVENTS } from './order-book.js';
 export { predictionsView } from './profile-predictions.js';

@@ -1,5 +1,11 @@
 import { asRecord } from '../../platform/json.js';
-import { fulfilmentFacts, orderFacts, refundFacts, type OrderLine } from './ecommerce-facts.js';
+import {
+  fulfilmentFacts,
+  orderFacts,
+  refundFacts,
+  type OrderFacts,
+  type OrderLine,
+} from './ecommerce-facts.js';
 import type { LoggedEvent } from './identifiers.js';
 import {
   recordCancellation,
@@ -27,6 +33,12 @@ export const ORDER_EVENTS = new Set([
 /** In an awaiting order: a refund of the whole order, whatever its total turns out to be. */
 const WHOLE_ORDER = -1;
 const CLOSED = new Set(['cancelled']);
+
+/** The order an order event is about (its `order_id`, else its message id); null for others. */
+export function orderIdOf(e: LoggedEvent): string | null {
+  if (e.event === null || !ORDER_EVENTS.has(e.event)) return null;
+  return refundFacts(asRecord(e.payload.properties)).orderId ?? e.messageId;
+}
 
 /** Which orders and refunds a batch's events touch, to load them in bulk first. */
 export function orderKeysOf(events: LoggedEvent[]): { orderIds: string[]; refundIds: string[] } {
@@ -129,9 +141,12 @@ export class OrderBook {
       this.dirty.add(orderId);
       return;
     }
+    if (event.event === 'Order Updated') return this.#updatedBeforePlaced(profile, event, facts);
     const order: OrderRecord = { ...(known ?? blank(orderId, profile.id)), profileId: profile.id };
     order.orderedAt = event.timestamp;
-    this.#details(order, facts, stamp);
+    // An update that arrived first holds newer details than the placement: they are kept.
+    if (!known || stamp >= known.sourceUpdatedAt) this.#details(order, facts, stamp);
+    else if (order.total === 0) order.total = facts.total;
     if (!CLOSED.has(order.status) && order.deliveredAt !== null) order.status = 'delivered';
     else if (!CLOSED.has(order.status) && order.fulfilledAt !== null) order.status = 'fulfilled';
     this.orders.set(orderId, order);
@@ -142,7 +157,7 @@ export class OrderBook {
       order.cancelledAt ??= event.timestamp;
       return;
     }
-    recordOrder(profile, { ...facts, at: event.timestamp });
+    recordOrder(profile, { ...facts, total: order.total, at: event.timestamp });
     if (known && known.refunded !== 0) {
       // Refunds that arrived before the order apply now, exactly as if they had come after it.
       const requested = known.refunded === WHOLE_ORDER ? order.total : known.refunded;
@@ -150,6 +165,27 @@ export class OrderBook {
       order.refunded = amount;
       recordRefund(profile, amount, amount >= order.total);
     } else order.refunded = 0;
+  }
+
+  /**
+   * An update of an order that was never placed here (its Order Completed is late, was lost, or
+   * was erased - then the processor drops the update before it gets here). An update says when
+   * the order changed, not when it was placed, so it neither places nor counts the order: its
+   * details wait, like a refund awaiting its order, until the Order Completed arrives.
+   */
+  #updatedBeforePlaced(profile: ProfileState, event: LoggedEvent, facts: OrderFacts): void {
+    const orderId = facts.orderId ?? event.messageId;
+    const stamp = facts.updatedAt ?? event.timestamp;
+    const known = this.orders.get(orderId);
+    if (known && stamp < known.sourceUpdatedAt) return;
+    const order = known ?? blank(orderId, profile.id);
+    this.#details(order, facts, stamp);
+    if (facts.status === 'cancelled') {
+      order.status = 'cancelled';
+      order.cancelledAt ??= event.timestamp;
+    }
+    this.orders.set(orderId, order);
+    this.dirty.add(orderId);
   }
 
   #details(order: OrderRecord, facts: ReturnType<typeof orderFacts>, stamp: number): void {

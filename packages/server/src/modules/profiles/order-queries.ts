@@ -1,8 +1,13 @@
 import type { Order } from '@comeback/contracts';
 import type { Db } from '../../platform/db/database.js';
 import { AWAITING_ORDER } from './order-store.js';
+import { MAX_MONEY_SUM } from './profile-state.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+/** Numbers stored before the edges bounded them (Infinity) are shown bounded, never a 500. */
+const finite = (n: number) =>
+  Number.isFinite(n) ? n : Number.isNaN(n) ? 0 : Math.sign(n) * MAX_MONEY_SUM;
+const money = (n: number | null) => (n === null ? null : finite(n));
 
 /** Orders with their lines, refunds and fulfilments, as the admin API shows them. */
 export class OrderQueries {
@@ -65,13 +70,13 @@ export class OrderQueries {
       profileId: o.profile_id,
       status: o.status,
       orderNumber: o.order_number,
-      total: o.total,
-      refunded: o.refunded,
+      total: finite(o.total),
+      refunded: finite(o.refunded),
       currency: o.currency,
-      subtotal: o.subtotal,
-      discount: o.discount,
-      tax: o.tax,
-      shipping: o.shipping,
+      subtotal: money(o.subtotal),
+      discount: money(o.discount),
+      tax: money(o.tax),
+      shipping: money(o.shipping),
       checkoutId: o.checkout_id,
       orderedAt: new Date(o.ordered_at).toISOString(),
       cancelledAt: iso(o.cancelled_at),
@@ -86,14 +91,14 @@ export class OrderQueries {
           sku: l.sku,
           name: l.name,
           category: l.category,
-          price: l.price,
-          quantity: l.quantity,
+          price: money(l.price),
+          quantity: finite(l.quantity),
         })),
       refunds: refunds
         .filter((r) => r.order_id === o.order_id)
         .map((r) => ({
           refundId: r.refund_id,
-          amount: r.amount,
+          amount: finite(r.amount),
           refundedAt: new Date(r.refunded_at).toISOString(),
           reason: r.reason,
         })),

@@ -8,7 +8,10 @@ import { normalizeIdentifier } from './identifiers.js';
 import { insightsOf } from './profile-insights.js';
 import { predictionsOf } from './profile-predictions.js';
 import { computedOf } from './profile-state.js';
+import { ProfileEraser, parkedEventsOf, type ErasureParticipant } from './profile-erasure.js';
+import { removeSourceWithin } from './source-removal.js';
 import type { ProfileStore } from './profile-store.js';
+import { decodeProfileCursor, pageProfileIds, type ProfilePageRequest } from './profile-search.js';
 
 export type LookupKey = Partial<Record<IdentifierKind, string>>;
 
@@ -16,9 +19,11 @@ export type LookupKey = Partial<Record<IdentifierKind, string>>;
 export class ProfileQueries {
   readonly #database: Database;
   readonly #store: ProfileStore;
+  readonly #eraser: ProfileEraser;
   constructor(database: Database, store: ProfileStore) {
     this.#database = database;
     this.#store = store;
+    this.#eraser = new ProfileEraser(database, store);
   }
   get #db(): Db {
     return this.#database.db;
@@ -46,6 +51,30 @@ export class ProfileQueries {
       if (p.ok) out.push(p.value);
     }
     return out;
+  }
+
+  /**
+   * A page of the workspace's profiles, newest first, optionally narrowed to those whose email,
+   * user id or name starts with `q` (profile-search.ts). A cursor this server did not hand out
+   * is a validation failure naming it.
+   */
+  async list(
+    workspaceId: string,
+    request: ProfilePageRequest,
+  ): Promise<Result<{ data: Profile[]; nextCursor: string | null }>> {
+    const after = request.cursor === undefined ? null : decodeProfileCursor(request.cursor);
+    if (request.cursor !== undefined && after === null) {
+      return fail('validation_failed', 'cursor: must be the nextCursor of a previous page', [
+        { field: 'querystring.cursor', message: 'must be the nextCursor of a previous page' },
+      ]);
+    }
+    const page = await pageProfileIds(this.#database, workspaceId, request, after);
+    const data: Profile[] = [];
+    for (const id of page.ids) {
+      const p = await this.get(workspaceId, id);
+      if (p.ok) data.push(p.value);
+    }
+    return ok({ data, nextCursor: page.nextCursor });
   }
 
   /** A merged-away id answers with the profile it was merged into. */
@@ -101,7 +130,16 @@ export class ProfileQueries {
     const liveId = await this.#followMerges(workspaceId, profileId);
     let q = this.#db
       .selectFrom('events')
-      .select(['seq', 'message_id', 'type', 'event', 'timestamp', 'received_at', 'payload'])
+      .select([
+        'seq',
+        'message_id',
+        'type',
+        'event',
+        'timestamp',
+        'received_at',
+        'payload',
+        'time_adjusted',
+      ])
       .where('workspace_id', '=', workspaceId)
       .where('profile_id', '=', liveId)
       .orderBy('seq', 'desc')
@@ -117,6 +155,7 @@ export class ProfileQueries {
         event: r.event,
         timestamp: new Date(r.timestamp).toISOString(),
         receivedAt: new Date(r.received_at).toISOString(),
+        ...(r.time_adjusted === 1 ? { timeAdjusted: true } : {}),
         payload: presentEvent(r),
       })),
       nextCursor: rows.length > opts.limit && last ? String(last.seq) : null,
@@ -129,7 +168,15 @@ export class ProfileQueries {
     if (!profile.ok) return profile;
     const events = await this.#db
       .selectFrom('events')
-      .select(['message_id', 'type', 'event', 'timestamp', 'received_at', 'payload'])
+      .select([
+        'message_id',
+        'type',
+        'event',
+        'timestamp',
+        'received_at',
+        'payload',
+        'time_adjusted',
+      ])
       .where('workspace_id', '=', workspaceId)
       .where('profile_id', '=', profile.value.id)
       .orderBy('seq')
@@ -140,7 +187,15 @@ export class ProfileQueries {
     const unapplied = parked.length
       ? await this.#db
           .selectFrom('events')
-          .select(['message_id', 'type', 'event', 'timestamp', 'received_at', 'payload'])
+          .select([
+            'message_id',
+            'type',
+            'event',
+            'timestamp',
+            'received_at',
+            'payload',
+            'time_adjusted',
+          ])
           .where('seq', 'in', parked)
           .orderBy('seq')
           .execute()
@@ -162,105 +217,42 @@ export class ProfileQueries {
 
   /**
    * GDPR erasure: the profile, its identifiers, orders and events are deleted in one
-   * transaction. What stays is a hash of each identifier with the erasure time, so a late or
-   * retried event from before the erasure cannot quietly rebuild the person.
+   * transaction (with every copy a registered participant keeps). What stays is a hash of each
+   * identifier and order id with the erasure time, so a late or retried event from before the
+   * erasure cannot quietly rebuild the person, and an erased order never comes back.
    */
   async erase(workspaceId: string, id: string, now: number): Promise<Result<{ erased: string }>> {
     const liveId = await this.#followMerges(workspaceId, id);
-    return this.#db.transaction().execute(async (trx: Trx) => {
-      if (this.#database.dialect === 'postgres') {
-        // Serialise with the processor, which may hold this profile in a batch right now.
-        await trx.selectFrom('processor_cursors').select('name').forUpdate().execute();
-      }
-      const profile = await trx
-        .selectFrom('profiles')
-        .select('id')
-        .where('id', '=', liveId)
-        .where('workspace_id', '=', workspaceId)
-        .executeTakeFirst();
-      if (!profile) return fail('not_found', `no profile ${id}`);
-      const identifiers = await trx
-        .selectFrom('identifiers')
-        .select(['kind', 'value'])
-        .where('profile_id', '=', liveId)
-        .execute();
-      if (identifiers.length) {
-        await trx
-          .insertInto('erasures')
-          .values(
-            identifiers.map((i) => ({
-              workspace_id: workspaceId,
-              identifier_hash: this.#store.erasureHash(workspaceId, i),
-              profile_id: liveId,
-              erased_at: now,
-            })),
-          )
-          .execute();
-      }
-      await trx
-        .deleteFrom('events')
-        .where('workspace_id', '=', workspaceId)
-        .where('profile_id', '=', liveId)
-        .execute();
-      // Events the processor could not apply belong to no profile; the person's ids find them.
-      const parked = await parkedEventsOf(trx, workspaceId, identifiers);
-      if (parked.length) {
-        await trx.deleteFrom('events').where('seq', 'in', parked).execute();
-        await trx.deleteFrom('processor_failures').where('seq', 'in', parked).execute();
-      }
-      await trx.deleteFrom('identifiers').where('profile_id', '=', liveId).execute();
-      const ordersOfPerson = trx
-        .selectFrom('profile_orders')
-        .select('order_id')
-        .where('workspace_id', '=', workspaceId)
-        .where('profile_id', '=', liveId);
-      for (const table of ['order_lines', 'order_refunds', 'order_fulfilments'] as const) {
-        await trx
-          .deleteFrom(table)
-          .where('workspace_id', '=', workspaceId)
-          .where('order_id', 'in', ordersOfPerson)
-          .execute();
-      }
-      await trx.deleteFrom('profile_orders').where('profile_id', '=', liveId).execute();
-      await trx
-        .deleteFrom('customer_value_predictions')
-        .where('workspace_id', '=', workspaceId)
-        .where('profile_id', '=', liveId)
-        .execute();
-      for (const table of ['profile_insights', 'profile_replenishment'] as const) {
-        await trx
-          .deleteFrom(table)
-          .where('workspace_id', '=', workspaceId)
-          .where('profile_id', '=', liveId)
-          .execute();
-      }
-      await trx.deleteFrom('profile_merges').where('into_profile_id', '=', liveId).execute();
-      await trx.deleteFrom('profiles').where('id', '=', liveId).execute();
-      return ok({ erased: liveId });
-    });
+    return this.#eraser.erase(workspaceId, liveId, now, id);
   }
-}
 
-/** Seqs of parked (unapplied) events sent under any of these user or anonymous ids. */
-async function parkedEventsOf(
-  db: Db | Trx,
-  workspaceId: string,
-  identifiers: readonly { kind: string; value: string }[],
-): Promise<number[]> {
-  const users = identifiers.filter((i) => i.kind === 'user_id').map((i) => i.value);
-  const anons = identifiers.filter((i) => i.kind === 'anonymous_id').map((i) => i.value);
-  if (!users.length && !anons.length) return [];
-  const rows = await db
-    .selectFrom('events')
-    .select('events.seq')
-    .innerJoin('processor_failures', 'processor_failures.seq', 'events.seq')
-    .where('events.workspace_id', '=', workspaceId)
-    .where((eb) =>
-      eb.or([
-        ...(users.length ? [eb('events.user_id', 'in', users)] : []),
-        ...(anons.length ? [eb('events.anonymous_id', 'in', anons)] : []),
-      ]),
-    )
-    .execute();
-  return rows.map((r) => Number(r.seq));
+  /** Erasure inside the caller's transaction (a store's redaction); see `afterErasure`. */
+  eraseWithin(trx: Trx, workspaceId: string, id: string, now: number) {
+    return this.#eraser.eraseWithin(trx, workspaceId, id, now);
+  }
+
+  /** See ProfileEraser.eraseOrdersWithin. */
+  eraseOrdersWithin(trx: Trx, workspaceId: string, orderIds: string[], now: number) {
+    return this.#eraser.eraseOrdersWithin(trx, workspaceId, orderIds, now);
+  }
+
+  /** See ProfileEraser.markWithin. */
+  markChangeWithin(trx: Trx, workspaceId: string, label: string, now: number) {
+    return this.#eraser.markWithin(trx, workspaceId, label, now);
+  }
+
+  /** See removeSourceWithin: null when nothing of the profile is left. */
+  removeSourceWithin(trx: Trx, workspaceId: string, profileId: string, now: number) {
+    return removeSourceWithin(trx, this.#store, workspaceId, profileId, now);
+  }
+
+  /** Once an erasure made within a caller's transaction has committed. */
+  afterErasure(): Promise<void> {
+    return this.#eraser.afterErasure();
+  }
+
+  /** Another area's copies of a person, removed by every erasure (see ErasureParticipant). */
+  addErasureParticipant(participant: ErasureParticipant): void {
+    this.#eraser.addParticipant(participant);
+  }
 }

@@ -1,4 +1,5 @@
 import type { ComputedFields } from '@comeback/contracts';
+import { ownValue, setOwn } from '../../platform/safe-object.js';
 
 /**
  * A profile as the processor holds it in memory. Every rule here is commutative (sums, minima,
@@ -54,6 +55,11 @@ export function emptyProfile(id: string, workspaceId: string, now: number): Prof
 const later = (a: [number, string] | undefined, b: [number, string]): boolean =>
   a === undefined || b[0] > a[0] || (b[0] === a[0] && b[1] > a[1]);
 
+/**
+ * Trait names are whatever a store sends: `constructor` or `toString` are ordinary names, so
+ * lookups see own keys only and writes define own keys. `__proto__` is never a trait: the
+ * tracking edge drops it, and imports and webhooks must not store what tracking cannot.
+ */
 export function setTraits(
   p: ProfileState,
   traits: Record<string, unknown>,
@@ -61,11 +67,11 @@ export function setTraits(
   messageId: string,
 ): void {
   for (const [name, value] of Object.entries(traits)) {
-    if (value === undefined) continue;
+    if (value === undefined || name === '__proto__') continue;
     const stamp: [number, string] = [at, messageId];
-    if (later(p.traitTimes[name], stamp)) {
-      p.traits[name] = value;
-      p.traitTimes[name] = stamp;
+    if (later(ownValue(p.traitTimes, name), stamp)) {
+      setOwn(p.traits, name, value);
+      setOwn(p.traitTimes, name, stamp);
     }
   }
 }
@@ -101,7 +107,7 @@ export function recordOrder(
   order: { total: number; at: number; categories: string[]; products: string[] },
 ): void {
   p.orderCount += 1;
-  p.totalSpent = round2(p.totalSpent + order.total);
+  p.totalSpent = moneySum(p.totalSpent + order.total);
   p.firstOrderAt = minOf(p.firstOrderAt, order.at);
   p.lastOrderAt = maxOf(p.lastOrderAt, order.at);
   p.categoriesBought = union(p.categoriesBought, order.categories);
@@ -110,23 +116,23 @@ export function recordOrder(
 
 /** A refund lowers what was spent; a refund of the whole order also takes the order back. */
 export function recordRefund(p: ProfileState, amount: number, wholeOrder: boolean): void {
-  p.refundedTotal = round2(p.refundedTotal + amount);
-  p.totalSpent = round2(p.totalSpent - amount);
+  p.refundedTotal = moneySum(p.refundedTotal + amount);
+  p.totalSpent = moneySum(p.totalSpent - amount);
   if (wholeOrder) p.orderCount = Math.max(0, p.orderCount - 1);
 }
 
 /** Folds `loser` into `survivor` (the older profile survives; see the identity resolver). */
 export function mergeInto(survivor: ProfileState, loser: ProfileState): void {
   for (const [name, stamp] of Object.entries(loser.traitTimes)) {
-    if (later(survivor.traitTimes[name], stamp)) {
-      survivor.traits[name] = loser.traits[name];
-      survivor.traitTimes[name] = stamp;
+    if (name !== '__proto__' && later(ownValue(survivor.traitTimes, name), stamp)) {
+      setOwn(survivor.traits, name, ownValue(loser.traits, name));
+      setOwn(survivor.traitTimes, name, stamp);
     }
   }
   survivor.createdAt = Math.min(survivor.createdAt, loser.createdAt);
   survivor.orderCount += loser.orderCount;
-  survivor.totalSpent = round2(survivor.totalSpent + loser.totalSpent);
-  survivor.refundedTotal = round2(survivor.refundedTotal + loser.refundedTotal);
+  survivor.totalSpent = moneySum(survivor.totalSpent + loser.totalSpent);
+  survivor.refundedTotal = moneySum(survivor.refundedTotal + loser.refundedTotal);
   survivor.firstOrderAt = minOf(survivor.firstOrderAt, loser.firstOrderAt);
   survivor.lastOrderAt = maxOf(survivor.lastOrderAt, loser.lastOrderAt);
   survivor.lastSeenAt = maxOf(survivor.lastSeenAt, loser.lastSeenAt);
@@ -142,15 +148,15 @@ export function computedOf(p: ProfileState): ComputedFields {
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
   return {
     order_count: p.orderCount,
-    total_spent: p.totalSpent,
-    average_order_value: p.orderCount > 0 ? round2(p.totalSpent / p.orderCount) : null,
+    total_spent: moneySum(p.totalSpent),
+    average_order_value: p.orderCount > 0 ? moneySum(p.totalSpent / p.orderCount) : null,
     first_order_at: iso(p.firstOrderAt),
     last_order_at: iso(p.lastOrderAt),
     last_seen_at: iso(p.lastSeenAt),
     categories_bought: p.categoriesBought,
     products_bought: p.productsBought,
     last_product_viewed: p.lastProductViewed,
-    refunded_total: p.refundedTotal,
+    refunded_total: moneySum(p.refundedTotal),
   };
 }
 
@@ -159,13 +165,25 @@ export function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
+/**
+ * Sums of money a profile keeps stay finite and bounded: each amount is at most MAX_AMOUNT
+ * (contracts' amounts.ts), so a thousand of the largest orders fit; past that the sum is held
+ * at the bound. A value stored before amounts were bounded (Infinity, NaN) reads as the bound
+ * or 0, so such a profile can still be read, merged and erased.
+ */
+export const MAX_MONEY_SUM = 1e15;
+export function moneySum(n: number): number {
+  if (Number.isNaN(n)) return 0;
+  return Math.min(MAX_MONEY_SUM, Math.max(-MAX_MONEY_SUM, round2(n)));
+}
+
 /** An edited order: what was spent changes by the difference; new lines add their products. */
 export function reviseOrder(
   p: ProfileState,
   delta: number,
   order: { categories: string[]; products: string[] },
 ): void {
-  p.totalSpent = round2(p.totalSpent + delta);
+  p.totalSpent = moneySum(p.totalSpent + delta);
   p.categoriesBought = union(p.categoriesBought, order.categories);
   p.productsBought = union(p.productsBought, order.products);
 }
@@ -176,6 +194,6 @@ export function recordCancellation(
   remaining: number,
   stillCounted: boolean,
 ): void {
-  p.totalSpent = round2(p.totalSpent - remaining);
+  p.totalSpent = moneySum(p.totalSpent - remaining);
   if (stillCounted) p.orderCount = Math.max(0, p.orderCount - 1);
 }

@@ -3,6 +3,7 @@ import type { Db, Trx } from '../../platform/db/database.js';
 import { erasureHash } from './identifiers.js';
 import type { ProfileTable } from '../../platform/db/schema.js';
 import { readJsonObject, readStringArray } from '../../platform/json.js';
+import { setOwn } from '../../platform/safe-object.js';
 import type { ProfileState } from './profile-state.js';
 import { OrderStore } from './order-store.js';
 
@@ -225,7 +226,7 @@ function readTraitTimes(value: unknown): Record<string, [number, string]> {
   const out: Record<string, [number, string]> = {};
   for (const [name, stamp] of Object.entries(readJsonObject(value))) {
     if (Array.isArray(stamp) && typeof stamp[0] === 'number' && typeof stamp[1] === 'string') {
-      out[name] = [stamp[0], stamp[1]];
+      setOwn(out, name, [stamp[0], stamp[1]]);
     }
   }
   return out;

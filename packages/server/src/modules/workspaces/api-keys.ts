@@ -1,7 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Db } from '../../platform/db/database.js';
+import type { Database, Db } from '../../platform/db/database.js';
+import { fail, ok, type Result } from '../../platform/errors.js';
 
 export type KeyScope = 'write' | 'admin';
+/** Where a key came from: `environment` keys are replaced when their variable changes. */
+export type KeyOrigin = 'environment' | 'start' | 'api' | 'cli' | 'unknown';
 
 export interface Principal {
   workspaceId: string;
@@ -18,6 +21,20 @@ export interface CreatedKey {
   prefix: string;
 }
 
+/** What may be shown about a key: never the key or its hash. */
+export interface KeyInfo {
+  id: string;
+  workspaceId: string;
+  scope: KeyScope;
+  /** The first 8 characters, to recognise a key by. */
+  prefix: string;
+  label: string | null;
+  origin: KeyOrigin;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
 const SCOPE_PREFIX: Record<KeyScope, string> = { write: 'cbw_', admin: 'cba_' };
 
 export function hashKey(key: string): string {
@@ -30,7 +47,14 @@ export function generateKey(scope: KeyScope): string {
 
 export async function insertKey(
   db: Db,
-  args: { workspaceId: string; scope: KeyScope; key: string; label?: string; now: number },
+  args: {
+    workspaceId: string;
+    scope: KeyScope;
+    key: string;
+    label?: string;
+    now: number;
+    origin?: KeyOrigin;
+  },
 ): Promise<CreatedKey> {
   const id = randomUUID();
   const prefix = args.key.slice(0, 8);
@@ -46,6 +70,8 @@ export async function insertKey(
       label: args.label ?? null,
       created_at: args.now,
       revoked_at: null,
+      origin: args.origin ?? 'api',
+      last_used_at: null,
     })
     .onConflict((oc) => oc.column('key_hash').doNothing())
     .execute();
@@ -57,43 +83,105 @@ export async function insertKey(
   return { id: row.id, workspaceId: row.workspace_id, scope: row.scope, key: args.key, prefix };
 }
 
+/** Keys of one workspace (or of all, for the CLI), active and revoked, oldest first. */
+export async function listKeys(db: Db, workspaceId?: string): Promise<KeyInfo[]> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .select([
+      'id',
+      'workspace_id',
+      'scope',
+      'prefix',
+      'label',
+      'origin',
+      'created_at',
+      'last_used_at',
+      'revoked_at',
+    ])
+    .$if(workspaceId !== undefined, (q) => q.where('workspace_id', '=', workspaceId ?? ''))
+    .orderBy('workspace_id')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    workspaceId: r.workspace_id,
+    scope: r.scope,
+    prefix: r.prefix,
+    label: r.label,
+    origin: r.origin,
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+    revokedAt: r.revoked_at,
+  }));
+}
+
+export interface Revoked {
+  key: KeyInfo;
+  /** False when the key had been revoked before (revoking is idempotent). */
+  changed: boolean;
+  /** True when no active admin key is left in the key's workspace. */
+  lastAdminKey: boolean;
+}
+
 /**
- * Resolves a presented key to its workspace and scope. Cached briefly: tracking calls arrive
- * thousands of times a second; a revocation takes effect within the cache's lifetime.
+ * Revokes a key at once (in this process; other processes' caches within seconds).
+ * `keepOneAdmin` refuses to revoke the workspace's last active admin key, which would lock
+ * it out of the admin API - the API sets it (a caller cannot revoke the key it stands on
+ * unless another admin key exists); the CLI, run by whoever holds the database, does not.
  */
-export class KeyResolver {
-  readonly #db: Db;
-  readonly #cache = new Map<string, { principal: Principal | null; until: number }>();
-  readonly #ttlMs: number;
-  readonly #now: () => number;
-
-  constructor(db: Db, now: () => number, ttlMs = 5000) {
-    this.#db = db;
-    this.#now = now;
-    this.#ttlMs = ttlMs;
-  }
-
-  async resolve(key: string): Promise<Principal | null> {
-    const hash = hashKey(key);
-    // The cache keeps real time (not the injected clock): it is an operational detail.
-    const now = this.#now();
-    const hit = this.#cache.get(hash);
-    if (hit && hit.until > now) return hit.principal;
-    const row = await this.#db
+export async function revokeKey(
+  database: Database,
+  args: { id: string; workspaceId?: string; now: number; keepOneAdmin: boolean },
+): Promise<Result<Revoked>> {
+  return database.db.transaction().execute(async (trx) => {
+    const target = await trx
       .selectFrom('api_keys')
-      .select(['id', 'workspace_id', 'scope'])
-      .where('key_hash', '=', hash)
-      .where('revoked_at', 'is', null)
+      .select(['id', 'workspace_id', 'scope', 'revoked_at'])
+      .where('id', '=', args.id)
+      .$if(args.workspaceId !== undefined, (q) =>
+        q.where('workspace_id', '=', args.workspaceId ?? ''),
+      )
       .executeTakeFirst();
-    const principal = row
-      ? { workspaceId: row.workspace_id, scope: row.scope, keyId: row.id }
-      : null;
-    if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(hash, { principal, until: now + this.#ttlMs });
-    return principal;
-  }
-
-  forget(): void {
-    this.#cache.clear();
-  }
+    if (!target) {
+      return fail('not_found', `no key ${args.id}${args.workspaceId ? ' in this workspace' : ''}`, [
+        { field: 'id', message: 'not found' },
+      ]);
+    }
+    // The workspace's active admin keys, locked on PostgreSQL so that two admins revoking each
+    // other's keys at once cannot both succeed (SQLite's write transaction is exclusive).
+    const admins = await trx
+      .selectFrom('api_keys')
+      .select('id')
+      .where('workspace_id', '=', target.workspace_id)
+      .where('scope', '=', 'admin')
+      .where('revoked_at', 'is', null)
+      .$if(database.dialect === 'postgres', (q) => q.forUpdate())
+      .execute();
+    const othersActive = admins.filter((a) => a.id !== target.id).length;
+    const active = target.revoked_at === null;
+    if (active && target.scope === 'admin' && othersActive === 0 && args.keepOneAdmin) {
+      return fail(
+        'conflict',
+        'this is the last active admin key of the workspace: create another admin key first ' +
+          '(POST /api/v1/keys), then revoke this one',
+        [{ field: 'id', message: 'the last active admin key cannot be revoked' }],
+      );
+    }
+    if (active) {
+      await trx
+        .updateTable('api_keys')
+        .set({ revoked_at: args.now })
+        .where('id', '=', target.id)
+        .where('revoked_at', 'is', null)
+        .execute();
+    }
+    const [key] = (await listKeys(trx, target.workspace_id)).filter((k) => k.id === target.id);
+    if (!key) throw new Error(`key ${target.id} vanished while being revoked`);
+    return ok({
+      key,
+      changed: active,
+      lastAdminKey: target.scope === 'admin' && othersActive === 0,
+    });
+  });
 }

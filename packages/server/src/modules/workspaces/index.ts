@@ -1,16 +1,23 @@
 /**
- * Workspaces (one per store) and their API keys: write keys for tracking, admin keys for the
- * API. Keys are stored hashed and shown once.
+ * Workspaces (one per store), their API keys (write keys for tracking, admin keys for the API;
+ * stored hashed, shown once, listed by prefix, revocable) and the instance secret (kept out of
+ * the database, in COMEBACK_SECRET or the data directory's secret file).
  */
 export {
-  KeyResolver,
   generateKey,
   hashKey,
   insertKey,
+  listKeys,
+  revokeKey,
   type CreatedKey,
+  type KeyInfo,
+  type KeyOrigin,
   type KeyScope,
   type Principal,
+  type Revoked,
 } from './api-keys.js';
+export { KEY_CACHE_TTL_MS, KEY_USE_WRITE_INTERVAL_MS, KeyResolver } from './key-resolver.js';
+export { InstanceSecretProblem, type InstanceSecret } from './instance-secret.js';
 export {
   DEFAULT_WORKSPACE_ID,
   bootstrapWorkspace,

@@ -36,7 +36,7 @@ export interface OpenOptions {
 export function openDatabase(url: string, opts: OpenOptions = {}): Database {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (file !== ':memory:') makePrivate(file);
     const raw = new BetterSqlite3(file);
     raw.pragma('journal_mode = WAL');
     raw.pragma(`synchronous = ${opts.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
@@ -45,6 +45,9 @@ export function openDatabase(url: string, opts: OpenOptions = {}): Database {
     raw.pragma('cache_size = -131072');
     raw.pragma('temp_store = MEMORY');
     raw.pragma('foreign_keys = ON');
+    // Deleted rows are overwritten with zeros, so an erased person's data does not linger in
+    // free pages of the file (the WAL keeps old pages until a checkpoint: see erasure).
+    raw.pragma('secure_delete = ON');
     const gate = new SqliteConnectionGate(raw);
     const db = new Kysely<Schema>({ dialect: new GatedSqliteDialect(gate) });
     return { dialect: 'sqlite', db, sqlite: gate, close: () => db.destroy() };
@@ -65,6 +68,28 @@ export function openDatabase(url: string, opts: OpenOptions = {}): Database {
   pool.on('error', (error) => opts.onConnectionError?.(error));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return { dialect: 'postgres', db, pool, close: () => db.destroy() };
+}
+
+/**
+ * The database holds customers' data: its directory is created 0700 and the file 0600 before
+ * SQLite opens it (SQLite gives the -wal and -shm files the database file's mode). An existing
+ * file (and its side files) loses any group and other permissions it had; an existing
+ * directory is left as it is (it may be shared, like the working directory).
+ */
+function makePrivate(file: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    try {
+      const { mode } = fs.statSync(f);
+      if (mode & 0o077) fs.chmodSync(f, mode & 0o700);
+    } catch (error) {
+      // A side file that does not exist (yet) gets the database file's mode when created; a
+      // file of another owner that we may use keeps the mode that owner gave it.
+      const code = error instanceof Error && 'code' in error ? error.code : undefined;
+      if (code !== 'ENOENT' && code !== 'EPERM') throw error;
+    }
+  }
 }
 
 export async function migrateToLatest(database: Database): Promise<string[]> {

@@ -89,6 +89,8 @@ export interface ConnectorTable {
   sealed_secret: string;
   created_at: number;
   disabled_at: number | null;
+  /** The one shop whose deliveries this connector accepts (Shopify: its myshopify.com domain). */
+  shop_domain: string | null;
 }
 export interface WebhookDeliveryTable {
   connector_id: string;

@@ -23,6 +23,10 @@ export interface ApiKeyTable {
   label: string | null;
   created_at: number;
   revoked_at: number | null;
+  /** Where the key came from; `environment` keys are replaced when the variable changes. */
+  origin: 'environment' | 'start' | 'api' | 'cli' | 'unknown';
+  /** Updated at most once a minute per key and process, off the request path. */
+  last_used_at: number | null;
 }
 export interface SettingTable {
   key: string;
@@ -40,6 +44,8 @@ export interface EventTable {
   received_at: number;
   payload: unknown;
   profile_id: string | null;
+  /** 1: the event's own time was over a day ahead of received_at and was replaced by it. */
+  time_adjusted: number | null;
 }
 export interface ProcessorCursorTable {
   name: string;

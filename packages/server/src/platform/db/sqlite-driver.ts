@@ -55,6 +55,20 @@ export class SqliteConnectionGate {
     }
   }
 
+  /**
+   * Copies the WAL into the database file and empties it, so that pages an erasure overwrote
+   * leave no older copy in the WAL. Best effort: a reader on another connection (the processor
+   * thread) may hold old frames, and the next checkpoint after it finishes does the rest.
+   */
+  async checkpoint(): Promise<void> {
+    const release = await this.acquire();
+    try {
+      this.raw.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      release();
+    }
+  }
+
   statement(sql: string): BetterSqlite3.Statement {
     let stmt = this.#statements.get(sql);
     if (!stmt) {

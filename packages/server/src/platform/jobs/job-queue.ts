@@ -116,10 +116,21 @@ export class JobQueue {
    * Marks the job done if `job`'s worker still holds its lease; false when the lease had
    * expired and another worker took the job over (that worker's outcome counts).
    */
-  async complete(job: ClaimedJob, now: number, trx?: Trx): Promise<boolean> {
+  async complete(
+    job: ClaimedJob,
+    now: number,
+    trx?: Trx,
+    opts: { forgetPayload?: boolean } = {},
+  ): Promise<boolean> {
     const r = await (trx ?? this.#database.db)
       .updateTable('jobs')
-      .set({ status: 'done', locked_by: null, locked_until: null, updated_at: now })
+      .set({
+        status: 'done',
+        locked_by: null,
+        locked_until: null,
+        updated_at: now,
+        ...(opts.forgetPayload ? { payload: '{}' } : {}),
+      })
       .where('id', '=', job.id)
       .where('locked_by', '=', job.lockedBy)
       .where('status', '=', 'running')

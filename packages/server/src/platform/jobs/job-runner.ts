@@ -5,6 +5,15 @@ import type { ClaimedJob, JobQueue } from './job-queue.js';
 
 export type JobHandler = (job: ClaimedJob) => Promise<void>;
 
+export interface JobKindOptions {
+  /**
+   * The payload names a person (an erasure request): once the job is done it is replaced by
+   * `{}`, so the finished job does not keep what it erased. A parked (failed) job keeps it: the
+   * work is still owed.
+   */
+  forgetPayloadWhenDone?: boolean;
+}
+
 /**
  * Runs due jobs. `runDue` drains everything due at the clock's current instant (what the test
  * clock calls after advancing); `start` polls for a live server.
@@ -12,6 +21,7 @@ export type JobHandler = (job: ClaimedJob) => Promise<void>;
 export class JobRunner {
   readonly workerId = `worker-${randomUUID().slice(0, 8)}`;
   readonly #handlers = new Map<string, JobHandler>();
+  readonly #forgetful = new Set<string>();
   readonly #queue: JobQueue;
   readonly #clock: Clock;
   readonly #log: Logger;
@@ -25,9 +35,10 @@ export class JobRunner {
     this.#log = log;
   }
 
-  register(kind: string, handler: JobHandler): void {
+  register(kind: string, handler: JobHandler, options: JobKindOptions = {}): void {
     if (this.#handlers.has(kind)) throw new Error(`job kind ${kind} registered twice`);
     this.#handlers.set(kind, handler);
+    if (options.forgetPayloadWhenDone) this.#forgetful.add(kind);
   }
 
   /** Runs every job due now, including ones that running jobs schedule for now. */
@@ -63,7 +74,9 @@ export class JobRunner {
         try {
           if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
           await handler(job);
-          await this.#queue.complete(job, this.#clock.now());
+          await this.#queue.complete(job, this.#clock.now(), undefined, {
+            forgetPayload: this.#forgetful.has(job.kind),
+          });
         } catch (error) {
           this.#log.warn({ err: error, job: job.id, kind: job.kind }, 'job failed');
           await this.#queue.fail(job, String(error), this.#clock.now());

@@ -7,6 +7,9 @@ import * as m005 from './005-imports.js';
 import * as m006 from './006-sftp.js';
 import * as m007 from './007-insights.js';
 import * as m008 from './008-recommendations.js';
+import * as m009 from './009-connector-shop-domain.js';
+import * as m010 from './010-key-lifecycle.js';
+import * as m012 from './012-event-time-adjusted.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -23,6 +26,9 @@ const steps: Record<string, Step> = {
   '006-sftp': m006,
   '007-insights': m007,
   '008-recommendations': m008,
+  '009-connector-shop-domain': m009,
+  '010-key-lifecycle': m010,
+  '012-event-time-adjusted': m012,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
