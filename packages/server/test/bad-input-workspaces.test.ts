@@ -157,7 +157,12 @@ describe.each(engines)('another workspace on %s', (engine) => {
     }
     expect(await byEmail(t, 'seed@example.com', other.admin)).toEqual([]);
     const byUser = await t.api('/api/v1/profiles?userId=seed-u', { key: other.admin });
-    expect(await byUser.json()).toEqual({ data: [] });
+    expect(await byUser.json()).toEqual({ data: [], nextCursor: null });
+    // Nor does browsing or searching the list show it.
+    for (const query of ['', '?q=seed']) {
+      const listed = await t.api(`/api/v1/profiles${query}`, { key: other.admin });
+      expect(await listed.json()).toEqual({ data: [], nextCursor: null });
+    }
     await expectRefused(
       t,
       () => t.api('/api/v1/custom-fields/age', { method: 'DELETE', key: other.admin }),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { productInputSchema, type ErrorDetail, type ProductInput } from '@comeback/contracts';
+import { productInputSchema, type ProductInput } from '@comeback/contracts';
 import { z } from 'zod';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { isRecord } from '../../platform/json.js';
@@ -26,42 +26,13 @@ import {
 import {
   noChanges,
   verifyBase64Hmac,
-  type Identity,
   type Received,
-  type StoreChanges,
   type StoreConnector,
   type WebhookDelivery,
 } from './store-connector.js';
 
-/** What one topic's payload means: changes to apply, or why there are none. */
-type Mapped = { changes: Partial<StoreChanges> } | { ignored: string };
-
-interface Context {
-  topic: string;
-  /** Prefix of every message id: the same Shopify fact always gets the same id. */
-  prefix: string;
-  /** The shop's myshopify.com domain (X-Shopify-Shop-Domain), for product URLs. */
-  shop: string | null;
-  /** When Shopify raised the webhook (X-Shopify-Triggered-At), for payloads without a time. */
-  triggeredAt: number | null;
-}
-
-type Mapper = (body: unknown, ctx: Context) => Result<Mapped>;
-
-function parse<S extends z.ZodType>(schema: S, body: unknown, topic: string): Result<z.output<S>> {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return ok(parsed.data);
-  const details: ErrorDetail[] = parsed.error.issues.slice(0, 20).map((issue) => ({
-    field: issue.path.map(String).join('.') || 'body',
-    message: issue.message,
-  }));
-  const first = details[0] ?? { field: 'body', message: 'is not valid' };
-  return fail(
-    'validation_failed',
-    `Shopify ${topic} payload: ${first.field} ${first.message}`,
-    details,
-  );
-}
+import { customerRedact, dataRequest, shopDomain, shopRedact } from './shopify-gdpr.js';
+import { parse, type Mapper } from './shopify-topic.js';
 
 const missingTime = (topic: string) =>
   fail('validation_failed', `Shopify ${topic} payload: updated_at is missing`, [
@@ -101,49 +72,6 @@ const levelSchema = z.object({
   available: z.number().int().nullable(),
   updated_at: time.nullish(),
 });
-
-/**
- * The GDPR topics' payloads exactly as Shopify documents them
- * (https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance), and nothing else:
- * the HMAC covers the body but not the X-Shopify-Topic header, so a signed body of another topic
- * (an orders/create) replayed under a GDPR topic must fail here, not erase anyone.
- */
-const shopDomain = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^[a-z0-9][a-z0-9.-]{0,252}$/, 'must be the shop domain, such as shop.myshopify.com');
-const gdprShop = { shop_id: shopifyId, shop_domain: shopDomain };
-const gdprCustomer = z.strictObject({ id: shopifyId.nullish(), email: text, phone: text });
-const orderIds = z.array(shopifyId).max(10_000);
-const dataRequestSchema = z.strictObject({
-  ...gdprShop,
-  customer: gdprCustomer,
-  orders_requested: orderIds.nullish(),
-  data_request: z.strictObject({ id: shopifyId }),
-});
-const customerRedactSchema = z.strictObject({
-  ...gdprShop,
-  customer: gdprCustomer,
-  orders_to_redact: orderIds.nullish(),
-});
-const shopRedactSchema = z.strictObject(gdprShop);
-
-/** The payload's shop must be the one the delivery's header names. */
-function sameShop(domain: string, ctx: Context): Result<true> {
-  if (ctx.shop === null || ctx.shop === domain) return ok(true);
-  return fail('validation_failed', `Shopify ${ctx.topic} payload: shop_domain is another shop`, [
-    { field: 'shop_domain', message: 'must be the shop of X-Shopify-Shop-Domain' },
-  ]);
-}
-
-function gdprIdentity(c: z.output<typeof gdprCustomer>, topic: string): Result<Identity> {
-  const identity = identityOf(c.id, c);
-  if (hasIdentity(identity)) return ok(identity);
-  return fail('validation_failed', `Shopify ${topic} payload: customer has no id, email or phone`, [
-    { field: 'customer', message: 'needs an id, email or phone' },
-  ]);
-}
 
 const orders: Mapper = (body, ctx) => {
   const parsed = parse(orderSchema, body, ctx.topic);
@@ -237,36 +165,6 @@ const inventoryLevels: Mapper = (body, ctx) => {
     updatedAt,
   };
   return ok({ changes: { inventory: [level] } });
-};
-
-const dataRequest: Mapper = (body, ctx) => {
-  const parsed = parse(dataRequestSchema, body, ctx.topic);
-  if (!parsed.ok) return parsed;
-  const shop = sameShop(parsed.value.shop_domain, ctx);
-  if (!shop.ok) return shop;
-  const identity = gdprIdentity(parsed.value.customer, ctx.topic);
-  if (!identity.ok) return identity;
-  const payload = isRecord(body) ? body : {};
-  return ok({ changes: { dataRequests: [{ identity: identity.value, payload }] } });
-};
-
-const customerRedact: Mapper = (body, ctx) => {
-  const parsed = parse(customerRedactSchema, body, ctx.topic);
-  if (!parsed.ok) return parsed;
-  const shop = sameShop(parsed.value.shop_domain, ctx);
-  if (!shop.ok) return shop;
-  const identity = gdprIdentity(parsed.value.customer, ctx.topic);
-  if (!identity.ok) return identity;
-  const orderIds = parsed.value.orders_to_redact ?? [];
-  return ok({ changes: { redactPeople: [{ identity: identity.value, orderIds }] } });
-};
-
-const shopRedact: Mapper = (body, ctx) => {
-  const parsed = parse(shopRedactSchema, body, ctx.topic);
-  if (!parsed.ok) return parsed;
-  const shop = sameShop(parsed.value.shop_domain, ctx);
-  if (!shop.ok) return shop;
-  return ok({ changes: { redactShop: true } });
 };
 
 /**

@@ -15,6 +15,17 @@ import { decodeProfileCursor, pageProfileIds, type ProfilePageRequest } from './
 
 export type LookupKey = Partial<Record<IdentifierKind, string>>;
 
+/** The columns of an event a GDPR export shows (applied or still waiting). */
+const EXPORTED_EVENT_COLUMNS = [
+  'message_id',
+  'type',
+  'event',
+  'timestamp',
+  'received_at',
+  'payload',
+  'time_adjusted',
+] as const;
+
 /** The admin API's view of profiles: lookup, detail, events, export and erasure. */
 export class ProfileQueries {
   readonly #database: Database;
@@ -168,15 +179,7 @@ export class ProfileQueries {
     if (!profile.ok) return profile;
     const events = await this.#db
       .selectFrom('events')
-      .select([
-        'message_id',
-        'type',
-        'event',
-        'timestamp',
-        'received_at',
-        'payload',
-        'time_adjusted',
-      ])
+      .select(EXPORTED_EVENT_COLUMNS)
       .where('workspace_id', '=', workspaceId)
       .where('profile_id', '=', profile.value.id)
       .orderBy('seq')
@@ -187,15 +190,7 @@ export class ProfileQueries {
     const unapplied = parked.length
       ? await this.#db
           .selectFrom('events')
-          .select([
-            'message_id',
-            'type',
-            'event',
-            'timestamp',
-            'received_at',
-            'payload',
-            'time_adjusted',
-          ])
+          .select(EXPORTED_EVENT_COLUMNS)
           .where('seq', 'in', parked)
           .orderBy('seq')
           .execute()
