@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { isRecord } from '../../platform/json.js';
-import { hasIdentity, identityOf, shopifyId, text } from './shopify-mapping.js';
+import { hasIdentity, identityOf } from './shopify-mapping.js';
+import { shopifyId, text } from './shopify-payloads.js';
 import { parse, type Context, type Mapper } from './shopify-topic.js';
 import type { Identity } from './store-connector.js';
 

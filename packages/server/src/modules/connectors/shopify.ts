@@ -4,25 +4,27 @@ import { z } from 'zod';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { isRecord } from '../../platform/json.js';
 import {
-  amount,
   checkoutCall,
-  checkoutSchema,
   customerCall,
-  customerSchema,
   fulfillmentCalls,
-  fulfillmentSchema,
   hasIdentity,
   identityOf,
   iso,
   orderCalls,
-  orderSchema,
   refundCall,
+} from './shopify-mapping.js';
+import {
+  amount,
+  checkoutSchema,
+  customerSchema,
+  fulfillmentSchema,
+  orderSchema,
   refundSchema,
   shopifyId,
   tagList,
   text,
   time,
-} from './shopify-mapping.js';
+} from './shopify-payloads.js';
 import {
   noChanges,
   verifyBase64Hmac,
