@@ -260,3 +260,53 @@ describe.each(engines)('Shopify GDPR topics cannot be forged (%s)', (engine) => 
     );
   });
 });
+
+describe.each(engines)('customers/redact before the person is applied (%s)', (engine) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    // No background loops: the test decides when the processor and the jobs run.
+    t = await startTestServer(engine, { background: false });
+  });
+  afterAll(async () => t?.stop());
+
+  it('events of the person still waiting in the log do not create them after the redaction', async () => {
+    const created = await t.api('/api/v1/connectors', {
+      method: 'POST',
+      body: { platform: 'shopify', name: 'Shop', secret: SECRET, shopDomain: SHOP_DOMAIN },
+    });
+    const connectorId = (await json<{ id: string }>(created)).id;
+    const email = `late-${engine}@example.com`;
+    const sent = await t.send('/v1/identify', {
+      userId: `late-${engine}`,
+      traits: { email, first_name: 'Lata' },
+      timestamp: new Date(t.server.services.clock.now() - 60_000).toISOString(),
+    });
+    expect(sent.status).toBe(200);
+    await t.server.services.appendQueue.drain(); // acknowledged, not yet applied
+    const redact = shopifyDelivery(
+      'customers/redact',
+      { shop_id: 954889, shop_domain: SHOP_DOMAIN, customer: { id: null, email, phone: null } },
+      SECRET,
+      `${engine}-late`,
+    );
+    const res = await fetch(`${t.url}/webhooks/shopify/${connectorId}`, {
+      method: 'POST',
+      headers: redact.headers,
+      body: redact.body,
+    });
+    expect(res.status, await res.text()).toBe(200);
+    await t.server.services.jobs.runDue();
+    await t.settle(); // now the processor applies the waiting identify
+    const found = await json<{ data: Profile[] }>(
+      await t.api(`/api/v1/profiles?email=${encodeURIComponent(email)}`),
+    );
+    expect(found.data).toEqual([]);
+    // Someone else's identify in the same batch is applied as usual.
+    expect((await t.send('/v1/identify', { userId: `other-${engine}` })).status).toBe(200);
+    await t.settle();
+    const other = await json<{ data: Profile[] }>(
+      await t.api(`/api/v1/profiles?userId=other-${engine}`),
+    );
+    expect(other.data).toHaveLength(1);
+  });
+});

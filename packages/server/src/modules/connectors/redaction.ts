@@ -74,12 +74,14 @@ async function redactPerson(
       if (!erased.ok && erased.error.code !== 'not_found') throw new Error(erased.error.message);
     }
     await profiles.eraseOrdersWithin(trx, workspaceId, orderIds, now);
-    // The request may name identifiers no profile holds (any more): its access requests go too.
+    // The request may name identifiers no profile holds (yet or any more): their events still
+    // in the log are dropped when applied, and their access requests go too.
     const identifiers = IDENTITY_KINDS.flatMap((kind) => {
       const raw = text(identity[kind]);
       const value = raw === undefined ? null : normalizeIdentifier(kind, raw);
       return value === null ? [] : [{ kind, value }];
     });
+    await profiles.forgetIdentifiersWithin(trx, workspaceId, identifiers, now);
     await forgetDataRequestsOf(trx, workspaceId, identifiers);
     await forget(trx);
   });

@@ -1,6 +1,7 @@
 import type { Database, Db, Trx } from '../../platform/db/database.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import type { ProfileStore } from './profile-store.js';
+import type { Identifier } from './identifiers.js';
 
 /** Who an erasure removed, for the areas that keep copies of their own (imports, connectors). */
 export interface ErasedPerson {
@@ -63,6 +64,31 @@ export class ProfileEraser {
    */
   async afterErasure(): Promise<void> {
     if (this.database.dialect === 'sqlite') await this.database.sqlite.checkpoint();
+  }
+
+  /**
+   * Erasure records for identifiers a store asked to forget that no profile holds yet (the
+   * person's events may still wait in the log, or arrive late): the processor then drops every
+   * event carrying one of them dated before now, so they cannot create the person again.
+   */
+  async forgetIdentifiersWithin(
+    trx: Trx,
+    workspaceId: string,
+    identifiers: Identifier[],
+    now: number,
+  ): Promise<void> {
+    if (!identifiers.length) return;
+    await trx
+      .insertInto('erasures')
+      .values(
+        identifiers.map((i) => ({
+          workspace_id: workspaceId,
+          identifier_hash: this.store.erasureHash(workspaceId, i),
+          profile_id: '',
+          erased_at: now,
+        })),
+      )
+      .execute();
   }
 
   /**

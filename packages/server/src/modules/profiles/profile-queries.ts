@@ -4,7 +4,7 @@ import type { Database, Db, Trx } from '../../platform/db/database.js';
 import { oneOf } from '../../platform/json.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { presentEvent } from './event-view.js';
-import { normalizeIdentifier } from './identifiers.js';
+import { normalizeIdentifier, type Identifier } from './identifiers.js';
 import { insightsOf } from './profile-insights.js';
 import { predictionsOf } from './profile-predictions.js';
 import { computedOf } from './profile-state.js';
@@ -229,6 +229,11 @@ export class ProfileQueries {
   /** See ProfileEraser.eraseOrdersWithin. */
   eraseOrdersWithin(trx: Trx, workspaceId: string, orderIds: string[], now: number) {
     return this.#eraser.eraseOrdersWithin(trx, workspaceId, orderIds, now);
+  }
+
+  /** See ProfileEraser.forgetIdentifiersWithin. */
+  forgetIdentifiersWithin(trx: Trx, workspaceId: string, identifiers: Identifier[], now: number) {
+    return this.#eraser.forgetIdentifiersWithin(trx, workspaceId, identifiers, now);
   }
 
   /** See ProfileEraser.markWithin. */
