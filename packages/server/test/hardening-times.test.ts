@@ -158,6 +158,26 @@ describe.each(engines)('event times past the bound on %s', (engine) => {
     expect(calls.filter((e) => e.timeAdjusted === true)).toHaveLength(1);
   });
 
+  it("bounds a store's own order times: an order stamped 9999-12-31 still takes later changes", async () => {
+    const order = (event: string, total: number, updatedAt: string, id: string) =>
+      t.send('/v1/track', {
+        userId: 'u-far-order',
+        event,
+        messageId: id,
+        properties: { order_id: 'far-o1', total, currency: 'EUR', updated_at: updatedAt },
+      });
+    expect((await order('Order Completed', 40, FAR, 'far-o1-placed')).status).toBe(200);
+    await t.settle();
+    // The store changes the order a second later, by its own clock.
+    const later = new Date(t.server.services.clock.now() + 1000).toISOString();
+    expect((await order('Order Updated', 55, later, 'far-o1-updated')).status).toBe(200);
+    await t.settle();
+    const res = await t.api('/api/v1/orders/far-o1');
+    expect(res.status).toBe(200);
+    const stored = await json<{ total: number }>(res);
+    expect(stored.total).toBe(55);
+  });
+
   it('applies the bound to the calls a store webhook makes', async () => {
     const created = await t.api('/api/v1/connectors', {
       method: 'POST',

@@ -74,6 +74,18 @@ const blank = (orderId: string, profileId: string): OrderRecord => ({
   deliveredAt: null,
 });
 
+/** How far a store's own time in an event (updated_at, delivered_at) may run past the event's. */
+const STORE_TIME_AHEAD_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A store's own time for an order change, bounded like event times are at the edge: under
+ * last-writer-wins by `updated_at`, an order stamped 9999-12-31 would refuse every later
+ * change, so a time more than a day past its event's counts as the event's time.
+ */
+function storeTime(given: number | null, event: LoggedEvent): number {
+  return given !== null && given <= event.timestamp + STORE_TIME_AHEAD_MS ? given : event.timestamp;
+}
+
 /**
  * Orders as linked records of a profile, and what they do to its computed fields. One order is
  * one order however often and by whichever path (tracking, webhook, import) it is reported:
@@ -127,7 +139,7 @@ export class OrderBook {
   #reported(profile: ProfileState, event: LoggedEvent, properties: Record<string, unknown>) {
     const facts = orderFacts(properties);
     const orderId = facts.orderId ?? event.messageId;
-    const stamp = facts.updatedAt ?? event.timestamp;
+    const stamp = storeTime(facts.updatedAt, event);
     const known = this.orders.get(orderId);
     if (known && known.orderedAt !== AWAITING_ORDER) {
       if (stamp < known.sourceUpdatedAt) return;
@@ -175,7 +187,7 @@ export class OrderBook {
    */
   #updatedBeforePlaced(profile: ProfileState, event: LoggedEvent, facts: OrderFacts): void {
     const orderId = facts.orderId ?? event.messageId;
-    const stamp = facts.updatedAt ?? event.timestamp;
+    const stamp = storeTime(facts.updatedAt, event);
     const known = this.orders.get(orderId);
     if (known && stamp < known.sourceUpdatedAt) return;
     const order = known ?? blank(orderId, profile.id);
@@ -274,10 +286,10 @@ export class OrderBook {
     const facts = fulfilmentFacts(properties);
     const orderId = facts.orderId ?? event.messageId;
     const delivered = event.event === 'Order Delivered';
-    const at = delivered ? (facts.deliveredAt ?? event.timestamp) : event.timestamp;
+    const at = delivered ? storeTime(facts.deliveredAt, event) : event.timestamp;
     const id = facts.fulfilmentId ?? orderId;
     const before = this.fulfilments.get(id);
-    const stamp = facts.updatedAt ?? event.timestamp;
+    const stamp = storeTime(facts.updatedAt, event);
     const newer = !before || stamp >= before.sourceUpdatedAt;
     this.fulfilments.set(id, {
       fulfilmentId: id,
