@@ -52,12 +52,6 @@ const lookupIdentifiers = {
   anonymousId: storableText().min(1).optional(),
   customerId: storableText().min(1).optional(),
 };
-export const profileLookupQuerySchema = z
-  .object(lookupIdentifiers)
-  .refine((q) => Object.values(q).some((v) => v !== undefined), {
-    message: 'give at least one of email, userId, phone, anonymousId, customerId',
-  });
-
 /**
  * GET /profiles: with an identifier, the profiles it points to (a lookup); without one, every
  * profile of the workspace, newest first, a page at a time, optionally narrowed by `q` (a

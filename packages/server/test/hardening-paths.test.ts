@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWorkspace, insertKey } from '../src/modules/workspaces/index.js';
 import { engines } from './support/engines.js';
 import { bearer, expectEnvelope, expectRefused, raw } from './support/rejections.js';
-import { ADMIN_KEY, json, startTestServer, type TestServer } from './support/test-server.js';
+import {
+  ADMIN_KEY,
+  WRITE_KEY,
+  json,
+  startTestServer,
+  type TestServer,
+} from './support/test-server.js';
 
 /**
  * User-given names that walk into prototypes (issue 9, items 1 and 11): dotted import columns,
@@ -60,6 +66,28 @@ describe.each(engines)('prototype-walking names on %s', (engine) => {
 
   const profilesOf = async (query: string, key = OTHER.admin) =>
     (await json<{ data: Profile[] }>(await t.api(`/api/v1/profiles?${query}`, { key }))).data;
+
+  it('refuses a __proto__ key in a JSON body with 400 naming where it is', async () => {
+    const body = '{"anonymousId":"p-1","event":"E","properties":{"a":{"__proto__":{"x":1}}}}';
+    for (const type of ['application/json', 'text/plain']) {
+      const res = await fetch(`${t.url}/v1/track`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${WRITE_KEY}`, 'content-type': type },
+        body,
+      });
+      expect(res.status).toBe(400);
+      const { error } = await json<{ error: { code: string; message: string } }>(res);
+      expect(error.code).toBe('validation_failed');
+      expect(error.message).toContain('properties.a.__proto__');
+    }
+    // A body that is simply not JSON keeps the parser's own message.
+    const broken = await t.send('/v1/track', '{"__proto__": ');
+    expect(broken.status).toBe(400);
+    expect((await json<{ error: { message: string } }>(broken)).error.message).toContain(
+      'not valid JSON',
+    );
+    expect(prototypeIsClean()).toBe(true);
+  });
 
   it("a two-line CSV with a context.__proto__.userId column changes no other workspace's calls", async () => {
     const job = await upload(

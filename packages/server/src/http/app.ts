@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { installConsistentReads } from './consistent-reads.js';
 import { clientErrorHandler } from './client-errors.js';
+import { jsonBodyParser } from './json-body.js';
 import { installErrorHandler, sendFailure } from './error-handler.js';
 import { registerOpenApi } from './openapi/index.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
@@ -43,11 +44,11 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   app.decorateRequest('principal', null);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  // Browsers' sendBeacon posts JSON as text/plain; treat it as JSON.
-  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    app.getDefaultJsonParser('error', 'ignore')(request, text, done);
-  });
+  // JSON bodies, and text/plain ones (browsers' sendBeacon posts JSON as text/plain).
+  const parseJson = jsonBodyParser(app.getDefaultJsonParser('error', 'ignore'));
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, parseJson);
   installErrorHandler(app);
   // Storefronts call the tracking API from the browser: any origin, no credentials (the write
   // key is public by design). The admin API gets no CORS headers at all.
