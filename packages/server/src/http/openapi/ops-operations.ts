@@ -96,6 +96,19 @@ const adminKey = {
   revokedAt: null,
 };
 
+/** A write key as the key list shows it (the revoke example is the same key, revoked). */
+const storefrontKey = {
+  id: 'b419d59e-8254-4451-8d30-d88aaedd9496',
+  scope: 'write',
+  prefix: 'cbw_aez4',
+  label: 'storefront',
+  origin: 'api',
+  createdAt: '2026-03-01T12:00:00.000Z',
+  lastUsedAt: '2026-05-04T09:29:58.000Z',
+  revokedAt: null,
+  current: false,
+};
+
 /** Health, API keys and the test clock. */
 export const opsOperations: Catalogue = {
   'GET /health': {
@@ -155,20 +168,7 @@ export const opsOperations: Catalogue = {
       'and revoked. `current` marks the key of this request.',
     responses: {
       200: answer('The keys.', {
-        data: [
-          { ...adminKey, current: true },
-          {
-            id: 'b419d59e-8254-4451-8d30-d88aaedd9496',
-            scope: 'write',
-            prefix: 'cbw_aez4',
-            label: 'storefront',
-            origin: 'api',
-            createdAt: '2026-03-01T12:00:00.000Z',
-            lastUsedAt: '2026-05-04T09:29:58.000Z',
-            revokedAt: null,
-            current: false,
-          },
-        ],
+        data: [{ ...adminKey, current: true }, storefrontKey],
       }),
       ...adminKeyProblems,
     },
@@ -180,17 +180,7 @@ export const opsOperations: Catalogue = {
       'key cannot be revoked: create another first.',
     parameters: { id: 'b419d59e-8254-4451-8d30-d88aaedd9496' },
     responses: {
-      200: answer('The key, revoked.', {
-        id: 'b419d59e-8254-4451-8d30-d88aaedd9496',
-        scope: 'write',
-        prefix: 'cbw_aez4',
-        label: 'storefront',
-        origin: 'api',
-        createdAt: '2026-03-01T12:00:00.000Z',
-        lastUsedAt: '2026-05-04T09:29:58.000Z',
-        revokedAt: at.now,
-        current: false,
-      }),
+      200: answer('The key, revoked.', { ...storefrontKey, revokedAt: at.now }),
       400: invalid(
         'An id over 64 characters',
         'params.id',

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Database, Db, Trx } from '../../platform/db/database.js';
-import { readJsonObject } from '../../platform/json.js';
-import type { LoggedEvent } from '../profiles/index.js';
+import { loggedEventOf } from '../profiles/index.js';
 import type { AppendRow } from './event-normalizer.js';
 
 const INSERT_SQL = `insert into events
@@ -138,17 +137,7 @@ export class EventLog {
     return rows.map((r) => ({
       seq: Number(r.seq),
       receivedAt: r.received_at,
-      event: {
-        seq: Number(r.seq),
-        workspaceId: r.workspace_id,
-        messageId: r.message_id,
-        type: r.type,
-        event: r.event,
-        userId: r.user_id,
-        anonymousId: r.anonymous_id,
-        timestamp: r.timestamp,
-        payload: readJsonObject(r.payload),
-      } satisfies LoggedEvent,
+      event: loggedEventOf(r),
     }));
   }
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { asRecord } from '../../platform/json.js';
+import { asRecord, readJsonObject } from '../../platform/json.js';
 import type { IdentifierKind } from '@comeback/contracts';
 
 /** A tracked call as the processor sees it: the stored row with its payload parsed. */
@@ -13,6 +13,34 @@ export interface LoggedEvent {
   anonymousId: string | null;
   timestamp: number;
   payload: Record<string, unknown>;
+}
+
+/** An `events` row as read for applying (the columns `loggedEventOf` needs). */
+export interface LoggedEventRow {
+  seq: number | string | bigint;
+  workspace_id: string;
+  message_id: string;
+  type: string;
+  event: string | null;
+  user_id: string | null;
+  anonymous_id: string | null;
+  timestamp: number;
+  payload: unknown;
+}
+
+/** The stored row as the processor sees it, payload parsed. */
+export function loggedEventOf(r: LoggedEventRow): LoggedEvent {
+  return {
+    seq: Number(r.seq),
+    workspaceId: r.workspace_id,
+    messageId: r.message_id,
+    type: r.type,
+    event: r.event,
+    userId: r.user_id,
+    anonymousId: r.anonymous_id,
+    timestamp: r.timestamp,
+    payload: readJsonObject(r.payload),
+  };
 }
 
 export interface Identifier {

@@ -14,7 +14,13 @@ export {
 } from './profile-erasure.js';
 export { normalizeIdentifier } from './identifiers.js';
 export { CustomFieldRegistry, coerceTraits } from './custom-fields.js';
-export { normalizeEmail, normalizePhone, traitsOf, type LoggedEvent } from './identifiers.js';
+export {
+  loggedEventOf,
+  normalizeEmail,
+  normalizePhone,
+  traitsOf,
+  type LoggedEvent,
+} from './identifiers.js';
 export { OrderQueries } from './order-queries.js';
 export { ORDER_EVENTS } from './order-book.js';
 export { predictionsView } from './profile-predictions.js';

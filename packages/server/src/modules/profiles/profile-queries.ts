@@ -15,7 +15,7 @@ import { decodeProfileCursor, pageProfileIds, type ProfilePageRequest } from './
 
 export type LookupKey = Partial<Record<IdentifierKind, string>>;
 
-/** The columns of an event a GDPR export shows (applied or still waiting). */
+/** The columns of an event the API shows (its events list, a GDPR export). */
 const EXPORTED_EVENT_COLUMNS = [
   'message_id',
   'type',
@@ -141,16 +141,7 @@ export class ProfileQueries {
     const liveId = await this.#followMerges(workspaceId, profileId);
     let q = this.#db
       .selectFrom('events')
-      .select([
-        'seq',
-        'message_id',
-        'type',
-        'event',
-        'timestamp',
-        'received_at',
-        'payload',
-        'time_adjusted',
-      ])
+      .select(['seq', ...EXPORTED_EVENT_COLUMNS])
       .where('workspace_id', '=', workspaceId)
       .where('profile_id', '=', liveId)
       .orderBy('seq', 'desc')

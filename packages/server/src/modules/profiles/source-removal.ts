@@ -1,7 +1,7 @@
 import type { Trx } from '../../platform/db/database.js';
 import { readJsonObject } from '../../platform/json.js';
 import { viewedProductOf } from './ecommerce-facts.js';
-import { identifierKey, identifiersOf, traitsOf, type LoggedEvent } from './identifiers.js';
+import { identifierKey, identifiersOf, loggedEventOf, traitsOf } from './identifiers.js';
 import { AWAITING_ORDER } from './order-store.js';
 import {
   round2,
@@ -32,7 +32,8 @@ export async function removeSourceWithin(
 ): Promise<{ removed: { kind: string; value: string }[] } | null> {
   const rows = await trx
     .selectFrom('events')
-    .select(['seq', 'message_id', 'type', 'event', 'user_id', 'anonymous_id', 'timestamp'])
+    .select(['seq', 'workspace_id', 'message_id', 'type', 'event', 'user_id', 'anonymous_id'])
+    .select('timestamp')
     .select('payload')
     .where('workspace_id', '=', workspaceId)
     .where('profile_id', '=', profileId)
@@ -49,17 +50,7 @@ export async function removeSourceWithin(
   state.updatedAt = now;
   const evidenced = new Set<string>();
   for (const r of rows) {
-    const event: LoggedEvent = {
-      seq: Number(r.seq),
-      workspaceId,
-      messageId: r.message_id,
-      type: r.type,
-      event: r.event,
-      userId: r.user_id,
-      anonymousId: r.anonymous_id,
-      timestamp: r.timestamp,
-      payload: readJsonObject(r.payload),
-    };
+    const event = loggedEventOf(r);
     for (const l of identifiersOf(event).links) evidenced.add(identifierKey(l));
     seen(state, event.timestamp);
     const traits = traitsOf(event);
