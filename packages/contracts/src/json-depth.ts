@@ -8,23 +8,34 @@ export const MAX_JSON_DEPTH = 32;
 
 /**
  * The dotted path (relative to `value`) of the first object or array nested deeper than
- * `limit`, or null. Iterative, so a 100,000-deep value cannot overflow the stack here.
+ * `limit`, or null. It recurses, but never more than `limit + 1` levels, so a 100,000-deep value
+ * cannot overflow the stack; every tracked call passes through it, so it allocates nothing
+ * (no key lists, no path strings) until it finds a value too deep.
  */
 export function tooDeepPath(value: unknown, limit = MAX_JSON_DEPTH): string | null {
-  const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 0, path: '' }];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const v = item.value;
-    if (typeof v !== 'object' || v === null) continue;
-    const depth = item.depth + 1;
-    if (depth > limit) return item.path;
-    const entries: [string, unknown][] = Array.isArray(v)
-      ? v.map((x: unknown, i) => [String(i), x])
-      : Object.entries(v);
-    for (const [k, x] of entries) {
-      if (typeof x === 'object' && x !== null) {
-        stack.push({ value: x, depth, path: item.path === '' ? k : `${item.path}.${k}` });
-      }
+  if (typeof value !== 'object' || value === null) return null;
+  const keys = deepKeys(value, 1, limit);
+  return keys === null ? null : keys.reverse().join('.');
+}
+
+/** The keys leading to a value too deep, innermost first; null when there is none. */
+function deepKeys(value: object, depth: number, limit: number): (string | number)[] | null {
+  if (depth > limit) return [];
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const x: unknown = value[i];
+      if (typeof x !== 'object' || x === null) continue;
+      const keys = deepKeys(x, depth + 1, limit);
+      if (keys !== null) return (keys.push(i), keys);
     }
+    return null;
+  }
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
+    const x: unknown = Reflect.get(value, k);
+    if (typeof x !== 'object' || x === null) continue;
+    const keys = deepKeys(x, depth + 1, limit);
+    if (keys !== null) return (keys.push(k), keys);
   }
   return null;
 }
