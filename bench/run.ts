@@ -20,9 +20,12 @@ function usage(): string {
   return [
     'usage: npm run bench [-- NAME... [--cutoff YYYY-MM-DD]]',
     '',
-    ...benchmarks.map((b) => `  ${b.name.padEnd(10)} ${b.summary}`),
+    ...benchmarks.map((b) => `  ${b.name.padEnd(15)} ${b.summary}`),
     '',
-    'env: BENCH_EVENTS, BENCH_WARMUP_EVENTS, BENCH_CONCURRENCY, BENCH_SEED, BENCH_SERVER_NODE_ARGS',
+    'env: BENCH_EVENTS, BENCH_WARMUP_EVENTS, BENCH_CONCURRENCY, BENCH_SEED, BENCH_SERVER_NODE_ARGS,',
+    '  BENCH_SERVER_ROLE; process-orders: BENCH_ORDER_EVENTS; process-lag: BENCH_LAG_SECONDS,',
+    '  BENCH_LAG_RATES; process-pg: BENCH_PG_URL, BENCH_PG_EVENTS, BENCH_PG_WORKERS',
+    '  (details: bench/README.md)',
   ].join('\n');
 }
 

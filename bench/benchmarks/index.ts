@@ -2,12 +2,18 @@ import type { Benchmark } from '../lib/benchmark.js';
 import { intelligence } from '../intelligence.js';
 import { importBenchmark } from './import.js';
 import { ingest } from './ingest.js';
+import { processLag } from './process-lag.js';
+import { processOrders } from './process-orders.js';
+import { processPg } from './process-pg.js';
 import { processBenchmark } from './process.js';
 
 /** Every benchmark, in the order `npm run bench` runs them. Add a new one here. */
 export const benchmarks: readonly Benchmark[] = [
   ingest,
   processBenchmark,
+  processOrders,
+  processLag,
+  processPg,
   intelligence,
   importBenchmark,
 ];

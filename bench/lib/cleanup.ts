@@ -9,6 +9,25 @@ import path from 'node:path';
  */
 const children = new Set<ChildProcess>();
 const dirs = new Set<string>();
+/** Removals that need I/O (dropping a PostgreSQL database): run on Ctrl-C after the kills. */
+const asyncCleanups = new Set<() => Promise<void>>();
+
+/**
+ * Registers an asynchronous removal for Ctrl-C / SIGTERM; returns the function that
+ * unregisters it (call it once the owner removed the thing itself, normally in a finally).
+ */
+export function trackAsyncCleanup(cleanup: () => Promise<void>): () => void {
+  asyncCleanups.add(cleanup);
+  return () => asyncCleanups.delete(cleanup);
+}
+
+async function runAsyncCleanups(timeoutMs: number): Promise<void> {
+  const pending = [...asyncCleanups].map((c) =>
+    c().catch((error: unknown) => process.stderr.write(`cleanup failed: ${String(error)}\n`)),
+  );
+  asyncCleanups.clear();
+  await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, timeoutMs))]);
+}
 
 export function tempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `comeback-bench-${prefix}-`));
@@ -45,7 +64,8 @@ export function installCleanupHandlers(): void {
     process.once(signal, () => {
       process.stderr.write(`\n${signal}: stopping servers and removing temp dirs\n`);
       killNow();
-      process.exit(130);
+      // Servers are dead by now, so their databases can be dropped.
+      void runAsyncCleanups(10_000).finally(() => process.exit(130));
     });
   }
 }

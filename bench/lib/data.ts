@@ -23,6 +23,11 @@ export interface DataOptions {
   seed: number;
   /** Distinct shoppers (each an anonymousId, a userId and an email once identified). */
   profiles: number;
+  /**
+   * Order-heavy stream: every call is an Order Completed (same shape as in the mixed stream)
+   * with exactly `lines` products. Unset: the store's usual mix below.
+   */
+  ordersOnly?: { lines: number };
 }
 
 export const DEFAULT_DATA: DataOptions = { seed: 20_250_601, profiles: 50_000 };
@@ -117,6 +122,7 @@ export class EventGenerator {
   readonly #products: Product[];
   readonly #shoppers: Shopper[];
   readonly #mixTotal: number;
+  readonly #orderLines: number | null;
   #index = 0;
   #orders = 0;
 
@@ -151,6 +157,7 @@ export class EventGenerator {
       };
     });
     this.#mixTotal = MIX.reduce((sum, [, weight]) => sum + weight, 0);
+    this.#orderLines = opts.ordersOnly?.lines ?? null;
   }
 
   /** How many calls have been generated so far. */
@@ -170,15 +177,7 @@ export class EventGenerator {
     if (!shopper) throw new Error('no shoppers');
     const i = this.#index++;
     const ms = START_MS + i * 37;
-    let kind: Kind = 'page';
-    let roll = rng.next() * this.#mixTotal;
-    for (const [k, weight] of MIX) {
-      roll -= weight;
-      if (roll < 0) {
-        kind = k;
-        break;
-      }
-    }
+    const kind: Kind = this.#orderLines === null ? this.#pickKind() : 'Order Completed';
     const [path, title] = rng.pick(PAGES);
     const base = {
       messageId: `${i.toString(16).padStart(8, '0')}-${rng.uuid().slice(9)}`,
@@ -209,6 +208,16 @@ export class EventGenerator {
       };
     }
     return { ...base, type: 'track', event: kind, properties: this.#properties(kind, shopper) };
+  }
+
+  /** A kind drawn from MIX (one draw, so the mixed stream is the same as before). */
+  #pickKind(): Kind {
+    let roll = this.#rng.next() * this.#mixTotal;
+    for (const [k, weight] of MIX) {
+      roll -= weight;
+      if (roll < 0) return k;
+    }
+    return 'page';
   }
 
   /** The next `n` calls. */
@@ -263,7 +272,7 @@ export class EventGenerator {
         };
       }
       case 'Order Completed': {
-        const lines = this.#lines(rng.between(1, 4));
+        const lines = this.#lines(this.#orderLines ?? rng.between(1, 4));
         const subtotal = sum(lines);
         const shipping = subtotal > 100 ? 0 : 4.99;
         const tax = round2(subtotal * 0.08);

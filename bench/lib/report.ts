@@ -59,7 +59,7 @@ export function markdownTable(m: Machine, rows: readonly ResultRow[]): string {
           r.baseline,
           r.ratio,
           r.target,
-          r.pass === null ? null : r.pass ? 'yes' : 'NO',
+          r.skipped !== undefined ? 'skipped' : r.pass === null ? null : r.pass ? 'yes' : 'NO',
           r.notes,
         ]
           .map(cell)

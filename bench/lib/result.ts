@@ -6,15 +6,26 @@ export interface ResultRow {
   name: string;
   metric: string;
   unit: string;
-  ours: number;
+  /** null only on a skipped row. */
+  ours: number | null;
   baseline: number | null;
   ratio: number | null;
   target: string | null;
   pass: boolean | null;
   notes: string;
+  /**
+   * Set (to the reason) when the figure could not be measured on this machine for a reason
+   * outside the code under test (e.g. no PostgreSQL server): `ours` and `pass` are then null.
+   * A skipped row is not a failure, but it is not a pass either.
+   */
+  skipped?: string;
 }
 
-/** Every bound given must hold. `ratioAtLeast` compares ours / baseline. */
+/**
+ * Every bound given must hold, so one target can combine an absolute and a relative bound
+ * (`{ atLeast: 50_000, ratioAtLeast: 0.5 }` reads ">= 50000 and ratio >= 0.5").
+ * `ratioAtLeast` compares ours / baseline.
+ */
 export interface Target {
   atLeast?: number;
   atMost?: number;
@@ -66,6 +77,12 @@ export function resultRow(r: {
   baseline?: number | null;
   /** null: an informational figure with no target (pass is then null too). */
   target: Target | null;
+  /**
+   * Conditions of the measurement itself that the figure is only valid under, e.g. that an
+   * open-loop load really was offered at its rate: each must hold for `pass`, and each is
+   * shown in the target's text. Ignored when there is no target.
+   */
+  validIf?: readonly { text: string; holds: boolean }[];
   notes: string;
   digits?: number;
 }): ResultRow {
@@ -80,8 +97,35 @@ export function resultRow(r: {
     ours,
     baseline,
     ratio,
-    target: r.target ? targetText(r.target) : null,
-    pass: r.target ? meetsTarget(r.target, r.ours, ratio) : null,
+    target: r.target
+      ? [targetText(r.target), ...(r.validIf ?? []).map((c) => c.text)].join(' and ')
+      : null,
+    pass: r.target
+      ? meetsTarget(r.target, r.ours, ratio) && (r.validIf ?? []).every((c) => c.holds)
+      : null,
     notes: r.notes,
+  };
+}
+
+/** A row that could not be measured here (see ResultRow.skipped); keeps the target's text. */
+export function skippedRow(r: {
+  name: string;
+  metric: string;
+  unit: string;
+  target: Target | null;
+  reason: string;
+  notes?: string;
+}): ResultRow {
+  return {
+    name: r.name,
+    metric: r.metric,
+    unit: r.unit,
+    ours: null,
+    baseline: null,
+    ratio: null,
+    target: r.target ? targetText(r.target) : null,
+    pass: null,
+    notes: `skipped: ${r.reason}${r.notes ? `. ${r.notes}` : ''}`,
+    skipped: r.reason,
   };
 }

@@ -16,7 +16,7 @@ export interface Scale {
   serverRole: 'all' | 'api';
 }
 
-function intFromEnv(name: string, fallback: number): number {
+export function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -42,4 +42,25 @@ function roleFromEnv(): 'all' | 'api' {
   const role = process.env.BENCH_SERVER_ROLE ?? 'all';
   if (role !== 'all' && role !== 'api') throw new Error('BENCH_SERVER_ROLE must be all or api');
   return role;
+}
+
+/**
+ * A derived, smaller scale for a benchmark that sends `defaultEvents` timed events (its own env
+ * var overrides; else never more than BENCH_EVENTS, so a short run stays short) in requests of
+ * `perRequest` calls, with a warm-up of a tenth of that (at most BENCH_WARMUP_EVENTS).
+ */
+export function subScale(
+  scale: Scale,
+  opts: { eventsEnv: string; defaultEvents: number; perRequest?: number; data?: DataOptions },
+): Scale {
+  const perRequest = opts.perRequest ?? scale.perRequest;
+  const round = (n: number) => Math.max(perRequest, Math.round(n / perRequest) * perRequest);
+  const events = round(intFromEnv(opts.eventsEnv, Math.min(opts.defaultEvents, scale.events)));
+  return {
+    ...scale,
+    data: opts.data ?? scale.data,
+    events,
+    warmupEvents: round(Math.min(scale.warmupEvents, events / 10)),
+    perRequest,
+  };
 }

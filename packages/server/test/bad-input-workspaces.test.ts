@@ -210,7 +210,11 @@ describe.each(engines)('another workspace on %s', (engine) => {
     expect(after.events).toBe(before.events + 3);
 
     const db = t.server.services.database.db;
-    const rows = await db.selectFrom('events').select(['workspace_id', 'profile_id']).execute();
+    const rows = await db
+      .selectFrom('events')
+      .leftJoin('event_profiles', 'event_profiles.seq', 'events.seq')
+      .select(['workspace_id', 'profile_id'])
+      .execute();
     const seedEvents = rows.filter((r) => r.profile_id === seed.id);
     expect(seedEvents).toHaveLength(2);
     expect(seedEvents.every((r) => r.workspace_id === 'default')).toBe(true);

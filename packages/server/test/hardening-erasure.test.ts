@@ -37,7 +37,8 @@ async function dumpTables(database: Database): Promise<Map<string, string>> {
   const names =
     database.dialect === 'sqlite'
       ? (
-          await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(
+          await sql<{ name: string }>`select name from sqlite_master where type = 'table'
+            union all select name from derived.sqlite_master where type = 'table'`.execute(
             database.db,
           )
         ).rows.map((r) => r.name)

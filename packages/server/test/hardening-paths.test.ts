@@ -104,6 +104,7 @@ describe.each(engines)('prototype-walking names on %s', (engine) => {
     await t.settle();
     const stored = await t.server.services.database.db
       .selectFrom('events')
+      .leftJoin('event_profiles', 'event_profiles.seq', 'events.seq')
       .select(['anonymous_id', 'user_id', 'profile_id'])
       .where('workspace_id', '=', 'ws-b')
       .execute();

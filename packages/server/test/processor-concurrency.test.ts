@@ -92,8 +92,9 @@ describe.each(engines)('two processors on one %s database', (engine) => {
     const db = databases[0]!.db;
     const unassigned = await db
       .selectFrom('events')
+      .leftJoin('event_profiles', 'event_profiles.seq', 'events.seq')
       .select((eb) => eb.fn.countAll().as('n'))
-      .where('profile_id', 'is', null)
+      .where('event_profiles.profile_id', 'is', null)
       .executeTakeFirstOrThrow();
     expect(Number(unassigned.n)).toBe(0);
     const queries = new ProfileQueries(databases[0]!, new ProfileStore(engine, SECRET));

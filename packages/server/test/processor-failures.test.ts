@@ -14,13 +14,21 @@ describe.each(engines)('an event that cannot be applied on %s', (engine) => {
     t = await startTestServer(engine, { background: false });
     const db = t.server.services.database.db;
     if (engine === 'sqlite') {
-      await sql`create trigger poison before update of profile_id on events
-        when new.event = 'Poison' begin select raise(abort, 'poisoned event'); end`.execute(db);
+      // A TEMP trigger may look into the log's file from the derived file's table (the
+      // processor runs on this same connection in this test).
+      await sql`create temp trigger poison before insert on event_profiles
+        when (select event from events where seq = new.seq) = 'Poison'
+        begin select raise(abort, 'poisoned event'); end`.execute(db);
     } else {
       await sql`create function poison() returns trigger language plpgsql as $$
-        begin raise exception 'poisoned event'; end $$`.execute(db);
-      await sql`create trigger poison before update of profile_id on events for each row
-        when (new.event = 'Poison') execute function poison()`.execute(db);
+        begin
+          if (select event from events where seq = new.seq) = 'Poison' then
+            raise exception 'poisoned event';
+          end if;
+          return new;
+        end $$`.execute(db);
+      await sql`create trigger poison before insert on event_profiles for each row
+        execute function poison()`.execute(db);
     }
   });
   afterAll(async () => t?.stop());

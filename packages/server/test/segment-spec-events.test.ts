@@ -84,7 +84,7 @@ describe.each(engines)('the Segment e-commerce v2 spec examples on %s', (engine)
     // The documented refund (30) exceeds the documented order (27.50): it refunds the whole order.
     expect(after?.computed).toMatchObject({ order_count: 0, total_spent: 0, refunded_total: 27.5 });
     const stored = await t.server.services.database.db
-      .selectFrom('events')
+      .selectFrom('event_profiles')
       .select((eb) => eb.fn.countAll().as('n'))
       .where('profile_id', '=', after?.id ?? '')
       .executeTakeFirstOrThrow();

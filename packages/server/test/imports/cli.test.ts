@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { openSqliteReader } from '../support/sqlite-reader.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, CliProcess, killAll, runCli } from '../process/harness.js';
 import { BAD_CSV, CUSTOMERS, ORDERS_CSV, gzip, importKit } from './kit.js';
@@ -14,7 +14,7 @@ import { BAD_CSV, CUSTOMERS, ORDERS_CSV, gzip, importKit } from './kit.js';
 describe('comeback import (the CLI, sqlite)', () => {
   let dir: string;
   let env: Record<string, string>;
-  const db = () => new BetterSqlite3(path.join(dir, 'data', 'comeback.db'), { readonly: true });
+  const db = () => openSqliteReader(path.join(dir, 'data', 'comeback.db'));
   const count = (sql: string) => {
     const handle = db();
     try {

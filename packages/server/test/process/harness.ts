@@ -2,8 +2,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { openSqliteReader } from '../support/sqlite-reader.js';
 
 /**
  * Drives the compiled CLI as a real operating-system process: spawn, wait for its output,
@@ -241,10 +241,7 @@ export interface Reader {
 
 export async function openReader(databaseUrl: string): Promise<Reader> {
   if (databaseUrl.startsWith('sqlite:')) {
-    const db = new BetterSqlite3(databaseUrl.slice('sqlite:'.length), {
-      readonly: true,
-      fileMustExist: true,
-    });
+    const db = openSqliteReader(databaseUrl.slice('sqlite:'.length));
     return {
       all: async <T>(q: string) => db.prepare(q).all() as T[],
       close: async () => void db.close(),
@@ -291,7 +288,10 @@ export async function readStoredEvents(databaseUrl: string): Promise<StoredEvent
     const one = async (q: string) => Number((await reader.all<{ n: number | string }>(q))[0]?.n);
     return {
       counts,
-      unassigned: await one('select count(*) as n from events where profile_id is null'),
+      unassigned: await one(
+        `select count(*) as n from events e
+          where not exists (select 1 from event_profiles ep where ep.seq = e.seq)`,
+      ),
       orders: await one('select count(*) as n from profile_orders'),
     };
   } finally {

@@ -68,6 +68,7 @@ export async function redactShop(
     }
     for (const part of chunks(events.map((e) => e.seq))) {
       await trx.deleteFrom('events').where('seq', 'in', part).execute();
+      await trx.deleteFrom('event_profiles').where('seq', 'in', part).execute();
       await trx.deleteFrom('processor_failures').where('seq', 'in', part).execute();
     }
     await profiles.eraseOrdersWithin(trx, workspaceId, [...orderIds], now);
@@ -107,7 +108,8 @@ async function connectorEvents(
 ): Promise<ConnectorEvent[]> {
   const rows = await trx
     .selectFrom('events')
-    .select(['seq', 'profile_id', 'event', 'payload'])
+    .leftJoin('event_profiles as ep', 'ep.seq', 'events.seq')
+    .select(['events.seq', 'ep.profile_id', 'event', 'payload'])
     .where('workspace_id', '=', workspaceId)
     .where(sql<boolean>`message_id like ${likePrefix(`${platform}:${connectorId}:`)} escape '\\'`)
     .where('user_id', 'is', null)

@@ -52,25 +52,29 @@ export class EventLog {
       // Never wait for the write lock here: that would block the event loop (see 'busy').
       const nonBlocking = { during: ['busy_timeout = 0'], after: ['busy_timeout = 5000'] };
       try {
-        return await database.sqlite.exclusiveTransaction(() => {
-          const insert = database.sqlite.statement(INSERT_SQL);
-          let added = 0;
-          for (const r of rows) {
-            added += insert.run(
-              r.workspaceId,
-              r.messageId,
-              r.type,
-              r.event,
-              r.userId,
-              r.anonymousId,
-              r.timestamp,
-              r.receivedAt,
-              r.payload,
-              r.timeAdjusted ? 1 : null,
-            ).changes;
-          }
-          return added;
-        }, nonBlocking);
+        return await database.sqlite.exclusiveTransaction(
+          () => {
+            const insert = database.sqlite.statement(INSERT_SQL);
+            let added = 0;
+            for (const r of rows) {
+              added += insert.run(
+                r.workspaceId,
+                r.messageId,
+                r.type,
+                r.event,
+                r.userId,
+                r.anonymousId,
+                r.timestamp,
+                r.receivedAt,
+                r.payload,
+                r.timeAdjusted ? 1 : null,
+              ).changes;
+            }
+            return added;
+          },
+          nonBlocking,
+          'deferred',
+        );
       } catch (error) {
         if (isBusy(error)) return 'busy';
         throw error;

@@ -3,7 +3,7 @@ import { SystemClock } from '../../platform/clock.js';
 import { openDatabase } from '../../platform/db/database.js';
 import { createLogger } from '../../platform/logger.js';
 import { sealIntrinsics } from '../../platform/safe-object.js';
-import { ProfileStore } from '../profiles/index.js';
+import { ProfileCache, ProfileStore } from '../profiles/index.js';
 import { EventLog } from './event-log.js';
 import { Processor } from './processor.js';
 import { processorThreadOptionsSchema, type ToMain, type ToWorker } from './processor-thread.js';
@@ -14,13 +14,19 @@ import { processorThreadOptionsSchema, type ToMain, type ToWorker } from './proc
  */
 // A worker thread has its own prototypes: sealed like the main thread's (see safe-object.ts).
 sealIntrinsics();
+/** Profiles kept across batches (about 1-2 KB each): the working set of a busy store. */
+const PROFILE_CACHE_SIZE = 100_000;
 const options = processorThreadOptionsSchema.parse(workerData);
 const port = parentPort;
 if (!port) throw new Error('processor-worker must run as a worker thread');
 const logger = createLogger(options.logLevel).child({ thread: 'processor' });
-const database = openDatabase(options.databaseUrl, { durability: 'normal' });
-// Never sleep in SQLite's busy handler (its backoff reaches 100 ms): the loop retries in 1 ms.
-if (database.dialect === 'sqlite') database.sqlite.raw.pragma('busy_timeout = 0');
+const database = openDatabase(options.databaseUrl, {
+  durability: 'normal',
+  deferWriteLocks: true,
+});
+// This thread may wait for a write lock (it blocks only itself): the derived file's, held
+// briefly by an erasure or other admin change, or the log's, to delete events a batch dropped.
+if (database.dialect === 'sqlite') database.sqlite.raw.pragma('busy_timeout = 2000');
 const send = (message: ToMain) => port.postMessage(message);
 const processor = new Processor(database, new EventLog(database), new SystemClock(), logger, {
   batchSize: options.batchSize,
@@ -28,6 +34,8 @@ const processor = new Processor(database, new EventLog(database), new SystemCloc
   yieldMs: 2,
   store: new ProfileStore(database.dialect, options.secret),
   onBatch: (lagsMs) => send({ type: 'batch', lagsMs }),
+  // This connection is the processor's alone, so data_version sees every other writer.
+  ...(database.dialect === 'sqlite' ? { cache: new ProfileCache(PROFILE_CACHE_SIZE) } : {}),
 });
 port.on('message', (message: ToWorker) => {
   if (message.type === 'wake') processor.notify();

@@ -1,7 +1,13 @@
-import type { Database, Db, Trx } from '../../platform/db/database.js';
+import { sql } from 'kysely';
+import { DERIVED_SCHEMA, type Database, type Trx } from '../../platform/db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
-import { prepareEventBatch, type ProfileStore } from '../profiles/index.js';
+import {
+  prepareEventBatch,
+  type PreparedBatch,
+  type ProfileCache,
+  type ProfileStore,
+} from '../profiles/index.js';
 import type { EventLog } from './event-log.js';
 import { LagStats } from './lag-stats.js';
 
@@ -12,6 +18,8 @@ const isSqliteBusy = (error: unknown): boolean =>
   'code' in error &&
   typeof error.code === 'string' &&
   error.code.startsWith('SQLITE_BUSY');
+
+type LogRow = Awaited<ReturnType<EventLog['readAfter']>>[number];
 
 /** The log range a batch read, known once it has been read. */
 interface Attempt {
@@ -35,7 +43,12 @@ export class Processor {
   readonly #yieldMs: number;
   readonly #onBatch: ((lagsMs: number[]) => void) | undefined;
   readonly #store: ProfileStore;
+  readonly #cache: ProfileCache | undefined;
   #applied = 0;
+  #cursorReady = false;
+  /** The derived file's data_version and the cursor as this processor last left them. */
+  #dataVersion = -1;
+  #knownPosition = -1;
   /** While the cursor is below this seq, batches hold one event (finding a failing one). */
   #isolateThrough = 0;
   readonly #failures = new Map<number, number>();
@@ -60,6 +73,11 @@ export class Processor {
       yieldMs?: number;
       /** Told each committed batch's lags (the processor thread reports them to /health). */
       onBatch?: (lagsMs: number[]) => void;
+      /**
+       * Profiles kept across batches: only for a SQLite processor with a connection of its own
+       * (the processor thread), where data_version tells when anyone else wrote.
+       */
+      cache?: ProfileCache;
     },
   ) {
     this.#database = database;
@@ -71,6 +89,7 @@ export class Processor {
     this.#yieldMs = opts.yieldMs ?? 0;
     this.#onBatch = opts.onBatch;
     this.#store = opts.store;
+    this.#cache = opts.cache;
   }
 
   get applied(): number {
@@ -117,90 +136,96 @@ export class Processor {
   }
 
   /**
-   * Two phases. Reading and working out the changes happen outside any write transaction (on
-   * SQLite, outside the one write lock that appends also need); the short write transaction
-   * then commits only if the cursor has not moved and no erasure happened meanwhile - else the
-   * batch is worked out again from fresh state.
+   * One transaction per batch: read the cursor, the events after it, work out and write every
+   * change, move the cursor. On SQLite the processor's own connection begins it DEFERRED and
+   * writes the derived file only (ADR 0015) - unless the batch dropped events that predate an
+   * erasure, which it deletes from the log - so appends never wait for it. The derived file's
+   * write lock is taken at the first write; if anyone else committed to that file since this
+   * transaction first read it, SQLite refuses the write (SQLITE_BUSY) and the batch is done
+   * again. On PostgreSQL the cursor row is locked for the batch.
    */
   async #applyBatch(
     limit: number,
     attempt: Attempt,
   ): Promise<{ consumed: number; lastSeq: number }> {
     const db = this.#database.db;
-    for (;;) {
+    if (!this.#cursorReady) {
       const now = this.#clock.now();
-      // Phase 1, one snapshot, no write lock: what the batch is and what it changes.
-      const read = await db
-        .transaction()
-        .setAccessMode('read only')
-        .execute(async (snapshot) => {
-          const erasureMark = await this.#erasureMark(snapshot);
-          const position = await this.#readCursor(snapshot);
-          const rows = await this.#log.readAfter(snapshot, position, limit);
-          const first = rows[0];
-          const last = rows[rows.length - 1];
-          if (!first || !last) return { erasureMark, position, rows, prepared: undefined };
-          // Known before preparing: an event that fails while being worked out is isolated too.
-          attempt.range = { first: first.seq, last: last.seq };
-          const prepared = await prepareEventBatch(
-            snapshot,
-            this.#store,
-            rows.map((r) => r.event),
-            now,
-          );
-          return { erasureMark, position, rows, prepared };
-        });
-      const { erasureMark, position, rows, prepared } = read;
-      const first = rows[0];
-      const last = rows[rows.length - 1];
-      if (!first || !last || !prepared) return { consumed: 0, lastSeq: position };
-      const committed = await db.transaction().execute(async (trx) => {
-        const current = await this.#lockCursor(trx, now);
-        if (current !== position || (await this.#erasureMark(trx)) !== erasureMark) return false;
+      await db
+        .insertInto('processor_cursors')
+        .values({ name: CURSOR, position: 0, updated_at: now })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+      this.#cursorReady = true;
+    }
+    const now = this.#clock.now();
+    let outcome: { rows: LogRow[]; prepared: PreparedBatch | undefined; position: number };
+    try {
+      outcome = await db.transaction().execute(async (trx) => {
+        const position = await this.#lockCursor(trx);
+        await this.#checkCache(trx, position);
+        const rows = await this.#log.readAfter(trx, position, limit);
+        const first = rows[0];
+        const last = rows[rows.length - 1];
+        if (!first || !last) return { rows, prepared: undefined, position };
+        // Known before preparing: an event that fails while being worked out is isolated too.
+        attempt.range = { first: first.seq, last: last.seq };
+        const prepared = await prepareEventBatch(
+          trx,
+          this.#store,
+          rows.map((r) => r.event),
+          now,
+          this.#cache,
+        );
         await prepared.write(trx);
         await this.#moveCursor(trx, last.seq, now);
-        return true;
+        return { rows, prepared, position };
       });
-      if (!committed) continue;
-      // Lag is measured on the same (injected) clock that stamped receivedAt, after the commit.
-      const appliedAt = this.#clock.now();
-      const lagsMs = rows.map((r) => appliedAt - r.receivedAt);
-      for (const ms of lagsMs) this.lag.record(ms);
-      this.#onBatch?.(lagsMs);
-      this.#applied += rows.length;
-      return { consumed: rows.length, lastSeq: last.seq };
+    } catch (error) {
+      // The cached objects may hold this batch's changes, which did not commit.
+      this.#cache?.clear();
+      throw error;
     }
+    const { rows, prepared, position } = outcome;
+    const last = rows[rows.length - 1];
+    if (!last || !prepared) return { consumed: 0, lastSeq: position };
+    prepared.remember();
+    this.#knownPosition = last.seq;
+    // Lag is measured on the same (injected) clock that stamped receivedAt, after the commit.
+    const appliedAt = this.#clock.now();
+    const lagsMs = rows.map((r) => appliedAt - r.receivedAt);
+    for (const ms of lagsMs) this.lag.record(ms);
+    this.#onBatch?.(lagsMs);
+    this.#applied += rows.length;
+    return { consumed: rows.length, lastSeq: last.seq };
   }
 
-  async #readCursor(db: Db | Trx): Promise<number> {
-    const row = await db
-      .selectFrom('processor_cursors')
-      .select('position')
-      .where('name', '=', CURSOR)
-      .executeTakeFirst();
-    return Number(row?.position ?? 0);
+  /**
+   * The cache holds what this processor last committed. It is dropped when anyone else may
+   * have written the derived state since: another processor (the cursor is not where this one
+   * left it) or any other connection (SQLite's data_version of the derived file changed - an
+   * erasure, a source removal, an import). Only a processor with a connection of its own
+   * keeps a cache: writes made on a shared connection would not change data_version.
+   */
+  async #checkCache(trx: Trx, position: number): Promise<void> {
+    const cache = this.#cache;
+    if (!cache) return;
+    const { rows } = await sql<{
+      data_version: number;
+    }>`pragma ${sql.raw(DERIVED_SCHEMA)}.data_version`.execute(trx);
+    const version = Number(rows[0]?.data_version ?? -1);
+    if (version !== this.#dataVersion || position !== this.#knownPosition) cache.clear();
+    this.#dataVersion = version;
   }
 
-  async #erasureMark(db: Db | Trx): Promise<number> {
-    const row = await db
-      .selectFrom('erasures')
-      .select((eb) => eb.fn.max('id').as('mark'))
-      .executeTakeFirst();
-    return Number(row?.mark ?? 0);
-  }
-
-  async #lockCursor(trx: Trx, now: number): Promise<number> {
-    await trx
-      .insertInto('processor_cursors')
-      .values({ name: CURSOR, position: 0, updated_at: now })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
+  async #lockCursor(trx: Trx): Promise<number> {
     let cursorQuery = trx
       .selectFrom('processor_cursors')
       .select('position')
       .where('name', '=', CURSOR);
     if (this.#database.dialect === 'postgres') cursorQuery = cursorQuery.forUpdate();
-    return Number((await cursorQuery.executeTakeFirstOrThrow()).position);
+    const row = await cursorQuery.executeTakeFirst();
+    return Number(row?.position ?? 0);
   }
 
   async #moveCursor(trx: Trx, position: number, now: number): Promise<void> {
@@ -215,7 +240,7 @@ export class Processor {
   async #park(seq: number, error: unknown): Promise<void> {
     const now = this.#clock.now();
     await this.#database.db.transaction().execute(async (trx) => {
-      const position = await this.#lockCursor(trx, now);
+      const position = await this.#lockCursor(trx);
       const [row] = await this.#log.readAfter(trx, position, 1);
       if (row?.seq !== seq) return; // another worker got past it meanwhile
       await trx

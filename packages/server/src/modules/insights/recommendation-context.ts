@@ -63,12 +63,13 @@ export async function profileData(
     .orderBy('l.line_no')
     .execute();
   const events = await db
-    .selectFrom('events')
+    .selectFrom('event_profiles as ep')
+    .innerJoin('events', 'events.seq', 'ep.seq')
     .select(['event', 'timestamp', 'payload'])
-    .where('workspace_id', '=', workspaceId)
-    .where('profile_id', '=', profileId)
+    .where('ep.profile_id', '=', profileId)
+    .where('events.workspace_id', '=', workspaceId)
     .where('event', 'in', PRODUCT_EVENTS)
-    .orderBy('seq', 'desc')
+    .orderBy('ep.seq', 'desc')
     .limit(RECENT_EVENTS)
     .execute();
 

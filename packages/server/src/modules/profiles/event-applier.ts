@@ -20,6 +20,7 @@ import {
   viewedProduct,
   type ProfileState,
 } from './profile-state.js';
+import type { ProfileCache } from './profile-cache.js';
 import type { ProfileStore } from './profile-store.js';
 
 export interface BatchOutcome {
@@ -44,8 +45,10 @@ const STRONG_KINDS = new Set(['user_id', 'customer_id']);
 /** A batch whose effects are computed and ready to be written. */
 export interface PreparedBatch {
   outcome: BatchOutcome;
-  /** Writes every change; the caller's transaction also checks nothing changed meanwhile. */
+  /** Writes every change, in the caller's transaction. */
   write(trx: Trx): Promise<void>;
+  /** After the caller's transaction committed: the cache takes in the batch's state. */
+  remember(): void;
 }
 
 /**
@@ -58,6 +61,7 @@ export async function prepareEventBatch(
   store: ProfileStore,
   events: LoggedEvent[],
   now: number,
+  cache?: ProfileCache,
 ): Promise<PreparedBatch> {
   const outcome: BatchOutcome = { applied: 0, dropped: 0, merges: 0 };
   const byWorkspace = new Map<string, LoggedEvent[]>();
@@ -68,7 +72,7 @@ export async function prepareEventBatch(
   }
   const batches: WorkspaceBatch[] = [];
   for (const [workspaceId, list] of byWorkspace) {
-    const batch = new WorkspaceBatch(reader, store, store.orders, workspaceId, now);
+    const batch = new WorkspaceBatch(reader, store, store.orders, workspaceId, now, cache);
     const r = await batch.prepare(list);
     batches.push(batch);
     outcome.applied += r.applied;
@@ -79,6 +83,9 @@ export async function prepareEventBatch(
     outcome,
     write: async (trx) => {
       for (const batch of batches) await batch.write(trx);
+    },
+    remember: () => {
+      for (const batch of batches) batch.remember();
     },
   };
 }
@@ -101,18 +108,30 @@ class WorkspaceBatch {
     private readonly orderStore: OrderStore,
     private readonly workspaceId: string,
     private readonly now: number,
+    private readonly cache: ProfileCache | undefined,
   ) {}
+
+  /** Every identifier key the batch looked up (the cache learns who holds each, or nobody). */
+  readonly #lookedUp = new Set<string>();
 
   async prepare(events: LoggedEvent[]): Promise<BatchOutcome> {
     const ids = events.map((e) => identifiersOf(e));
     const { orderIds, refundIds } = orderKeysOf(events);
-    // Bulk loads: identifiers, erasures, orders, then every profile any of them points to.
-    const owners = await this.store.loadIdentifiers(
-      this.reader,
-      this.workspaceId,
-      ids.flatMap((i) => i.lookups),
-    );
-    for (const [k, v] of owners) this.#owners.set(k, v);
+    // Bulk loads: identifiers, erasures, orders, then every profile any of them points to -
+    // each only if the cache does not know it already.
+    const unknown: Identifier[] = [];
+    for (const i of ids) {
+      for (const l of i.lookups) {
+        const key = identifierKey(l);
+        if (this.#lookedUp.has(key)) continue;
+        this.#lookedUp.add(key);
+        const cached = this.cache?.owner(this.workspaceId, key);
+        if (cached === undefined) unknown.push(l);
+        else if (cached !== null) this.#owners.set(key, cached);
+      }
+    }
+    const owners = await this.store.loadIdentifiers(this.reader, this.workspaceId, unknown);
+    for (const [k, v] of owners) this.#owners.set(k, this.cache ? this.cache.resolve(v) : v);
     // Most workspaces have never erased anyone: then no identifier needs hashing at all.
     if (await this.store.hasErasures(this.reader, this.workspaceId)) {
       this.#erasures = await this.store.loadErasures(this.reader, this.workspaceId, [
@@ -134,11 +153,16 @@ class WorkspaceBatch {
         },
       );
     }
-    const profileIds = [
+    const toLoad: string[] = [];
+    for (const id of [
       ...this.#owners.values(),
       ...[...this.#orders.orders.values()].map((o) => o.profileId),
-    ];
-    for (const [k, v] of await this.store.loadProfiles(this.reader, profileIds))
+    ]) {
+      const cached = this.cache?.profile(id);
+      if (cached) this.#profiles.set(cached.id, cached);
+      else toLoad.push(id);
+    }
+    for (const [k, v] of await this.store.loadProfiles(this.reader, toLoad))
       this.#profiles.set(k, v);
 
     events.forEach((event, i) => this.#applyOne(event, ids[i] ?? { links: [], lookups: [] }));
@@ -270,6 +294,25 @@ class WorkspaceBatch {
       into: survivor.id,
       reason: `seen together: ${reason}`,
       seq,
+    });
+  }
+
+  remember(): void {
+    const cache = this.cache;
+    if (!cache) return;
+    const owners: [string, string | null][] = [];
+    for (const key of this.#lookedUp) {
+      const owner = this.#owners.get(key);
+      owners.push([key, owner === undefined ? null : this.#resolve(owner)]);
+    }
+    for (const [key, owner] of this.#owners) {
+      if (!this.#lookedUp.has(key)) owners.push([key, this.#resolve(owner)]);
+    }
+    cache.remember({
+      workspaceId: this.workspaceId,
+      owners,
+      profiles: this.#profiles.values(),
+      merged: [...this.#mergedInto.keys()].map((from) => [from, this.#resolve(from)]),
     });
   }
 

@@ -5,6 +5,7 @@
  */
 export { prepareEventBatch, type BatchOutcome, type PreparedBatch } from './event-applier.js';
 export { ProfileStore } from './profile-store.js';
+export { ProfileCache } from './profile-cache.js';
 export { ProfileQueries, type LookupKey } from './profile-queries.js';
 export {
   deleteOrders,

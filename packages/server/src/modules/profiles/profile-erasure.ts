@@ -199,8 +199,11 @@ export class ProfileEraser {
     await trx
       .deleteFrom('events')
       .where('workspace_id', '=', workspaceId)
-      .where('profile_id', '=', liveId)
+      .where('seq', 'in', (eb) =>
+        eb.selectFrom('event_profiles').select('seq').where('profile_id', '=', liveId),
+      )
       .execute();
+    await trx.deleteFrom('event_profiles').where('profile_id', '=', liveId).execute();
     // Events the processor could not apply belong to no profile; the person's ids find them.
     const parked = await parkedEventsOf(trx, workspaceId, identifiers);
     if (parked.length) {

@@ -140,13 +140,14 @@ export class ProfileQueries {
   async events(workspaceId: string, profileId: string, opts: { limit: number; cursor?: number }) {
     const liveId = await this.#followMerges(workspaceId, profileId);
     let q = this.#db
-      .selectFrom('events')
-      .select(['seq', ...EXPORTED_EVENT_COLUMNS])
-      .where('workspace_id', '=', workspaceId)
-      .where('profile_id', '=', liveId)
-      .orderBy('seq', 'desc')
+      .selectFrom('event_profiles as ep')
+      .innerJoin('events', 'events.seq', 'ep.seq')
+      .select(['events.seq', ...EXPORTED_EVENT_COLUMNS])
+      .where('ep.profile_id', '=', liveId)
+      .where('events.workspace_id', '=', workspaceId)
+      .orderBy('ep.seq', 'desc')
       .limit(opts.limit + 1);
-    if (opts.cursor !== undefined) q = q.where('seq', '<', opts.cursor);
+    if (opts.cursor !== undefined) q = q.where('ep.seq', '<', opts.cursor);
     const rows = await q.execute();
     const page = rows.slice(0, opts.limit);
     const last = page[page.length - 1];
@@ -169,11 +170,12 @@ export class ProfileQueries {
     const profile = await this.get(workspaceId, id);
     if (!profile.ok) return profile;
     const events = await this.#db
-      .selectFrom('events')
+      .selectFrom('event_profiles as ep')
+      .innerJoin('events', 'events.seq', 'ep.seq')
       .select(EXPORTED_EVENT_COLUMNS)
-      .where('workspace_id', '=', workspaceId)
-      .where('profile_id', '=', profile.value.id)
-      .orderBy('seq')
+      .where('ep.profile_id', '=', profile.value.id)
+      .where('events.workspace_id', '=', workspaceId)
+      .orderBy('ep.seq')
       .execute();
     const orders = await new OrderQueries(this.#db).forProfile(workspaceId, profile.value.id);
     const identifiers = profile.value.identifiers;

@@ -28,6 +28,19 @@ export class ProfileStore {
     this.#erasureKey = erasureKey;
   }
 
+  /**
+   * Lookups: one array parameter on PostgreSQL (`= any($1)`, planned once, any length)
+   * instead of a list of hundreds of parameters planned anew each time; an IN list on SQLite.
+   */
+  get #chunk(): number {
+    return this.#postgres ? 5000 : CHUNK;
+  }
+  #oneOf(column: 'value' | 'id' | 'profile_id', values: string[]) {
+    return this.#postgres
+      ? sql<boolean>`${sql.ref(column)} = any(${sql.val(values)}::text[])`
+      : sql<boolean>`${sql.ref(column)} in (${sql.join(values)})`;
+  }
+
   erasureHash(workspaceId: string, id: { kind: string; value: string }): string {
     return erasureHash(this.#erasureKey, workspaceId, id);
   }
@@ -46,13 +59,13 @@ export class ProfileStore {
     }
     const found = new Map<string, string>();
     for (const [kind, values] of byKind) {
-      for (const part of chunks([...values])) {
+      for (const part of chunks([...values], this.#chunk)) {
         const rows = await trx
           .selectFrom('identifiers')
           .select(['value', 'profile_id'])
           .where('workspace_id', '=', workspaceId)
           .where('kind', '=', kind)
-          .where('value', 'in', part)
+          .where(this.#oneOf('value', part))
           .execute();
         for (const r of rows) found.set(`${kind}:${r.value}`, r.profile_id);
       }
@@ -62,13 +75,17 @@ export class ProfileStore {
 
   async loadProfiles(trx: Trx | Db, ids: string[]): Promise<Map<string, ProfileState>> {
     const out = new Map<string, ProfileState>();
-    for (const part of chunks([...new Set(ids)])) {
-      const rows = await trx.selectFrom('profiles').selectAll().where('id', 'in', part).execute();
+    for (const part of chunks([...new Set(ids)], this.#chunk)) {
+      const rows = await trx
+        .selectFrom('profiles')
+        .selectAll()
+        .where(this.#oneOf('id', part))
+        .execute();
       for (const r of rows) out.set(r.id, toState(r));
       const strong = await trx
         .selectFrom('identifiers')
         .select(['profile_id', 'kind', 'value'])
-        .where('profile_id', 'in', part)
+        .where(this.#oneOf('profile_id', part))
         .where('kind', 'in', ['user_id', 'customer_id'])
         .execute();
       for (const s of strong) out.get(s.profile_id)?.strongIds.add(`${s.kind}:${s.value}`);
@@ -120,9 +137,8 @@ export class ProfileStore {
       .where('profile_id', '=', m.from)
       .execute();
     await trx
-      .updateTable('events')
+      .updateTable('event_profiles')
       .set({ profile_id: m.into })
-      .where('workspace_id', '=', m.workspaceId)
       .where('profile_id', '=', m.from)
       .execute();
     await trx
@@ -203,22 +219,26 @@ export class ProfileStore {
     }
   }
 
-  /** Records which profile each event belongs to: one UPDATE ... FROM (VALUES ...) per chunk. */
+  /** Records which profile each event belongs to: append-only rows, never a log rewrite. */
   async assignEvents(trx: Trx, assignments: [seq: number, profileId: string][]): Promise<void> {
     for (const part of chunks(assignments, 500)) {
-      const values = sql.join(
-        part.map(([seq, pid]) =>
-          this.#postgres ? sql`(${seq}::bigint, ${pid}::text)` : sql`(${seq}, ${pid})`,
-        ),
-      );
-      await sql`with v(seq, pid) as (values ${values})
-        update events set profile_id = v.pid from v where events.seq = v.seq`.execute(trx);
+      await trx
+        .insertInto('event_profiles')
+        .values(part.map(([seq, profileId]) => ({ seq, profile_id: profileId })))
+        .execute();
     }
   }
 
+  /**
+   * Deletes events the batch dropped (they predate an erasure) from the log, in the batch's
+   * transaction. On SQLite that transaction then writes both files; SQLite commits the main
+   * file (the log) first, so a crash between the two leaves the events deleted and the batch
+   * to be done again - never the batch applied with the events still there (ADR 0015).
+   */
   async deleteEvents(trx: Trx, seqs: number[]): Promise<void> {
-    for (const part of chunks(seqs))
+    for (const part of chunks(seqs)) {
       await trx.deleteFrom('events').where('seq', 'in', part).execute();
+    }
   }
 }
 

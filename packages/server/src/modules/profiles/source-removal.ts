@@ -31,13 +31,13 @@ export async function removeSourceWithin(
   now: number,
 ): Promise<{ removed: { kind: string; value: string }[] } | null> {
   const rows = await trx
-    .selectFrom('events')
-    .select(['seq', 'workspace_id', 'message_id', 'type', 'event', 'user_id', 'anonymous_id'])
-    .select('timestamp')
-    .select('payload')
-    .where('workspace_id', '=', workspaceId)
-    .where('profile_id', '=', profileId)
-    .orderBy('seq')
+    .selectFrom('event_profiles as ep')
+    .innerJoin('events', 'events.seq', 'ep.seq')
+    .select(['events.seq', 'workspace_id', 'message_id', 'type', 'event', 'user_id'])
+    .select(['anonymous_id', 'timestamp', 'payload'])
+    .where('ep.profile_id', '=', profileId)
+    .where('events.workspace_id', '=', workspaceId)
+    .orderBy('ep.seq')
     .execute();
   if (!rows.length) return null;
   const state = (await store.loadProfiles(trx, [profileId])).get(profileId);

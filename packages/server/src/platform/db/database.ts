@@ -31,25 +31,59 @@ export interface OpenOptions {
    * such a loss (a later full commit's fsync makes earlier commits durable too, in order).
    */
   durability?: 'full' | 'normal';
+  /**
+   * SQLite: write transactions begin DEFERRED, so each takes the write lock of only the files
+   * it writes, when it first writes them - for the processor's own connection, whose writes go
+   * to the derived file only and must never wait for (or hold up) appends to the log. Other
+   * connections begin IMMEDIATE: both files locked up front, no upgrade to fail half-way.
+   */
+  deferWriteLocks?: boolean;
+}
+
+/** The SQLite schema name of the derived-state file (see ADR 0015). */
+export const DERIVED_SCHEMA = 'derived';
+
+/**
+ * The file holding the processor's derived state beside the log's file: `comeback.db` ->
+ * `comeback.derived.db`. An in-memory database gets an in-memory derived part.
+ */
+export function derivedFileOf(file: string): string {
+  if (file === ':memory:') return file;
+  const ext = path.extname(file);
+  return ext ? `${file.slice(0, -ext.length)}.derived${ext}` : `${file}.derived`;
 }
 
 export function openDatabase(url: string, opts: OpenOptions = {}): Database {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
-    if (file !== ':memory:') makePrivate(file);
+    const derivedFile = derivedFileOf(file);
+    if (file !== ':memory:') {
+      makePrivate(file);
+      makePrivate(derivedFile);
+    }
     const raw = new BetterSqlite3(file);
-    raw.pragma('journal_mode = WAL');
-    raw.pragma(`synchronous = ${opts.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
+    // Two files, two write locks (ADR 0015): appends write the log's file, the processor the
+    // derived file, so neither waits for the other. Unqualified table names resolve to
+    // whichever file holds the table, and one connection can join across both.
+    raw.prepare(`attach database ? as ${DERIVED_SCHEMA}`).run(derivedFile);
+    const synchronous = opts.durability === 'normal' ? 'NORMAL' : 'FULL';
+    for (const schema of ['main', DERIVED_SCHEMA]) {
+      raw.pragma(`${schema}.journal_mode = WAL`);
+      raw.pragma(`${schema}.synchronous = ${synchronous}`);
+      // Profiles and indexes are updated at random: keep the working set in memory (128 MB).
+      raw.pragma(`${schema}.cache_size = -131072`);
+    }
     raw.pragma('busy_timeout = 5000');
-    // Profiles and indexes are updated at random: keep the working set in memory (128 MB).
-    raw.pragma('cache_size = -131072');
     raw.pragma('temp_store = MEMORY');
     raw.pragma('foreign_keys = ON');
     // Deleted rows are overwritten with zeros, so an erased person's data does not linger in
     // free pages of the file (the WAL keeps old pages until a checkpoint: see erasure).
+    // (Without a schema name the setting applies to every attached file.)
     raw.pragma('secure_delete = ON');
     const gate = new SqliteConnectionGate(raw);
-    const db = new Kysely<Schema>({ dialect: new GatedSqliteDialect(gate) });
+    const db = new Kysely<Schema>({
+      dialect: new GatedSqliteDialect(gate, opts.deferWriteLocks === true),
+    });
     return { dialect: 'sqlite', db, sqlite: gate, close: () => db.destroy() };
   }
   const pool = new pg.Pool({

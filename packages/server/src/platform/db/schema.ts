@@ -43,9 +43,13 @@ export interface EventTable {
   timestamp: number;
   received_at: number;
   payload: unknown;
-  profile_id: string | null;
   /** 1: the event's own time was over a day ahead of received_at and was replaced by it. */
   time_adjusted: number | null;
+}
+/** Which profile an applied event belongs to (append-only; a merge re-points rows). */
+export interface EventProfileTable {
+  seq: number;
+  profile_id: string;
 }
 export interface ProcessorCursorTable {
   name: string;
@@ -155,6 +159,7 @@ export interface Schema {
   settings: SettingTable;
   events: EventTable;
   processor_cursors: ProcessorCursorTable;
+  event_profiles: EventProfileTable;
   profiles: ProfileTable;
   identifiers: IdentifierTable;
   profile_merges: ProfileMergeTable;

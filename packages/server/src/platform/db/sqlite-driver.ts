@@ -44,11 +44,16 @@ export class SqliteConnectionGate {
   async exclusiveTransaction<T>(
     work: (raw: BetterSqlite3.Database) => T,
     pragmas?: { during: string[]; after: string[] },
+    /**
+     * 'deferred' takes each file's write lock at its first write: an append, which writes the
+     * log's file only, then never locks (or waits for) the derived file.
+     */
+    begin: 'immediate' | 'deferred' = 'immediate',
   ): Promise<T> {
     const release = await this.acquire();
     try {
       for (const p of pragmas?.during ?? []) this.raw.pragma(p);
-      return this.raw.transaction(work).immediate(this.raw);
+      return this.raw.transaction(work)[begin](this.raw);
     } finally {
       for (const p of pragmas?.after ?? []) this.raw.pragma(p);
       release();
@@ -109,9 +114,11 @@ class GatedDriver implements Driver {
   readonly #gate: SqliteConnectionGate;
   readonly #connection: GatedConnection;
   readonly #releases: (() => void)[] = [];
-  constructor(gate: SqliteConnectionGate) {
+  readonly #deferWriteLocks: boolean;
+  constructor(gate: SqliteConnectionGate, deferWriteLocks: boolean) {
     this.#gate = gate;
     this.#connection = new GatedConnection(gate);
+    this.#deferWriteLocks = deferWriteLocks;
   }
   async init(): Promise<void> {}
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -122,11 +129,13 @@ class GatedDriver implements Driver {
     connection: DatabaseConnection,
     settings: TransactionSettings,
   ): Promise<void> {
-    // IMMEDIATE takes the write lock up front: no upgrade deadlock with another process. A
-    // read-only transaction takes no write lock at all: one consistent snapshot for reading.
-    const readOnly = settings.accessMode === 'read only';
+    // IMMEDIATE takes the write locks (of every attached file) up front: no upgrade deadlock
+    // with another process. A read-only transaction takes no write lock at all: one consistent
+    // snapshot for reading. A connection with deferred write locks (the processor's) handles
+    // a failed upgrade itself (SQLITE_BUSY: it retries the batch).
+    const deferred = settings.accessMode === 'read only' || this.#deferWriteLocks;
     await connection.executeQuery(
-      CompiledQuery.raw(readOnly ? 'begin deferred' : 'begin immediate'),
+      CompiledQuery.raw(deferred ? 'begin deferred' : 'begin immediate'),
     );
   }
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
@@ -145,14 +154,16 @@ class GatedDriver implements Driver {
 
 export class GatedSqliteDialect implements Dialect {
   readonly #gate: SqliteConnectionGate;
-  constructor(gate: SqliteConnectionGate) {
+  readonly #deferWriteLocks: boolean;
+  constructor(gate: SqliteConnectionGate, deferWriteLocks = false) {
     this.#gate = gate;
+    this.#deferWriteLocks = deferWriteLocks;
   }
   createAdapter() {
     return new SqliteAdapter();
   }
   createDriver(): Driver {
-    return new GatedDriver(this.#gate);
+    return new GatedDriver(this.#gate, this.#deferWriteLocks);
   }
   createQueryCompiler() {
     return new SqliteQueryCompiler();

@@ -10,6 +10,8 @@ import * as m008 from './008-recommendations.js';
 import * as m009 from './009-connector-shop-domain.js';
 import * as m010 from './010-key-lifecycle.js';
 import * as m012 from './012-event-time-adjusted.js';
+import * as m013 from './013-event-profiles.js';
+import * as m014 from './014-derived-file.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -29,6 +31,8 @@ const steps: Record<string, Step> = {
   '009-connector-shop-domain': m009,
   '010-key-lifecycle': m010,
   '012-event-time-adjusted': m012,
+  '013-event-profiles': m013,
+  '014-derived-file': m014,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
