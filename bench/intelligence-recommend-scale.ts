@@ -91,7 +91,7 @@ async function jobOnSqlite(lines: readonly RetailLine[], seed: number) {
     if (database.dialect !== 'sqlite') throw new Error('expected SQLite');
     insertOrders(database.sqlite.raw, lines);
     const clock = new ManualClock(NOW);
-    const profiles = new ProfileQueries(database, new ProfileStore('sqlite', 'bench'));
+    const profiles = new ProfileQueries(database, new ProfileStore(database, 'bench'));
     const service = new RecommendationService(
       database,
       clock,

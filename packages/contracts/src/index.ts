@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './json-depth.js';
 export * from './amounts.js';
 export * from './tracking.js';
+export * from './batch-check.js';
 export * from './profiles.js';
 export * from './catalog.js';
 export * from './orders.js';

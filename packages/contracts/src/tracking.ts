@@ -10,16 +10,33 @@ import { amountProblems } from './amounts.js';
 export const EVENT_SIZE_LIMIT_BYTES = 32 * 1024;
 export const BATCH_SIZE_LIMIT_BYTES = 500 * 1024;
 
-const id = z.union([z.string().min(1).max(512), z.number().finite()]);
-const isoDate = z.union([z.iso.datetime({ offset: true, local: false }), z.iso.date()], {
+/**
+ * Length bounds of the fields tracking checks, in one place: the schemas below and the batch
+ * fast check (batch-check.ts) both read them.
+ */
+export const TRACKING_LIMITS = {
+  id: 512,
+  messageId: 256,
+  event: 256,
+  pageName: 512,
+  batchCalls: 2000,
+} as const;
+
+const id = z.union([z.string().min(1).max(TRACKING_LIMITS.id), z.number().finite()]);
+const isoDateTime = z.iso.datetime({ offset: true, local: false });
+const isoDay = z.iso.date();
+const isoDate = z.union([isoDateTime, isoDay], {
   error:
     'must be an ISO-8601 date-time with a time zone (2026-05-01T10:00:00Z or 2026-05-01T12:00:00+02:00) or a date (2026-05-01)',
 });
+/** Whether `isoDate` accepts `s`: the patterns its two formats test, without a parse. */
+export const isIsoDate = (s: string): boolean =>
+  isoDateTime._zod.pattern.test(s) || isoDay._zod.pattern.test(s);
 // A free-form JSON object; looseObject validates ~2x faster than record and keeps every key.
 const freeObject = z.looseObject({});
 
 const common = {
-  messageId: z.string().min(1).max(256).optional(),
+  messageId: z.string().min(1).max(TRACKING_LIMITS.messageId).optional(),
   userId: id.nullish(),
   anonymousId: id.nullish(),
   timestamp: isoDate.optional(),
@@ -33,7 +50,7 @@ export const trackCallSchema = z
   .looseObject({
     ...common,
     type: z.literal('track').optional(),
-    event: z.string().min(1).max(256),
+    event: z.string().min(1).max(TRACKING_LIMITS.event),
     properties: freeObject.optional(),
   })
   // Money and quantities are bounded (and, on order events, numeric and not negative): see
@@ -51,8 +68,8 @@ export const identifyCallSchema = z.looseObject({
 export const pageCallSchema = z.looseObject({
   ...common,
   type: z.literal('page').optional(),
-  name: z.string().max(512).nullish(),
-  category: z.string().max(512).nullish(),
+  name: z.string().max(TRACKING_LIMITS.pageName).nullish(),
+  category: z.string().max(TRACKING_LIMITS.pageName).nullish(),
   properties: freeObject.optional(),
 });
 export const screenCallSchema = pageCallSchema.extend({ type: z.literal('screen').optional() });
@@ -96,7 +113,7 @@ export const batchItemSchema = z.discriminatedUnion('type', [
 export type BatchItem = z.infer<typeof batchItemSchema>;
 
 export const batchRequestSchema = z.object({
-  batch: z.array(batchItemSchema).min(1).max(2000),
+  batch: z.array(batchItemSchema).min(1).max(TRACKING_LIMITS.batchCalls),
   sentAt: isoDate.optional(),
   context: freeObject.optional(),
   integrations: freeObject.optional(),

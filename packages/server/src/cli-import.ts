@@ -189,7 +189,7 @@ export function registerImportCommand(
           const processor = new Processor(database, eventLog, clock, logger, {
             batchSize: config.processorBatchSize,
             gatherMs: 0,
-            store: new ProfileStore(database.dialect, bootstrap.secret),
+            store: new ProfileStore(database, bootstrap.secret),
           });
           const timer = setInterval(
             () =>

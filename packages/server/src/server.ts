@@ -99,9 +99,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
     const eventLog = new EventLog(database);
     // Erasure records are keyed with the instance secret (COMEBACK_SECRET must stay stable).
-    const profileStore = new ProfileStore(database.dialect, bootstrap.secret);
+    const profileStore = new ProfileStore(database, bootstrap.secret);
     const processor = new Processor(database, eventLog, clock, logger, {
       batchSize: config.processorBatchSize,
+      // A PostgreSQL processor has connections of its own (the pool): it may batch more.
+      ...(database.dialect === 'postgres' ? { maxBatchSize: 20_000 } : {}),
       gatherMs: config.processorGatherMs,
       store: profileStore,
     });

@@ -2,7 +2,7 @@ import type { Profile } from '@comeback/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventLog, Processor } from '../src/modules/ingest/index.js';
 import { normalizeCall } from '../src/modules/ingest/event-normalizer.js';
-import { ProfileQueries, ProfileStore } from '../src/modules/profiles/index.js';
+import { ProfileCache, ProfileQueries, ProfileStore } from '../src/modules/profiles/index.js';
 import { bootstrapWorkspace } from '../src/modules/workspaces/index.js';
 import { SystemClock } from '../src/platform/clock.js';
 import { migrateToLatest, openDatabase, type Database } from '../src/platform/db/database.js';
@@ -22,7 +22,8 @@ describe.each(engines)('two processors on one %s database', (engine) => {
   const databases: Database[] = [];
   beforeAll(async () => {
     handle = await freshDatabase(engine);
-    for (let i = 0; i < 2; i++) databases.push(openDatabase(handle.url));
+    // As the processor thread opens its own: write locks taken only where it writes.
+    for (let i = 0; i < 2; i++) databases.push(openDatabase(handle.url, { deferWriteLocks: true }));
     await migrateToLatest(databases[0]!);
     await bootstrapWorkspace(databases[0]!.db, { now: Date.now(), secret: SECRET });
     // Two connections in one thread: never sleep in SQLite's busy handler (the loop retries).
@@ -76,7 +77,9 @@ describe.each(engines)('two processors on one %s database', (engine) => {
         new Processor(d, new EventLog(d), new SystemClock(), logger, {
           batchSize: 7,
           gatherMs: 0,
-          store: new ProfileStore(d.dialect, SECRET),
+          store: new ProfileStore(d, SECRET),
+          // Each keeps a cache, as the processor thread does: the other's batches invalidate it.
+          ...(d.dialect === 'sqlite' ? { cache: new ProfileCache(1000) } : {}),
         }),
     );
     for (const p of processors) p.start(20);
@@ -97,7 +100,7 @@ describe.each(engines)('two processors on one %s database', (engine) => {
       .where('event_profiles.profile_id', 'is', null)
       .executeTakeFirstOrThrow();
     expect(Number(unassigned.n)).toBe(0);
-    const queries = new ProfileQueries(databases[0]!, new ProfileStore(engine, SECRET));
+    const queries = new ProfileQueries(databases[0]!, new ProfileStore(databases[0]!, SECRET));
     for (let u = 0; u < USERS; u++) {
       const [p]: Profile[] = await queries.lookup('default', { user_id: `u${u}` });
       expect(p?.computed).toMatchObject({ order_count: 5, total_spent: 35, refunded_total: 15 });

@@ -59,7 +59,7 @@ export async function importKit(
   const processor = new Processor(database, eventLog, clock, logger, {
     batchSize: 2000,
     gatherMs: 0,
-    store: new ProfileStore(database.dialect, SECRET),
+    store: new ProfileStore(database, SECRET),
   });
   const rows = async <T>(query: string, ...params: unknown[]): Promise<T[]> => {
     if (database.dialect === 'sqlite') {

@@ -5,12 +5,15 @@ import {
   callSchemas,
   callTypes,
   errorEnvelopeSchema,
+  isSurelyValidBatch,
   trackingAckSchema,
 } from '@comeback/contracts';
-import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { batchCallTexts } from '../../modules/ingest/raw-call-texts.js';
 import { unwrap } from '../../platform/errors.js';
 import { principalOf, requireWriteKey } from '../auth.js';
+import { rawJsonOf } from '../json-body.js';
 import type { Services } from '../services.js';
 
 const errors = {
@@ -57,6 +60,7 @@ export function trackingRoutes(app: FastifyInstance, s: Services): void {
     {
       bodyLimit: BATCH_SIZE_LIMIT_BYTES,
       ...auth,
+      validatorCompiler: batchValidatorCompiler,
       schema: {
         tags: ['tracking'],
         summary: 'Several calls in one request (what Segment SDKs send)',
@@ -67,7 +71,11 @@ export function trackingRoutes(app: FastifyInstance, s: Services): void {
     },
     async (request) => {
       const { batch, sentAt, context } = request.body;
-      const calls = batch.map((call) => ({ type: call.type, call }));
+      // Each call's text as sent, stored instead of serializing the call again. Only a body
+      // the fast check passed on is still the parsed object its text belongs to.
+      const raw = rawJsonOf(request.body);
+      const texts = raw === undefined ? null : batchCallTexts(raw, batch.length);
+      const calls = batch.map((call, i) => ({ type: call.type, call, text: texts?.[i] }));
       unwrap(
         await s.gateway.accept(principalOf(request).workspaceId, calls, { sentAt, context }, true),
       );
@@ -75,3 +83,14 @@ export function trackingRoutes(app: FastifyInstance, s: Services): void {
     },
   );
 }
+
+/**
+ * The batch body's validator: the common valid body passes the fast check and stays the parsed
+ * object itself; anything else goes through the schema, which accepts it (as a copy) or answers
+ * with the same errors as ever. See isSurelyValidBatch. The body is the route's only validated
+ * part, so the schema is batchRequestSchema whatever part Fastify compiles this for.
+ */
+const batchValidatorCompiler: FastifySchemaCompiler<unknown> = (route) => {
+  const bySchema = validatorCompiler({ ...route, schema: batchRequestSchema });
+  return (data: unknown) => (isSurelyValidBatch(data) ? { value: data } : bySchema(data));
+};

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Database, Db, Trx } from '../../platform/db/database.js';
 import { loggedEventOf } from '../profiles/index.js';
 import type { AppendRow } from './event-normalizer.js';
@@ -8,6 +8,20 @@ const INSERT_SQL = `insert into events
    time_adjusted)
   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   on conflict (workspace_id, message_id) do nothing`;
+
+/** The PostgreSQL append: arrays in column order; answers how many rows were new. */
+const PG_APPEND_SQL = `with added as (
+    insert into events
+      (workspace_id, message_id, type, event, user_id, anonymous_id, timestamp, received_at,
+       payload, time_adjusted)
+    select w, m, ty, e, u, a, ts, r, p, adj
+      from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+        $7::int8[], $8::int8[], $9::jsonb[], $10::int4[])
+        with ordinality as t(w, m, ty, e, u, a, ts, r, p, adj, n)
+      order by n -- seq order is the order the calls were sent in
+    on conflict (workspace_id, message_id) do nothing
+    returning 1)
+  select count(*)::int as added from added`;
 
 const isBusy = (error: unknown): boolean =>
   error instanceof Error &&
@@ -84,17 +98,24 @@ export class EventLog {
       // Appends are serialised so that seq order is commit order: the processor's cursor can
       // then never skip a row that commits late with a smaller seq.
       await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(trx);
-      let added = 0;
-      for (let i = 0; i < rows.length; i += 500) {
-        const part = rows.slice(i, i + 500);
-        const result = await trx
-          .insertInto('events')
-          .values(part.map(eventColumns))
-          .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
-          .executeTakeFirst();
-        added += Number(result.numInsertedOrUpdatedRows ?? 0);
-      }
-      return added;
+      // One statement of fixed text, an array per column: planned once, whatever the count
+      // (a multi-row VALUES of 5,000 parameters was planned anew for every request).
+      const columns = [
+        rows.map((r) => r.workspaceId),
+        rows.map((r) => r.messageId),
+        rows.map((r) => r.type),
+        rows.map((r) => r.event),
+        rows.map((r) => r.userId),
+        rows.map((r) => r.anonymousId),
+        rows.map((r) => r.timestamp),
+        rows.map((r) => r.receivedAt),
+        rows.map((r) => r.payload),
+        rows.map((r) => (r.timeAdjusted ? 1 : null)),
+      ];
+      const result = await trx.executeQuery<{ added: number }>(
+        CompiledQuery.raw(PG_APPEND_SQL, columns),
+      );
+      return Number(result.rows[0]?.added ?? 0);
     });
   }
 

@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import {
   EVENT_SIZE_LIMIT_BYTES,
   MAX_JSON_DEPTH,
+  callSchemas,
+  callTypes,
   tooDeepPath,
   type CallType,
   type ErrorDetail,
 } from '@comeback/contracts';
 import { fail, ok, type Result } from '../../platform/errors.js';
+import { bareRecord, setOwn } from '../../platform/safe-object.js';
 import { boundedEventTime } from './event-time.js';
 import { mayNeedScrubbing, scrubRecord } from './payload-scrubber.js';
 
@@ -32,6 +35,8 @@ export interface AppendRow {
 export interface CallEnvelope {
   /** Batch-level `sentAt` / `context`, which apply to every call in a batch. */
   sentAt?: string | undefined;
+  /** Date.parse(sentAt), when the caller parsed it once for the whole batch. */
+  sentAtMs?: number | undefined;
   context?: Record<string, unknown> | undefined;
 }
 
@@ -42,6 +47,9 @@ const idOf = (v: unknown): string | null =>
 /**
  * Turns one validated call into a row. The event time is corrected for the sender's clock skew
  * the way Segment documents it: timestamp = receivedAt - (sentAt - originalTimestamp).
+ * `sentText`, when given, is the call's own JSON text as it arrived, holding exactly the call and
+ * nested within MAX_JSON_DEPTH (raw-call-texts.ts): it is stored as is whenever the stored call
+ * is exactly the call, which spares serializing it again and walking it for depth.
  */
 export function normalizeCall(
   workspaceId: string,
@@ -50,6 +58,7 @@ export function normalizeCall(
   envelope: CallEnvelope,
   receivedAt: number,
   path: string,
+  sentText?: string,
 ): Result<AppendRow> {
   const details: ErrorDetail[] = [];
   const userId = idOf(call.userId);
@@ -64,9 +73,14 @@ export function normalizeCall(
     return fail('validation_failed', details[0]?.message ?? 'invalid call', details);
 
   const original = stringOr(call.timestamp) ?? stringOr(call.originalTimestamp);
-  const sentAt = stringOr(call.sentAt) ?? envelope.sentAt;
+  const ownSentAt = stringOr(call.sentAt);
   const originalMs = original === undefined ? undefined : Date.parse(original);
-  const sentMs = sentAt === undefined ? undefined : Date.parse(sentAt);
+  const sentMs =
+    ownSentAt !== undefined
+      ? Date.parse(ownSentAt)
+      : envelope.sentAt === undefined
+        ? undefined
+        : (envelope.sentAtMs ?? Date.parse(envelope.sentAt));
   const claimed =
     originalMs === undefined
       ? receivedAt
@@ -80,16 +94,20 @@ export function normalizeCall(
   // generated messageId) lives in columns and is laid over it when events are read back.
   let stored =
     envelope.context && call.context === undefined ? { ...call, context: envelope.context } : call;
+  // The text as sent holds the same JSON as the call, nested within the bound (raw-call-texts.ts
+  // gives no text otherwise). Past a third of the event limit in characters it could be longer
+  // in bytes than the serialized call: the serialized call decides the size then, as always.
+  const asSent =
+    stored === call && sentText !== undefined && sentText.length * 3 <= EVENT_SIZE_LIMIT_BYTES
+      ? sentText
+      : undefined;
   // Bounded here, for tracking and imports alike, so every later reader (serializers, the
-  // processor, exports) stays far from its recursion limit.
-  for (const [key, value] of Object.entries(stored)) {
-    const deep = tooDeepPath(value);
-    if (deep === null) continue;
-    const field = `${path}${key}`;
-    const message = `nested deeper than ${MAX_JSON_DEPTH} levels (at ${key}.${deep})`;
-    return fail('validation_failed', `${field}: ${message}`, [{ field, message }]);
-  }
-  let payload = JSON.stringify(stored);
+  // processor, exports) stays far from its recursion limit. A text as sent was bounded by its scan.
+  const tooDeep = asSent === undefined ? depthFailure(type, call, stored, path) : null;
+  if (tooDeep) return tooDeep;
+  let payload = asSent ?? JSON.stringify(stored);
+  // A body decoded from UTF-8 can hold a NUL or a lone surrogate only as a \u escape, just as
+  // JSON.stringify writes them, so the same quick look serves the text as sent.
   if (mayNeedScrubbing(payload)) {
     stored = scrubRecord(stored);
     payload = JSON.stringify(stored);
@@ -122,4 +140,50 @@ export function normalizeCall(
     ...(adjusted ? { timeAdjusted: true } : {}),
     payload,
   });
+}
+
+/** The refusal of a call with a value nested deeper than MAX_JSON_DEPTH, or null. */
+function depthFailure(
+  type: CallType,
+  call: Record<string, unknown>,
+  stored: Record<string, unknown>,
+  path: string,
+): Result<never> | null {
+  for (const key in stored) {
+    if (tooDeepPath(stored[key]) === null) continue;
+    const [at, deep] = firstTooDeep(type, call, stored) ?? [key, ''];
+    const field = `${path}${at}`;
+    const message = `nested deeper than ${MAX_JSON_DEPTH} levels (at ${at}.${deep})`;
+    return fail('validation_failed', `${field}: ${message}`, [{ field, message }]);
+  }
+  return null;
+}
+
+/** Each call type's keys in its schema's order: the order of the keys of zod's parsed copy. */
+const SCHEMA_KEYS = new Map(callTypes.map((t) => [t, Object.keys(callSchemas[t].shape)] as const));
+
+/**
+ * The first key of the stored call whose value nests too deep, and where, taking the keys in the
+ * order zod's copy of the call has them (the schema's keys first) and a context merged from the
+ * batch last. A call the batch fast check passed on is in the order it was sent instead: the
+ * error then names the same field as for the copy when several nest too deep.
+ */
+function firstTooDeep(
+  type: CallType,
+  call: Record<string, unknown>,
+  stored: Record<string, unknown>,
+): [string, string] | null {
+  // Built like zod builds it, so that JavaScript's own key order (integer-like keys first)
+  // applies to it as to the copy.
+  const inSchemaOrder = bareRecord();
+  const schemaKeys = SCHEMA_KEYS.get(type) ?? [];
+  for (const k of schemaKeys) if (Object.hasOwn(call, k)) setOwn(inSchemaOrder, k, true);
+  for (const k of Object.keys(call)) setOwn(inSchemaOrder, k, true);
+  const keys = Object.keys(inSchemaOrder);
+  if (stored !== call && !Object.hasOwn(call, 'context')) keys.push('context');
+  for (const key of keys) {
+    const deep = tooDeepPath(stored[key]);
+    if (deep !== null) return [key, deep];
+  }
+  return null;
 }

@@ -14,6 +14,8 @@ import { processorThreadOptionsSchema, type ToMain, type ToWorker } from './proc
  */
 // A worker thread has its own prototypes: sealed like the main thread's (see safe-object.ts).
 sealIntrinsics();
+/** While behind, batches grow to this (bytes written per event fall by about half). */
+const MAX_BATCH_SIZE = 20_000;
 /** Profiles kept across batches (about 1-2 KB each): the working set of a busy store. */
 const PROFILE_CACHE_SIZE = 100_000;
 const options = processorThreadOptionsSchema.parse(workerData);
@@ -30,9 +32,10 @@ if (database.dialect === 'sqlite') database.sqlite.raw.pragma('busy_timeout = 20
 const send = (message: ToMain) => port.postMessage(message);
 const processor = new Processor(database, new EventLog(database), new SystemClock(), logger, {
   batchSize: options.batchSize,
+  maxBatchSize: MAX_BATCH_SIZE,
   gatherMs: options.gatherMs,
   yieldMs: 2,
-  store: new ProfileStore(database.dialect, options.secret),
+  store: new ProfileStore(database, options.secret),
   onBatch: (lagsMs) => send({ type: 'batch', lagsMs }),
   // This connection is the processor's alone, so data_version sees every other writer.
   ...(database.dialect === 'sqlite' ? { cache: new ProfileCache(PROFILE_CACHE_SIZE) } : {}),

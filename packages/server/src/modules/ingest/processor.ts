@@ -39,6 +39,9 @@ export class Processor {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #batchSize: number;
+  readonly #maxBatchSize: number;
+  /** The next batch's size: grows while behind (see start). */
+  #limit: number;
   readonly #gatherMs: number;
   readonly #yieldMs: number;
   readonly #onBatch: ((lagsMs: number[]) => void) | undefined;
@@ -64,6 +67,11 @@ export class Processor {
     logger: Logger,
     opts: {
       batchSize: number;
+      /**
+       * While behind, batches grow up to this size. Only for a processor with a connection of
+       * its own: on a shared connection a batch holds up everything else meanwhile.
+       */
+      maxBatchSize?: number;
       gatherMs: number;
       store: ProfileStore;
       /**
@@ -85,6 +93,8 @@ export class Processor {
     this.#clock = clock;
     this.#logger = logger;
     this.#batchSize = opts.batchSize;
+    this.#maxBatchSize = Math.max(opts.batchSize, opts.maxBatchSize ?? opts.batchSize);
+    this.#limit = opts.batchSize;
     this.#gatherMs = opts.gatherMs;
     this.#yieldMs = opts.yieldMs ?? 0;
     this.#onBatch = opts.onBatch;
@@ -112,7 +122,7 @@ export class Processor {
    * holds up the ones behind it (a transient database error fails fewer times than that).
    */
   async runOnce(): Promise<number> {
-    const limit = this.#isolateThrough > 0 ? 1 : this.#batchSize;
+    const limit = this.#isolateThrough > 0 ? 1 : this.#limit;
     const attempt: Attempt = {};
     try {
       const { consumed, lastSeq } = await this.#applyBatch(limit, attempt);
@@ -283,7 +293,11 @@ export class Processor {
           await new Promise<void>((resolve) =>
             this.#yieldMs > 0 ? setTimeout(resolve, this.#yieldMs) : setImmediate(resolve),
           );
-          // A backlog, or finding a failing event one at a time: keep going.
+          // A backlog, or finding a failing event one at a time: keep going - with batches
+          // twice as large each time, up to the bound (fewer commits, each hot page written
+          // once per batch), until a batch is not full.
+          if (n >= this.#limit) this.#limit = Math.min(this.#limit * 2, this.#maxBatchSize);
+          else this.#limit = this.#batchSize;
           if (n >= this.#batchSize || this.#isolateThrough > 0) continue;
           if (n > 0) {
             // Traffic is flowing: let a little more arrive, so each commit carries more events

@@ -9,6 +9,8 @@ import { normalizeCall, type AppendRow, type CallEnvelope } from './event-normal
 export interface IncomingCall {
   type: CallType;
   call: Record<string, unknown>;
+  /** The call's JSON text as sent, when known: stored as is unless the call must change. */
+  text?: string | undefined;
 }
 
 /**
@@ -31,17 +33,21 @@ export class TrackingGateway {
   ): Promise<Result<number>> {
     const receivedAt = this.clock.now();
     const fields = await this.fields.fieldsOf(workspaceId);
-    let shared = envelope;
+    // The batch's sentAt is parsed once, not once per call.
+    let shared: CallEnvelope =
+      envelope.sentAt === undefined
+        ? envelope
+        : { ...envelope, sentAtMs: Date.parse(envelope.sentAt) };
     if (fields.size && isRecord(envelope.context)) {
       // Batch-level context applies to every call, so its traits are checked like theirs.
       const coerced = this.#coerce(fields, { context: envelope.context }, '');
       if (!coerced.ok) return coerced;
-      shared = { ...envelope, context: asRecord(coerced.value.context) };
+      shared = { ...shared, context: asRecord(coerced.value.context) };
     }
     const rows: AppendRow[] = [];
     const details: ErrorDetail[] = [];
     let tooLarge: ErrorDetail | undefined;
-    for (const [i, { type, call }] of calls.entries()) {
+    for (const [i, { type, call, text }] of calls.entries()) {
       const path = batchPath ? `batch.${i}.` : '';
       let body = call;
       if (fields.size && (type === 'identify' || call.context !== undefined)) {
@@ -52,7 +58,9 @@ export class TrackingGateway {
         }
         body = coerced.value;
       }
-      const row = normalizeCall(workspaceId, type, body, shared, receivedAt, path);
+      // Coerced traits change the call: its text as sent no longer stands for it.
+      const sent = body === call ? text : undefined;
+      const row = normalizeCall(workspaceId, type, body, shared, receivedAt, path, sent);
       if (row.ok) rows.push(row.value);
       else {
         if (row.error.code === 'payload_too_large') tooLarge ??= row.error.details[0];

@@ -111,8 +111,12 @@ class WorkspaceBatch {
     private readonly cache: ProfileCache | undefined,
   ) {}
 
-  /** Every identifier key the batch looked up (the cache learns who holds each, or nobody). */
+  /** Every identifier key the batch looked up. */
   readonly #lookedUp = new Set<string>();
+  /** Those read from the database (the cache learns who holds each, or that nobody does). */
+  readonly #readKeys: string[] = [];
+  /** Profiles read from the database or made by this batch (the cache has the others). */
+  readonly #fresh: ProfileState[] = [];
 
   async prepare(events: LoggedEvent[]): Promise<BatchOutcome> {
     const ids = events.map((e) => identifiersOf(e));
@@ -126,8 +130,10 @@ class WorkspaceBatch {
         if (this.#lookedUp.has(key)) continue;
         this.#lookedUp.add(key);
         const cached = this.cache?.owner(this.workspaceId, key);
-        if (cached === undefined) unknown.push(l);
-        else if (cached !== null) this.#owners.set(key, cached);
+        if (cached === undefined) {
+          unknown.push(l);
+          this.#readKeys.push(key);
+        } else if (cached !== null) this.#owners.set(key, cached);
       }
     }
     const owners = await this.store.loadIdentifiers(this.reader, this.workspaceId, unknown);
@@ -162,8 +168,10 @@ class WorkspaceBatch {
       if (cached) this.#profiles.set(cached.id, cached);
       else toLoad.push(id);
     }
-    for (const [k, v] of await this.store.loadProfiles(this.reader, toLoad))
+    for (const [k, v] of await this.store.loadProfiles(this.reader, toLoad)) {
       this.#profiles.set(k, v);
+      this.#fresh.push(v);
+    }
 
     events.forEach((event, i) => this.#applyOne(event, ids[i] ?? { links: [], lookups: [] }));
     return {
@@ -258,6 +266,7 @@ class WorkspaceBatch {
       survivor = emptyProfile(randomUUID(), this.workspaceId, this.now);
       survivor.recreatedAfterErasure = recreated;
       this.#profiles.set(survivor.id, survivor);
+      this.#fresh.push(survivor);
     } else {
       const [oldest, ...others] = group.sort(
         (a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1),
@@ -301,17 +310,17 @@ class WorkspaceBatch {
     const cache = this.cache;
     if (!cache) return;
     const owners: [string, string | null][] = [];
-    for (const key of this.#lookedUp) {
+    for (const key of this.#readKeys) {
       const owner = this.#owners.get(key);
       owners.push([key, owner === undefined ? null : this.#resolve(owner)]);
     }
-    for (const [key, owner] of this.#owners) {
-      if (!this.#lookedUp.has(key)) owners.push([key, this.#resolve(owner)]);
+    for (const key of this.#newIdentifiers.keys()) {
+      owners.push([key, this.#resolve(this.#owners.get(key) ?? '')]);
     }
     cache.remember({
       workspaceId: this.workspaceId,
       owners,
-      profiles: this.#profiles.values(),
+      profiles: this.#fresh.filter((p) => !this.#mergedInto.has(p.id)),
       merged: [...this.#mergedInto.keys()].map((from) => [from, this.#resolve(from)]),
     });
   }

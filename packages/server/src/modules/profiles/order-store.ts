@@ -1,4 +1,11 @@
-import type { Db, Trx } from '../../platform/db/database.js';
+import {
+  anyOf,
+  bulkInsert,
+  bulkTable,
+  type BulkTarget,
+  type BulkValue,
+} from '../../platform/db/bulk-write.js';
+import type { Database, Db, Trx } from '../../platform/db/database.js';
 import type { OrderLine } from './ecommerce-facts.js';
 
 /** An order as the processor holds it while applying a batch. */
@@ -47,64 +54,210 @@ export interface FulfilmentRecord {
 
 export const AWAITING_ORDER = -1;
 
-const CHUNK = 300;
-const chunks = <T>(xs: T[], size = CHUNK): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
-  return out;
-};
+const TEXT = 'text' as const;
+const REAL = 'float8' as const;
+const TIME = 'int8' as const;
 
-/** Set-based reads and writes of orders and their linked records for the processor. */
+/** Every column of `profile_orders`: a reported order replaces the stored one whole. */
+const ORDERS = bulkTable({
+  table: 'profile_orders',
+  columns: [
+    { name: 'workspace_id', pgType: TEXT },
+    { name: 'order_id', pgType: TEXT },
+    { name: 'profile_id', pgType: TEXT },
+    { name: 'total', pgType: REAL },
+    { name: 'refunded', pgType: REAL },
+    { name: 'currency', pgType: TEXT },
+    { name: 'ordered_at', pgType: TIME },
+    { name: 'status', pgType: TEXT },
+    { name: 'order_number', pgType: TEXT },
+    { name: 'customer_id', pgType: TEXT },
+    { name: 'subtotal', pgType: REAL },
+    { name: 'discount', pgType: REAL },
+    { name: 'tax', pgType: REAL },
+    { name: 'shipping', pgType: REAL },
+    { name: 'checkout_id', pgType: TEXT },
+    { name: 'source_updated_at', pgType: TIME },
+    { name: 'cancelled_at', pgType: TIME },
+    { name: 'fulfilled_at', pgType: TIME },
+    { name: 'delivered_at', pgType: TIME },
+    { name: 'updated_at', pgType: TIME },
+  ],
+  conflict: {
+    target: ['workspace_id', 'order_id'],
+    update: [
+      'profile_id',
+      'total',
+      'refunded',
+      'currency',
+      'ordered_at',
+      'status',
+      'order_number',
+      'customer_id',
+      'subtotal',
+      'discount',
+      'tax',
+      'shipping',
+      'checkout_id',
+      'source_updated_at',
+      'cancelled_at',
+      'fulfilled_at',
+      'delivered_at',
+      'updated_at',
+    ],
+  },
+});
+
+/** An order's lines are replaced whole (deleted first), so a plain insert. */
+const LINES = bulkTable({
+  table: 'order_lines',
+  columns: [
+    { name: 'workspace_id', pgType: TEXT },
+    { name: 'order_id', pgType: TEXT },
+    { name: 'line_no', pgType: 'int4' },
+    { name: 'product_id', pgType: TEXT },
+    { name: 'variant_id', pgType: TEXT },
+    { name: 'sku', pgType: TEXT },
+    { name: 'name', pgType: TEXT },
+    { name: 'category', pgType: TEXT },
+    { name: 'price', pgType: REAL },
+    { name: 'quantity', pgType: REAL },
+  ],
+});
+
+/** A refund is recorded once: the same refund reported again changes nothing. */
+const REFUNDS = bulkTable({
+  table: 'order_refunds',
+  columns: [
+    { name: 'workspace_id', pgType: TEXT },
+    { name: 'refund_id', pgType: TEXT },
+    { name: 'order_id', pgType: TEXT },
+    { name: 'amount', pgType: REAL },
+    { name: 'refunded_at', pgType: TIME },
+    { name: 'reason', pgType: TEXT },
+    { name: 'lines', pgType: 'jsonb' },
+  ],
+  conflict: { target: ['workspace_id', 'refund_id'], update: 'nothing' },
+});
+
+/** Newer by the store's own time decides the status; a time or tracking detail once known stays. */
+const newer = (column: string) =>
+  `case when excluded.source_updated_at >= order_fulfilments.source_updated_at ` +
+  `then excluded.${column} else order_fulfilments.${column} end`;
+const FULFILMENTS = bulkTable({
+  table: 'order_fulfilments',
+  columns: [
+    { name: 'workspace_id', pgType: TEXT },
+    { name: 'fulfilment_id', pgType: TEXT },
+    { name: 'order_id', pgType: TEXT },
+    { name: 'status', pgType: TEXT },
+    { name: 'tracking_company', pgType: TEXT },
+    { name: 'tracking_number', pgType: TEXT },
+    { name: 'tracking_url', pgType: TEXT },
+    { name: 'shipped_at', pgType: TIME },
+    { name: 'delivered_at', pgType: TIME },
+    { name: 'source_updated_at', pgType: TIME },
+  ],
+  conflict: {
+    target: ['workspace_id', 'fulfilment_id'],
+    update: [
+      { column: 'status', expression: newer('status') },
+      {
+        column: 'tracking_company',
+        expression: 'coalesce(excluded.tracking_company, order_fulfilments.tracking_company)',
+      },
+      {
+        column: 'tracking_number',
+        expression: 'coalesce(excluded.tracking_number, order_fulfilments.tracking_number)',
+      },
+      {
+        column: 'tracking_url',
+        expression: 'coalesce(excluded.tracking_url, order_fulfilments.tracking_url)',
+      },
+      {
+        column: 'shipped_at',
+        expression: 'coalesce(order_fulfilments.shipped_at, excluded.shipped_at)',
+      },
+      {
+        column: 'delivered_at',
+        expression: 'coalesce(excluded.delivered_at, order_fulfilments.delivered_at)',
+      },
+      { column: 'source_updated_at', expression: newer('source_updated_at') },
+    ],
+  },
+});
+
+/**
+ * Set-based reads and writes of orders and their linked records for the processor: each kind
+ * of record is written with fixed SQL (see bulk-write.ts) and read with one lookup per batch.
+ */
 export class OrderStore {
+  readonly #target: BulkTarget | undefined;
+
+  /**
+   * `database` gives the engine and, on SQLite, the raw connection the writes run on. Until
+   * ProfileStore passes it (the merge), it may be left out: then the engine is found from the
+   * executor and the same SQL goes through Kysely.
+   */
+  constructor(database?: Database) {
+    this.#target = database;
+  }
+
+  #engine(executor: Trx | Db): BulkTarget {
+    return this.#target ?? { dialect: dialectOf(executor) };
+  }
+
   async load(trx: Trx | Db, workspaceId: string, orderIds: string[]) {
     const out = new Map<string, OrderRecord>();
-    for (const part of chunks([...new Set(orderIds)])) {
-      const rows = await trx
-        .selectFrom('profile_orders')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('order_id', 'in', part)
-        .execute();
-      for (const r of rows) {
-        out.set(r.order_id, {
-          orderId: r.order_id,
-          profileId: r.profile_id,
-          total: r.total,
-          refunded: r.refunded,
-          currency: r.currency,
-          orderedAt: r.ordered_at,
-          status: r.status,
-          orderNumber: r.order_number,
-          customerId: r.customer_id,
-          subtotal: r.subtotal,
-          discount: r.discount,
-          tax: r.tax,
-          shipping: r.shipping,
-          checkoutId: r.checkout_id,
-          sourceUpdatedAt: r.source_updated_at,
-          cancelledAt: r.cancelled_at,
-          fulfilledAt: r.fulfilled_at,
-          deliveredAt: r.delivered_at,
-        });
-      }
+    if (orderIds.length === 0) return out;
+    const rows = await trx
+      .selectFrom('profile_orders')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where(anyOf(this.#engine(trx).dialect, 'order_id', [...new Set(orderIds)]))
+      .execute();
+    for (const r of rows) {
+      out.set(r.order_id, {
+        orderId: r.order_id,
+        profileId: r.profile_id,
+        total: r.total,
+        refunded: r.refunded,
+        currency: r.currency,
+        orderedAt: r.ordered_at,
+        status: r.status,
+        orderNumber: r.order_number,
+        customerId: r.customer_id,
+        subtotal: r.subtotal,
+        discount: r.discount,
+        tax: r.tax,
+        shipping: r.shipping,
+        checkoutId: r.checkout_id,
+        sourceUpdatedAt: r.source_updated_at,
+        cancelledAt: r.cancelled_at,
+        fulfilledAt: r.fulfilled_at,
+        deliveredAt: r.delivered_at,
+      });
     }
     return out;
   }
 
   async knownRefunds(trx: Trx | Db, workspaceId: string, refundIds: string[]) {
     const out = new Set<string>();
-    for (const part of chunks([...new Set(refundIds)])) {
-      const rows = await trx
-        .selectFrom('order_refunds')
-        .select('refund_id')
-        .where('workspace_id', '=', workspaceId)
-        .where('refund_id', 'in', part)
-        .execute();
-      for (const r of rows) out.add(r.refund_id);
-    }
+    if (refundIds.length === 0) return out;
+    const rows = await trx
+      .selectFrom('order_refunds')
+      .select('refund_id')
+      .where('workspace_id', '=', workspaceId)
+      .where(anyOf(this.#engine(trx).dialect, 'refund_id', [...new Set(refundIds)]))
+      .execute();
+    for (const r of rows) out.add(r.refund_id);
     return out;
   }
 
+  /**
+   * Writes a batch's changes. Each list holds one record per key (orders and fulfilments by
+   * id, lines by order, refunds deduplicated while applying), as bulkInsert needs.
+   */
   async save(
     trx: Trx,
     workspaceId: string,
@@ -116,151 +269,99 @@ export class OrderStore {
       fulfilments: FulfilmentRecord[];
     },
   ): Promise<void> {
-    for (const part of chunks(changes.orders)) {
-      await trx
-        .insertInto('profile_orders')
-        .values(
-          part.map((o) => ({
-            workspace_id: workspaceId,
-            order_id: o.orderId,
-            profile_id: o.profileId,
-            total: o.total,
-            refunded: o.refunded,
-            currency: o.currency,
-            ordered_at: o.orderedAt,
-            status: o.status,
-            order_number: o.orderNumber,
-            customer_id: o.customerId,
-            subtotal: o.subtotal,
-            discount: o.discount,
-            tax: o.tax,
-            shipping: o.shipping,
-            checkout_id: o.checkoutId,
-            source_updated_at: o.sourceUpdatedAt,
-            cancelled_at: o.cancelledAt,
-            fulfilled_at: o.fulfilledAt,
-            delivered_at: o.deliveredAt,
-            updated_at: now,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.columns(['workspace_id', 'order_id']).doUpdateSet((eb) => ({
-            profile_id: eb.ref('excluded.profile_id'),
-            total: eb.ref('excluded.total'),
-            refunded: eb.ref('excluded.refunded'),
-            currency: eb.ref('excluded.currency'),
-            ordered_at: eb.ref('excluded.ordered_at'),
-            status: eb.ref('excluded.status'),
-            order_number: eb.ref('excluded.order_number'),
-            customer_id: eb.ref('excluded.customer_id'),
-            subtotal: eb.ref('excluded.subtotal'),
-            discount: eb.ref('excluded.discount'),
-            tax: eb.ref('excluded.tax'),
-            shipping: eb.ref('excluded.shipping'),
-            checkout_id: eb.ref('excluded.checkout_id'),
-            source_updated_at: eb.ref('excluded.source_updated_at'),
-            cancelled_at: eb.ref('excluded.cancelled_at'),
-            fulfilled_at: eb.ref('excluded.fulfilled_at'),
-            delivered_at: eb.ref('excluded.delivered_at'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        )
-        .execute();
-    }
-    const replaced = [...changes.lines.keys()];
-    for (const part of chunks(replaced)) {
+    const target = this.#engine(trx);
+    const ws = workspaceId;
+    await bulkInsert(
+      target,
+      trx,
+      ORDERS,
+      changes.orders.map((o) => [
+        ws,
+        o.orderId,
+        o.profileId,
+        o.total,
+        o.refunded,
+        o.currency,
+        o.orderedAt,
+        o.status,
+        o.orderNumber,
+        o.customerId,
+        o.subtotal,
+        o.discount,
+        o.tax,
+        o.shipping,
+        o.checkoutId,
+        o.sourceUpdatedAt,
+        o.cancelledAt,
+        o.fulfilledAt,
+        o.deliveredAt,
+        now,
+      ]),
+    );
+    if (changes.lines.size > 0) {
       await trx
         .deleteFrom('order_lines')
-        .where('workspace_id', '=', workspaceId)
-        .where('order_id', 'in', part)
+        .where('workspace_id', '=', ws)
+        .where(anyOf(target.dialect, 'order_id', [...changes.lines.keys()]))
         .execute();
+      const rows: BulkValue[][] = [];
+      for (const [orderId, lines] of changes.lines) {
+        lines.forEach((l, i) =>
+          rows.push([
+            ws,
+            orderId,
+            i + 1,
+            l.id,
+            l.variantId,
+            l.sku,
+            l.name,
+            l.category,
+            l.price,
+            l.quantity,
+          ]),
+        );
+      }
+      await bulkInsert(target, trx, LINES, rows);
     }
-    const lineRows = [...changes.lines].flatMap(([orderId, lines]) =>
-      lines.map((l, i) => ({
-        workspace_id: workspaceId,
-        order_id: orderId,
-        line_no: i + 1,
-        product_id: l.id,
-        variant_id: l.variantId,
-        sku: l.sku,
-        name: l.name,
-        category: l.category,
-        price: l.price,
-        quantity: l.quantity,
-      })),
+    await bulkInsert(
+      target,
+      trx,
+      REFUNDS,
+      changes.refunds.map((r) => [
+        ws,
+        r.refundId,
+        r.orderId,
+        r.amount,
+        r.refundedAt,
+        r.reason,
+        JSON.stringify(r.lines),
+      ]),
     );
-    for (const part of chunks(lineRows, 150)) {
-      await trx.insertInto('order_lines').values(part).execute();
-    }
-    for (const part of chunks(changes.refunds)) {
-      await trx
-        .insertInto('order_refunds')
-        .values(
-          part.map((r) => ({
-            workspace_id: workspaceId,
-            refund_id: r.refundId,
-            order_id: r.orderId,
-            amount: r.amount,
-            refunded_at: r.refundedAt,
-            reason: r.reason,
-            lines: JSON.stringify(r.lines),
-          })),
-        )
-        .onConflict((oc) => oc.columns(['workspace_id', 'refund_id']).doNothing())
-        .execute();
-    }
-    for (const f of changes.fulfilments) {
-      await trx
-        .insertInto('order_fulfilments')
-        .values({
-          workspace_id: workspaceId,
-          fulfilment_id: f.fulfilmentId,
-          order_id: f.orderId,
-          status: f.status,
-          tracking_company: f.trackingCompany,
-          tracking_number: f.trackingNumber,
-          tracking_url: f.trackingUrl,
-          shipped_at: f.shippedAt,
-          delivered_at: f.deliveredAt,
-          source_updated_at: f.sourceUpdatedAt,
-        })
-        .onConflict((oc) =>
-          oc.columns(['workspace_id', 'fulfilment_id']).doUpdateSet((eb) => ({
-            // Status and tracking: last writer by the store's time. Times: once known, kept.
-            status: eb
-              .case()
-              .when(
-                'excluded.source_updated_at',
-                '>=',
-                eb.ref('order_fulfilments.source_updated_at'),
-              )
-              .then(eb.ref('excluded.status'))
-              .else(eb.ref('order_fulfilments.status'))
-              .end(),
-            tracking_company: eb.fn.coalesce(
-              'excluded.tracking_company',
-              'order_fulfilments.tracking_company',
-            ),
-            tracking_number: eb.fn.coalesce(
-              'excluded.tracking_number',
-              'order_fulfilments.tracking_number',
-            ),
-            tracking_url: eb.fn.coalesce('excluded.tracking_url', 'order_fulfilments.tracking_url'),
-            shipped_at: eb.fn.coalesce('order_fulfilments.shipped_at', 'excluded.shipped_at'),
-            delivered_at: eb.fn.coalesce('excluded.delivered_at', 'order_fulfilments.delivered_at'),
-            source_updated_at: eb
-              .case()
-              .when(
-                'excluded.source_updated_at',
-                '>=',
-                eb.ref('order_fulfilments.source_updated_at'),
-              )
-              .then(eb.ref('excluded.source_updated_at'))
-              .else(eb.ref('order_fulfilments.source_updated_at'))
-              .end(),
-          })),
-        )
-        .execute();
-    }
+    await bulkInsert(
+      target,
+      trx,
+      FULFILMENTS,
+      changes.fulfilments.map((f) => [
+        ws,
+        f.fulfilmentId,
+        f.orderId,
+        f.status,
+        f.trackingCompany,
+        f.trackingNumber,
+        f.trackingUrl,
+        f.shippedAt,
+        f.deliveredAt,
+        f.sourceUpdatedAt,
+      ]),
+    );
   }
+}
+
+/**
+ * Interim (until ProfileStore passes the database): the engine, told by how Kysely writes a
+ * parameter (`$1` on PostgreSQL, `?` on SQLite).
+ */
+function dialectOf(executor: Trx | Db): 'sqlite' | 'postgres' {
+  const probe = executor.selectFrom('profile_orders').select('order_id').where('order_id', '=', '');
+  return probe.compile().sql.includes('$1') ? 'postgres' : 'sqlite';
 }

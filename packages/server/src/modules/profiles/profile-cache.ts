@@ -10,8 +10,9 @@ import type { ProfileState } from './profile-state.js';
  * `Processor`, which checks that before every batch.
  */
 export class ProfileCache {
-  /** `${workspace}\u0000${kind}:${value}` -> profile id, or null: nobody holds it. */
-  readonly #owners = new Map<string, string | null>();
+  /** Per workspace, `${kind}:${value}` -> profile id, or null: nobody holds it. */
+  readonly #owners = new Map<string, Map<string, string | null>>();
+  #ownerCount = 0;
   readonly #profiles = new Map<string, ProfileState>();
   /** Profiles merged away -> the profile they merged into (owners may still name them). */
   readonly #mergedInto = new Map<string, string>();
@@ -27,6 +28,7 @@ export class ProfileCache {
 
   clear(): void {
     this.#owners.clear();
+    this.#ownerCount = 0;
     this.#profiles.clear();
     this.#mergedInto.clear();
   }
@@ -40,7 +42,7 @@ export class ProfileCache {
 
   /** undefined: not known here (read it); null: known to belong to nobody. */
   owner(workspaceId: string, key: string): string | null | undefined {
-    const owner = this.#owners.get(`${workspaceId}\u0000${key}`);
+    const owner = this.#owners.get(workspaceId)?.get(key);
     return typeof owner === 'string' ? this.resolve(owner) : owner;
   }
 
@@ -48,7 +50,10 @@ export class ProfileCache {
     return this.#profiles.get(this.resolve(id));
   }
 
-  /** Takes in what a committed batch knows: owners found or made, profiles, merges. */
+  /**
+   * Takes in what a committed batch learnt: owners it read or changed (not those it found
+   * here), the profiles it read or made, merges.
+   */
   remember(batch: {
     workspaceId: string;
     owners: Iterable<[key: string, profileId: string | null]>;
@@ -56,15 +61,19 @@ export class ProfileCache {
     merged: Iterable<[from: string, into: string]>;
   }): void {
     // A simple bound: past it, start again (the working set refills within a few batches).
-    if (this.#profiles.size > this.#maxProfiles || this.#owners.size > 4 * this.#maxProfiles) {
+    if (this.#profiles.size > this.#maxProfiles || this.#ownerCount > 4 * this.#maxProfiles) {
       this.clear();
     }
     for (const [from, into] of batch.merged) {
       this.#mergedInto.set(from, into);
       this.#profiles.delete(from);
     }
+    let owners = this.#owners.get(batch.workspaceId);
+    if (!owners) this.#owners.set(batch.workspaceId, (owners = new Map()));
     for (const [key, owner] of batch.owners) {
-      this.#owners.set(`${batch.workspaceId}\u0000${key}`, owner);
+      const size = owners.size;
+      owners.set(key, owner);
+      this.#ownerCount += owners.size - size;
     }
     for (const p of batch.profiles) this.#profiles.set(p.id, p);
   }

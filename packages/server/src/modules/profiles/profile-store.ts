@@ -1,11 +1,18 @@
 import { sql } from 'kysely';
-import type { Db, Trx } from '../../platform/db/database.js';
+import type { Database, Db, Trx } from '../../platform/db/database.js';
 import { erasureHash } from './identifiers.js';
 import type { ProfileTable } from '../../platform/db/schema.js';
 import { readJsonObject, readStringArray } from '../../platform/json.js';
 import { setOwn } from '../../platform/safe-object.js';
 import type { ProfileState } from './profile-state.js';
 import { OrderStore } from './order-store.js';
+import {
+  bulkInsert,
+  bulkTable,
+  type BulkTarget,
+  type BulkValue,
+  type PgType,
+} from '../../platform/db/bulk-write.js';
 
 /**
  * Set-based reads and writes for the processor: a handful of statements per batch, however many
@@ -18,14 +25,69 @@ const chunks = <T>(xs: T[], size = CHUNK): T[][] => {
   return out;
 };
 
+/** The processor's hot writes: fixed SQL, prepared once (see bulk-write.ts). */
+const PROFILE_COLUMNS = [
+  ['id', 'text'],
+  ['workspace_id', 'text'],
+  ['created_at', 'int8'],
+  ['updated_at', 'int8'],
+  ['traits', 'jsonb'],
+  ['trait_times', 'jsonb'],
+  ['order_count', 'int4'],
+  ['total_spent', 'float8'],
+  ['refunded_total', 'float8'],
+  ['first_order_at', 'int8'],
+  ['last_order_at', 'int8'],
+  ['last_seen_at', 'int8'],
+  ['last_product_viewed', 'text'],
+  ['last_product_viewed_at', 'int8'],
+  ['categories_bought', 'jsonb'],
+  ['products_bought', 'jsonb'],
+  ['recreated_after_erasure', 'int4'],
+] as const satisfies readonly (readonly [keyof ProfileTable, PgType])[];
+const PROFILES = bulkTable({
+  table: 'profiles',
+  columns: PROFILE_COLUMNS.map(([name, pgType]) => ({ name, pgType })),
+  // created_at is never updated: a merge's survivor is always the older profile, and
+  // rewriting it would move the row in the (workspace_id, created_at) index every time.
+  conflict: {
+    target: ['id'],
+    update: PROFILE_COLUMNS.map(([name]) => name).filter(
+      (n) => n !== 'id' && n !== 'workspace_id' && n !== 'created_at',
+    ),
+  },
+});
+const IDENTIFIERS = bulkTable({
+  table: 'identifiers',
+  columns: [
+    { name: 'workspace_id', pgType: 'text' },
+    { name: 'kind', pgType: 'text' },
+    { name: 'value', pgType: 'text' },
+    { name: 'profile_id', pgType: 'text' },
+    { name: 'created_at', pgType: 'int8' },
+  ],
+  conflict: { target: ['workspace_id', 'kind', 'value'], update: ['profile_id'] },
+});
+const EVENT_PROFILES = bulkTable({
+  table: 'event_profiles',
+  columns: [
+    { name: 'seq', pgType: 'int8' },
+    { name: 'profile_id', pgType: 'text' },
+  ],
+});
+
 export class ProfileStore {
   /** Orders and their linked records, written in the same batches as the profiles. */
-  readonly orders = new OrderStore();
+  readonly orders: OrderStore;
+  readonly #target: BulkTarget;
   readonly #postgres: boolean;
   readonly #erasureKey: string;
-  constructor(dialect: 'sqlite' | 'postgres', erasureKey: string) {
-    this.#postgres = dialect === 'postgres';
+  /** The writes run on `database`'s connection (on SQLite, its prepared statements). */
+  constructor(database: Database, erasureKey: string) {
+    this.#target = database;
+    this.#postgres = database.dialect === 'postgres';
     this.#erasureKey = erasureKey;
+    this.orders = new OrderStore(database);
   }
 
   /**
@@ -166,67 +228,24 @@ export class ProfileStore {
   }
 
   async saveProfiles(trx: Trx, profiles: ProfileState[]): Promise<void> {
-    for (const part of chunks(profiles, 200)) {
-      await trx
-        .insertInto('profiles')
-        .values(part.map(toRow))
-        // created_at is never updated: a merge's survivor is always the older profile, and
-        // rewriting it would move the row in the (workspace_id, created_at) index every time.
-        .onConflict((oc) =>
-          oc.column('id').doUpdateSet((eb) => ({
-            updated_at: eb.ref('excluded.updated_at'),
-            traits: eb.ref('excluded.traits'),
-            trait_times: eb.ref('excluded.trait_times'),
-            order_count: eb.ref('excluded.order_count'),
-            total_spent: eb.ref('excluded.total_spent'),
-            refunded_total: eb.ref('excluded.refunded_total'),
-            first_order_at: eb.ref('excluded.first_order_at'),
-            last_order_at: eb.ref('excluded.last_order_at'),
-            last_seen_at: eb.ref('excluded.last_seen_at'),
-            last_product_viewed: eb.ref('excluded.last_product_viewed'),
-            last_product_viewed_at: eb.ref('excluded.last_product_viewed_at'),
-            categories_bought: eb.ref('excluded.categories_bought'),
-            products_bought: eb.ref('excluded.products_bought'),
-            recreated_after_erasure: eb.ref('excluded.recreated_after_erasure'),
-          })),
-        )
-        .execute();
-    }
+    // In key order, the B-tree's pages are visited once each, in order (not at random).
+    const sorted = [...profiles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    await bulkInsert(this.#target, trx, PROFILES, sorted.map(toValues));
   }
 
   async saveIdentifiers(
     trx: Trx,
     rows: { workspaceId: string; kind: string; value: string; profileId: string; now: number }[],
   ): Promise<void> {
-    for (const part of chunks(rows)) {
-      await trx
-        .insertInto('identifiers')
-        .values(
-          part.map((r) => ({
-            workspace_id: r.workspaceId,
-            kind: r.kind,
-            value: r.value,
-            profile_id: r.profileId,
-            created_at: r.now,
-          })),
-        )
-        .onConflict((oc) =>
-          oc
-            .columns(['workspace_id', 'kind', 'value'])
-            .doUpdateSet((eb) => ({ profile_id: eb.ref('excluded.profile_id') })),
-        )
-        .execute();
-    }
+    const values = rows.map((r) => [r.workspaceId, r.kind, r.value, r.profileId, r.now] as const);
+    // In key order (see saveProfiles).
+    values.sort((a, b) => compareKeys(a, b, 3));
+    await bulkInsert(this.#target, trx, IDENTIFIERS, values);
   }
 
   /** Records which profile each event belongs to: append-only rows, never a log rewrite. */
   async assignEvents(trx: Trx, assignments: [seq: number, profileId: string][]): Promise<void> {
-    for (const part of chunks(assignments, 500)) {
-      await trx
-        .insertInto('event_profiles')
-        .values(part.map(([seq, profileId]) => ({ seq, profile_id: profileId })))
-        .execute();
-    }
+    await bulkInsert(this.#target, trx, EVENT_PROFILES, assignments);
   }
 
   /**
@@ -275,24 +294,35 @@ function toState(r: ProfileTable): ProfileState {
   };
 }
 
-function toRow(p: ProfileState): ProfileTable {
-  return {
-    id: p.id,
-    workspace_id: p.workspaceId,
-    created_at: p.createdAt,
-    updated_at: p.updatedAt,
-    traits: JSON.stringify(p.traits),
-    trait_times: JSON.stringify(p.traitTimes),
-    order_count: p.orderCount,
-    total_spent: p.totalSpent,
-    refunded_total: p.refundedTotal,
-    first_order_at: p.firstOrderAt,
-    last_order_at: p.lastOrderAt,
-    last_seen_at: p.lastSeenAt,
-    last_product_viewed: p.lastProductViewed,
-    last_product_viewed_at: p.lastProductViewedAt,
-    categories_bought: JSON.stringify(p.categoriesBought),
-    products_bought: JSON.stringify(p.productsBought),
-    recreated_after_erasure: p.recreatedAfterErasure ? 1 : 0,
-  };
+/** Compares the first `n` values of two rows of strings. */
+function compareKeys(a: readonly BulkValue[], b: readonly BulkValue[], n: number): number {
+  for (let i = 0; i < n; i++) {
+    const x = String(a[i]);
+    const y = String(b[i]);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** A profile's row, in PROFILE_COLUMNS order. */
+function toValues(p: ProfileState): BulkValue[] {
+  return [
+    p.id,
+    p.workspaceId,
+    p.createdAt,
+    p.updatedAt,
+    JSON.stringify(p.traits),
+    JSON.stringify(p.traitTimes),
+    p.orderCount,
+    p.totalSpent,
+    p.refundedTotal,
+    p.firstOrderAt,
+    p.lastOrderAt,
+    p.lastSeenAt,
+    p.lastProductViewed,
+    p.lastProductViewedAt,
+    JSON.stringify(p.categoriesBought),
+    JSON.stringify(p.productsBought),
+    p.recreatedAfterErasure ? 1 : 0,
+  ];
 }
