@@ -14,7 +14,7 @@ import {
   type RefundRecord,
 } from '../src/modules/profiles/order-store.js';
 import { migrateToLatest, openDatabase, type Database } from '../src/platform/db/database.js';
-import { freshDatabase, type engines, type TestDatabase } from './support/engines.js';
+import { engines, freshDatabase, type TestDatabase } from './support/engines.js';
 
 const WS = 'default';
 const NOW = 1_767_225_600_000;
@@ -72,14 +72,7 @@ const nothing = () => ({
   fulfilments: [] as FulfilmentRecord[],
 });
 
-type Mode = 'with its database' | 'without (until ProfileStore passes it)';
-const cases: [(typeof engines)[number], Mode][] = [
-  ['sqlite', 'with its database'],
-  ['sqlite', 'without (until ProfileStore passes it)'],
-  ['postgres', 'with its database'],
-];
-
-describe.each(cases)('order storage on %s, %s', (engine, mode) => {
+describe.each(engines)('order storage on %s', (engine) => {
   let handle: TestDatabase;
   let database: Database;
   let store: OrderStore;
@@ -87,7 +80,7 @@ describe.each(cases)('order storage on %s, %s', (engine, mode) => {
     handle = await freshDatabase(engine);
     database = openDatabase(handle.url);
     await migrateToLatest(database);
-    store = mode === 'with its database' ? new OrderStore(database) : new OrderStore();
+    store = new OrderStore(database);
   });
   afterAll(async () => {
     await database?.close();

@@ -30,9 +30,9 @@ describe('the processor cache (sqlite, a connection of its own)', () => {
       const type = 'event' in call ? 'track' : 'identify';
       clock.advance(1000);
       const stamped = {
-        ...call,
         messageId: `m${n++}`,
         timestamp: new Date(clock.now()).toISOString(),
+        ...call,
       };
       const r = normalizeCall('default', type, stamped, {}, clock.now(), '');
       if (!r.ok) throw new Error(r.error.message);
@@ -93,5 +93,25 @@ describe('the processor cache (sqlite, a connection of its own)', () => {
     expect(found).toHaveLength(1);
     expect(found[0]?.id).not.toBe(p?.id);
     expect(found[0]?.traits).toEqual({});
+  });
+
+  it('deletes from the log the events it drops, through its outbox', async () => {
+    await append([{ userId: 'u3', traits: { email: 'u3@example.com' } }]);
+    await processor.catchUp();
+    const [p] = await queries().lookup('default', { user_id: 'u3' });
+    const erasedAt = clock.now();
+    expect((await queries().erase('default', p?.id ?? '', erasedAt)).ok).toBe(true);
+    // A late delivery from before the erasure: dropped, and its row deleted from the log.
+    const late = new Date(erasedAt - 60_000).toISOString();
+    await append([{ userId: 'u3', event: 'Product Viewed', timestamp: late, messageId: 'late-1' }]);
+    await processor.catchUp();
+    const left = await main.db
+      .selectFrom('events')
+      .select('seq')
+      .where('message_id', '=', 'late-1')
+      .execute();
+    expect(left).toEqual([]);
+    expect(await main.db.selectFrom('dropped_events').selectAll().execute()).toEqual([]);
+    expect(await queries().lookup('default', { user_id: 'u3' })).toEqual([]);
   });
 });

@@ -26,15 +26,15 @@ const database = openDatabase(options.databaseUrl, {
   durability: 'normal',
   deferWriteLocks: true,
 });
-// This thread may wait for a write lock (it blocks only itself): the derived file's, held
-// briefly by an erasure or other admin change, or the log's, to delete events a batch dropped.
+// This thread may wait for a write lock (it blocks only itself): the log's, to delete the events
+// batches dropped (a transaction that writes first). A batch never waits: inside its snapshot
+// a taken lock fails at once (SQLITE_BUSY) and the batch is done again.
 if (database.dialect === 'sqlite') database.sqlite.raw.pragma('busy_timeout = 2000');
 const send = (message: ToMain) => port.postMessage(message);
 const processor = new Processor(database, new EventLog(database), new SystemClock(), logger, {
   batchSize: options.batchSize,
   maxBatchSize: MAX_BATCH_SIZE,
   gatherMs: options.gatherMs,
-  yieldMs: 2,
   store: new ProfileStore(database, options.secret),
   onBatch: (lagsMs) => send({ type: 'batch', lagsMs }),
   // This connection is the processor's alone, so data_version sees every other writer.

@@ -43,12 +43,13 @@ export class Processor {
   /** The next batch's size: grows while behind (see start). */
   #limit: number;
   readonly #gatherMs: number;
-  readonly #yieldMs: number;
   readonly #onBatch: ((lagsMs: number[]) => void) | undefined;
   readonly #store: ProfileStore;
   readonly #cache: ProfileCache | undefined;
   #applied = 0;
   #cursorReady = false;
+  /** The outbox of dropped events may hold rows (checked once at start, then after drops). */
+  #droppedPending = true;
   /** The derived file's data_version and the cursor as this processor last left them. */
   #dataVersion = -1;
   #knownPosition = -1;
@@ -74,11 +75,6 @@ export class Processor {
       maxBatchSize?: number;
       gatherMs: number;
       store: ProfileStore;
-      /**
-       * Pause after each batch: in a thread of its own the processor must leave SQLite's write
-       * lock free for a moment, or appends from the main thread could wait behind a backlog.
-       */
-      yieldMs?: number;
       /** Told each committed batch's lags (the processor thread reports them to /health). */
       onBatch?: (lagsMs: number[]) => void;
       /**
@@ -96,7 +92,6 @@ export class Processor {
     this.#maxBatchSize = Math.max(opts.batchSize, opts.maxBatchSize ?? opts.batchSize);
     this.#limit = opts.batchSize;
     this.#gatherMs = opts.gatherMs;
-    this.#yieldMs = opts.yieldMs ?? 0;
     this.#onBatch = opts.onBatch;
     this.#store = opts.store;
     this.#cache = opts.cache;
@@ -168,6 +163,7 @@ export class Processor {
         .execute();
       this.#cursorReady = true;
     }
+    if (this.#droppedPending) await this.#deleteDropped();
     const now = this.#clock.now();
     let outcome: { rows: LogRow[]; prepared: PreparedBatch | undefined; position: number };
     try {
@@ -201,6 +197,10 @@ export class Processor {
     if (!last || !prepared) return { consumed: 0, lastSeq: position };
     prepared.remember();
     this.#knownPosition = last.seq;
+    if (prepared.outcome.dropped > 0) {
+      this.#droppedPending = true;
+      await this.#deleteDropped();
+    }
     // Lag is measured on the same (injected) clock that stamped receivedAt, after the commit.
     const appliedAt = this.#clock.now();
     const lagsMs = rows.map((r) => appliedAt - r.receivedAt);
@@ -208,6 +208,20 @@ export class Processor {
     this.#onBatch?.(lagsMs);
     this.#applied += rows.length;
     return { consumed: rows.length, lastSeq: last.seq };
+  }
+
+  /**
+   * Deletes from the log the events batches recorded as dropped (see
+   * ProfileStore.deleteEvents). The batch has committed: a failure here is not the batch's, so
+   * it is logged and the delete tried again before the next batch.
+   */
+  async #deleteDropped(): Promise<void> {
+    try {
+      await this.#store.deleteDroppedEvents(this.#database.db);
+      this.#droppedPending = false;
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'could not yet delete dropped events; will retry');
+    }
   }
 
   /**
@@ -290,9 +304,7 @@ export class Processor {
           const n = await this.runOnce();
           // On SQLite every query completes synchronously: without this yield a backlog would
           // hold the event loop (HTTP, timers, signals) until it was fully applied.
-          await new Promise<void>((resolve) =>
-            this.#yieldMs > 0 ? setTimeout(resolve, this.#yieldMs) : setImmediate(resolve),
-          );
+          await new Promise<void>((resolve) => setImmediate(resolve));
           // A backlog, or finding a failing event one at a time: keep going - with batches
           // twice as large each time, up to the bound (fewer commits, each hot page written
           // once per batch), until a batch is not full.

@@ -52,9 +52,8 @@ export interface PreparedBatch {
 }
 
 /**
- * Computes what a batch of logged events does to profiles, reading through `reader` (which
- * need not be a write transaction: the processor reads outside SQLite's write lock and commits
- * only if its cursor and the erasure mark are unchanged).
+ * Computes what a batch of logged events does to profiles, reading through `reader` (the
+ * processor's batch transaction) and, when given, the profile cache (ADR 0016).
  */
 export async function prepareEventBatch(
   reader: Trx | Db,

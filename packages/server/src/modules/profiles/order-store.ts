@@ -192,19 +192,11 @@ const FULFILMENTS = bulkTable({
  * of record is written with fixed SQL (see bulk-write.ts) and read with one lookup per batch.
  */
 export class OrderStore {
-  readonly #target: BulkTarget | undefined;
+  readonly #target: BulkTarget;
 
-  /**
-   * `database` gives the engine and, on SQLite, the raw connection the writes run on. Until
-   * ProfileStore passes it (the merge), it may be left out: then the engine is found from the
-   * executor and the same SQL goes through Kysely.
-   */
-  constructor(database?: Database) {
+  /** The writes run on `database`'s connection (on SQLite, its prepared statements). */
+  constructor(database: Database) {
     this.#target = database;
-  }
-
-  #engine(executor: Trx | Db): BulkTarget {
-    return this.#target ?? { dialect: dialectOf(executor) };
   }
 
   async load(trx: Trx | Db, workspaceId: string, orderIds: string[]) {
@@ -214,7 +206,7 @@ export class OrderStore {
       .selectFrom('profile_orders')
       .selectAll()
       .where('workspace_id', '=', workspaceId)
-      .where(anyOf(this.#engine(trx).dialect, 'order_id', [...new Set(orderIds)]))
+      .where(anyOf(this.#target.dialect, 'order_id', [...new Set(orderIds)]))
       .execute();
     for (const r of rows) {
       out.set(r.order_id, {
@@ -248,7 +240,7 @@ export class OrderStore {
       .selectFrom('order_refunds')
       .select('refund_id')
       .where('workspace_id', '=', workspaceId)
-      .where(anyOf(this.#engine(trx).dialect, 'refund_id', [...new Set(refundIds)]))
+      .where(anyOf(this.#target.dialect, 'refund_id', [...new Set(refundIds)]))
       .execute();
     for (const r of rows) out.add(r.refund_id);
     return out;
@@ -269,7 +261,7 @@ export class OrderStore {
       fulfilments: FulfilmentRecord[];
     },
   ): Promise<void> {
-    const target = this.#engine(trx);
+    const target = this.#target;
     const ws = workspaceId;
     await bulkInsert(
       target,
@@ -355,13 +347,4 @@ export class OrderStore {
       ]),
     );
   }
-}
-
-/**
- * Interim (until ProfileStore passes the database): the engine, told by how Kysely writes a
- * parameter (`$1` on PostgreSQL, `?` on SQLite).
- */
-function dialectOf(executor: Trx | Db): 'sqlite' | 'postgres' {
-  const probe = executor.selectFrom('profile_orders').select('order_id').where('order_id', '=', '');
-  return probe.compile().sql.includes('$1') ? 'postgres' : 'sqlite';
 }

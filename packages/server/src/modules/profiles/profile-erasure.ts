@@ -78,6 +78,7 @@ export class ProfileEraser {
     now: number,
   ): Promise<void> {
     if (!identifiers.length) return;
+    await this.#serialiseWithProcessor(trx);
     await trx
       .insertInto('erasures')
       .values(
@@ -98,6 +99,7 @@ export class ProfileEraser {
    */
   async eraseOrdersWithin(trx: Trx, workspaceId: string, orderIds: string[], now: number) {
     if (!orderIds.length) return;
+    await this.#serialiseWithProcessor(trx);
     const refundIds: string[] = [];
     for (let i = 0; i < orderIds.length; i += 300) {
       const part = orderIds.slice(i, i + 300);
@@ -126,10 +128,14 @@ export class ProfileEraser {
   }
 
   /**
-   * Records a change to profiles made outside the processor as an erasure record no identifier
-   * matches: it raises the erasure mark, so a batch worked out before it is not committed after.
+   * Announces a change to profiles made outside the processor, before making it, so that no
+   * processor batch running meanwhile writes back state read before it (ADR 0015): on
+   * PostgreSQL by taking the cursor's lock, which a batch holds from start to commit; on
+   * SQLite any write to the derived file does it (a batch whose snapshot predates it cannot
+   * write). It is also recorded, as an erasure record no identifier matches.
    */
   async markWithin(trx: Trx, workspaceId: string, label: string, now: number): Promise<void> {
+    await this.#serialiseWithProcessor(trx);
     await trx
       .insertInto('erasures')
       .values({
@@ -141,6 +147,15 @@ export class ProfileEraser {
       .execute();
   }
 
+  /**
+   * PostgreSQL: waits for the processor batch under way, if any, and keeps the next one from
+   * starting until this transaction ends (a batch holds the cursor row's lock throughout).
+   */
+  async #serialiseWithProcessor(trx: Trx): Promise<void> {
+    if (this.database.dialect !== 'postgres') return;
+    await trx.selectFrom('processor_cursors').select('name').forUpdate().execute();
+  }
+
   async eraseWithin(
     trx: Trx,
     workspaceId: string,
@@ -148,10 +163,7 @@ export class ProfileEraser {
     now: number,
     requestedId = liveId,
   ): Promise<Result<{ erased: string }>> {
-    if (this.database.dialect === 'postgres') {
-      // Serialise with the processor, which may hold this profile in a batch right now.
-      await trx.selectFrom('processor_cursors').select('name').forUpdate().execute();
-    }
+    await this.#serialiseWithProcessor(trx);
     const profile = await trx
       .selectFrom('profiles')
       .select('id')

@@ -76,15 +76,24 @@ const EVENT_PROFILES = bulkTable({
   ],
 });
 
+const DROPPED_EVENTS = bulkTable({
+  table: 'dropped_events',
+  columns: [{ name: 'seq', pgType: 'int8' }],
+  conflict: { target: ['seq'], update: 'nothing' },
+});
+
 export class ProfileStore {
   /** Orders and their linked records, written in the same batches as the profiles. */
   readonly orders: OrderStore;
   readonly #target: BulkTarget;
+  /** Batches record dropped events in the outbox instead of deleting them (see deleteEvents). */
+  readonly #deferred: boolean;
   readonly #postgres: boolean;
   readonly #erasureKey: string;
   /** The writes run on `database`'s connection (on SQLite, its prepared statements). */
   constructor(database: Database, erasureKey: string) {
     this.#target = database;
+    this.#deferred = database.dialect === 'sqlite' && database.deferWriteLocks;
     this.#postgres = database.dialect === 'postgres';
     this.#erasureKey = erasureKey;
     this.orders = new OrderStore(database);
@@ -249,14 +258,42 @@ export class ProfileStore {
   }
 
   /**
-   * Deletes events the batch dropped (they predate an erasure) from the log, in the batch's
-   * transaction. On SQLite that transaction then writes both files; SQLite commits the main
-   * file (the log) first, so a crash between the two leaves the events deleted and the batch
-   * to be done again - never the batch applied with the events still there (ADR 0015).
+   * Deletes events the batch dropped (they predate an erasure, or name nobody) from the log, in
+   * the batch's transaction - or, on a connection with deferred write locks (the processor
+   * thread's), records them in the outbox `dropped_events` for `deleteDroppedEvents` (a batch
+   * there cannot write the log's file: see migration 015).
    */
   async deleteEvents(trx: Trx, seqs: number[]): Promise<void> {
+    if (this.#deferred) {
+      await bulkInsert(
+        this.#target,
+        trx,
+        DROPPED_EVENTS,
+        seqs.map((seq) => [seq]),
+      );
+      return;
+    }
     for (const part of chunks(seqs)) {
       await trx.deleteFrom('events').where('seq', 'in', part).execute();
+    }
+  }
+
+  /**
+   * Empties the outbox: first the log rows, then the outbox rows, a transaction each writing
+   * one file, so a crash between them only repeats a delete that finds nothing. The log's
+   * delete waits for appends' write lock (busy_timeout), which its transaction takes first.
+   */
+  async deleteDroppedEvents(db: Db): Promise<void> {
+    for (;;) {
+      const part = (
+        await db.selectFrom('dropped_events').select('seq').orderBy('seq').limit(CHUNK).execute()
+      ).map((r) => Number(r.seq));
+      const last = part[part.length - 1];
+      if (last === undefined) return;
+      await db
+        .transaction()
+        .execute((trx) => trx.deleteFrom('events').where('seq', 'in', part).execute());
+      await db.deleteFrom('dropped_events').where('seq', '<=', last).execute();
     }
   }
 }

@@ -15,7 +15,14 @@ export type Trx = Transaction<Schema>;
  * need it (SQLite's gate; PostgreSQL's pool).
  */
 export type Database =
-  | { dialect: 'sqlite'; db: Db; sqlite: SqliteConnectionGate; close(): Promise<void> }
+  | {
+      dialect: 'sqlite';
+      db: Db;
+      sqlite: SqliteConnectionGate;
+      /** Write transactions begin DEFERRED (see OpenOptions.deferWriteLocks). */
+      deferWriteLocks: boolean;
+      close(): Promise<void>;
+    }
   | { dialect: 'postgres'; db: Db; pool: pg.Pool; close(): Promise<void> };
 
 const INT8_OID = 20;
@@ -28,7 +35,8 @@ export interface OpenOptions {
    * SQLite: 'full' (default) fsyncs every commit - for anything acknowledged to a caller
    * (appends, erasures, keys). 'normal' survives a process crash but not a power loss - for the
    * processor thread's own connection, whose state is derived from the log and re-derived after
-   * such a loss (a later full commit's fsync makes earlier commits durable too, in order).
+   * such a loss (a later full commit's fsync makes earlier commits durable too, in order). It
+   * applies to the derived file only; the log's file stays FULL on every connection.
    */
   durability?: 'full' | 'normal';
   /**
@@ -66,10 +74,13 @@ export function openDatabase(url: string, opts: OpenOptions = {}): Database {
     // derived file, so neither waits for the other. Unqualified table names resolve to
     // whichever file holds the table, and one connection can join across both.
     raw.prepare(`attach database ? as ${DERIVED_SCHEMA}`).run(derivedFile);
-    const synchronous = opts.durability === 'normal' ? 'NORMAL' : 'FULL';
     for (const schema of ['main', DERIVED_SCHEMA]) {
+      // The log's file is always FULL: on the processor's connection too, whose only writes
+      // to it (deleting events a batch dropped) must not be undone by a power loss after the
+      // derived file recorded them done.
+      const normal = opts.durability === 'normal' && schema === DERIVED_SCHEMA;
       raw.pragma(`${schema}.journal_mode = WAL`);
-      raw.pragma(`${schema}.synchronous = ${synchronous}`);
+      raw.pragma(`${schema}.synchronous = ${normal ? 'NORMAL' : 'FULL'}`);
       // Profiles and indexes are updated at random: keep the working set in memory (128 MB).
       raw.pragma(`${schema}.cache_size = -131072`);
     }
@@ -81,10 +92,9 @@ export function openDatabase(url: string, opts: OpenOptions = {}): Database {
     // (Without a schema name the setting applies to every attached file.)
     raw.pragma('secure_delete = ON');
     const gate = new SqliteConnectionGate(raw);
-    const db = new Kysely<Schema>({
-      dialect: new GatedSqliteDialect(gate, opts.deferWriteLocks === true),
-    });
-    return { dialect: 'sqlite', db, sqlite: gate, close: () => db.destroy() };
+    const deferWriteLocks = opts.deferWriteLocks === true;
+    const db = new Kysely<Schema>({ dialect: new GatedSqliteDialect(gate, deferWriteLocks) });
+    return { dialect: 'sqlite', db, sqlite: gate, deferWriteLocks, close: () => db.destroy() };
   }
   const pool = new pg.Pool({
     connectionString: url,

@@ -51,6 +51,10 @@ export interface EventProfileTable {
   seq: number;
   profile_id: string;
 }
+/** Events a batch dropped whose log rows are still to be deleted (an outbox; migration 015). */
+export interface DroppedEventTable {
+  seq: number;
+}
 export interface ProcessorCursorTable {
   name: string;
   position: number;
@@ -160,6 +164,7 @@ export interface Schema {
   events: EventTable;
   processor_cursors: ProcessorCursorTable;
   event_profiles: EventProfileTable;
+  dropped_events: DroppedEventTable;
   profiles: ProfileTable;
   identifiers: IdentifierTable;
   profile_merges: ProfileMergeTable;

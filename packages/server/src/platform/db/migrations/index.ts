@@ -12,6 +12,7 @@ import * as m010 from './010-key-lifecycle.js';
 import * as m012 from './012-event-time-adjusted.js';
 import * as m013 from './013-event-profiles.js';
 import * as m014 from './014-derived-file.js';
+import * as m015 from './015-dropped-events.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -33,6 +34,7 @@ const steps: Record<string, Step> = {
   '012-event-time-adjusted': m012,
   '013-event-profiles': m013,
   '014-derived-file': m014,
+  '015-dropped-events': m015,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
