@@ -301,7 +301,9 @@ export class Processor {
       while (!this.#stopping) {
         try {
           this.#dirty = false;
+          const startedAt = this.#clock.now();
           const n = await this.runOnce();
+          const tookMs = this.#clock.now() - startedAt;
           // On SQLite every query completes synchronously: without this yield a backlog would
           // hold the event loop (HTTP, timers, signals) until it was fully applied.
           await new Promise<void>((resolve) => setImmediate(resolve));
@@ -314,7 +316,10 @@ export class Processor {
           if (n > 0) {
             // Traffic is flowing: let a little more arrive, so each commit carries more events
             // and writes each hot page once (fewer, larger transactions; lag stays ~gatherMs).
-            await new Promise((resolve) => setTimeout(resolve, this.#gatherMs));
+            // The batch's own time counts: a processor busy for gatherMs already let events
+            // gather, and idling on top of it would leave it behind a steady stream.
+            const waitMs = this.#gatherMs - tookMs;
+            if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
             continue;
           }
         } catch (error) {
