@@ -220,6 +220,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     // Listen first: /health must answer (and show the lag) while a backlog is applied.
     if (background) {
       if (threaded) {
+        // The processor thread checkpoints the log's file (ProcessorThreadOptions.checkpointLog):
+        // appends on this thread then never copy pages nor fsync the file in their commits.
+        if (database.dialect === 'sqlite') database.sqlite.raw.pragma('wal_autocheckpoint = 0');
         runner = new ProcessorThread(
           {
             databaseUrl: config.databaseUrl,

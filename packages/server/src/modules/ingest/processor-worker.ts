@@ -14,6 +14,8 @@ import { processorThreadOptionsSchema, type ToMain, type ToWorker } from './proc
  */
 // A worker thread has its own prototypes: sealed like the main thread's (see safe-object.ts).
 sealIntrinsics();
+/** How often this thread checkpoints the log's file for the main thread. */
+const LOG_CHECKPOINT_MS = 250;
 /** While behind, batches grow to this (bytes written per event fall by about half). */
 const MAX_BATCH_SIZE = 20_000;
 /** Profiles kept across batches (about 1-2 KB each): the working set of a busy store. */
@@ -43,6 +45,7 @@ const processor = new Processor(database, new EventLog(database), new SystemCloc
 port.on('message', (message: ToWorker) => {
   if (message.type === 'wake') processor.notify();
   else {
+    clearInterval(checkpoints);
     void processor
       .stop()
       .then(() => database.close())
@@ -50,3 +53,13 @@ port.on('message', (message: ToWorker) => {
   }
 });
 processor.start();
+// The main thread leaves checkpointing the log's file to this thread (see server.ts): a passive
+// checkpoint a few times a second keeps its WAL short without stalling appends.
+const checkpoints =
+  database.dialect === 'sqlite'
+    ? setInterval(() => {
+        void database.sqlite.checkpointLog().catch((error: unknown) => {
+          logger.warn({ err: error }, 'checkpoint of the log failed; will retry');
+        });
+      }, LOG_CHECKPOINT_MS)
+    : undefined;

@@ -80,6 +80,8 @@ export function openDatabase(url: string, opts: OpenOptions = {}): Database {
       // derived file recorded them done.
       const normal = opts.durability === 'normal' && schema === DERIVED_SCHEMA;
       raw.pragma(`${schema}.journal_mode = WAL`);
+      // A WAL that grew under load is cut back to 64 MB each time it starts over.
+      raw.pragma(`${schema}.journal_size_limit = 67108864`);
       raw.pragma(`${schema}.synchronous = ${normal ? 'NORMAL' : 'FULL'}`);
       // Profiles and indexes are updated at random: keep the working set in memory (128 MB).
       raw.pragma(`${schema}.cache_size = -131072`);

@@ -74,6 +74,30 @@ export class SqliteConnectionGate {
     }
   }
 
+  /**
+   * Copies what it can of the log file's WAL into the file without waiting for readers or
+   * writers (PASSIVE), when the connection is free: the processor thread does this for the
+   * main thread, whose own automatic checkpoints (page copies and an fsync inside an append's
+   * commit) would stall the event loop (see server.ts).
+   */
+  async checkpointLog(): Promise<void> {
+    const release = await this.acquire();
+    try {
+      const result: unknown = this.raw.pragma('main.wal_checkpoint(PASSIVE)', { simple: false });
+      const first: unknown = Array.isArray(result) ? result[0] : undefined;
+      const log = typeof first === 'object' && first !== null && 'log' in first ? first.log : 0;
+      // A WAL can be started over only when no reader is in it as a writer begins, which a
+      // busy processor (a reader of the log) rarely allows: past the bound, wait for the
+      // readers to finish (appends meanwhile retry, see EventLog.append) so the next append
+      // starts the WAL from its beginning.
+      if (typeof log === 'number' && log > LOG_WAL_PAGES) {
+        this.raw.pragma('main.wal_checkpoint(RESTART)');
+      }
+    } finally {
+      release();
+    }
+  }
+
   statement(sql: string): BetterSqlite3.Statement {
     let stmt = this.#statements.get(sql);
     if (!stmt) {
@@ -84,6 +108,9 @@ export class SqliteConnectionGate {
     return stmt;
   }
 }
+
+/** The log's WAL, in pages, past which its checkpoint waits to start it over (64 MB). */
+const LOG_WAL_PAGES = 16_384;
 
 class GatedConnection implements DatabaseConnection {
   readonly #gate: SqliteConnectionGate;
