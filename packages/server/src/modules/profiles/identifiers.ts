@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { asRecord, readJsonObject } from '../../platform/json.js';
 import type { IdentifierKind } from '@comeback/contracts';
+import type { EventTable } from '../../platform/db/schema.js';
 
 /** A tracked call as the processor sees it: the stored row with its payload parsed. */
 export interface LoggedEvent {
@@ -16,17 +17,14 @@ export interface LoggedEvent {
 }
 
 /** An `events` row as read for applying (the columns `loggedEventOf` needs). */
-export interface LoggedEventRow {
+export type LoggedEventRow = Pick<
+  EventTable,
+  'workspace_id' | 'message_id' | 'type' | 'event' | 'user_id' | 'anonymous_id' | 'timestamp'
+> & {
+  /** A bigint on PostgreSQL, read as text or number depending on the driver's parser. */
   seq: number | string | bigint;
-  workspace_id: string;
-  message_id: string;
-  type: string;
-  event: string | null;
-  user_id: string | null;
-  anonymous_id: string | null;
-  timestamp: number;
   payload: unknown;
-}
+};
 
 /** The stored row as the processor sees it, payload parsed. */
 export function loggedEventOf(r: LoggedEventRow): LoggedEvent {

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Database, Db, Trx } from '../../platform/db/database.js';
 import { erasureHash } from './identifiers.js';
 import type { ProfileTable } from '../../platform/db/schema.js';
@@ -7,6 +6,7 @@ import { setOwn } from '../../platform/safe-object.js';
 import type { ProfileState } from './profile-state.js';
 import { OrderStore } from './order-store.js';
 import {
+  anyOf,
   bulkInsert,
   bulkTable,
   type BulkTarget,
@@ -88,28 +88,13 @@ export class ProfileStore {
   readonly #target: BulkTarget;
   /** Batches record dropped events in the outbox instead of deleting them (see deleteEvents). */
   readonly #deferred: boolean;
-  readonly #postgres: boolean;
   readonly #erasureKey: string;
   /** The writes run on `database`'s connection (on SQLite, its prepared statements). */
   constructor(database: Database, erasureKey: string) {
     this.#target = database;
     this.#deferred = database.dialect === 'sqlite' && database.deferWriteLocks;
-    this.#postgres = database.dialect === 'postgres';
     this.#erasureKey = erasureKey;
     this.orders = new OrderStore(database);
-  }
-
-  /**
-   * Lookups: one array parameter on PostgreSQL (`= any($1)`, planned once, any length)
-   * instead of a list of hundreds of parameters planned anew each time; an IN list on SQLite.
-   */
-  get #chunk(): number {
-    return this.#postgres ? 5000 : CHUNK;
-  }
-  #oneOf(column: 'value' | 'id' | 'profile_id', values: string[]) {
-    return this.#postgres
-      ? sql<boolean>`${sql.ref(column)} = any(${sql.val(values)}::text[])`
-      : sql<boolean>`${sql.ref(column)} in (${sql.join(values)})`;
   }
 
   erasureHash(workspaceId: string, id: { kind: string; value: string }): string {
@@ -130,37 +115,36 @@ export class ProfileStore {
     }
     const found = new Map<string, string>();
     for (const [kind, values] of byKind) {
-      for (const part of chunks([...values], this.#chunk)) {
-        const rows = await trx
-          .selectFrom('identifiers')
-          .select(['value', 'profile_id'])
-          .where('workspace_id', '=', workspaceId)
-          .where('kind', '=', kind)
-          .where(this.#oneOf('value', part))
-          .execute();
-        for (const r of rows) found.set(`${kind}:${r.value}`, r.profile_id);
-      }
+      const rows = await trx
+        .selectFrom('identifiers')
+        .select(['value', 'profile_id'])
+        .where('workspace_id', '=', workspaceId)
+        .where('kind', '=', kind)
+        .where(anyOf(this.#target.dialect, 'value', [...values]))
+        .execute();
+      for (const r of rows) found.set(`${kind}:${r.value}`, r.profile_id);
     }
     return found;
   }
 
   async loadProfiles(trx: Trx | Db, ids: string[]): Promise<Map<string, ProfileState>> {
     const out = new Map<string, ProfileState>();
-    for (const part of chunks([...new Set(ids)], this.#chunk)) {
-      const rows = await trx
-        .selectFrom('profiles')
-        .selectAll()
-        .where(this.#oneOf('id', part))
-        .execute();
-      for (const r of rows) out.set(r.id, toState(r));
-      const strong = await trx
-        .selectFrom('identifiers')
-        .select(['profile_id', 'kind', 'value'])
-        .where(this.#oneOf('profile_id', part))
-        .where('kind', 'in', ['user_id', 'customer_id'])
-        .execute();
-      for (const s of strong) out.get(s.profile_id)?.strongIds.add(`${s.kind}:${s.value}`);
-    }
+    if (ids.length === 0) return out;
+    const unique = [...new Set(ids)];
+    const dialect = this.#target.dialect;
+    const rows = await trx
+      .selectFrom('profiles')
+      .selectAll()
+      .where(anyOf(dialect, 'id', unique))
+      .execute();
+    for (const r of rows) out.set(r.id, toState(r));
+    const strong = await trx
+      .selectFrom('identifiers')
+      .select(['profile_id', 'kind', 'value'])
+      .where(anyOf(dialect, 'profile_id', unique))
+      .where('kind', 'in', ['user_id', 'customer_id'])
+      .execute();
+    for (const s of strong) out.get(s.profile_id)?.strongIds.add(`${s.kind}:${s.value}`);
     return out;
   }
 
@@ -176,16 +160,15 @@ export class ProfileStore {
 
   async loadErasures(trx: Trx | Db, workspaceId: string, hashes: string[]) {
     const out = new Map<string, number>();
-    for (const part of chunks([...new Set(hashes)])) {
-      const rows = await trx
-        .selectFrom('erasures')
-        .select(['identifier_hash', 'erased_at'])
-        .where('workspace_id', '=', workspaceId)
-        .where('identifier_hash', 'in', part)
-        .execute();
-      for (const r of rows) {
-        out.set(r.identifier_hash, Math.max(out.get(r.identifier_hash) ?? 0, r.erased_at));
-      }
+    if (hashes.length === 0) return out;
+    const rows = await trx
+      .selectFrom('erasures')
+      .select(['identifier_hash', 'erased_at'])
+      .where('workspace_id', '=', workspaceId)
+      .where(anyOf(this.#target.dialect, 'identifier_hash', [...new Set(hashes)]))
+      .execute();
+    for (const r of rows) {
+      out.set(r.identifier_hash, Math.max(out.get(r.identifier_hash) ?? 0, r.erased_at));
     }
     return out;
   }
