@@ -143,8 +143,8 @@ export class Processor {
   /**
    * One transaction per batch: read the cursor, the events after it, work out and write every
    * change, move the cursor. On SQLite the processor's own connection begins it DEFERRED and
-   * writes the derived file only (ADR 0015) - unless the batch dropped events that predate an
-   * erasure, which it deletes from the log - so appends never wait for it. The derived file's
+   * writes the derived file only (ADR 0015; events it drops go to an outbox, deleted from the
+   * log right after the commit), so appends never wait for it. The derived file's
    * write lock is taken at the first write; if anyone else committed to that file since this
    * transaction first read it, SQLite refuses the write (SQLITE_BUSY) and the batch is done
    * again. On PostgreSQL the cursor row is locked for the batch.
