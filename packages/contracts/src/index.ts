@@ -9,3 +9,4 @@ export * from './orders.js';
 export * from './imports.js';
 export * from './customer-value.js';
 export * from './recommendations.js';
+export * from './segments.js';
