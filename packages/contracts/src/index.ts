@@ -10,3 +10,4 @@ export * from './imports.js';
 export * from './customer-value.js';
 export * from './recommendations.js';
 export * from './segments.js';
+export * from './segment-recipes.js';

@@ -214,10 +214,14 @@ export const eventConditionSchema = z
   })
   .strict();
 
+const moneyComparison = z
+  .object({ operator: z.enum(countOperators), value: z.number().min(0).max(1e15) })
+  .strict();
+
 /**
  * Orders (not cancelled) placed in the window, optionally only those with a line of a product,
  * of a category, or of a product the recommendation model relates to `similarTo`; counted
- * (at least one by default) and optionally their total compared.
+ * (at least one by default), optionally only those of a total, optionally their sum compared.
  */
 export const purchaseConditionSchema = z
   .object({
@@ -227,10 +231,10 @@ export const purchaseConditionSchema = z
     similarTo: storableText().min(1).max(200).optional(),
     window: segmentWindowSchema.optional(),
     count: countSchema.optional(),
-    total: z
-      .object({ operator: z.enum(countOperators), value: z.number().min(0).max(1e15) })
-      .strict()
-      .optional(),
+    /** Only orders whose total compares so count ("a first order of 100 or more"). */
+    orderTotal: moneyComparison.optional(),
+    /** The counted orders' totals summed ("spent more than 500 in the last 90 days"). */
+    spent: moneyComparison.optional(),
   })
   .strict()
   .refine((c) => [c.product, c.category, c.similarTo].filter((x) => x !== undefined).length <= 1, {
