@@ -273,26 +273,35 @@ export type SegmentCondition =
   | z.infer<typeof viewedOutOfStockConditionSchema>
   | z.infer<typeof segmentMembershipConditionSchema>;
 
-export const segmentConditionSchema: z.ZodType<SegmentCondition> = z.lazy(() =>
-  z.union([
-    z
-      .object({
-        type: z.literal('and'),
-        conditions: z.array(segmentConditionSchema).min(1).max(50),
-      })
-      .strict(),
-    z
-      .object({ type: z.literal('or'), conditions: z.array(segmentConditionSchema).min(1).max(50) })
-      .strict(),
-    z.object({ type: z.literal('not'), condition: segmentConditionSchema }).strict(),
-    fieldConditionSchema,
-    eventConditionSchema,
-    purchaseConditionSchema,
-    categoryViewsConditionSchema,
-    viewedOutOfStockConditionSchema,
-    segmentMembershipConditionSchema,
-  ]),
-);
+export const segmentConditionSchema: z.ZodType<SegmentCondition> = z
+  .lazy(() =>
+    z.union([
+      z
+        .object({
+          type: z.literal('and'),
+          conditions: z.array(segmentConditionSchema).min(1).max(50),
+        })
+        .strict(),
+      z
+        .object({
+          type: z.literal('or'),
+          conditions: z.array(segmentConditionSchema).min(1).max(50),
+        })
+        .strict(),
+      z.object({ type: z.literal('not'), condition: segmentConditionSchema }).strict(),
+      fieldConditionSchema,
+      eventConditionSchema,
+      purchaseConditionSchema,
+      categoryViewsConditionSchema,
+      viewedOutOfStockConditionSchema,
+      segmentMembershipConditionSchema,
+    ]),
+  )
+  .meta({
+    id: 'SegmentCondition',
+    description:
+      'and / or / not over field, event, purchased, category_views, viewed_out_of_stock and segment conditions',
+  });
 
 /** Hostile trees are bounded: depth and the number of conditions. */
 export const SEGMENT_MAX_DEPTH = 8;
