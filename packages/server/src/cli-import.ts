@@ -13,6 +13,7 @@ import {
   type ImportSummary,
 } from './modules/imports/index.js';
 import { CustomFieldRegistry, ProfileStore } from './modules/profiles/index.js';
+import { LiveSegments } from './modules/segments/index.js';
 import { DEFAULT_WORKSPACE_ID, bootstrapWorkspace } from './modules/workspaces/index.js';
 import type { Clock } from './platform/clock.js';
 import { migrateToLatest, openDatabase } from './platform/db/database.js';
@@ -190,6 +191,7 @@ export function registerImportCommand(
             batchSize: config.processorBatchSize,
             gatherMs: 0,
             store: new ProfileStore(database, bootstrap.secret),
+            participants: [new LiveSegments(database, logger)],
           });
           const timer = setInterval(
             () =>

@@ -17,6 +17,7 @@ import {
   revokeKey,
 } from './modules/workspaces/index.js';
 import { registerImportCommand } from './cli-import.js';
+import { registerSegmentCommands } from './cli-segments.js';
 import { startServer } from './server.js';
 
 /** The configuration the running command read, to name its port and database in errors. */
@@ -242,6 +243,7 @@ function formatTable(rows: string[][]): string {
 }
 
 registerImportCommand(program, () => loadConfig(), clock);
+registerSegmentCommands(program, () => loadConfig(), clock);
 
 try {
   await program.parseAsync(process.argv);

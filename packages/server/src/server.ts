@@ -47,6 +47,12 @@ import {
   ProfileQueries,
   ProfileStore,
 } from './modules/profiles/index.js';
+import {
+  LiveSegments,
+  SegmentHistory,
+  SegmentService,
+  eraseSegmentRecords,
+} from './modules/segments/index.js';
 import { SecretBox } from './platform/secret-box.js';
 import { KeyResolver, bootstrapWorkspace, type Bootstrap } from './modules/workspaces/index.js';
 import { ManualClock, SystemClock, type Clock } from './platform/clock.js';
@@ -106,6 +112,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       ...(database.dialect === 'postgres' ? { maxBatchSize: 20_000 } : {}),
       gatherMs: config.processorGatherMs,
       store: profileStore,
+      participants: [new LiveSegments(database, logger)],
     });
     const runsWorker = config.role !== 'api';
     const background = (opts.background ?? true) && runsWorker;
@@ -136,6 +143,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     // An erasure also removes the copies other areas keep of the person.
     profiles.addErasureParticipant(dataRequestErasure);
     profiles.addErasureParticipant(importErasure);
+    profiles.addErasureParticipant(eraseSegmentRecords);
     jobs.register(
       REDACT_JOB,
       redactionHandler(database, profiles, () => clock.now()),
@@ -207,6 +215,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       ),
       customerValue,
       recommendations,
+      segments: new SegmentService(database, customFields, clock),
+      segmentHistory: new SegmentHistory(database),
       imports,
       jobQueue,
       sftpSources,

@@ -56,10 +56,22 @@ const examplesOf = (media: Media | undefined): unknown[] =>
         ? [media.example]
         : [];
 const isRef = (schema: Json | undefined) => typeof schema?.$ref === 'string';
-const zodOf = (schema: Json) =>
-  z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0], {
+/**
+ * With `components`, references to `#/components/schemas/X` (a recursive schema such as a
+ * segment condition) resolve: zod reads local definitions only, so they are moved there.
+ */
+const zodOf = (schema: Json, components?: { schemas?: Json }) => {
+  const local = (value: unknown): Json =>
+    JSON.parse(
+      JSON.stringify(value).replaceAll('"#/components/schemas/', '"#/definitions/'),
+    ) as Json;
+  const root = components?.schemas
+    ? { ...local(schema), definitions: local(components.schemas) }
+    : schema;
+  return z.fromJSONSchema(root as Parameters<typeof z.fromJSONSchema>[0], {
     defaultTarget: 'openapi-3.0',
   });
+};
 
 describe('the OpenAPI document', () => {
   let t: TestServer;
@@ -111,7 +123,7 @@ describe('the OpenAPI document', () => {
     const problems: string[] = [];
     const check = (where: string, schema: Json | undefined, examples: unknown[]) => {
       if (schema === undefined || isRef(schema) || schema.type === 'string') return;
-      const validator = zodOf(schema);
+      const validator = zodOf(schema, doc.components);
       examples.forEach((example, i) => {
         const parsed = validator.safeParse(example);
         if (!parsed.success)

@@ -14,6 +14,8 @@ import { customerValueRoutes } from './routes/customer-value-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { profileRoutes } from './routes/profile-routes.js';
 import { recommendationRoutes } from './routes/recommendation-routes.js';
+import { segmentRoutes } from './routes/segment-routes.js';
+import { segmentMembershipRoutes } from './routes/segment-membership-routes.js';
 import { sftpRoutes } from './routes/sftp-routes.js';
 import { trackingRoutes } from './routes/tracking-routes.js';
 import type { Services } from './services.js';
@@ -86,6 +88,8 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   importRoutes(app, s);
   customerValueRoutes(app, s);
   recommendationRoutes(app, s);
+  segmentRoutes(app, s);
+  segmentMembershipRoutes(app, s);
   sftpRoutes(app, s);
   opsRoutes(app, s);
   keyRoutes(app, s);

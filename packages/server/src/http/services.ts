@@ -17,6 +17,7 @@ import type { ConnectorRegistry, WebhookReceiver } from '../modules/connectors/i
 import type { OrderQueries } from '../modules/profiles/index.js';
 import type { CustomerValueService, RecommendationService } from '../modules/insights/index.js';
 import type { ImportService } from '../modules/imports/index.js';
+import type { SegmentHistory, SegmentService } from '../modules/segments/index.js';
 import type { JobQueue } from '../platform/jobs/job-queue.js';
 import type { SftpFileLog, SftpPuller, SftpSources } from '../modules/imports/sftp/index.js';
 
@@ -52,4 +53,7 @@ export interface Services {
   sftpPuller: SftpPuller;
   customerValue: CustomerValueService;
   recommendations: RecommendationService;
+  segments: SegmentService;
+  /** Stored membership: a segment's history, a profile's segments since when and why. */
+  segmentHistory: SegmentHistory;
 }

@@ -26,6 +26,10 @@ const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'optio
 export const TAGS = [
   { name: 'tracking', description: 'Segment-compatible tracking calls (write key).' },
   { name: 'profiles', description: 'Unified customer profiles, their events and GDPR requests.' },
+  {
+    name: 'segments',
+    description: 'Named conditions over profiles: definitions, counts, members, preview.',
+  },
   { name: 'catalog', description: 'Products, variants, back-in-stock and price-drop events.' },
   { name: 'orders', description: 'Orders with lines, refunds and fulfilments.' },
   { name: 'connectors', description: 'Shopify, WooCommerce and Adobe Commerce connections.' },

@@ -8,7 +8,7 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
-import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { catalogOperations } from './catalog-operations.js';
 import type { Catalogue } from './catalogue-types.js';
 import { connectorOperations } from './connector-operations.js';
@@ -17,6 +17,8 @@ import { importOperations } from './import-operations.js';
 import { insightOperations } from './insight-operations.js';
 import { opsOperations } from './ops-operations.js';
 import { profileOperations } from './profile-operations.js';
+import { segmentMembershipOperations } from './segment-membership-operations.js';
+import { segmentOperations } from './segment-operations.js';
 import { trackingOperations } from './tracking-operations.js';
 import { webhookOperations } from './webhook-operations.js';
 
@@ -33,6 +35,8 @@ export const operationCatalogue: Catalogue = {
   ...importOperations,
   ...insightOperations,
   ...opsOperations,
+  ...segmentOperations,
+  ...segmentMembershipOperations,
 };
 
 const description = `Comeback's HTTP API.
@@ -69,7 +73,14 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     },
     transform: jsonSchemaTransform,
     transformObject: (generated) => {
-      const doc = 'openapiObject' in generated ? generated.openapiObject : generated.swaggerObject;
+      // Named schemas (the recursive SegmentCondition) become components the operations refer to.
+      const withComponents = jsonSchemaTransformObject(generated);
+      const doc =
+        'openapi' in withComponents
+          ? withComponents
+          : 'openapiObject' in generated
+            ? generated.openapiObject
+            : generated.swaggerObject;
       withCatalogue(doc, operationCatalogue);
       return doc;
     },

@@ -79,8 +79,13 @@ export function profileRoutes(app: FastifyInstance, s: Services): void {
         response: { 200: profileSchema, ...errors },
       },
     },
-    async (request) =>
-      unwrap(await s.profiles.get(principalOf(request).workspaceId, request.params.id)),
+    async (request) => {
+      const workspaceId = principalOf(request).workspaceId;
+      const profile = unwrap(await s.profiles.get(workspaceId, request.params.id));
+      // Profiles know nothing of segments (segments read profiles): composed here.
+      const segments = await s.segments.segmentsOf(workspaceId, profile.id);
+      return { ...profile, segments: segments.map((segment) => segment.id) };
+    },
   );
 
   r.get(

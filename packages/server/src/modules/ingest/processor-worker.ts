@@ -4,6 +4,7 @@ import { openDatabase } from '../../platform/db/database.js';
 import { createLogger } from '../../platform/logger.js';
 import { sealIntrinsics } from '../../platform/safe-object.js';
 import { ProfileCache, ProfileStore } from '../profiles/index.js';
+import { LiveSegments } from '../segments/index.js';
 import { EventLog } from './event-log.js';
 import { Processor } from './processor.js';
 import { processorThreadOptionsSchema, type ToMain, type ToWorker } from './processor-thread.js';
@@ -41,6 +42,7 @@ const processor = new Processor(database, new EventLog(database), new SystemCloc
   onBatch: (lagsMs) => send({ type: 'batch', lagsMs }),
   // This connection is the processor's alone, so data_version sees every other writer.
   ...(database.dialect === 'sqlite' ? { cache: new ProfileCache(PROFILE_CACHE_SIZE) } : {}),
+  participants: [new LiveSegments(database, logger)],
 });
 port.on('message', (message: ToWorker) => {
   if (message.type === 'wake') processor.notify();

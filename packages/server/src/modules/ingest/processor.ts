@@ -7,6 +7,7 @@ import {
   type PreparedBatch,
   type ProfileCache,
   type ProfileStore,
+  type WorkspaceChanges,
 } from '../profiles/index.js';
 import type { EventLog } from './event-log.js';
 import { LagStats } from './lag-stats.js';
@@ -18,6 +19,17 @@ const isSqliteBusy = (error: unknown): boolean =>
   'code' in error &&
   typeof error.code === 'string' &&
   error.code.startsWith('SQLITE_BUSY');
+
+/**
+ * What else a batch does in its transaction once its profile changes are written: segment
+ * membership (and later journey triggers). Called for every batch, and with no changes when
+ * there were no events (so a new segment definition is taken in while the log is quiet).
+ */
+export interface BatchParticipant {
+  afterApply(trx: Trx, changes: readonly WorkspaceChanges[], now: number): Promise<void>;
+  /** The batch failed: drop anything kept from its transaction. */
+  reset(): void;
+}
 
 type LogRow = Awaited<ReturnType<EventLog['readAfter']>>[number];
 
@@ -46,6 +58,7 @@ export class Processor {
   readonly #onBatch: ((lagsMs: number[]) => void) | undefined;
   readonly #store: ProfileStore;
   readonly #cache: ProfileCache | undefined;
+  readonly #participants: readonly BatchParticipant[];
   #applied = 0;
   #cursorReady = false;
   /** The outbox of dropped events may hold rows (checked once at start, then after drops). */
@@ -82,6 +95,8 @@ export class Processor {
        * (the processor thread), where data_version tells when anyone else wrote.
        */
       cache?: ProfileCache;
+      /** Segment membership and the like, in each batch's transaction. */
+      participants?: readonly BatchParticipant[];
     },
   ) {
     this.#database = database;
@@ -95,6 +110,7 @@ export class Processor {
     this.#onBatch = opts.onBatch;
     this.#store = opts.store;
     this.#cache = opts.cache;
+    this.#participants = opts.participants ?? [];
   }
 
   get applied(): number {
@@ -173,7 +189,10 @@ export class Processor {
         const rows = await this.#log.readAfter(trx, position, limit);
         const first = rows[0];
         const last = rows[rows.length - 1];
-        if (!first || !last) return { rows, prepared: undefined, position };
+        if (!first || !last) {
+          for (const p of this.#participants) await p.afterApply(trx, [], now);
+          return { rows, prepared: undefined, position };
+        }
         // Known before preparing: an event that fails while being worked out is isolated too.
         attempt.range = { first: first.seq, last: last.seq };
         const prepared = await prepareEventBatch(
@@ -184,12 +203,14 @@ export class Processor {
           this.#cache,
         );
         await prepared.write(trx);
+        for (const p of this.#participants) await p.afterApply(trx, prepared.changes, now);
         await this.#moveCursor(trx, last.seq, now);
         return { rows, prepared, position };
       });
     } catch (error) {
       // The cached objects may hold this batch's changes, which did not commit.
       this.#cache?.clear();
+      for (const p of this.#participants) p.reset();
       throw error;
     }
     const { rows, prepared, position } = outcome;

@@ -43,8 +43,25 @@ const STRONG_KINDS = new Set(['user_id', 'customer_id']);
  * logged-in customers.
  */
 /** A batch whose effects are computed and ready to be written. */
+/** What a batch did to one profile, for those who react to it (segments, journeys). */
+export interface TouchedProfile {
+  /** `track:<event name>` per track call, and the type of every other call (`identify`...). */
+  calls: Set<string>;
+  /** The batch's last call for this profile: what a segment entry names as its cause. */
+  lastMessageId: string;
+}
+/** A batch's changes in one workspace, after merges (ids are the surviving profiles). */
+export interface WorkspaceChanges {
+  workspaceId: string;
+  touched: Map<string, TouchedProfile>;
+  /** Profiles merged away in this batch, with the profile each now lives on in. */
+  merges: { from: string; into: string }[];
+}
+
 export interface PreparedBatch {
   outcome: BatchOutcome;
+  /** Per workspace, the profiles the batch changed and the merges it made. */
+  changes: WorkspaceChanges[];
   /** Writes every change, in the caller's transaction. */
   write(trx: Trx): Promise<void>;
   /** After the caller's transaction committed: the cache takes in the batch's state. */
@@ -80,6 +97,7 @@ export async function prepareEventBatch(
   }
   return {
     outcome,
+    changes: batches.map((b) => b.changes()),
     write: async (trx) => {
       for (const batch of batches) await batch.write(trx);
     },
@@ -98,6 +116,8 @@ class WorkspaceBatch {
   #orders = new OrderBook(new Map(), new Set(), () => undefined);
   readonly #dirty = new Set<string>();
   readonly #assignments: [number, string][] = [];
+  /** Per applied event (by seq): what kind of call it was and its message id. */
+  readonly #calls = new Map<number, { call: string; messageId: string }>();
   readonly #dropped: number[] = [];
   #erasures = new Map<string, number>();
 
@@ -227,6 +247,10 @@ class WorkspaceBatch {
     profile.updatedAt = this.now;
     this.#dirty.add(profile.id);
     this.#assignments.push([event.seq, profile.id]);
+    this.#calls.set(event.seq, {
+      call: event.type === 'track' ? `track:${event.event ?? ''}` : event.type,
+      messageId: event.messageId,
+    });
 
     seen(profile, event.timestamp);
     const traits = traitsOf(event);
@@ -303,6 +327,25 @@ class WorkspaceBatch {
       reason: `seen together: ${reason}`,
       seq,
     });
+  }
+
+  changes(): WorkspaceChanges {
+    const touched = new Map<string, TouchedProfile>();
+    for (const [seq, pid] of this.#assignments) {
+      const id = this.#resolve(pid);
+      const call = this.#calls.get(seq);
+      if (!call) continue;
+      const entry = touched.get(id);
+      if (entry) {
+        entry.calls.add(call.call);
+        entry.lastMessageId = call.messageId;
+      } else touched.set(id, { calls: new Set([call.call]), lastMessageId: call.messageId });
+    }
+    return {
+      workspaceId: this.workspaceId,
+      touched,
+      merges: this.#merges.map((m) => ({ from: m.from, into: this.#resolve(m.into) })),
+    };
   }
 
   remember(): void {

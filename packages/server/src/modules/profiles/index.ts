@@ -3,7 +3,13 @@
  * customer id), typed traits and computed e-commerce fields. Owns identity resolution and
  * merges, the custom-field schema, GDPR export and erasure.
  */
-export { prepareEventBatch, type BatchOutcome, type PreparedBatch } from './event-applier.js';
+export {
+  prepareEventBatch,
+  type BatchOutcome,
+  type PreparedBatch,
+  type TouchedProfile,
+  type WorkspaceChanges,
+} from './event-applier.js';
 export { ProfileStore } from './profile-store.js';
 export { ProfileCache } from './profile-cache.js';
 export { ProfileQueries, type LookupKey } from './profile-queries.js';
@@ -25,3 +31,4 @@ export {
 export { OrderQueries } from './order-queries.js';
 export { ORDER_EVENTS } from './order-book.js';
 export { predictionsView } from './profile-predictions.js';
+export { AWAITING_ORDER } from './order-store.js';

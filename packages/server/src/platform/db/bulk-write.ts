@@ -182,7 +182,8 @@ export function anyOf(
   column: string,
   values: readonly string[],
 ): RawBuilder<SqlBool> {
-  const ref = sql.ref(identifier(column));
+  // `column` or `alias.column`, each part a plain identifier.
+  const ref = sql.ref(column.split('.').map(identifier).join('.'));
   return dialect === 'postgres'
     ? sql<SqlBool>`${ref} = any(${sql.val([...values])}::text[])`
     : sql<SqlBool>`${ref} in (select value from json_each(${sql.val(JSON.stringify(values))}))`;

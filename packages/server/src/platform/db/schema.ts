@@ -2,6 +2,7 @@ import type { Generated } from 'kysely';
 import type * as StoreData from './schema-store-data.js';
 import type * as Imports from './schema-imports.js';
 import type * as Insights from './schema-insights.js';
+import type * as Segments from './schema-segments.js';
 
 /**
  * The typed view of every table, in one place because Kysely needs one database type.
@@ -157,6 +158,17 @@ export interface ProcessorFailureTable {
   error: string;
   failed_at: number;
 }
+/** A saved segment definition (migration 016); `definition` is the condition tree (JSON). */
+export interface SegmentTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  description: string | null;
+  definition: unknown;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
 export interface Schema {
   workspaces: WorkspaceTable;
   api_keys: ApiKeyTable;
@@ -173,6 +185,11 @@ export interface Schema {
   erasures: ErasureTable;
   jobs: JobTable;
   processor_failures: ProcessorFailureTable;
+  segments: SegmentTable;
+  segment_memberships: Segments.SegmentMembershipTable;
+  segment_changes: Segments.SegmentChangeTable;
+  segment_timers: Segments.SegmentTimerTable;
+  segment_states: Segments.SegmentStateTable;
   order_lines: StoreData.OrderLineTable;
   order_refunds: StoreData.OrderRefundTable;
   order_fulfilments: StoreData.OrderFulfilmentTable;
@@ -203,3 +220,4 @@ export interface Schema {
 export type * from './schema-store-data.js';
 export type * from './schema-imports.js';
 export type * from './schema-insights.js';
+export type * from './schema-segments.js';

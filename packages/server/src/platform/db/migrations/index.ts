@@ -13,6 +13,8 @@ import * as m012 from './012-event-time-adjusted.js';
 import * as m013 from './013-event-profiles.js';
 import * as m014 from './014-derived-file.js';
 import * as m015 from './015-dropped-events.js';
+import * as m016 from './016-segments.js';
+import * as m017 from './017-segment-membership.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -35,6 +37,8 @@ const steps: Record<string, Step> = {
   '013-event-profiles': m013,
   '014-derived-file': m014,
   '015-dropped-events': m015,
+  '016-segments': m016,
+  '017-segment-membership': m017,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

@@ -1,0 +1,327 @@
+import {
+  customFieldTypes,
+  segmentConditionSchema,
+  type CustomField,
+  type SegmentCondition,
+} from '@comeback/contracts';
+import type { Database, Trx } from '../../platform/db/database.js';
+import { anyOf } from '../../platform/db/bulk-write.js';
+import { oneOf, readStringArray } from '../../platform/json.js';
+import type { Logger } from '../../platform/logger.js';
+import type { WorkspaceChanges } from '../profiles/index.js';
+import { MembershipStore, type MembershipChange } from './membership-store.js';
+import { segmentFilter } from './segment-sql.js';
+import { SegmentTimers } from './segment-timers.js';
+import type { SegmentQuery } from './segment-model.js';
+
+/** What can change a segment's answer for a profile: any call, some track events, or none. */
+type Dependencies = { kind: 'any' } | { kind: 'calls'; calls: Set<string> } | { kind: 'none' };
+
+interface LoadedSegment {
+  id: string;
+  workspaceId: string;
+  version: number;
+  condition: SegmentCondition;
+}
+
+const PRODUCT_VIEWED = 'track:Product Viewed';
+
+/** Profiles per evaluation query (one bound array each). */
+const CHUNK = 2000;
+/** Due re-checks taken per batch: a backlog of them is worked off batch by batch. */
+const TIMERS_PER_BATCH = 10_000;
+
+/**
+ * Keeps stored segment membership exact as the processor applies events (ADR 0018). It runs
+ * inside each batch's transaction, after the batch's writes:
+ * 1. a segment created or edited since its membership was last computed (its version differs
+ *    from `segment_states`) is evaluated over the whole workspace and the difference written as
+ *    entries and exits; a deleted one's memberships are removed;
+ * 2. for the profiles the batch touched, each segment whose answer the batch's calls can change
+ *    is evaluated for those profiles only, with the same compiled SQL, and the difference
+ *    written. Merged-away profiles' memberships move to the survivor first.
+ * Definitions live in the main file and are re-read when any segment's version changes.
+ */
+export class LiveSegments {
+  readonly #database: Database;
+  readonly #logger: Logger;
+  readonly #store: MembershipStore;
+  readonly #timers: SegmentTimers;
+  #segments = new Map<string, LoadedSegment>();
+  readonly #customFields = new Map<string, Map<string, CustomField>>();
+  #signature = '';
+
+  constructor(database: Database, logger: Logger) {
+    this.#database = database;
+    this.#logger = logger;
+    this.#store = new MembershipStore(database);
+    this.#timers = new SegmentTimers(database);
+  }
+
+  /** The batch's part: call inside its transaction, after its writes, with its changes. */
+  async afterApply(trx: Trx, changes: readonly WorkspaceChanges[], now: number): Promise<void> {
+    await this.#refreshDefinitions(trx);
+    await this.#reconcileDefinitions(trx, now);
+    for (const change of changes) {
+      for (const m of change.merges) await this.#store.moveMerged(trx, m.from, m.into);
+      await this.#reevaluate(trx, change, now);
+    }
+    await this.#runDueTimers(trx, now);
+  }
+
+  /**
+   * Re-checks the (segment, profile) pairs whose window slid at or before `now` (their timers
+   * are due), writes the resulting exits and entries and schedules each pair's next instant.
+   */
+  async #runDueTimers(trx: Trx, now: number): Promise<void> {
+    const due = await this.#timers.due(trx, now, TIMERS_PER_BATCH);
+    for (const [segmentId, profileIds] of due) {
+      const segment = this.#segments.get(segmentId);
+      if (!segment) {
+        await this.#store.forget(trx, segmentId);
+        continue;
+      }
+      await this.#recheck(trx, segment, profileIds, now, () => 'time: a window moved');
+    }
+  }
+
+  /** Evaluates `segment` for `profileIds`, writes the differences, reschedules their timers. */
+  async #recheck(
+    trx: Trx,
+    segment: LoadedSegment,
+    profileIds: readonly string[],
+    now: number,
+    causeOf: (profileId: string) => string,
+  ): Promise<void> {
+    const members = new Set<string>();
+    for (let i = 0; i < profileIds.length; i += CHUNK) {
+      for (const id of await this.#evaluate(trx, segment, now, profileIds.slice(i, i + CHUNK))) {
+        members.add(id);
+      }
+    }
+    const stored = await this.#store.storedMembers(trx, segment.id, profileIds);
+    const change = (profileId: string): MembershipChange => ({
+      profileId,
+      cause: causeOf(profileId),
+    });
+    await this.#store.apply(trx, {
+      workspaceId: segment.workspaceId,
+      segmentId: segment.id,
+      at: now,
+      entered: [...members].filter((id) => !stored.has(id)).map(change),
+      exited: profileIds.filter((id) => stored.has(id) && !members.has(id)).map(change),
+    });
+    await this.#timers.schedule(trx, segment, this.#atomsOf(segment), now, profileIds);
+  }
+
+  #atomsOf(segment: LoadedSegment) {
+    return this.#timers.atomsOf(
+      segment.condition,
+      this.#referencesOf(segment.workspaceId),
+      this.#customFields.get(segment.workspaceId) ?? new Map(),
+    );
+  }
+
+  /** A batch that failed may have left the definitions half-read: read them afresh. */
+  reset(): void {
+    this.#signature = '';
+    this.#segments = new Map();
+    this.#customFields.clear();
+  }
+
+  async #refreshDefinitions(trx: Trx): Promise<void> {
+    const rows = await trx
+      .selectFrom('segments')
+      .select(['id', 'workspace_id', 'version'])
+      .orderBy('id')
+      .execute();
+    const signature = rows.map((r) => `${r.id}:${r.version}`).join(',');
+    if (signature === this.#signature) return;
+    const full = await trx
+      .selectFrom('segments')
+      .select(['id', 'workspace_id', 'version', 'definition'])
+      .execute();
+    const next = new Map<string, LoadedSegment>();
+    for (const r of full) {
+      const parsed = segmentConditionSchema.safeParse(jsonOf(r.definition));
+      if (!parsed.success) {
+        this.#logger.error({ segment: r.id }, 'stored segment definition no longer parses');
+        continue;
+      }
+      next.set(r.id, {
+        id: r.id,
+        workspaceId: r.workspace_id,
+        version: Number(r.version),
+        condition: parsed.data,
+      });
+    }
+    this.#segments = next;
+    this.#customFields.clear();
+    for (const workspaceId of new Set(full.map((r) => r.workspace_id))) {
+      this.#customFields.set(workspaceId, await loadCustomFields(trx, workspaceId));
+    }
+    this.#signature = signature;
+  }
+
+  async #reconcileDefinitions(trx: Trx, now: number): Promise<void> {
+    const states = await this.#store.states(trx);
+    for (const [segmentId] of states) {
+      if (!this.#segments.has(segmentId)) await this.#store.forget(trx, segmentId);
+    }
+    for (const segment of this.#segments.values()) {
+      const version = states.get(segment.id);
+      if (version === segment.version) continue;
+      const cause = version === undefined ? 'segment created' : `definition v${segment.version}`;
+      const members = new Set(await this.#evaluate(trx, segment, now));
+      const stored = await this.#store.storedMembers(trx, segment.id);
+      await this.#store.apply(trx, {
+        workspaceId: segment.workspaceId,
+        segmentId: segment.id,
+        at: now,
+        entered: [...members]
+          .filter((id) => !stored.has(id))
+          .map((profileId) => ({
+            profileId,
+            cause,
+          })),
+        exited: [...stored]
+          .filter((id) => !members.has(id))
+          .map((profileId) => ({
+            profileId,
+            cause,
+          })),
+      });
+      await this.#timers.schedule(trx, segment, this.#atomsOf(segment), now);
+      await this.#store.setState(trx, {
+        segmentId: segment.id,
+        workspaceId: segment.workspaceId,
+        version: segment.version,
+        at: now,
+      });
+    }
+  }
+
+  async #reevaluate(trx: Trx, change: WorkspaceChanges, now: number): Promise<void> {
+    for (const segment of this.#segments.values()) {
+      if (segment.workspaceId !== change.workspaceId) continue;
+      const deps = this.#dependencies(segment.condition, segment.workspaceId, new Set());
+      if (deps.kind === 'none') continue;
+      const candidates: string[] = [];
+      for (const [profileId, touched] of change.touched) {
+        if (deps.kind === 'any' || [...touched.calls].some((c) => deps.calls.has(c))) {
+          candidates.push(profileId);
+        }
+      }
+      if (candidates.length === 0) continue;
+      await this.#recheck(trx, segment, candidates, now, (profileId) => {
+        const touched = change.touched.get(profileId);
+        return touched ? `message ${touched.lastMessageId}` : 'batch';
+      });
+    }
+  }
+
+  /** Members of `segment` at `now`, among `among` when given (else the whole workspace). */
+  async #evaluate(
+    trx: Trx,
+    segment: LoadedSegment,
+    now: number,
+    among?: readonly string[],
+  ): Promise<string[]> {
+    const query: SegmentQuery = {
+      workspaceId: segment.workspaceId,
+      condition: segment.condition,
+      references: this.#referencesOf(segment.workspaceId),
+      at: now,
+      customFields: this.#customFields.get(segment.workspaceId) ?? new Map(),
+    };
+    let q = trx
+      .selectFrom('profiles as p')
+      .select('p.id')
+      .where('p.workspace_id', '=', segment.workspaceId)
+      .where(segmentFilter(this.#database.dialect, query));
+    if (among !== undefined) q = q.where(anyOf(this.#database.dialect, 'p.id', among));
+    return (await q.execute()).map((r) => r.id);
+  }
+
+  #referencesOf(workspaceId: string): Map<string, SegmentCondition> {
+    const out = new Map<string, SegmentCondition>();
+    for (const s of this.#segments.values()) {
+      if (s.workspaceId === workspaceId) out.set(s.id, s.condition);
+    }
+    return out;
+  }
+
+  /**
+   * Which calls can change the answer: events and affinity depend on their track events;
+   * traits, computed fields and purchases on any call (identify, orders, last seen);
+   * predictions and insights on none (the model fits change them, not events).
+   */
+  #dependencies(
+    condition: SegmentCondition,
+    workspaceId: string,
+    visiting: Set<string>,
+  ): Dependencies {
+    const merge = (parts: Dependencies[]): Dependencies => {
+      if (parts.some((p) => p.kind === 'any')) return { kind: 'any' };
+      const calls = new Set<string>();
+      for (const p of parts) if (p.kind === 'calls') for (const c of p.calls) calls.add(c);
+      return calls.size ? { kind: 'calls', calls } : { kind: 'none' };
+    };
+    switch (condition.type) {
+      case 'and':
+      case 'or':
+        return merge(condition.conditions.map((c) => this.#dependencies(c, workspaceId, visiting)));
+      case 'not':
+        return this.#dependencies(condition.condition, workspaceId, visiting);
+      case 'field':
+        return condition.field.startsWith('predictions.') || condition.field.startsWith('insights.')
+          ? { kind: 'none' }
+          : { kind: 'any' };
+      case 'event':
+        return { kind: 'calls', calls: new Set([`track:${condition.event}`]) };
+      case 'category_views':
+      case 'viewed_out_of_stock':
+        return { kind: 'calls', calls: new Set([PRODUCT_VIEWED]) };
+      case 'purchased':
+        return { kind: 'any' };
+      case 'segment': {
+        const target = this.#segments.get(condition.segment);
+        if (!target || target.workspaceId !== workspaceId || visiting.has(target.id)) {
+          return { kind: 'none' };
+        }
+        visiting.add(target.id);
+        const deps = this.#dependencies(target.condition, workspaceId, visiting);
+        visiting.delete(target.id);
+        return deps;
+      }
+    }
+  }
+}
+
+/** A JSON column: text on SQLite, already parsed on PostgreSQL. */
+function jsonOf(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+async function loadCustomFields(trx: Trx, workspaceId: string): Promise<Map<string, CustomField>> {
+  const rows = await trx
+    .selectFrom('custom_fields')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.name,
+      {
+        name: r.name,
+        type: oneOf(customFieldTypes, r.type) ?? 'string',
+        ...(r.enum_values !== null ? { values: readStringArray(r.enum_values) } : {}),
+      },
+    ]),
+  );
+}

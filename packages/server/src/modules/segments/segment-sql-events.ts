@@ -1,0 +1,167 @@
+import type { SegmentCondition, SegmentCount, SegmentWindow } from '@comeback/contracts';
+import { sql, type SqlBool } from 'kysely';
+import { AWAITING_ORDER } from '../profiles/index.js';
+import { COMPARE, jsonReader, operatorPredicate, type FieldContext } from './segment-sql-fields.js';
+import {
+  and,
+  definite,
+  int,
+  isKind,
+  jsonRef,
+  num,
+  numberOf,
+  text,
+  textOf,
+  type Bool,
+  type Sql,
+} from './segment-sql-json.js';
+import { windowBounds } from './segment-time.js';
+
+/**
+ * Conditions over a profile's events and orders, as correlated subqueries on `p.id` that start
+ * from the indexes event_profiles (profile_id, seq) and profile_orders (profile_id): the
+ * caller owns the FROM, so nothing here joins onto it.
+ */
+type Of<T extends SegmentCondition['type']> = Extract<SegmentCondition, { type: T }>;
+
+/**
+ * The neighbour list `similarTo` reads, its first 10. The related-products default is the
+ * blend, which is not stored; of the stored lists it weighs "customers who bought X also
+ * bought" the most.
+ */
+export const SIMILAR_STRATEGIES = ['also_bought'] as const;
+export const SIMILAR_RANK_LIMIT = 10;
+export const PRODUCT_VIEWED = 'Product Viewed';
+const AGGREGATES = { avg: 'avg', min: 'min', max: 'max' } as const;
+
+/** `t` within the window (ever: always). */
+function inWindow(ctx: FieldContext, t: Sql, window: SegmentWindow | undefined): Bool[] {
+  const bounds = windowBounds(window, ctx.at);
+  return (['gt', 'gte', 'lt', 'lte'] as const).flatMap((op) => {
+    const bound = bounds[op];
+    return bound === undefined
+      ? []
+      : [sql<SqlBool>`(${t} ${sql.raw(COMPARE[op])} ${int(ctx.d, bound)})`];
+  });
+}
+
+/** `from ... where ...` of the profile's track events named `name` in the window. */
+function trackEvents(ctx: FieldContext, name: string, where: Bool[]): Sql {
+  return sql`from event_profiles as ep join events as e on e.seq = ep.seq
+    where ep.profile_id = p.id and e.workspace_id = ${text(ctx.d, ctx.workspaceId)}
+      and e.type = 'track' and e.event = ${text(ctx.d, name)} and ${and(where)}`;
+}
+
+const property = (ctx: FieldContext, path: string) =>
+  jsonRef(ctx.d, sql.ref('e.payload'), ['properties', ...path.split('.')]);
+
+/**
+ * How many rows `base` (a `from ... where ...`) has, compared: the common "at least one" and
+ * "none" are EXISTS, which stop at the first row.
+ */
+function countCompare(ctx: FieldContext, base: Sql, count: SegmentCount | undefined): Bool {
+  const { operator, value } = count ?? { operator: 'gte', value: 1 };
+  const atLeastOne = (operator === 'gte' && value === 1) || (operator === 'gt' && value === 0);
+  const none =
+    (operator === 'eq' && value === 0) ||
+    (operator === 'lt' && value === 1) ||
+    (operator === 'lte' && value === 0);
+  if (atLeastOne) return sql<SqlBool>`exists (select 1 ${base})`;
+  if (none) return sql<SqlBool>`(not exists (select 1 ${base}))`;
+  return sql<SqlBool>`((select count(*) ${base}) ${sql.raw(COMPARE[operator])} ${int(ctx.d, value)})`;
+}
+
+export function eventPredicate(ctx: FieldContext, c: Of<'event'>): Bool {
+  const filters = (c.where ?? []).map((f) =>
+    operatorPredicate(ctx, jsonReader(property(ctx, f.property), 'any'), f),
+  );
+  const base = trackEvents(ctx, c.event, [
+    ...inWindow(ctx, sql.ref('e.timestamp'), c.window),
+    ...filters,
+  ]);
+  const parts = [countCompare(ctx, base, c.count)];
+  if (c.aggregate) {
+    const { fn, operator, value } = c.aggregate;
+    const x = numberOf(property(ctx, c.aggregate.property));
+    // Sum of no numbers is 0; an average, minimum or maximum of none is missing: false.
+    const aggregate =
+      fn === 'sum' ? sql`coalesce(sum(${x}), 0)` : sql`${sql.raw(AGGREGATES[fn])}(${x})`;
+    parts.push(
+      definite(
+        sql<SqlBool>`((select ${aggregate} ${base}) ${sql.raw(COMPARE[operator])} ${num(ctx.d, value)})`,
+      ),
+    );
+  }
+  return and(parts);
+}
+
+export function purchasePredicate(ctx: FieldContext, c: Of<'purchased'>): Bool {
+  const { d } = ctx;
+  const where = [...inWindow(ctx, sql.ref('o.ordered_at'), c.window)];
+  if (c.orderTotal) {
+    where.push(
+      sql<SqlBool>`(o.total ${sql.raw(COMPARE[c.orderTotal.operator])} ${num(d, c.orderTotal.value)})`,
+    );
+  }
+  const line =
+    c.product !== undefined
+      ? sql<SqlBool>`(l.product_id = ${text(d, c.product)})`
+      : c.category !== undefined
+        ? sql<SqlBool>`(l.category = ${text(d, c.category)})`
+        : c.similarTo !== undefined
+          ? sql<SqlBool>`(l.product_id in (select n.related_id from item_neighbours as n
+              where n.workspace_id = ${text(d, ctx.workspaceId)} and n.product_id = ${text(d, c.similarTo)}
+                and n.strategy in (${sql.join(SIMILAR_STRATEGIES.map((s) => text(d, s)))})
+                and n.rank <= ${int(d, SIMILAR_RANK_LIMIT)}))`
+          : null;
+  if (line) {
+    where.push(sql<SqlBool>`exists (select 1 from order_lines as l
+      where l.workspace_id = o.workspace_id and l.order_id = o.order_id and ${line})`);
+  }
+  const base = sql`from profile_orders as o
+    where o.profile_id = p.id and o.workspace_id = ${text(d, ctx.workspaceId)}
+      and o.status <> 'cancelled' and o.ordered_at <> ${int(d, AWAITING_ORDER)} and ${and(where)}`;
+  const parts = [countCompare(ctx, base, c.count)];
+  if (c.spent) {
+    parts.push(
+      sql<SqlBool>`((select coalesce(sum(o.total), 0) ${base}) ${sql.raw(COMPARE[c.spent.operator])} ${num(d, c.spent.value)})`,
+    );
+  }
+  return and(parts);
+}
+
+/** Product Viewed events whose product_id and category are both strings. */
+function productViews(ctx: FieldContext, window: SegmentWindow | undefined, more: Bool[]): Sql {
+  return trackEvents(ctx, PRODUCT_VIEWED, [
+    ...inWindow(ctx, sql.ref('e.timestamp'), window),
+    isKind(property(ctx, 'product_id'), 'string'),
+    ...more,
+  ]);
+}
+
+export function categoryViewsPredicate(ctx: FieldContext, c: Of<'category_views'>): Bool {
+  const product = textOf(property(ctx, 'product_id'));
+  const category = property(ctx, 'category');
+  if (c.category !== undefined) {
+    const base = productViews(ctx, c.window, [
+      sql<SqlBool>`(${textOf(category)} = ${text(ctx.d, c.category)})`,
+    ]);
+    return definite(
+      sql<SqlBool>`((select count(distinct ${product}) ${base}) >= ${int(ctx.d, c.atLeast)})`,
+    );
+  }
+  const base = productViews(ctx, c.window, [isKind(category, 'string')]);
+  return sql<SqlBool>`exists (select 1 ${base} group by ${textOf(category)}
+    having count(distinct ${product}) >= ${int(ctx.d, c.atLeast)})`;
+}
+
+export function viewedOutOfStockPredicate(ctx: FieldContext, c: Of<'viewed_out_of_stock'>): Bool {
+  const product = textOf(property(ctx, 'product_id'));
+  const base = trackEvents(ctx, PRODUCT_VIEWED, [
+    ...inWindow(ctx, sql.ref('e.timestamp'), c.window),
+    sql<SqlBool>`exists (select 1 from products as pr
+      where pr.workspace_id = ${text(ctx.d, ctx.workspaceId)} and pr.id = ${product}
+        and pr.stock is not null and pr.stock <= 0)`,
+  ]);
+  return sql<SqlBool>`exists (select 1 ${base})`;
+}

@@ -1,0 +1,347 @@
+import type { CustomField, SegmentCondition, SegmentWindow, TimeUnit } from '@comeback/contracts';
+import { sql } from 'kysely';
+import type { Database, Trx } from '../../platform/db/database.js';
+import { anyOf, bulkInsert, bulkTable } from '../../platform/db/bulk-write.js';
+import { AWAITING_ORDER } from '../profiles/index.js';
+import { resolveField, type RegisteredField } from './field-registry.js';
+import { DAY_MS, parseIsoInstant, shiftInstant } from './segment-time.js';
+
+/**
+ * When a profile's answer for a segment can next change with time alone, so the processor
+ * re-checks it at exactly that instant instead of sweeping (ADR 0018). Each condition that
+ * depends on the clock contributes the instants at which it could flip:
+ * - a `last` or `older_than` window: when the oldest item still inside it (an event, an order)
+ *   crosses the window's edge;
+ * - a date field with `within_last`, `more_than_ago`, `within_next`: when the date enters or
+ *   leaves the span; `anniversary_within`: the next UTC midnight.
+ * The earliest of them is stored per (segment, profile). An instant may pass with no change
+ * (a filter the timer did not look at, an `or` whose other side holds): the re-check then just
+ * schedules the next one; it is never later than the real change.
+ */
+
+type Atom =
+  | { kind: 'items'; source: 'events'; event: string; amount: number; unit: TimeUnit }
+  | { kind: 'items'; source: 'orders'; amount: number; unit: TimeUnit }
+  | {
+      kind: 'date';
+      field: RegisteredField;
+      operator: 'within_last' | 'more_than_ago' | 'within_next' | 'anniversary_within';
+      amount: number;
+      unit: TimeUnit;
+    };
+
+const TIMERS = bulkTable({
+  table: 'segment_timers',
+  columns: [
+    { name: 'segment_id', pgType: 'text' },
+    { name: 'profile_id', pgType: 'text' },
+    { name: 'workspace_id', pgType: 'text' },
+    { name: 'due_at', pgType: 'int8' },
+  ],
+  conflict: { target: ['segment_id', 'profile_id'], update: ['due_at'] },
+});
+
+const CHUNK = 2000;
+
+export interface TimedSegment {
+  id: string;
+  workspaceId: string;
+  condition: SegmentCondition;
+}
+
+export class SegmentTimers {
+  readonly #database: Database;
+  constructor(database: Database) {
+    this.#database = database;
+  }
+
+  /** The clock-dependent parts of a condition, with referenced segments' inlined. */
+  atomsOf(
+    condition: SegmentCondition,
+    references: ReadonlyMap<string, SegmentCondition>,
+    customFields: ReadonlyMap<string, CustomField>,
+  ): Atom[] {
+    const out: Atom[] = [];
+    const visiting = new Set<string>();
+    const timed = (w: SegmentWindow | undefined) =>
+      w?.kind === 'last' || w?.kind === 'older_than' ? w : undefined;
+    const walk = (c: SegmentCondition): void => {
+      switch (c.type) {
+        case 'and':
+        case 'or':
+          c.conditions.forEach(walk);
+          return;
+        case 'not':
+          walk(c.condition);
+          return;
+        case 'event':
+        case 'category_views':
+        case 'viewed_out_of_stock': {
+          const w = timed(c.window);
+          if (!w) return;
+          const event = c.type === 'event' ? c.event : 'Product Viewed';
+          out.push({ kind: 'items', source: 'events', event, amount: w.amount, unit: w.unit });
+          return;
+        }
+        case 'purchased': {
+          const w = timed(c.window);
+          if (w) out.push({ kind: 'items', source: 'orders', amount: w.amount, unit: w.unit });
+          return;
+        }
+        case 'field': {
+          const op = c.operator;
+          if (
+            op !== 'within_last' &&
+            op !== 'more_than_ago' &&
+            op !== 'within_next' &&
+            op !== 'anniversary_within'
+          ) {
+            return;
+          }
+          const field = resolveField(customFields, c.field);
+          if (!field || c.amount === undefined || c.unit === undefined) return;
+          out.push({ kind: 'date', field, operator: op, amount: c.amount, unit: c.unit });
+          return;
+        }
+        case 'segment': {
+          const target = references.get(c.segment);
+          if (!target || visiting.has(c.segment)) return;
+          visiting.add(c.segment);
+          walk(target);
+          visiting.delete(c.segment);
+          return;
+        }
+      }
+    };
+    walk(condition);
+    return out;
+  }
+
+  /**
+   * Replaces the timers of `segment` for `profileIds` (every profile of the workspace when
+   * omitted) with the next instants after `now` at which their answer could change.
+   */
+  async schedule(
+    trx: Trx,
+    segment: TimedSegment,
+    atoms: readonly Atom[],
+    now: number,
+    profileIds?: readonly string[],
+  ): Promise<void> {
+    const dialect = this.#database.dialect;
+    if (profileIds === undefined) {
+      await trx.deleteFrom('segment_timers').where('segment_id', '=', segment.id).execute();
+    } else {
+      for (let i = 0; i < profileIds.length; i += CHUNK) {
+        await trx
+          .deleteFrom('segment_timers')
+          .where('segment_id', '=', segment.id)
+          .where(anyOf(dialect, 'profile_id', profileIds.slice(i, i + CHUNK)))
+          .execute();
+      }
+    }
+    if (atoms.length === 0) return;
+    const due = new Map<string, number>();
+    const offer = (profileId: string, at: number | null) => {
+      if (at === null || at <= now) return;
+      const current = due.get(profileId);
+      if (current === undefined || at < current) due.set(profileId, at);
+    };
+    const parts =
+      profileIds === undefined
+        ? [undefined]
+        : Array.from({ length: Math.ceil(profileIds.length / CHUNK) }, (_, i) =>
+            profileIds.slice(i * CHUNK, (i + 1) * CHUNK),
+          );
+    for (const part of parts) {
+      for (const atom of atoms) {
+        if (atom.kind === 'items') {
+          const lower = shiftInstant(now, -atom.amount, atom.unit);
+          for (const [profileId, oldest] of await this.#oldestAfter(
+            trx,
+            segment.workspaceId,
+            atom,
+            lower,
+            part,
+          )) {
+            offer(profileId, edgeCrossing(oldest, atom.amount, atom.unit));
+          }
+        } else {
+          for (const [profileId, value] of await this.#dateValues(
+            trx,
+            segment.workspaceId,
+            atom.field,
+            part,
+          )) {
+            offer(profileId, nextDateFlip(atom, value, now));
+          }
+        }
+      }
+    }
+    await bulkInsert(
+      this.#database,
+      trx,
+      TIMERS,
+      [...due].map(([profileId, at]) => [segment.id, profileId, segment.workspaceId, at]),
+    );
+  }
+
+  /** Timers due at `now`, oldest first, by segment. */
+  async due(trx: Trx, now: number, limit: number): Promise<Map<string, string[]>> {
+    const rows = await trx
+      .selectFrom('segment_timers')
+      .select(['segment_id', 'profile_id'])
+      .where('due_at', '<=', now)
+      .orderBy('due_at')
+      .limit(limit)
+      .execute();
+    const out = new Map<string, string[]>();
+    for (const r of rows) {
+      const list = out.get(r.segment_id) ?? [];
+      list.push(r.profile_id);
+      out.set(r.segment_id, list);
+    }
+    return out;
+  }
+
+  /** Per profile, the time of its oldest event (of the atom's name) or order after `lower`. */
+  async #oldestAfter(
+    trx: Trx,
+    workspaceId: string,
+    atom: Extract<Atom, { kind: 'items' }>,
+    lower: number,
+    among: readonly string[] | undefined,
+  ): Promise<[string, number][]> {
+    const dialect = this.#database.dialect;
+    if (atom.source === 'orders') {
+      let q = trx
+        .selectFrom('profile_orders')
+        .select(['profile_id', (eb) => eb.fn.min<number>('ordered_at').as('oldest')])
+        .where('workspace_id', '=', workspaceId)
+        .where('status', '!=', 'cancelled')
+        .where('ordered_at', '!=', AWAITING_ORDER)
+        .where('ordered_at', '>', lower)
+        .groupBy('profile_id');
+      if (among) q = q.where(anyOf(dialect, 'profile_id', among));
+      return (await q.execute()).map((r) => [r.profile_id, Number(r.oldest)]);
+    }
+    let q = trx
+      .selectFrom('event_profiles as ep')
+      .innerJoin('events as e', 'e.seq', 'ep.seq')
+      .select(['ep.profile_id', (eb) => eb.fn.min<number>('e.timestamp').as('oldest')])
+      .where('e.workspace_id', '=', workspaceId)
+      .where('e.type', '=', 'track')
+      .where('e.event', '=', atom.event)
+      .where('e.timestamp', '>', lower)
+      .groupBy('ep.profile_id');
+    if (among) q = q.where(anyOf(dialect, 'ep.profile_id', among));
+    return (await q.execute()).map((r) => [r.profile_id, Number(r.oldest)]);
+  }
+
+  /** Per profile, the field's date (epoch ms) where it has one. */
+  async #dateValues(
+    trx: Trx,
+    workspaceId: string,
+    field: RegisteredField,
+    among: readonly string[] | undefined,
+  ): Promise<[string, number][]> {
+    const dialect = this.#database.dialect;
+    const source = field.source;
+    let value;
+    if (source.from === 'column') value = sql<unknown>`p.${sql.ref(source.column)}`;
+    else if (source.from === 'row') {
+      value = sql<unknown>`(select r.${sql.ref(source.column)} from ${sql.table(source.table)} r
+        where r.workspace_id = p.workspace_id and r.profile_id = p.id)`;
+    } else if (source.from === 'trait') {
+      value =
+        dialect === 'postgres'
+          ? sql<unknown>`(p.traits ->> ${source.key})`
+          : sql<unknown>`json_extract(p.traits, ${`$."${source.key.replace(/["\\]/g, (m) => `\\${m}`)}"`})`;
+    } else return [];
+    let q = trx
+      .selectFrom('profiles as p')
+      .select(['p.id', value.as('value')])
+      .where('p.workspace_id', '=', workspaceId);
+    if (among) q = q.where(anyOf(dialect, 'p.id', among));
+    const out: [string, number][] = [];
+    for (const r of await q.execute()) {
+      const v: unknown = r.value;
+      const t =
+        typeof v === 'string' && source.from === 'trait'
+          ? parseIsoInstant(v)
+          : v === null || v === undefined
+            ? null
+            : Number(v);
+      if (t !== null && Number.isFinite(t)) out.push([r.id, t]);
+    }
+    return out;
+  }
+}
+
+/**
+ * The first instant `at` with shift(at, -amount) >= t: when an item of time t leaves a `last`
+ * window (or enters an `older_than` one). Exact for calendar units too, where month lengths
+ * make the shift uneven: shift(at, -amount) never decreases as `at` grows, so a binary search
+ * from the naive guess finds the boundary.
+ */
+export function edgeCrossing(t: number, amount: number, unit: TimeUnit): number {
+  return firstInstant((at) => shiftInstant(at, -amount, unit) >= t, shiftInstant(t, amount, unit));
+}
+
+/** The first instant `at` with shift(at, +amount) > t (a date entering a `within_next`). */
+function enteringNext(t: number, amount: number, unit: TimeUnit): number {
+  return firstInstant((at) => shiftInstant(at, amount, unit) > t, shiftInstant(t, -amount, unit));
+}
+
+/** Smallest integer instant where a monotone predicate turns true, searching near `guess`. */
+function firstInstant(holds: (at: number) => boolean, guess: number): number {
+  if (holds(guess) && !holds(guess - 1)) return guess;
+  let lo = guess;
+  let hi = guess;
+  let step = DAY_MS;
+  if (holds(guess)) {
+    while (holds(lo)) {
+      lo -= step;
+      step *= 2;
+    }
+  } else {
+    while (!holds(hi)) {
+      hi += step;
+      step *= 2;
+    }
+  }
+  // holds(hi), !holds(lo)
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (holds(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+function nextDateFlip(
+  atom: Extract<Atom, { kind: 'date' }>,
+  t: number,
+  now: number,
+): number | null {
+  switch (atom.operator) {
+    case 'within_last':
+      // True while shift(at,-N) < t <= at: it starts at t and ends at the edge crossing.
+      if (t > now) return t;
+      return shiftInstant(now, -atom.amount, atom.unit) < t
+        ? edgeCrossing(t, atom.amount, atom.unit)
+        : null;
+    case 'more_than_ago':
+      return shiftInstant(now, -atom.amount, atom.unit) < t
+        ? edgeCrossing(t, atom.amount, atom.unit)
+        : null;
+    case 'within_next':
+      // True while at <= t < shift(at,+N): it starts when shift passes t and ends just after t.
+      if (t < now) return null;
+      return shiftInstant(now, atom.amount, atom.unit) > t
+        ? t + 1
+        : enteringNext(t, atom.amount, atom.unit);
+    case 'anniversary_within':
+      return (Math.floor(now / DAY_MS) + 1) * DAY_MS;
+  }
+}

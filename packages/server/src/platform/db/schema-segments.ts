@@ -1,0 +1,36 @@
+import type { Generated } from 'kysely';
+
+/** Tables of live segment membership (migration 017; in the derived file on SQLite). */
+
+/** That a profile is in a segment now, since when and why. */
+export interface SegmentMembershipTable {
+  workspace_id: string;
+  segment_id: string;
+  profile_id: string;
+  entered_at: number;
+  cause: string;
+}
+/** Every entry and exit, in order: the stream journeys start from, and the segment's history. */
+export interface SegmentChangeTable {
+  seq: Generated<number>;
+  workspace_id: string;
+  segment_id: string;
+  profile_id: string;
+  kind: 'entered' | 'exited';
+  at: number;
+  cause: string;
+}
+/** The instant a profile's answer for a segment can next change with time alone. */
+export interface SegmentTimerTable {
+  segment_id: string;
+  profile_id: string;
+  workspace_id: string;
+  due_at: number;
+}
+/** Which version of each segment's definition its stored membership reflects. */
+export interface SegmentStateTable {
+  segment_id: string;
+  workspace_id: string;
+  version: number;
+  evaluated_at: number;
+}
