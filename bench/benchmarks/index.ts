@@ -6,6 +6,7 @@ import { processLag } from './process-lag.js';
 import { processOrders } from './process-orders.js';
 import { processPg } from './process-pg.js';
 import { processBenchmark } from './process.js';
+import { segmentLive } from './segment-live.js';
 
 /** Every benchmark, in the order `npm run bench` runs them. Add a new one here. */
 export const benchmarks: readonly Benchmark[] = [
@@ -14,6 +15,7 @@ export const benchmarks: readonly Benchmark[] = [
   processOrders,
   processLag,
   processPg,
+  segmentLive,
   intelligence,
   importBenchmark,
 ];

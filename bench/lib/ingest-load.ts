@@ -4,7 +4,7 @@ import { HealthClient, pollHealth, type HealthSample } from './health.js';
 import { sendBatches, type LoadResult } from './http.js';
 import { measurePhase, type PhaseUsage } from './proc.js';
 import type { Scale } from './scale.js';
-import { startServer } from './server.js';
+import { startServer, type ServerHandle } from './server.js';
 
 export interface PreparedLoad {
   warmup: Buffer[];
@@ -56,13 +56,22 @@ export interface IngestRun {
  */
 export async function runIngestLoad(
   scale: Scale,
-  opts: { pollEveryMs: number | null; waitForProcessor: boolean; log: (line: string) => void },
+  opts: {
+    pollEveryMs: number | null;
+    waitForProcessor: boolean;
+    log: (line: string) => void;
+    /** Run once the server listens, before the warm-up (e.g. create segments). */
+    beforeLoad?: (server: ServerHandle) => Promise<void>;
+    /** Run after the load (and the drain, when waited for), before the server stops. */
+    afterLoad?: (server: ServerHandle) => Promise<void>;
+  },
 ): Promise<IngestRun> {
   const { warmup, measured, measuredBytes } = prepareLoad(scale);
   const server = await startServer({ nodeArgs: scale.serverNodeArgs, role: scale.serverRole });
   const health = new HealthClient(server.url);
   try {
     opts.log(`server pid ${server.pid} on ${server.url}; warm-up ${scale.warmupEvents} events`);
+    await opts.beforeLoad?.(server);
     const common = {
       baseUrl: server.url,
       writeKey: server.writeKey,
@@ -85,6 +94,7 @@ export async function runIngestLoad(
       ? await health.waitCaughtUp(300_000, 20, before.appliedSinceStart + load.acceptedEvents)
       : null;
     const samples = poller ? await poller.stop() : [];
+    await opts.afterLoad?.(server);
     return { load, before, afterLoad, caughtUp, samples, measuredBytes, usage };
   } finally {
     health.close();

@@ -21,9 +21,15 @@ export interface ProcessRun {
 export async function runProcessLoad(
   scale: Scale,
   log: (line: string) => void,
+  hooks: Pick<Parameters<typeof runIngestLoad>[1], 'beforeLoad' | 'afterLoad'> = {},
 ): Promise<ProcessRun> {
   if (scale.serverRole !== 'all') throw new Error('the process rows need BENCH_SERVER_ROLE=all');
-  const run = await runIngestLoad(scale, { pollEveryMs: POLL_MS, waitForProcessor: true, log });
+  const run = await runIngestLoad(scale, {
+    pollEveryMs: POLL_MS,
+    waitForProcessor: true,
+    log,
+    ...hooks,
+  });
   const { load, before, afterLoad, caughtUp } = run;
   if (!caughtUp) throw new Error('the processor did not catch up');
   const applied0 = before.appliedSinceStart;

@@ -8,7 +8,8 @@ const BIN = path.join(ROOT, 'packages/server/bin/comeback.js');
 
 /** The keys every bench server is started with (env, so the server creates them itself). */
 export const WRITE_KEY = 'cbw_bench_write_key_000001';
-const API_KEY = 'cba_bench_admin_key_000001';
+/** The admin key every bench server has (for benchmarks that set things up over the API). */
+export const API_KEY = 'cba_bench_admin_key_000001';
 
 export interface ServerHandle {
   /** The HTTP base URL; '' for a `--role worker` process (it serves no HTTP). */

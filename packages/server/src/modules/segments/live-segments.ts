@@ -11,7 +11,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { WorkspaceChanges } from '../profiles/index.js';
 import { MembershipStore, type MembershipChange } from './membership-store.js';
 import { segmentFilter } from './segment-sql.js';
-import { SegmentTimers } from './segment-timers.js';
+import { SegmentTimers, TimerReads } from './segment-timers.js';
 import type { SegmentQuery } from './segment-model.js';
 
 /** What can change a segment's answer for a profile: any call, some track events, or none. */
@@ -92,6 +92,7 @@ export class LiveSegments {
     profileIds: readonly string[],
     now: number,
     causeOf: (profileId: string) => string,
+    reads?: TimerReads,
   ): Promise<void> {
     const members = new Set<string>();
     for (let i = 0; i < profileIds.length; i += CHUNK) {
@@ -111,7 +112,7 @@ export class LiveSegments {
       entered: [...members].filter((id) => !stored.has(id)).map(change),
       exited: profileIds.filter((id) => stored.has(id) && !members.has(id)).map(change),
     });
-    await this.#timers.schedule(trx, segment, this.#atomsOf(segment), now, profileIds);
+    await this.#timers.schedule(trx, segment, this.#atomsOf(segment), now, profileIds, reads);
   }
 
   #atomsOf(segment: LoadedSegment) {
@@ -202,6 +203,7 @@ export class LiveSegments {
   }
 
   async #reevaluate(trx: Trx, change: WorkspaceChanges, now: number): Promise<void> {
+    const reads = new TimerReads([...change.touched.keys()]);
     for (const segment of this.#segments.values()) {
       if (segment.workspaceId !== change.workspaceId) continue;
       const deps = this.#dependencies(segment.condition, segment.workspaceId, new Set());
@@ -213,10 +215,17 @@ export class LiveSegments {
         }
       }
       if (candidates.length === 0) continue;
-      await this.#recheck(trx, segment, candidates, now, (profileId) => {
-        const touched = change.touched.get(profileId);
-        return touched ? `message ${touched.lastMessageId}` : 'batch';
-      });
+      await this.#recheck(
+        trx,
+        segment,
+        candidates,
+        now,
+        (profileId) => {
+          const touched = change.touched.get(profileId);
+          return touched ? `message ${touched.lastMessageId}` : 'batch';
+        },
+        reads,
+      );
     }
   }
 

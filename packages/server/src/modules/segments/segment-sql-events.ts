@@ -47,8 +47,11 @@ function inWindow(ctx: FieldContext, t: Sql, window: SegmentWindow | undefined):
 
 /** `from ... where ...` of the profile's track events named `name` in the window. */
 function trackEvents(ctx: FieldContext, name: string, where: Bool[]): Sql {
-  return sql`from event_profiles as ep join events as e on e.seq = ep.seq
-    where ep.profile_id = p.id and e.workspace_id = ${text(ctx.d, ctx.workspaceId)}
+  // The profile's own events first, then each event by its seq: SQLite takes CROSS JOIN's order
+  // as given (without statistics it would rather scan the whole log for the name, once per
+  // profile); PostgreSQL plans it like any join.
+  return sql`from event_profiles as ep cross join events as e
+    where e.seq = ep.seq and ep.profile_id = p.id and e.workspace_id = ${text(ctx.d, ctx.workspaceId)}
       and e.type = 'track' and e.event = ${text(ctx.d, name)} and ${and(where)}`;
 }
 

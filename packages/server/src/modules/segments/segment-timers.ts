@@ -43,6 +43,23 @@ const TIMERS = bulkTable({
 
 const CHUNK = 2000;
 
+/**
+ * What one batch already read for its timers, by atom and bound, over all the profiles it
+ * touched: segments sharing an event name and window (most do) read it once per batch.
+ */
+export class TimerReads {
+  readonly universe: readonly string[];
+  readonly #universe: ReadonlySet<string>;
+  readonly values = new Map<string, Map<string, number>>();
+  constructor(universe: readonly string[]) {
+    this.universe = universe;
+    this.#universe = new Set(universe);
+  }
+  covers(ids: readonly string[]): boolean {
+    return ids.every((id) => this.#universe.has(id));
+  }
+}
+
 export interface TimedSegment {
   id: string;
   workspaceId: string;
@@ -127,6 +144,7 @@ export class SegmentTimers {
     atoms: readonly Atom[],
     now: number,
     profileIds?: readonly string[],
+    reads?: TimerReads,
   ): Promise<void> {
     const dialect = this.#database.dialect;
     if (profileIds === undefined) {
@@ -147,6 +165,24 @@ export class SegmentTimers {
       const current = due.get(profileId);
       if (current === undefined || at < current) due.set(profileId, at);
     };
+    const shared = profileIds !== undefined && reads?.covers(profileIds) ? reads : undefined;
+    if (shared && profileIds) {
+      for (const atom of atoms) {
+        const values = await this.#read(trx, segment.workspaceId, atom, now, shared);
+        for (const id of profileIds) {
+          const v = values.get(id);
+          if (v !== undefined)
+            offer(
+              id,
+              atom.kind === 'items'
+                ? edgeCrossing(v, atom.amount, atom.unit)
+                : nextDateFlip(atom, v, now),
+            );
+        }
+      }
+      await this.#write(trx, segment, due);
+      return;
+    }
     const parts =
       profileIds === undefined
         ? [undefined]
@@ -178,12 +214,44 @@ export class SegmentTimers {
         }
       }
     }
+    await this.#write(trx, segment, due);
+  }
+
+  async #write(trx: Trx, segment: TimedSegment, due: ReadonlyMap<string, number>): Promise<void> {
     await bulkInsert(
       this.#database,
       trx,
       TIMERS,
       [...due].map(([profileId, at]) => [segment.id, profileId, segment.workspaceId, at]),
     );
+  }
+
+  /** An atom's value per profile of the batch (oldest item after the bound, or the date). */
+  async #read(
+    trx: Trx,
+    workspaceId: string,
+    atom: Atom,
+    now: number,
+    reads: TimerReads,
+  ): Promise<Map<string, number>> {
+    const lower = atom.kind === 'items' ? shiftInstant(now, -atom.amount, atom.unit) : 0;
+    const key =
+      atom.kind === 'items'
+        ? `${atom.source}|${atom.source === 'events' ? atom.event : ''}|${lower}`
+        : `date|${atom.field.path}`;
+    const known = reads.values.get(key);
+    if (known) return known;
+    const values = new Map<string, number>();
+    for (let i = 0; i < reads.universe.length; i += CHUNK) {
+      const part = reads.universe.slice(i, i + CHUNK);
+      const rows =
+        atom.kind === 'items'
+          ? await this.#oldestAfter(trx, workspaceId, atom, lower, part)
+          : await this.#dateValues(trx, workspaceId, atom.field, part);
+      for (const [id, v] of rows) values.set(id, v);
+    }
+    reads.values.set(key, values);
+    return values;
   }
 
   /** Timers due at `now`, oldest first, by segment. */
@@ -227,7 +295,9 @@ export class SegmentTimers {
     }
     let q = trx
       .selectFrom('event_profiles as ep')
-      .innerJoin('events as e', 'e.seq', 'ep.seq')
+      // The profiles' own events first (SQLite keeps a CROSS JOIN's order; see segment-sql-events).
+      .crossJoin('events as e')
+      .whereRef('e.seq', '=', 'ep.seq')
       .select(['ep.profile_id', (eb) => eb.fn.min<number>('e.timestamp').as('oldest')])
       .where('e.workspace_id', '=', workspaceId)
       .where('e.type', '=', 'track')
