@@ -5,7 +5,7 @@ import {
   type SegmentCondition,
 } from '@comeback/contracts';
 import type { Database, Trx } from '../../platform/db/database.js';
-import { anyOf } from '../../platform/db/bulk-write.js';
+import { idList } from '../../platform/db/bulk-write.js';
 import { oneOf, readStringArray } from '../../platform/json.js';
 import type { Logger } from '../../platform/logger.js';
 import type { WorkspaceChanges } from '../profiles/index.js';
@@ -243,12 +243,21 @@ export class LiveSegments {
       at: now,
       customFields: this.#customFields.get(segment.workspaceId) ?? new Map(),
     };
-    let q = trx
-      .selectFrom('profiles as p')
-      .select('p.id')
-      .where('p.workspace_id', '=', segment.workspaceId)
-      .where(segmentFilter(this.#database.dialect, query));
-    if (among !== undefined) q = q.where(anyOf(this.#database.dialect, 'p.id', among));
+    const filter = segmentFilter(this.#database.dialect, query);
+    const q =
+      among === undefined
+        ? trx
+            .selectFrom('profiles as p')
+            .select('p.id')
+            .where('p.workspace_id', '=', segment.workspaceId)
+            .where(filter)
+        : trx
+            .selectFrom(idList(this.#database.dialect, among))
+            .crossJoin('profiles as p')
+            .whereRef('p.id', '=', 'j.value')
+            .select('p.id')
+            .where('p.workspace_id', '=', segment.workspaceId)
+            .where(filter);
     return (await q.execute()).map((r) => r.id);
   }
 

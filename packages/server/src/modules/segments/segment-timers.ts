@@ -1,7 +1,7 @@
 import type { CustomField, SegmentCondition, SegmentWindow, TimeUnit } from '@comeback/contracts';
 import { sql } from 'kysely';
 import type { Database, Trx } from '../../platform/db/database.js';
-import { anyOf, bulkInsert, bulkTable } from '../../platform/db/bulk-write.js';
+import { anyOf, bulkInsert, bulkTable, idList } from '../../platform/db/bulk-write.js';
 import { AWAITING_ORDER } from '../profiles/index.js';
 import { resolveField, type RegisteredField } from './field-registry.js';
 import { DAY_MS, parseIsoInstant, shiftInstant } from './segment-time.js';
@@ -146,18 +146,11 @@ export class SegmentTimers {
     profileIds?: readonly string[],
     reads?: TimerReads,
   ): Promise<void> {
-    const dialect = this.#database.dialect;
     if (profileIds === undefined) {
       await trx.deleteFrom('segment_timers').where('segment_id', '=', segment.id).execute();
-    } else {
-      for (let i = 0; i < profileIds.length; i += CHUNK) {
-        await trx
-          .deleteFrom('segment_timers')
-          .where('segment_id', '=', segment.id)
-          .where(anyOf(dialect, 'profile_id', profileIds.slice(i, i + CHUNK)))
-          .execute();
-      }
     }
+    // A segment without clock-dependent parts never has timers (an edit that removed them
+    // came through the whole-workspace path above).
     if (atoms.length === 0) return;
     const due = new Map<string, number>();
     const offer = (profileId: string, at: number | null) => {
@@ -180,7 +173,7 @@ export class SegmentTimers {
             );
         }
       }
-      await this.#write(trx, segment, due);
+      await this.#replace(trx, segment, profileIds, due);
       return;
     }
     const parts =
@@ -214,7 +207,41 @@ export class SegmentTimers {
         }
       }
     }
-    await this.#write(trx, segment, due);
+    if (profileIds === undefined) await this.#write(trx, segment, due);
+    else await this.#replace(trx, segment, profileIds, due);
+  }
+
+  /**
+   * The timers of `profileIds` become `due`: only rows whose instant changed are written (most
+   * do not: a new view leaves the oldest one in the window where it was).
+   */
+  async #replace(
+    trx: Trx,
+    segment: TimedSegment,
+    profileIds: readonly string[],
+    due: ReadonlyMap<string, number>,
+  ): Promise<void> {
+    const dialect = this.#database.dialect;
+    const existing = new Map<string, number>();
+    for (let i = 0; i < profileIds.length; i += CHUNK) {
+      const rows = await trx
+        .selectFrom('segment_timers')
+        .select(['profile_id', 'due_at'])
+        .where('segment_id', '=', segment.id)
+        .where(anyOf(dialect, 'profile_id', profileIds.slice(i, i + CHUNK)))
+        .execute();
+      for (const r of rows) existing.set(r.profile_id, Number(r.due_at));
+    }
+    const gone = [...existing.keys()].filter((id) => !due.has(id));
+    for (let i = 0; i < gone.length; i += CHUNK) {
+      await trx
+        .deleteFrom('segment_timers')
+        .where('segment_id', '=', segment.id)
+        .where(anyOf(dialect, 'profile_id', gone.slice(i, i + CHUNK)))
+        .execute();
+    }
+    const changed = new Map([...due].filter(([id, at]) => existing.get(id) !== at));
+    await this.#write(trx, segment, changed);
   }
 
   async #write(trx: Trx, segment: TimedSegment, due: ReadonlyMap<string, number>): Promise<void> {
@@ -328,11 +355,16 @@ export class SegmentTimers {
           ? sql<unknown>`(p.traits ->> ${source.key})`
           : sql<unknown>`json_extract(p.traits, ${`$."${source.key.replace(/["\\]/g, (m) => `\\${m}`)}"`})`;
     } else return [];
-    let q = trx
-      .selectFrom('profiles as p')
+    const q = (
+      among
+        ? trx
+            .selectFrom(idList(dialect, among))
+            .crossJoin('profiles as p')
+            .whereRef('p.id', '=', 'j.value')
+        : trx.selectFrom('profiles as p')
+    )
       .select(['p.id', value.as('value')])
       .where('p.workspace_id', '=', workspaceId);
-    if (among) q = q.where(anyOf(dialect, 'p.id', among));
     const out: [string, number][] = [];
     for (const r of await q.execute()) {
       const v: unknown = r.value;

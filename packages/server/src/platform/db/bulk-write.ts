@@ -188,3 +188,18 @@ export function anyOf(
     ? sql<SqlBool>`${ref} = any(${sql.val([...values])}::text[])`
     : sql<SqlBool>`${ref} in (select value from json_each(${sql.val(JSON.stringify(values))}))`;
 }
+
+/**
+ * A list of ids as a table `j(value)`, to start a query from: `selectFrom(idList(...))
+ * .crossJoin('profiles as p').whereRef('p.id', '=', 'j.value')` reads exactly those rows. With
+ * `p.id in (json_each)` instead, SQLite prefers an index on another column of the WHERE (the
+ * workspace) and scans every row of it, checking each against the list: 10x slower for a few
+ * thousand ids among 50,000. CROSS JOIN keeps the list first on SQLite.
+ */
+export function idList(dialect: 'sqlite' | 'postgres', ids: readonly string[]) {
+  return dialect === 'postgres'
+    ? sql<{ value: string }>`(select unnest(${sql.val([...ids])}::text[]) as value)`.as('j')
+    : sql<{ value: string }>`(select value from json_each(${sql.val(JSON.stringify(ids))}))`.as(
+        'j',
+      );
+}
