@@ -1,0 +1,458 @@
+import {
+  countOperators,
+  propertyOperators,
+  type FieldOperator,
+  type PropertyFilter,
+  type SegmentCondition,
+  type SegmentScalar,
+  type SegmentWindow,
+  type TimeUnit,
+} from '@comeback/contracts';
+import fc from 'fast-check';
+import type { FieldType } from '../../src/modules/segments/segment-model.js';
+import { propertyAt, referenceField, shift, type World } from './segment-reference.js';
+import {
+  AMOUNTS,
+  CATEGORIES,
+  DECLARABLE,
+  ENUM_VALUES,
+  EVENT_NAMES,
+  NUMBERS,
+  PRODUCTS,
+  STRINGS,
+  TOTALS,
+  UNDECLARED,
+  UNITS,
+  instantArb,
+  isoVariants,
+} from './segment-world.js';
+
+/**
+ * Random segment definitions that are valid for a world: registry fields with operators their
+ * type allows and operands of the right type, drawn often from the world's own values so that
+ * conditions are sometimes true; every window kind; references to earlier definitions.
+ */
+
+/** The operators of each type (semantics.md). */
+export const OPERATORS: Record<FieldType, readonly FieldOperator[]> = {
+  number: [
+    'exists',
+    'not_exists',
+    'eq',
+    'neq',
+    'in',
+    'not_in',
+    'gt',
+    'gte',
+    'lt',
+    'lte',
+    'between',
+  ],
+  string: [
+    'exists',
+    'not_exists',
+    'eq',
+    'neq',
+    'in',
+    'not_in',
+    'contains',
+    'not_contains',
+    'starts_with',
+  ],
+  enum: ['exists', 'not_exists', 'eq', 'neq', 'in', 'not_in'],
+  boolean: ['exists', 'not_exists', 'eq', 'neq'],
+  date: [
+    'exists',
+    'not_exists',
+    'before',
+    'after',
+    'between',
+    'within_last',
+    'more_than_ago',
+    'within_next',
+    'anniversary_within',
+  ],
+  list: ['exists', 'not_exists', 'contains', 'not_contains', 'in', 'not_in'],
+  any: [
+    'exists',
+    'not_exists',
+    'eq',
+    'neq',
+    'in',
+    'not_in',
+    'contains',
+    'not_contains',
+    'starts_with',
+    'gt',
+    'gte',
+    'lt',
+    'lte',
+    'between',
+  ],
+};
+
+const BUILT_IN = [
+  'computed.order_count',
+  'computed.total_spent',
+  'computed.refunded_total',
+  'computed.average_order_value',
+  'computed.first_order_at',
+  'computed.last_order_at',
+  'computed.last_seen_at',
+  'computed.categories_bought',
+  'computed.products_bought',
+  'computed.last_product_viewed',
+  'profile.created_at',
+  'predictions.p_alive',
+  'predictions.expected_orders_90d',
+  'predictions.expected_orders_365d',
+  'predictions.predicted_clv_365d',
+  'predictions.churn_score',
+  'predictions.churn_risk',
+  'predictions.expected_next_order_at',
+  'insights.next_replenishment_due_at',
+  'insights.next_replenishment_product',
+  'insights.next_likely_category',
+  'insights.next_likely_category_probability',
+  'insights.replacement_category',
+  'insights.replacement_due_at',
+];
+const TRAITS = [...DECLARABLE.map((f) => f.name), ...UNDECLARED, 'never_set'].map(
+  (n) => `traits.${n}`,
+);
+
+/** Property paths of event filters and aggregates, incl. a literal dotted key and an array. */
+export const PROPERTY_PATHS = [
+  'product_id',
+  'category',
+  'price',
+  'quantity',
+  'a-b',
+  '$v',
+  'product.category',
+  'product.price',
+  'a.b',
+  'tags.0',
+  'flag',
+  'missing',
+];
+
+const scalarOf = (v: unknown): v is SegmentScalar =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+const strings = (pool: unknown[]) => pool.filter((v): v is string => typeof v === 'string');
+const numbers = (pool: unknown[]) => pool.filter((v): v is number => typeof v === 'number');
+
+/** Draws from the world's values (if any) or from the generic pool. */
+function fromPools<T>(world: readonly T[], pool: readonly T[]): fc.Arbitrary<T> {
+  return world.length
+    ? fc.oneof(fc.constantFrom(...world), fc.constantFrom(...pool))
+    : fc.constantFrom(...pool);
+}
+
+interface Span {
+  amount: number;
+  unit: TimeUnit;
+}
+/**
+ * What a query's conditions are drawn around: the world, one span most windows and date spans
+ * use, and the world's instants, from which `at` is that span away - so that values fall
+ * exactly on window boundaries often, not once in a thousand runs.
+ */
+interface Ctx {
+  world: World;
+  focus: Span;
+  times: number[];
+}
+
+const anySpanArb = fc.record({
+  amount: fc.constantFrom(...AMOUNTS),
+  unit: fc.constantFrom(...UNITS),
+});
+const spanArb = (ctx: Ctx): fc.Arbitrary<Span> =>
+  fc.oneof({ weight: 4, arbitrary: fc.constant(ctx.focus) }, anySpanArb);
+const instantsOf = (ctx: Ctx, seen: number[] = ctx.times): fc.Arbitrary<number> =>
+  seen.length
+    ? fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...seen) }, instantArb)
+    : instantArb;
+const anniversaryArb = fc.oneof(
+  fc.record({
+    amount: fc.oneof(fc.constantFrom(1, 2, 3, 30, 365, 366), fc.integer({ min: 1, max: 366 })),
+    unit: fc.constant('days' as const),
+  }),
+  fc.record({ amount: fc.integer({ min: 1, max: 52 }), unit: fc.constant('weeks' as const) }),
+);
+const isoFrom = (instants: fc.Arbitrary<number>) =>
+  fc.tuple(instants, fc.nat(9)).map(([t, i]) => {
+    const v = isoVariants(t);
+    return (i < 6 ? v[0] : i < 8 ? v[1] : v[2]) ?? '';
+  });
+
+/** The operands of `operator` on a field of `type` whose values in the world are `seen`. */
+function operandsArb(
+  ctx: Ctx,
+  type: FieldType,
+  operator: FieldOperator,
+  seen: unknown[],
+  enumValues: readonly string[],
+): fc.Arbitrary<Record<string, unknown>> {
+  const flat = seen.flatMap((v) => (Array.isArray(v) ? (v as unknown[]) : [v]));
+  const strs = strings(flat);
+  const substrings = strs.flatMap((s) => [s.slice(0, 2), s.slice(1), s.toUpperCase()]);
+  let scalar: fc.Arbitrary<SegmentScalar>;
+  if (type === 'date') {
+    scalar = isoFrom(instantsOf(ctx, numbers(seen)));
+  } else if (type === 'boolean') {
+    scalar = fc.boolean();
+  } else if (type === 'enum') {
+    scalar = fc.constantFrom(...enumValues);
+  } else if (type === 'number' || ['gt', 'gte', 'lt', 'lte', 'between'].includes(operator)) {
+    scalar = fromPools(numbers(flat), NUMBERS);
+  } else if (type === 'any' && !['contains', 'not_contains', 'starts_with'].includes(operator)) {
+    scalar = fromPools(flat.filter(scalarOf), [...NUMBERS, ...STRINGS, '5', true, false]);
+  } else {
+    scalar = fromPools([...strs, ...substrings], STRINGS);
+  }
+  switch (operator) {
+    case 'exists':
+    case 'not_exists':
+      return fc.constant({});
+    case 'in':
+    case 'not_in':
+      return fc.array(scalar, { minLength: 1, maxLength: 3 }).map((values) => ({ values }));
+    case 'between':
+      return fc.tuple(scalar, scalar).map(([a, b]) => ({ values: [a, b] }));
+    case 'within_last':
+    case 'more_than_ago':
+    case 'within_next':
+      return spanArb(ctx).map((s) => ({ ...s }));
+    case 'anniversary_within':
+      return anniversaryArb;
+    default:
+      return scalar.map((value) => ({ value }));
+  }
+}
+
+function fieldArb(ctx: Ctx): fc.Arbitrary<SegmentCondition> {
+  const world = ctx.world;
+  const customFields = new Map(world.customFields.map((f) => [f.name, f]));
+  const options = [...BUILT_IN, ...TRAITS].map((field) => {
+    const reads = world.profiles.map((p) => referenceField(world, customFields, p, field));
+    const type = reads[0]?.type ?? 'any';
+    const seen = reads.map((r) => r.value).filter((v) => v !== undefined);
+    const enumValues = field === 'predictions.churn_risk' ? ['low', 'medium', 'high'] : ENUM_VALUES;
+    return { field, type, seen, enumValues };
+  });
+  return fc
+    .constantFrom(...options)
+    .chain(({ field, type, seen, enumValues }) =>
+      fc
+        .constantFrom(...OPERATORS[type])
+        .chain((operator) =>
+          operandsArb(ctx, type, operator, seen, enumValues).map(
+            (operands) => ({ type: 'field', field, operator, ...operands }) as SegmentCondition,
+          ),
+        ),
+    );
+}
+
+/** Absent, ever, last / older than N units, or between two instants. */
+const windowArb = (ctx: Ctx): fc.Arbitrary<SegmentWindow | undefined> =>
+  fc.oneof(
+    fc.constant(undefined),
+    fc.constant({ kind: 'ever' as const }),
+    spanArb(ctx).map((s) => ({ kind: 'last' as const, ...s })),
+    spanArb(ctx).map((s) => ({ kind: 'older_than' as const, ...s })),
+    fc
+      .tuple(isoFrom(instantsOf(ctx)), isoFrom(instantsOf(ctx)))
+      .filter(([a, b]) => Date.parse(a) !== Date.parse(b))
+      .map(([a, b]) => {
+        const [from, to] = Date.parse(a) < Date.parse(b) ? [a, b] : [b, a];
+        return { kind: 'between' as const, from, to };
+      }),
+  );
+
+const countArb = fc.record({
+  operator: fc.constantFrom(...countOperators),
+  value: fc.integer({ min: 0, max: 3 }),
+});
+const moneyArb = fc.record({
+  operator: fc.constantFrom(...countOperators),
+  value: fc.constantFrom(...TOTALS, 15, 30),
+});
+
+const PROPERTY_VALUES: SegmentScalar[] = [
+  ...NUMBERS,
+  ...STRINGS,
+  ...PRODUCTS,
+  ...CATEGORIES,
+  '5',
+  '2',
+  'true',
+  true,
+  false,
+];
+const filterArb = (world: World): fc.Arbitrary<PropertyFilter> =>
+  fc
+    .tuple(fc.constantFrom(...PROPERTY_PATHS), fc.constantFrom(...propertyOperators))
+    .chain(([property, operator]): fc.Arbitrary<PropertyFilter> => {
+      const ordered = ['gt', 'gte', 'lt', 'lte'].includes(operator);
+      const text = ['contains', 'starts_with'].includes(operator);
+      const scalar: fc.Arbitrary<SegmentScalar> = ordered
+        ? fc.constantFrom(...NUMBERS)
+        : text
+          ? fc.constantFrom(...STRINGS, ...CATEGORIES, 'prod', 'Sh')
+          : fromPools(seenProperty(world, property), PROPERTY_VALUES);
+      if (operator === 'exists' || operator === 'not_exists') {
+        return fc.constant({ property, operator });
+      }
+      if (operator === 'in' || operator === 'not_in') {
+        return fc
+          .array(scalar, { minLength: 1, maxLength: 3 })
+          .map((values) => ({ property, operator, values }));
+      }
+      return scalar.map((value) => ({ property, operator, value }));
+    });
+
+/** The scalar values events of the world have at a property path. */
+function seenProperty(world: World, path: string): SegmentScalar[] {
+  return world.events.map((e) => propertyAt(e.properties, path)).filter(scalarOf);
+}
+
+/** Drops the keys whose value is undefined (the schemas are strict about their keys). */
+function compact<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+/** Present one time in three: each optional part of a condition narrows it. */
+const opt = <T>(arb: fc.Arbitrary<T>) =>
+  fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
+
+const eventArb = (ctx: Ctx): fc.Arbitrary<SegmentCondition> =>
+  fc
+    .record({
+      event: fc.constantFrom(...EVENT_NAMES, 'Never Sent'),
+      where: fc.option(fc.array(filterArb(ctx.world), { minLength: 1, maxLength: 2 }), {
+        nil: undefined,
+        freq: 2,
+      }),
+      window: windowArb(ctx),
+      count: opt(countArb),
+      aggregate: opt(
+        fc.record({
+          fn: fc.constantFrom('sum' as const, 'avg' as const, 'min' as const, 'max' as const),
+          property: fc.constantFrom('price', 'quantity', '$v', 'product.price', 'a.b', 'a-b'),
+          operator: fc.constantFrom(...countOperators),
+          value: fc.constantFrom(...NUMBERS),
+        }),
+      ),
+    })
+    .map((c) => compact({ type: 'event' as const, ...c }));
+
+const purchasedArb = (ctx: Ctx): fc.Arbitrary<SegmentCondition> =>
+  fc
+    .record({
+      line: fc.oneof(
+        fc.constant({}),
+        fc.constantFrom(...PRODUCTS).map((product) => ({ product })),
+        fc.constantFrom(...CATEGORIES).map((category) => ({ category })),
+        fc.constantFrom(...PRODUCTS).map((similarTo) => ({ similarTo })),
+      ),
+      window: windowArb(ctx),
+      count: opt(countArb),
+      orderTotal: opt(moneyArb),
+      spent: opt(moneyArb),
+    })
+    .map(({ line, ...c }) => compact({ type: 'purchased' as const, ...line, ...c }));
+
+const categoryViewsArb = (ctx: Ctx): fc.Arbitrary<SegmentCondition> =>
+  fc
+    .record({
+      category: fc.option(fc.constantFrom(...CATEGORIES), { nil: undefined }),
+      atLeast: fc.integer({ min: 1, max: 3 }),
+      window: windowArb(ctx),
+    })
+    .map((c) => compact({ type: 'category_views' as const, ...c }));
+
+const outOfStockArb = (ctx: Ctx): fc.Arbitrary<SegmentCondition> =>
+  windowArb(ctx).map((window) => compact({ type: 'viewed_out_of_stock' as const, window }));
+
+/** A condition tree at most `depth` levels of and/or/not deep, referring to `segments`. */
+export function conditionArb(
+  ctx: Ctx,
+  depth: number,
+  segments: readonly string[],
+): fc.Arbitrary<SegmentCondition> {
+  const leaves: fc.WeightedArbitrary<SegmentCondition>[] = [
+    { weight: 6, arbitrary: fieldArb(ctx) },
+    { weight: 3, arbitrary: eventArb(ctx) },
+    { weight: 3, arbitrary: purchasedArb(ctx) },
+    { weight: 1, arbitrary: categoryViewsArb(ctx) },
+    { weight: 1, arbitrary: outOfStockArb(ctx) },
+  ];
+  if (segments.length) {
+    const ref = fc
+      .constantFrom(...segments)
+      .map((segment) => ({ type: 'segment' as const, segment }));
+    leaves.push({ weight: 1, arbitrary: ref });
+  }
+  if (depth <= 0) return fc.oneof(...leaves);
+  const sub = conditionArb(ctx, depth - 1, segments);
+  const children = fc.array(sub, { minLength: 1, maxLength: 3 });
+  return fc.oneof(
+    ...leaves,
+    { weight: 2, arbitrary: children.map((conditions) => ({ type: 'and' as const, conditions })) },
+    { weight: 2, arbitrary: children.map((conditions) => ({ type: 'or' as const, conditions })) },
+    { weight: 1, arbitrary: sub.map((condition) => ({ type: 'not' as const, condition })) },
+  );
+}
+
+export interface GeneratedQuery {
+  condition: SegmentCondition;
+  /** Earlier definitions, by id (`seg-0`, ...), which later ones may refer to. */
+  references: Map<string, SegmentCondition>;
+  at: number;
+}
+
+/** Every instant the world holds, as often as it occurs: event, order and profile times, predictions, insights. */
+function worldTimes(world: World): number[] {
+  const out: (number | null)[] = [
+    ...world.events.map((e) => e.timestamp),
+    ...world.orders.map((o) => (o.orderedAt === -1 ? null : o.orderedAt)),
+    ...world.profiles.flatMap((p) => [p.createdAt, p.firstOrderAt, p.lastOrderAt, p.lastSeenAt]),
+    ...world.profiles
+      .map((p) => p.traits.birthday)
+      .map((b) => (typeof b === 'string' ? Date.parse(b) : null)),
+    ...world.predictions.map((p) => p.expectedNextOrderAt),
+    ...world.insights.flatMap((x) => [x.nextReplenishmentDueAt, x.replacementDueAt]),
+  ];
+  // Repeats kept: an instant many values share is drawn more often.
+  return out.filter((t): t is number => t !== null && !Number.isNaN(t));
+}
+
+/** Up to two referable definitions, then the queried one, and the instant asked about. */
+export function queryArb(world: World): fc.Arbitrary<GeneratedQuery> {
+  const times = worldTimes(world);
+  return fc
+    .record({ n: fc.integer({ min: 0, max: 2 }), focus: anySpanArb })
+    .chain(({ n, focus }) => {
+      const ctx: Ctx = { world, focus, times };
+      const from = (sign: number) =>
+        fc.constantFrom(...times).map((t) => shift(t, sign * focus.amount, focus.unit));
+      const at = times.length
+        ? fc.oneof(
+            { weight: 1, arbitrary: instantArb },
+            { weight: 4, arbitrary: from(1) },
+            { weight: 1, arbitrary: from(-1) },
+            { weight: 1, arbitrary: from(0) },
+          )
+        : instantArb;
+      const ids = Array.from({ length: n }, (_, i) => `seg-${i}`);
+      const defs = ids.map((_, i) => conditionArb(ctx, 2, ids.slice(0, i)));
+      return fc
+        .record({ defs: fc.tuple(...defs), condition: conditionArb(ctx, 3, ids), at })
+        .map(({ defs: earlier, condition, at: instant }) => ({
+          condition,
+          references: new Map(earlier.map((c, i) => [`seg-${i}`, c])),
+          at: instant,
+        }));
+    });
+}
