@@ -263,4 +263,76 @@ describe.each(engines)('live segment membership on %s', (engine) => {
     await ts.settle();
     expect(await members(monthly)).not.toContain(w1);
   });
+
+  it('re-evaluates segments on predictions when a model fit lands, with no event', async () => {
+    clock.set(Date.parse('2026-05-01T00:00:00Z'));
+    const atRisk = await createSegment('At risk', {
+      type: 'field',
+      field: 'predictions.churn_risk',
+      operator: 'eq',
+      value: 'high',
+    });
+    await ts.settle();
+    expect(await members(atRisk)).toEqual([]);
+    const u1 = await profileOf({ userId: 'u1' });
+    // What the daily fit writes: a run, then one prediction per profile.
+    await db()
+      .insertInto('insights_model_runs')
+      .values({
+        workspace_id: 'default',
+        model: 'customer_value',
+        method: 'rules',
+        reason: null,
+        fitted_at: clock.now(),
+        customers: 1,
+        repeat_customers: 0,
+        scored_profiles: 1,
+        parameters: '{}',
+        log_likelihood: null,
+        details: '{}',
+        duration_ms: 1,
+      })
+      .execute();
+    await db()
+      .insertInto('customer_value_predictions')
+      .values({
+        workspace_id: 'default',
+        profile_id: u1,
+        run_id: 1,
+        method: 'rules',
+        p_alive: 0.1,
+        expected_orders_90d: 0,
+        expected_orders_365d: 0.1,
+        predicted_clv_365d: 3,
+        expected_spend: 30,
+        churn_risk: 'high',
+        churn_basis: 'test',
+        churn_score: 0.9,
+        expected_next_order_at: null,
+        x: 0,
+        t_x: 0,
+        t_cal: 10,
+        monetary: null,
+        average_order_value: 30,
+        computed_at: clock.now(),
+      })
+      .execute();
+    await ts.settle();
+    expect(await members(atRisk)).toEqual([u1]);
+    expect(await changes(atRisk)).toEqual([
+      { profile_id: u1, kind: 'entered', at: clock.now(), cause: 'model fit' },
+    ]);
+  });
+
+  it('stored membership equals the compiled answer at the same instant', async () => {
+    await ts.settle();
+    const ids = (await db().selectFrom('segments').select('id').execute()).map((r) => r.id);
+    expect(ids.length).toBeGreaterThanOrEqual(4);
+    for (const id of ids) {
+      const page = await json<{ data: { id: string }[] }>(
+        await ts.api(`/api/v1/segments/${id}/members?limit=1000`),
+      );
+      expect(await members(id), id).toEqual(page.data.map((m) => m.id).sort());
+    }
+  });
 });

@@ -12,10 +12,8 @@ import type { WorkspaceChanges } from '../profiles/index.js';
 import { MembershipStore, type MembershipChange } from './membership-store.js';
 import { segmentFilter } from './segment-sql.js';
 import { SegmentTimers, TimerReads } from './segment-timers.js';
+import { dependenciesOf, readsFits } from './segment-dependencies.js';
 import type { SegmentQuery } from './segment-model.js';
-
-/** What can change a segment's answer for a profile: any call, some track events, or none. */
-type Dependencies = { kind: 'any' } | { kind: 'calls'; calls: Set<string> } | { kind: 'none' };
 
 interface LoadedSegment {
   id: string;
@@ -23,8 +21,6 @@ interface LoadedSegment {
   version: number;
   condition: SegmentCondition;
 }
-
-const PRODUCT_VIEWED = 'track:Product Viewed';
 
 /** Profiles per evaluation query (one bound array each). */
 const CHUNK = 2000;
@@ -50,6 +46,8 @@ export class LiveSegments {
   #segments = new Map<string, LoadedSegment>();
   readonly #customFields = new Map<string, Map<string, CustomField>>();
   #signature = '';
+  /** Per workspace, the latest model fits this processor has taken in (see #followFits). */
+  readonly #fits = new Map<string, string>();
 
   constructor(database: Database, logger: Logger) {
     this.#database = database;
@@ -62,6 +60,7 @@ export class LiveSegments {
   async afterApply(trx: Trx, changes: readonly WorkspaceChanges[], now: number): Promise<void> {
     await this.#refreshDefinitions(trx);
     await this.#reconcileDefinitions(trx, now);
+    await this.#followFits(trx, now);
     for (const change of changes) {
       for (const m of change.merges) await this.#store.moveMerged(trx, m.from, m.into);
       await this.#reevaluate(trx, change, now);
@@ -128,6 +127,7 @@ export class LiveSegments {
     this.#signature = '';
     this.#segments = new Map();
     this.#customFields.clear();
+    this.#fits.clear();
   }
 
   async #refreshDefinitions(trx: Trx): Promise<void> {
@@ -172,41 +172,79 @@ export class LiveSegments {
     for (const segment of this.#segments.values()) {
       const version = states.get(segment.id);
       if (version === segment.version) continue;
-      const cause = version === undefined ? 'segment created' : `definition v${segment.version}`;
-      const members = new Set(await this.#evaluate(trx, segment, now));
-      const stored = await this.#store.storedMembers(trx, segment.id);
-      await this.#store.apply(trx, {
-        workspaceId: segment.workspaceId,
-        segmentId: segment.id,
-        at: now,
-        entered: [...members]
-          .filter((id) => !stored.has(id))
-          .map((profileId) => ({
-            profileId,
-            cause,
-          })),
-        exited: [...stored]
-          .filter((id) => !members.has(id))
-          .map((profileId) => ({
-            profileId,
-            cause,
-          })),
-      });
-      await this.#timers.schedule(trx, segment, this.#atomsOf(segment), now);
-      await this.#store.setState(trx, {
-        segmentId: segment.id,
-        workspaceId: segment.workspaceId,
-        version: segment.version,
-        at: now,
-      });
+      await this.#backfill(
+        trx,
+        segment,
+        now,
+        version === undefined ? 'segment created' : `definition v${segment.version}`,
+      );
     }
+  }
+
+  /**
+   * The daily fits rewrite predictions, insights and related products, which no event
+   * announces: when a workspace has a newer fit than this processor last saw (or after a
+   * restart, when it cannot know), its segments that read them are evaluated again whole.
+   */
+  async #followFits(trx: Trx, now: number): Promise<void> {
+    const latest = new Map<string, string>();
+    for (const table of ['insights_model_runs', 'recommendation_runs'] as const) {
+      const rows = await trx
+        .selectFrom(table)
+        .select(['workspace_id', (eb) => eb.fn.max<number>('id').as('id')])
+        .groupBy('workspace_id')
+        .execute();
+      for (const r of rows) {
+        latest.set(r.workspace_id, `${latest.get(r.workspace_id) ?? ''}${table}:${r.id};`);
+      }
+    }
+    for (const [workspaceId, signature] of latest) {
+      if (this.#fits.get(workspaceId) === signature) continue;
+      for (const segment of this.#segments.values()) {
+        if (segment.workspaceId !== workspaceId) continue;
+        if (readsFits(segment.condition, this.#resolver(workspaceId))) {
+          await this.#backfill(trx, segment, now, 'model fit');
+        }
+      }
+      this.#fits.set(workspaceId, signature);
+    }
+  }
+
+  /** Evaluates `segment` over its whole workspace and writes the differences. */
+  async #backfill(trx: Trx, segment: LoadedSegment, now: number, cause: string): Promise<void> {
+    const members = new Set(await this.#evaluate(trx, segment, now));
+    const stored = await this.#store.storedMembers(trx, segment.id);
+    await this.#store.apply(trx, {
+      workspaceId: segment.workspaceId,
+      segmentId: segment.id,
+      at: now,
+      entered: [...members]
+        .filter((id) => !stored.has(id))
+        .map((profileId) => ({
+          profileId,
+          cause,
+        })),
+      exited: [...stored]
+        .filter((id) => !members.has(id))
+        .map((profileId) => ({
+          profileId,
+          cause,
+        })),
+    });
+    await this.#timers.schedule(trx, segment, this.#atomsOf(segment), now);
+    await this.#store.setState(trx, {
+      segmentId: segment.id,
+      workspaceId: segment.workspaceId,
+      version: segment.version,
+      at: now,
+    });
   }
 
   async #reevaluate(trx: Trx, change: WorkspaceChanges, now: number): Promise<void> {
     const reads = new TimerReads([...change.touched.keys()]);
     for (const segment of this.#segments.values()) {
       if (segment.workspaceId !== change.workspaceId) continue;
-      const deps = this.#dependencies(segment.condition, segment.workspaceId, new Set());
+      const deps = dependenciesOf(segment.condition, this.#resolver(segment.workspaceId));
       if (deps.kind === 'none') continue;
       const candidates: string[] = [];
       for (const [profileId, touched] of change.touched) {
@@ -261,58 +299,20 @@ export class LiveSegments {
     return (await q.execute()).map((r) => r.id);
   }
 
+  /** A workspace's segment conditions by id, for references. */
+  #resolver(workspaceId: string) {
+    return (id: string): SegmentCondition | undefined => {
+      const target = this.#segments.get(id);
+      return target?.workspaceId === workspaceId ? target.condition : undefined;
+    };
+  }
+
   #referencesOf(workspaceId: string): Map<string, SegmentCondition> {
     const out = new Map<string, SegmentCondition>();
     for (const s of this.#segments.values()) {
       if (s.workspaceId === workspaceId) out.set(s.id, s.condition);
     }
     return out;
-  }
-
-  /**
-   * Which calls can change the answer: events and affinity depend on their track events;
-   * traits, computed fields and purchases on any call (identify, orders, last seen);
-   * predictions and insights on none (the model fits change them, not events).
-   */
-  #dependencies(
-    condition: SegmentCondition,
-    workspaceId: string,
-    visiting: Set<string>,
-  ): Dependencies {
-    const merge = (parts: Dependencies[]): Dependencies => {
-      if (parts.some((p) => p.kind === 'any')) return { kind: 'any' };
-      const calls = new Set<string>();
-      for (const p of parts) if (p.kind === 'calls') for (const c of p.calls) calls.add(c);
-      return calls.size ? { kind: 'calls', calls } : { kind: 'none' };
-    };
-    switch (condition.type) {
-      case 'and':
-      case 'or':
-        return merge(condition.conditions.map((c) => this.#dependencies(c, workspaceId, visiting)));
-      case 'not':
-        return this.#dependencies(condition.condition, workspaceId, visiting);
-      case 'field':
-        return condition.field.startsWith('predictions.') || condition.field.startsWith('insights.')
-          ? { kind: 'none' }
-          : { kind: 'any' };
-      case 'event':
-        return { kind: 'calls', calls: new Set([`track:${condition.event}`]) };
-      case 'category_views':
-      case 'viewed_out_of_stock':
-        return { kind: 'calls', calls: new Set([PRODUCT_VIEWED]) };
-      case 'purchased':
-        return { kind: 'any' };
-      case 'segment': {
-        const target = this.#segments.get(condition.segment);
-        if (!target || target.workspaceId !== workspaceId || visiting.has(target.id)) {
-          return { kind: 'none' };
-        }
-        visiting.add(target.id);
-        const deps = this.#dependencies(target.condition, workspaceId, visiting);
-        visiting.delete(target.id);
-        return deps;
-      }
-    }
   }
 }
 

@@ -1,0 +1,82 @@
+import type { SegmentCondition } from '@comeback/contracts';
+
+/** What can change a segment's answer for a profile: any call, some track events, or none. */
+export type Dependencies =
+  { kind: 'any' } | { kind: 'calls'; calls: Set<string> } | { kind: 'none' };
+
+/** A workspace's segment conditions by id (undefined: no such segment there). */
+export type ConditionLookup = (segmentId: string) => SegmentCondition | undefined;
+
+const PRODUCT_VIEWED = 'track:Product Viewed';
+
+/**
+ * Which calls of a batch can change the answer (as `TouchedProfile.calls` names them): events
+ * and affinity depend on their track events; traits, computed fields and purchases on any call
+ * (identify, orders, last seen); predictions and insights on none (the model fits change them,
+ * see readsFits). References count what the referenced segment depends on.
+ */
+export function dependenciesOf(
+  condition: SegmentCondition,
+  lookup: ConditionLookup,
+  visiting = new Set<string>(),
+): Dependencies {
+  const merge = (parts: Dependencies[]): Dependencies => {
+    if (parts.some((p) => p.kind === 'any')) return { kind: 'any' };
+    const calls = new Set<string>();
+    for (const p of parts) if (p.kind === 'calls') for (const c of p.calls) calls.add(c);
+    return calls.size ? { kind: 'calls', calls } : { kind: 'none' };
+  };
+  switch (condition.type) {
+    case 'and':
+    case 'or':
+      return merge(condition.conditions.map((c) => dependenciesOf(c, lookup, visiting)));
+    case 'not':
+      return dependenciesOf(condition.condition, lookup, visiting);
+    case 'field':
+      return condition.field.startsWith('predictions.') || condition.field.startsWith('insights.')
+        ? { kind: 'none' }
+        : { kind: 'any' };
+    case 'event':
+      return { kind: 'calls', calls: new Set([`track:${condition.event}`]) };
+    case 'category_views':
+    case 'viewed_out_of_stock':
+      return { kind: 'calls', calls: new Set([PRODUCT_VIEWED]) };
+    case 'purchased':
+      return { kind: 'any' };
+    case 'segment': {
+      const target = lookup(condition.segment);
+      if (!target || visiting.has(condition.segment)) return { kind: 'none' };
+      visiting.add(condition.segment);
+      const deps = dependenciesOf(target, lookup, visiting);
+      visiting.delete(condition.segment);
+      return deps;
+    }
+  }
+}
+
+/** Whether the answer reads what the daily model fits write (predictions, insights, related). */
+export function readsFits(
+  condition: SegmentCondition,
+  lookup: ConditionLookup,
+  visiting = new Set<string>(),
+): boolean {
+  switch (condition.type) {
+    case 'and':
+    case 'or':
+      return condition.conditions.some((c) => readsFits(c, lookup, visiting));
+    case 'not':
+      return readsFits(condition.condition, lookup, visiting);
+    case 'field':
+      return condition.field.startsWith('predictions.') || condition.field.startsWith('insights.');
+    case 'purchased':
+      return condition.similarTo !== undefined;
+    case 'segment': {
+      const target = lookup(condition.segment);
+      if (!target || visiting.has(condition.segment)) return false;
+      visiting.add(condition.segment);
+      return readsFits(target, lookup, visiting);
+    }
+    default:
+      return false;
+  }
+}
