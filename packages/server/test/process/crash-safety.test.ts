@@ -75,6 +75,9 @@ describe.each(engines)('crash safety of the server process on %s', (engine) => {
     const work = makeWorkload(`backlog-${engine}`, 200);
     // An api-role process acknowledges and stores events but applies none: a pure backlog.
     let server = await serve(['--role', 'api']);
+    // Segments exist before anything is applied: membership is kept by the same transactions
+    // the kills interrupt, and must come out exactly once too.
+    const segments = await createSegments(server.url);
     const sent = await sendBatches(server.url, WRITE_KEY, work.batches);
     expect(sent.failed).toEqual(new Map());
     expect((await health(server.url)).processor).toMatchObject({
@@ -117,7 +120,76 @@ describe.each(engines)('crash safety of the server process on %s', (engine) => {
     const retry = work.batches.filter((b) => b.index % 25 === 0);
     expect((await sendBatches(server.url, WRITE_KEY, retry)).failed).toEqual(new Map());
     await expectExactlyOnce(server.url, work, sent.acked);
+    await expectMembershipExactlyOnce(server.url, segments);
   });
+
+  async function createSegments(url: string): Promise<string[]> {
+    const conditions = [
+      { type: 'field', field: 'computed.order_count', operator: 'gte', value: 2 },
+      { type: 'event', event: 'Order Completed', count: { operator: 'gte', value: 3 } },
+      { type: 'purchased', spent: { operator: 'gt', value: 100 } },
+      {
+        type: 'and',
+        conditions: [
+          { type: 'event', event: 'Order Completed' },
+          { type: 'not', condition: { type: 'event', event: 'Order Refunded' } },
+        ],
+      },
+    ];
+    const ids: string[] = [];
+    for (const [i, condition] of conditions.entries()) {
+      const res = await fetch(`${url}/api/v1/segments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `segment ${i}`, condition }),
+      });
+      expect(res.status).toBe(201);
+      ids.push(((await res.json()) as { id: string }).id);
+    }
+    return ids;
+  }
+
+  /**
+   * Each segment's stored members are exactly who its definition selects now, and its history
+   * of each profile alternates entered / exited from an entry, ending as the membership says:
+   * no entry recorded twice, none lost, across the kills.
+   */
+  async function expectMembershipExactlyOnce(url: string, segments: string[]) {
+    const reader = await openReader(db?.url ?? '');
+    try {
+      let entries = 0;
+      for (const id of segments) {
+        const res = await adminGet(url, `/api/v1/segments/${id}/members?limit=1000`, ADMIN_KEY);
+        const page = (await res.json()) as { data: { id: string }[]; nextCursor: string | null };
+        expect(page.nextCursor).toBeNull();
+        const selected = page.data.map((m) => m.id).sort();
+        const stored = (
+          await reader.all<{ profile_id: string }>(
+            `select profile_id from segment_memberships where segment_id = '${id}'`,
+          )
+        )
+          .map((r) => r.profile_id)
+          .sort();
+        expect(stored, `members of segment ${id}`).toEqual(selected);
+        const history = new Map<string, string[]>();
+        for (const r of await reader.all<{ profile_id: string; kind: string }>(
+          `select profile_id, kind from segment_changes where segment_id = '${id}' order by seq`,
+        )) {
+          history.set(r.profile_id, [...(history.get(r.profile_id) ?? []), r.kind]);
+        }
+        for (const [profileId, kinds] of history) {
+          const alternating = kinds.every((k, i) => k === (i % 2 === 0 ? 'entered' : 'exited'));
+          expect(alternating, `history of ${profileId} in ${id}: ${kinds.join(',')}`).toBe(true);
+          expect(kinds.at(-1) === 'entered').toBe(stored.includes(profileId));
+        }
+        entries += stored.length;
+      }
+      // The workload puts profiles in these segments, or this proved nothing.
+      expect(entries).toBeGreaterThan(0);
+    } finally {
+      await reader.close();
+    }
+  }
 
   /** Every acknowledged event stored once; every sent event applied once. */
   async function expectExactlyOnce(url: string, work: Workload, acked: Set<number>) {
