@@ -225,6 +225,27 @@ describe.each(engines)('live segment membership on %s', (engine) => {
     // 2026-03-11 12:00 plus one calendar month: 2026-04-11 12:00.
     expect(Number(await timer(monthly))).toBe(Date.parse('2026-04-11T12:00:00Z'));
 
+    // w2 views again three days later: its timer stays at the first view's edge (early is
+    // harmless, late is not); the re-check there finds it still in and moves on to the second.
+    await viewed({ userId: 'w2' }, 'p1', 'w2-1');
+    await ts.settle();
+    const w2 = await profileOf({ userId: 'w2' });
+    clock.set(start + 3 * DAY);
+    await viewed({ userId: 'w2' }, 'p2', 'w2-2');
+    await ts.settle();
+    const timerOf = async (profileId: string) =>
+      Number(
+        (
+          await db()
+            .selectFrom('segment_timers')
+            .select('due_at')
+            .where('segment_id', '=', recent)
+            .where('profile_id', '=', profileId)
+            .executeTakeFirst()
+        )?.due_at,
+      );
+    expect(await timerOf(w2)).toBe(start + 7 * DAY);
+
     clock.set(start + 7 * DAY - 1);
     await ts.settle();
     expect(await members(recent)).toContain(w1);
@@ -237,6 +258,15 @@ describe.each(engines)('live segment membership on %s', (engine) => {
     ]);
     // Nothing left to wait for: the window is empty, so no timer remains.
     expect(await timer(recent)).toBeUndefined();
+    expect(await members(recent)).toContain(w2);
+    expect(await timerOf(w2)).toBe(start + 10 * DAY);
+    clock.set(start + 10 * DAY);
+    await ts.settle();
+    expect(await members(recent)).not.toContain(w2);
+    expect((await changes(recent)).filter((c) => c.profile_id === w2).map((c) => c.at)).toEqual([
+      start,
+      start + 10 * DAY,
+    ]);
     expect(await members(monthly)).toContain(w1);
     const mine = await json<{ data: { segmentId: string; since: string; cause: string }[] }>(
       await ts.api(`/api/v1/profiles/${w1}/segments`),
@@ -253,12 +283,13 @@ describe.each(engines)('live segment membership on %s', (engine) => {
       size: number;
       days: { date: string; size: number; entered: number; exited: number }[];
       recent: { kind: string; cause: string }[];
-    }>(await ts.api(`/api/v1/segments/${recent}/history?days=8`));
+    }>(await ts.api(`/api/v1/segments/${recent}/history?days=11`));
     expect(history.size).toBe(0);
-    expect(history.days).toHaveLength(8);
-    expect(history.days[0]).toEqual({ date: '2026-03-11', size: 1, entered: 1, exited: 0 });
-    expect(history.days[7]).toEqual({ date: '2026-03-18', size: 0, entered: 0, exited: 1 });
-    expect(history.recent.map((c) => c.kind)).toEqual(['exited', 'entered']);
+    expect(history.days).toHaveLength(11);
+    expect(history.days[0]).toEqual({ date: '2026-03-11', size: 2, entered: 2, exited: 0 });
+    expect(history.days[7]).toEqual({ date: '2026-03-18', size: 1, entered: 0, exited: 1 });
+    expect(history.days[10]).toEqual({ date: '2026-03-21', size: 0, entered: 0, exited: 1 });
+    expect(history.recent.map((c) => c.kind)).toEqual(['exited', 'exited', 'entered', 'entered']);
     clock.set(Date.parse('2026-04-11T12:00:00Z'));
     await ts.settle();
     expect(await members(monthly)).not.toContain(w1);

@@ -1,17 +1,12 @@
 /**
  * The reference evaluator on its own: small hand-made worlds, each expected set written by
- * hand from semantics.md, so that the property test's oracle is right before it judges anyone.
+ * hand from the segment semantics, so that the property test's oracle is right before it
+ * judges anyone.
  */
 import type { SegmentCondition } from '@comeback/contracts';
 import { describe, expect, it } from 'vitest';
-import {
-  referenceMembers,
-  shift,
-  type World,
-  type WorldEvent,
-  type WorldOrder,
-  type WorldProfile,
-} from './segment-reference.js';
+import { referenceMembers, shift } from './segment-reference.js';
+import type { World, WorldEvent, WorldOrder, WorldProfile } from './segment-world-model.js';
 
 const DAY = 86_400_000;
 const AT = Date.parse('2024-03-31T12:00:00.000Z');
@@ -89,7 +84,7 @@ describe('time', () => {
     expect(new Date(shift(leap, 1, 'months')).toISOString()).toBe('2024-03-29T00:00:00.000Z');
   });
 
-  it('last is exclusive at its start and open ahead; older_than inclusive; between half-open', () => {
+  it('last excludes its start and is open ahead, older_than includes it, between half-open', () => {
     const monthAgo = Date.parse('2024-02-29T12:00:00.000Z');
     const w = world({
       profiles: people('tie', 'inside', 'ahead', 'old'),

@@ -10,91 +10,14 @@ import type {
 } from '@comeback/contracts';
 import { DateTime } from 'luxon';
 import type { FieldType, SegmentReferences } from '../../src/modules/segments/segment-model.js';
+import type { World, WorldProfile } from './segment-world-model.js';
 
 /**
- * The reference segment evaluator: /work/notes/seg/semantics.md read literally, in plain loops
- * over plain objects, with no SQL and nothing shared with the compiler. It is slow and obvious
- * on purpose: the property tests trust it to say who is in a segment.
+ * The reference segment evaluator: the segment semantics (docs/guides/segments.md) read
+ * literally, in plain loops over plain objects, with no SQL and nothing shared with the
+ * compiler. It is slow and obvious on purpose: the property tests trust it to say who is in a
+ * segment.
  */
-
-export interface WorldProfile {
-  id: string;
-  createdAt: number;
-  /** The traits JSON object as stored. */
-  traits: Record<string, unknown>;
-  orderCount: number;
-  totalSpent: number;
-  refundedTotal: number;
-  firstOrderAt: number | null;
-  lastOrderAt: number | null;
-  lastSeenAt: number | null;
-  lastProductViewed: string | null;
-  categoriesBought: string[];
-  productsBought: string[];
-}
-export interface WorldEvent {
-  messageId: string;
-  /** The profile it was applied to (event_profiles); null: not applied to any. */
-  profileId: string | null;
-  type: 'track' | 'page' | 'identify';
-  event: string | null;
-  timestamp: number;
-  /** The payload's `properties`; undefined: the payload has none. */
-  properties?: unknown;
-}
-export interface WorldLine {
-  productId: string | null;
-  category: string | null;
-}
-export interface WorldOrder {
-  id: string;
-  profileId: string;
-  total: number;
-  status: string;
-  /** -1: awaiting the order (AWAITING_ORDER). */
-  orderedAt: number;
-  lines: WorldLine[];
-}
-export interface WorldProduct {
-  id: string;
-  stock: number | null;
-}
-export interface WorldPrediction {
-  profileId: string;
-  pAlive: number;
-  expectedOrders90d: number;
-  expectedOrders365d: number;
-  predictedClv365d: number;
-  churnScore: number;
-  churnRisk: 'low' | 'medium' | 'high';
-  expectedNextOrderAt: number | null;
-}
-export interface WorldInsight {
-  profileId: string;
-  nextReplenishmentDueAt: number | null;
-  nextReplenishmentProduct: string | null;
-  nextLikelyCategory: string | null;
-  nextLikelyCategoryProbability: number | null;
-  replacementCategory: string | null;
-  replacementDueAt: number | null;
-}
-export interface WorldNeighbour {
-  productId: string;
-  strategy: string;
-  rank: number;
-  relatedId: string;
-}
-/** One workspace's data, as plain objects. */
-export interface World {
-  profiles: WorldProfile[];
-  events: WorldEvent[];
-  orders: WorldOrder[];
-  products: WorldProduct[];
-  predictions: WorldPrediction[];
-  insights: WorldInsight[];
-  neighbours: WorldNeighbour[];
-  customFields: CustomField[];
-}
 
 export interface ReferenceQuery {
   condition: SegmentCondition;

@@ -10,7 +10,8 @@ import {
 } from '@comeback/contracts';
 import fc from 'fast-check';
 import type { FieldType } from '../../src/modules/segments/segment-model.js';
-import { propertyAt, referenceField, shift, type World } from './segment-reference.js';
+import { PRODUCT_VIEWED, propertyAt, referenceField, shift } from './segment-reference.js';
+import { BUILT_IN, OPERATORS, PROPERTY_PATHS, type World } from './segment-world-model.js';
 import {
   AMOUNTS,
   CATEGORIES,
@@ -33,109 +34,9 @@ import {
  * conditions are sometimes true; every window kind; references to earlier definitions.
  */
 
-/** The operators of each type (semantics.md). */
-export const OPERATORS: Record<FieldType, readonly FieldOperator[]> = {
-  number: [
-    'exists',
-    'not_exists',
-    'eq',
-    'neq',
-    'in',
-    'not_in',
-    'gt',
-    'gte',
-    'lt',
-    'lte',
-    'between',
-  ],
-  string: [
-    'exists',
-    'not_exists',
-    'eq',
-    'neq',
-    'in',
-    'not_in',
-    'contains',
-    'not_contains',
-    'starts_with',
-  ],
-  enum: ['exists', 'not_exists', 'eq', 'neq', 'in', 'not_in'],
-  boolean: ['exists', 'not_exists', 'eq', 'neq'],
-  date: [
-    'exists',
-    'not_exists',
-    'before',
-    'after',
-    'between',
-    'within_last',
-    'more_than_ago',
-    'within_next',
-    'anniversary_within',
-  ],
-  list: ['exists', 'not_exists', 'contains', 'not_contains', 'in', 'not_in'],
-  any: [
-    'exists',
-    'not_exists',
-    'eq',
-    'neq',
-    'in',
-    'not_in',
-    'contains',
-    'not_contains',
-    'starts_with',
-    'gt',
-    'gte',
-    'lt',
-    'lte',
-    'between',
-  ],
-};
-
-const BUILT_IN = [
-  'computed.order_count',
-  'computed.total_spent',
-  'computed.refunded_total',
-  'computed.average_order_value',
-  'computed.first_order_at',
-  'computed.last_order_at',
-  'computed.last_seen_at',
-  'computed.categories_bought',
-  'computed.products_bought',
-  'computed.last_product_viewed',
-  'profile.created_at',
-  'predictions.p_alive',
-  'predictions.expected_orders_90d',
-  'predictions.expected_orders_365d',
-  'predictions.predicted_clv_365d',
-  'predictions.churn_score',
-  'predictions.churn_risk',
-  'predictions.expected_next_order_at',
-  'insights.next_replenishment_due_at',
-  'insights.next_replenishment_product',
-  'insights.next_likely_category',
-  'insights.next_likely_category_probability',
-  'insights.replacement_category',
-  'insights.replacement_due_at',
-];
 const TRAITS = [...DECLARABLE.map((f) => f.name), ...UNDECLARED, 'never_set'].map(
   (n) => `traits.${n}`,
 );
-
-/** Property paths of event filters and aggregates, incl. a literal dotted key and an array. */
-export const PROPERTY_PATHS = [
-  'product_id',
-  'category',
-  'price',
-  'quantity',
-  'a-b',
-  '$v',
-  'product.category',
-  'product.price',
-  'a.b',
-  'tags.0',
-  'flag',
-  'missing',
-];
 
 const scalarOf = (v: unknown): v is SegmentScalar =>
   typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
@@ -293,7 +194,15 @@ const PROPERTY_VALUES: SegmentScalar[] = [
 ];
 const filterArb = (world: World): fc.Arbitrary<PropertyFilter> =>
   fc
-    .tuple(fc.constantFrom(...PROPERTY_PATHS), fc.constantFrom(...propertyOperators))
+    .tuple(
+      // Paths a JSON path could get wrong (an array index, a literal dotted key, odd
+      // characters) are drawn more often than their share.
+      fc.oneof(
+        fc.constantFrom(...PROPERTY_PATHS),
+        fc.constantFrom('tags.0', 'a.b', 'a-b', '@id', '$v', 'product.category'),
+      ),
+      fc.constantFrom(...propertyOperators),
+    )
     .chain(([property, operator]): fc.Arbitrary<PropertyFilter> => {
       const ordered = ['gt', 'gte', 'lt', 'lte'].includes(operator);
       const text = ['contains', 'starts_with'].includes(operator);
@@ -329,7 +238,10 @@ const opt = <T>(arb: fc.Arbitrary<T>) =>
 const eventArb = (ctx: Ctx): fc.Arbitrary<SegmentCondition> =>
   fc
     .record({
-      event: fc.constantFrom(...EVENT_NAMES, 'Never Sent'),
+      event: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(PRODUCT_VIEWED) },
+        { weight: 2, arbitrary: fc.constantFrom(...EVENT_NAMES, 'Never Sent') },
+      ),
       where: fc.option(fc.array(filterArb(ctx.world), { minLength: 1, maxLength: 2 }), {
         nil: undefined,
         freq: 2,
@@ -410,9 +322,14 @@ export interface GeneratedQuery {
   /** Earlier definitions, by id (`seg-0`, ...), which later ones may refer to. */
   references: Map<string, SegmentCondition>;
   at: number;
+  /** More single conditions, each checked alone on the same world at the same instant. */
+  probes: SegmentCondition[];
 }
 
-/** Every instant the world holds, as often as it occurs: event, order and profile times, predictions, insights. */
+/**
+ * Every instant the world holds (events, orders, profile and trait dates, predictions,
+ * insights), as often as it occurs.
+ */
 function worldTimes(world: World): number[] {
   const out: (number | null)[] = [
     ...world.events.map((e) => e.timestamp),
@@ -448,11 +365,17 @@ export function queryArb(world: World): fc.Arbitrary<GeneratedQuery> {
       const ids = Array.from({ length: n }, (_, i) => `seg-${i}`);
       const defs = ids.map((_, i) => conditionArb(ctx, 2, ids.slice(0, i)));
       return fc
-        .record({ defs: fc.tuple(...defs), condition: conditionArb(ctx, 3, ids), at })
-        .map(({ defs: earlier, condition, at: instant }) => ({
+        .record({
+          defs: fc.tuple(...defs),
+          condition: conditionArb(ctx, 3, ids),
+          at,
+          probes: fc.array(conditionArb(ctx, 0, ids), { maxLength: 8 }),
+        })
+        .map(({ defs: earlier, condition, at: instant, probes }) => ({
           condition,
           references: new Map(earlier.map((c, i) => [`seg-${i}`, c])),
           at: instant,
+          probes,
         }));
     });
 }

@@ -1,22 +1,21 @@
 import type { CustomField } from '@comeback/contracts';
 import fc from 'fast-check';
-import type { Database } from '../../src/platform/db/database.js';
-import {
-  PRODUCT_VIEWED,
-  shift,
-  type World,
-  type WorldEvent,
-  type WorldInsight,
-  type WorldOrder,
-  type WorldPrediction,
-  type WorldProfile,
-} from './segment-reference.js';
+import { PRODUCT_VIEWED, shift } from './segment-reference.js';
+import type {
+  World,
+  WorldEvent,
+  WorldInsight,
+  WorldOrder,
+  WorldPrediction,
+  WorldProfile,
+} from './segment-world-model.js';
 
 /**
- * Random worlds for the segment property tests, and `writeWorld`, which stores one in the
- * tables the compiler reads. Values come from small shared pools so that conditions drawn from
- * the same pools (segment-world-definitions.ts) are often true, and instants come from a few anchors
- * shifted by whole units, so that events fall exactly on window boundaries.
+ * Random worlds for the segment property tests (`writeWorld`, which stores one in the tables the
+ * compiler reads, is in segment-world-store.ts). Values come from small shared pools, so that
+ * conditions drawn from the same pools (segment-world-definitions.ts) are often true; instants
+ * are anchors near leap days and month ends shifted by whole units, and each world takes most
+ * of its instants from a few of them, so that many values fall exactly on a window's boundary.
  */
 
 /** Anchors near a leap day, month ends (luxon clamps) and a year end, all within 2023-2026. */
@@ -91,7 +90,18 @@ export const DECLARABLE: readonly CustomField[] = [
   { name: 'tags', type: 'list' },
 ];
 /** Never declared (custom field names are lower snake_case): odd keys test JSON path quoting. */
-export const UNDECLARED = ['x', 'first name', 'we"ird', 'back\\slash', "it's", 'ünï', 'n-1', '$v'];
+export const UNDECLARED = [
+  'x',
+  'first name',
+  'we"ird',
+  'back\\slash',
+  "it's",
+  'ünï',
+  'n-1',
+  '$v',
+  'a[0]',
+  'x#y*',
+];
 
 /** ISO texts of an instant as stored in a date trait or written in an operand. */
 export function isoVariants(t: number): string[] {
@@ -194,6 +204,7 @@ const propertiesArb: fc.Arbitrary<unknown> = fc
           { requiredKeys: [] },
         ),
         'a.b': fc.constantFrom('gold', 5),
+        '@id': mixedArb,
         a: fc.record({ b: mixedArb }, { requiredKeys: [] }),
         tags: fc.subarray(STRINGS, { maxLength: 2 }),
         flag: fc.oneof(fc.boolean(), fc.constant('true')),
@@ -328,201 +339,4 @@ export const worldArb: fc.Arbitrary<World> = fc
     return { ...w, profiles, events, orders, predictions, insights };
   });
 
-/** The stored id of a world's profile: profile ids are unique across workspaces. */
-export const profileKey = (workspaceId: string, id: string) => `${workspaceId}-${id}`;
-
-/** Stores `world` as workspace `workspaceId` (which must be new), directly into the tables. */
-export async function writeWorld(
-  database: Database,
-  workspaceId: string,
-  world: World,
-): Promise<void> {
-  const db = database.db;
-  const ws = workspaceId;
-  const key = (id: string) => profileKey(ws, id);
-  const json = (v: unknown) => JSON.stringify(v);
-  await db
-    .insertInto('profiles')
-    .values(
-      world.profiles.map((p) => ({
-        id: key(p.id),
-        workspace_id: ws,
-        created_at: p.createdAt,
-        updated_at: p.createdAt,
-        traits: json(p.traits),
-        trait_times: '{}',
-        order_count: p.orderCount,
-        total_spent: p.totalSpent,
-        refunded_total: p.refundedTotal,
-        first_order_at: p.firstOrderAt,
-        last_order_at: p.lastOrderAt,
-        last_seen_at: p.lastSeenAt,
-        last_product_viewed: p.lastProductViewed,
-        last_product_viewed_at: null,
-        categories_bought: json(p.categoriesBought),
-        products_bought: json(p.productsBought),
-        recreated_after_erasure: 0,
-      })),
-    )
-    .execute();
-  if (world.events.length) {
-    const seqs = await db
-      .insertInto('events')
-      .values(
-        world.events.map((e) => ({
-          workspace_id: ws,
-          message_id: e.messageId,
-          type: e.type,
-          event: e.event,
-          user_id: null,
-          anonymous_id: 'anon',
-          timestamp: e.timestamp,
-          received_at: e.timestamp,
-          payload: json({
-            type: e.type,
-            messageId: e.messageId,
-            ...(e.event !== null ? { event: e.event } : {}),
-            ...(e.properties !== undefined ? { properties: e.properties } : {}),
-          }),
-          time_adjusted: null,
-        })),
-      )
-      .returning(['seq', 'message_id'])
-      .execute();
-    const seqOf = new Map(seqs.map((r) => [r.message_id, Number(r.seq)]));
-    const applied = world.events.flatMap((e) =>
-      e.profileId === null
-        ? []
-        : [{ seq: seqOf.get(e.messageId) ?? -1, profile_id: key(e.profileId) }],
-    );
-    if (applied.length) await db.insertInto('event_profiles').values(applied).execute();
-  }
-  if (world.orders.length) {
-    await db
-      .insertInto('profile_orders')
-      .values(
-        world.orders.map((o) => ({
-          workspace_id: ws,
-          order_id: o.id,
-          profile_id: key(o.profileId),
-          total: o.total,
-          refunded: 0,
-          currency: null,
-          ordered_at: o.orderedAt,
-          status: o.status,
-          cancelled_at: o.status === 'cancelled' ? 0 : null,
-        })),
-      )
-      .execute();
-    const lines = world.orders.flatMap((o) =>
-      o.lines.map((l, i) => ({
-        workspace_id: ws,
-        order_id: o.id,
-        line_no: i,
-        product_id: l.productId,
-        category: l.category,
-        quantity: 1,
-      })),
-    );
-    if (lines.length) await db.insertInto('order_lines').values(lines).execute();
-  }
-  if (world.products.length) {
-    await db
-      .insertInto('products')
-      .values(
-        world.products.map((p) => ({
-          workspace_id: ws,
-          id: p.id,
-          title: p.id,
-          categories: '[]',
-          stock: p.stock,
-          active: 1,
-          consumable: 0,
-          attributes: '{}',
-          source: 'test',
-          source_updated_at: 0,
-          created_at: 0,
-          updated_at: 0,
-        })),
-      )
-      .execute();
-  }
-  if (world.predictions.length) {
-    await db
-      .insertInto('customer_value_predictions')
-      .values(
-        world.predictions.map((p) => ({
-          workspace_id: ws,
-          profile_id: key(p.profileId),
-          run_id: 1,
-          method: 'rules' as const,
-          p_alive: p.pAlive,
-          expected_orders_90d: p.expectedOrders90d,
-          expected_orders_365d: p.expectedOrders365d,
-          predicted_clv_365d: p.predictedClv365d,
-          expected_spend: 0,
-          churn_risk: p.churnRisk,
-          churn_basis: 'test',
-          churn_score: p.churnScore,
-          expected_next_order_at: p.expectedNextOrderAt,
-          x: 0,
-          t_x: 0,
-          t_cal: 0,
-          monetary: null,
-          average_order_value: 0,
-          computed_at: 0,
-        })),
-      )
-      .execute();
-  }
-  if (world.insights.length) {
-    await db
-      .insertInto('profile_insights')
-      .values(
-        world.insights.map((x) => ({
-          workspace_id: ws,
-          profile_id: key(x.profileId),
-          next_replenishment_due_at: x.nextReplenishmentDueAt,
-          next_replenishment_product: x.nextReplenishmentProduct,
-          next_likely_category: x.nextLikelyCategory,
-          next_likely_category_probability: x.nextLikelyCategoryProbability,
-          next_likely_category_at: null,
-          replacement_category: x.replacementCategory,
-          replacement_due_at: x.replacementDueAt,
-          computed_at: 0,
-        })),
-      )
-      .execute();
-  }
-  if (world.neighbours.length) {
-    await db
-      .insertInto('item_neighbours')
-      .values(
-        world.neighbours.map((n) => ({
-          workspace_id: ws,
-          product_id: n.productId,
-          strategy: n.strategy,
-          rank: n.rank,
-          related_id: n.relatedId,
-          score: 1,
-          support: 1,
-        })),
-      )
-      .execute();
-  }
-  if (world.customFields.length) {
-    await db
-      .insertInto('custom_fields')
-      .values(
-        world.customFields.map((f) => ({
-          workspace_id: ws,
-          name: f.name,
-          type: f.type,
-          enum_values: f.values ? json(f.values) : null,
-          description: null,
-          created_at: 0,
-        })),
-      )
-      .execute();
-  }
-}
+export { profileKey, writeWorld } from './segment-world-store.js';

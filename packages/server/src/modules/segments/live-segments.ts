@@ -4,6 +4,7 @@ import {
   type CustomField,
   type SegmentCondition,
 } from '@comeback/contracts';
+import { sql } from 'kysely';
 import type { Database, Trx } from '../../platform/db/database.js';
 import { idList } from '../../platform/db/bulk-write.js';
 import { oneOf, readStringArray } from '../../platform/json.js';
@@ -80,6 +81,7 @@ export class LiveSegments {
         await this.#store.forget(trx, segmentId);
         continue;
       }
+      await this.#timers.removeFired(trx, segmentId, profileIds, now);
       await this.#recheck(trx, segment, profileIds, now, () => 'time: a window moved');
     }
   }
@@ -92,14 +94,18 @@ export class LiveSegments {
     now: number,
     causeOf: (profileId: string) => string,
     reads?: TimerReads,
+    known?: { members: ReadonlySet<string>; stored: ReadonlySet<string> },
   ): Promise<void> {
-    const members = new Set<string>();
-    for (let i = 0; i < profileIds.length; i += CHUNK) {
-      for (const id of await this.#evaluate(trx, segment, now, profileIds.slice(i, i + CHUNK))) {
-        members.add(id);
+    let members = known?.members;
+    if (!members) {
+      const found = new Set<string>();
+      for (let i = 0; i < profileIds.length; i += CHUNK) {
+        const part = profileIds.slice(i, i + CHUNK);
+        for (const id of await this.#evaluate(trx, segment, now, part)) found.add(id);
       }
+      members = found;
     }
-    const stored = await this.#store.storedMembers(trx, segment.id, profileIds);
+    const stored = known?.stored ?? (await this.#store.storedMembers(trx, segment.id, profileIds));
     const change = (profileId: string): MembershipChange => ({
       profileId,
       cause: causeOf(profileId),
@@ -241,30 +247,83 @@ export class LiveSegments {
   }
 
   async #reevaluate(trx: Trx, change: WorkspaceChanges, now: number): Promise<void> {
-    const reads = new TimerReads([...change.touched.keys()]);
-    for (const segment of this.#segments.values()) {
-      if (segment.workspaceId !== change.workspaceId) continue;
-      const deps = dependenciesOf(segment.condition, this.#resolver(segment.workspaceId));
-      if (deps.kind === 'none') continue;
-      const candidates: string[] = [];
-      for (const [profileId, touched] of change.touched) {
-        if (deps.kind === 'any' || [...touched.calls].some((c) => deps.calls.has(c))) {
-          candidates.push(profileId);
+    const touchedIds = [...change.touched.keys()];
+    const reads = new TimerReads(touchedIds);
+    const causeOf = (profileId: string) => {
+      const touched = change.touched.get(profileId);
+      return touched ? `message ${touched.lastMessageId}` : 'batch';
+    };
+    const segments = [...this.#segments.values()].filter(
+      (s) => s.workspaceId === change.workspaceId,
+    );
+    const depsOf = new Map(
+      segments.map((s) => [s.id, dependenciesOf(s.condition, this.#resolver(s.workspaceId))]),
+    );
+    // Segments any call can change are asked for every touched profile: all of them in one
+    // query per chunk (one pass over the profiles, a column each), with one read of their
+    // stored memberships.
+    const everyCall = segments.filter((s) => depsOf.get(s.id)?.kind === 'any');
+    if (everyCall.length > 0 && touchedIds.length > 0) {
+      const answers = await this.#evaluateMany(trx, everyCall, now, touchedIds);
+      const stored = await this.#store.storedAmong(trx, touchedIds);
+      for (const segment of everyCall) {
+        await this.#recheck(trx, segment, touchedIds, now, causeOf, reads, {
+          members: answers.get(segment.id) ?? new Set(),
+          stored: stored.get(segment.id) ?? new Set(),
+        });
+      }
+    }
+    for (const segment of segments) {
+      const deps = depsOf.get(segment.id);
+      if (!deps || deps.kind !== 'calls') continue;
+      const candidates = touchedIds.filter((id) =>
+        [...(change.touched.get(id)?.calls ?? [])].some((c) => deps.calls.has(c)),
+      );
+      if (candidates.length === 0) continue;
+      await this.#recheck(trx, segment, candidates, now, causeOf, reads);
+    }
+  }
+
+  /** Members of each of `segments` (one workspace) among `among`, one query per chunk. */
+  async #evaluateMany(
+    trx: Trx,
+    segments: readonly LoadedSegment[],
+    now: number,
+    among: readonly string[],
+  ): Promise<Map<string, Set<string>>> {
+    const out = new Map(segments.map((s) => [s.id, new Set<string>()]));
+    const first = segments[0];
+    if (!first) return out;
+    const dialect = this.#database.dialect;
+    for (let i = 0; i < among.length; i += CHUNK) {
+      let q = trx
+        .selectFrom(idList(dialect, among.slice(i, i + CHUNK)))
+        .crossJoin('profiles as p')
+        .whereRef('p.id', '=', 'j.value')
+        .where('p.workspace_id', '=', first.workspaceId)
+        .select('p.id');
+      for (const [n, segment] of segments.entries()) {
+        const filter = segmentFilter(dialect, this.#queryOf(segment, now));
+        q = q.select(sql<number>`case when ${filter} then 1 else 0 end`.as(`s${n}`));
+      }
+      const rows: Record<string, unknown>[] = await q.execute();
+      for (const row of rows) {
+        for (const [n, segment] of segments.entries()) {
+          if (Number(row[`s${n}`]) === 1) out.get(segment.id)?.add(String(row.id));
         }
       }
-      if (candidates.length === 0) continue;
-      await this.#recheck(
-        trx,
-        segment,
-        candidates,
-        now,
-        (profileId) => {
-          const touched = change.touched.get(profileId);
-          return touched ? `message ${touched.lastMessageId}` : 'batch';
-        },
-        reads,
-      );
     }
+    return out;
+  }
+
+  #queryOf(segment: LoadedSegment, now: number): SegmentQuery {
+    return {
+      workspaceId: segment.workspaceId,
+      condition: segment.condition,
+      references: this.#referencesOf(segment.workspaceId),
+      at: now,
+      customFields: this.#customFields.get(segment.workspaceId) ?? new Map(),
+    };
   }
 
   /** Members of `segment` at `now`, among `among` when given (else the whole workspace). */
@@ -274,13 +333,7 @@ export class LiveSegments {
     now: number,
     among?: readonly string[],
   ): Promise<string[]> {
-    const query: SegmentQuery = {
-      workspaceId: segment.workspaceId,
-      condition: segment.condition,
-      references: this.#referencesOf(segment.workspaceId),
-      at: now,
-      customFields: this.#customFields.get(segment.workspaceId) ?? new Map(),
-    };
+    const query = this.#queryOf(segment, now);
     const filter = segmentFilter(this.#database.dialect, query);
     const q =
       among === undefined

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Database, Trx } from '../../platform/db/database.js';
-import { anyOf, bulkInsert, bulkTable } from '../../platform/db/bulk-write.js';
+import { anyOf, bulkInsert, bulkTable, idList } from '../../platform/db/bulk-write.js';
 
 /** One profile entering or leaving a segment, and why. */
 export interface MembershipChange {
@@ -72,6 +72,25 @@ export class MembershipStore {
       const part = profileIds.slice(i, i + CHUNK);
       const rows = await base.where(anyOf(this.#database.dialect, 'profile_id', part)).execute();
       for (const r of rows) out.add(r.profile_id);
+    }
+    return out;
+  }
+
+  /** The stored memberships of `profileIds`, by segment (one read for every segment). */
+  async storedAmong(trx: Trx, profileIds: readonly string[]): Promise<Map<string, Set<string>>> {
+    const out = new Map<string, Set<string>>();
+    for (let i = 0; i < profileIds.length; i += CHUNK) {
+      const rows = await trx
+        .selectFrom(idList(this.#database.dialect, profileIds.slice(i, i + CHUNK)))
+        .crossJoin('segment_memberships as m')
+        .whereRef('m.profile_id', '=', 'j.value')
+        .select(['m.segment_id', 'm.profile_id'])
+        .execute();
+      for (const r of rows) {
+        const set = out.get(r.segment_id) ?? new Set<string>();
+        set.add(r.profile_id);
+        out.set(r.segment_id, set);
+      }
     }
     return out;
   }
