@@ -22,6 +22,8 @@ import {
 } from './profile-state.js';
 import type { ProfileCache } from './profile-cache.js';
 import type { ProfileStore } from './profile-store.js';
+import type { TouchedProfile, WorkspaceChanges } from './batch-changes.js';
+export type { TouchedProfile, WorkspaceChanges } from './batch-changes.js';
 
 export interface BatchOutcome {
   applied: number;
@@ -43,21 +45,6 @@ const STRONG_KINDS = new Set(['user_id', 'customer_id']);
  * logged-in customers.
  */
 /** A batch whose effects are computed and ready to be written. */
-/** What a batch did to one profile, for those who react to it (segments, journeys). */
-export interface TouchedProfile {
-  /** `track:<event name>` per track call, and the type of every other call (`identify`...). */
-  calls: Set<string>;
-  /** The batch's last call for this profile: what a segment entry names as its cause. */
-  lastMessageId: string;
-}
-/** A batch's changes in one workspace, after merges (ids are the surviving profiles). */
-export interface WorkspaceChanges {
-  workspaceId: string;
-  touched: Map<string, TouchedProfile>;
-  /** Profiles merged away in this batch, with the profile each now lives on in. */
-  merges: { from: string; into: string }[];
-}
-
 export interface PreparedBatch {
   outcome: BatchOutcome;
   /** Per workspace, the profiles the batch changed and the merges it made. */

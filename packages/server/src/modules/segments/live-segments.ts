@@ -12,7 +12,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { WorkspaceChanges } from '../profiles/index.js';
 import { MembershipStore, type MembershipChange } from './membership-store.js';
 import { segmentFilter } from './segment-sql.js';
-import { SegmentTimers, TimerReads } from './segment-timers.js';
+import { SegmentTimers, TimerReads, timedAtomsOf } from './segment-timers.js';
 import { dependenciesOf, readsFits } from './segment-dependencies.js';
 import type { SegmentQuery } from './segment-model.js';
 
@@ -121,7 +121,7 @@ export class LiveSegments {
   }
 
   #atomsOf(segment: LoadedSegment) {
-    return this.#timers.atomsOf(
+    return timedAtomsOf(
       segment.condition,
       this.#referencesOf(segment.workspaceId),
       this.#customFields.get(segment.workspaceId) ?? new Map(),
