@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
+import { markFitCompleted } from '../../src/platform/db/fit-markers.js';
 import { engines } from '../support/engines.js';
 import { json, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -348,6 +349,10 @@ describe.each(engines)('live segment membership on %s', (engine) => {
         computed_at: clock.now(),
       })
       .execute();
+    // Rows written, the fit not yet marked complete: nothing is re-evaluated on half a fit.
+    await ts.settle();
+    expect(await members(atRisk)).toEqual([]);
+    await markFitCompleted(db(), 'customer_value', 'default', 1);
     await ts.settle();
     expect(await members(atRisk)).toEqual([u1]);
     expect(await changes(atRisk)).toEqual([

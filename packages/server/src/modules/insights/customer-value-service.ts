@@ -40,6 +40,7 @@ import {
   type NewRun,
   type PredictionRow,
 } from './customer-value-store.js';
+import { markFitCompleted } from '../../platform/db/fit-markers.js';
 
 export const FIT_CUSTOMER_VALUE_JOB = 'insights.fit-customer-value';
 /** The daily fit runs at this hour (UTC), when stores are quiet. */
@@ -163,6 +164,7 @@ export class CustomerValueService {
       durationMs: Math.round((performance.now() - started) * 10) / 10,
     };
     const id = await saveRun(db, workspaceId, run, rows);
+    await markFitCompleted(db, 'customer_value', workspaceId, id);
     this.#log.info(
       {
         workspaceId,

@@ -38,6 +38,7 @@ import {
 import { fitWorkspace, type CatalogProduct } from './recommendation-fit.js';
 import { catalogProducts, fitSignature, trainingLines } from './recommendation-store.js';
 import { writeFit } from './recommendation-writer.js';
+import { markFitCompleted } from '../../platform/db/fit-markers.js';
 
 export const FIT_RECOMMENDATIONS_JOB = 'insights.fit-recommendations';
 /** The daily fit runs at this hour (UTC): after customer value (03:00), when stores are quiet. */
@@ -125,6 +126,7 @@ export class RecommendationService {
         })
         .execute();
     }
+    await markFitCompleted(db, 'recommendations', workspaceId, now);
     this.logger.info({ workspaceId, ...fit.stats, durationMs, written }, 'recommendations fitted');
     return {
       workspaceId,

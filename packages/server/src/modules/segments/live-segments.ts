@@ -15,6 +15,7 @@ import { segmentFilter } from './segment-sql.js';
 import { SegmentTimers, TimerReads, timedAtomsOf } from './segment-timers.js';
 import { dependenciesOf, readsFits } from './segment-dependencies.js';
 import type { SegmentQuery } from './segment-model.js';
+import { completedFits } from '../../platform/db/fit-markers.js';
 
 interface LoadedSegment {
   id: string;
@@ -189,21 +190,12 @@ export class LiveSegments {
 
   /**
    * The daily fits rewrite predictions, insights and related products, which no event
-   * announces: when a workspace has a newer fit than this processor last saw (or after a
-   * restart, when it cannot know), its segments that read them are evaluated again whole.
+   * announces: when a workspace has completed a fit since this processor last looked (or after
+   * a restart, when it cannot know), its segments that read them are evaluated again whole.
+   * A fit marks its completion after its last row (platform/db/fit-markers.ts).
    */
   async #followFits(trx: Trx, now: number): Promise<void> {
-    const latest = new Map<string, string>();
-    for (const table of ['insights_model_runs', 'recommendation_runs'] as const) {
-      const rows = await trx
-        .selectFrom(table)
-        .select(['workspace_id', (eb) => eb.fn.max<number>('id').as('id')])
-        .groupBy('workspace_id')
-        .execute();
-      for (const r of rows) {
-        latest.set(r.workspace_id, `${latest.get(r.workspace_id) ?? ''}${table}:${r.id};`);
-      }
-    }
+    const latest = await completedFits(trx);
     for (const [workspaceId, signature] of latest) {
       if (this.#fits.get(workspaceId) === signature) continue;
       for (const segment of this.#segments.values()) {
