@@ -10,6 +10,22 @@ import { storableText } from './errors.js';
  * gives the meaning of each condition with examples.
  */
 
+/** The RFM groups a customer-value fit assigns (field `rfm.group`; docs/guides/segments.md). */
+export const rfmGroups = [
+  'champions',
+  'loyal',
+  'potential_loyalist',
+  'new',
+  'promising',
+  'need_attention',
+  'about_to_sleep',
+  'at_risk',
+  'cant_lose',
+  'hibernating',
+  'lost',
+] as const;
+export type RfmGroup = (typeof rfmGroups)[number];
+
 export const timeUnits = ['minutes', 'hours', 'days', 'weeks', 'months', 'years'] as const;
 export type TimeUnit = (typeof timeUnits)[number];
 
@@ -114,14 +130,15 @@ function checkOperands(c: Operands, ctx: z.RefinementCtx): void {
 
 /**
  * A field of the registry: `traits.<name>`, `computed.<name>`, `predictions.<name>`,
- * `insights.<name>` (GET /segments/fields lists them with their types).
+ * `insights.<name>`, `rfm.<name>` (GET /segments/fields lists them with their types).
  */
 const fieldPath = z
   .string()
   .min(3)
   .max(200)
-  .regex(/^(traits|computed|predictions|insights|profile)\.[^.]+$/, {
-    message: 'a registry field: traits.NAME, computed.NAME, predictions.NAME or insights.NAME',
+  .regex(/^(traits|computed|predictions|insights|rfm|profile)\.[^.]+$/, {
+    message:
+      'a registry field: traits.NAME, computed.NAME, predictions.NAME, insights.NAME or rfm.NAME',
   })
   .refine((s) => !/\.(__proto__|constructor|prototype)$/.test(s), 'names a reserved property');
 

@@ -299,7 +299,8 @@ describe('field registry', () => {
       'traits.tier:enum',
       'traits.vip:boolean',
     ]);
-    expect(listed.length).toBe(6 + 24);
+    expect(listed.length).toBe(6 + 28);
+    expect(registry.lookup('rfm.group')?.values).toContain('champions');
     expect(listed.every((f) => !('source' in f))).toBe(true);
     expect(resolveField(customFields, 'computed.average_order_value')?.source).toEqual({
       from: 'ratio',

@@ -41,6 +41,8 @@ import {
   type PredictionRow,
 } from './customer-value-store.js';
 import { markFitCompleted } from '../../platform/db/fit-markers.js';
+import { rfmScores } from './rfm.js';
+import { rfmInputs, saveRfm } from './rfm-store.js';
 
 export const FIT_CUSTOMER_VALUE_JOB = 'insights.fit-customer-value';
 /** The daily fit runs at this hour (UTC), when stores are quiet. */
@@ -164,6 +166,7 @@ export class CustomerValueService {
       durationMs: Math.round((performance.now() - started) * 10) / 10,
     };
     const id = await saveRun(db, workspaceId, run, rows);
+    await saveRfm(this.#database, workspaceId, rfmScores(rfmInputs(purchases)), now);
     await markFitCompleted(db, 'customer_value', workspaceId, id);
     this.#log.info(
       {

@@ -229,7 +229,7 @@ export class ProfileEraser {
       .where('workspace_id', '=', workspaceId)
       .where('profile_id', '=', liveId)
       .execute();
-    for (const table of ['profile_insights', 'profile_replenishment'] as const) {
+    for (const table of ['profile_insights', 'profile_replenishment', 'profile_rfm'] as const) {
       await trx
         .deleteFrom(table)
         .where('workspace_id', '=', workspaceId)

@@ -1,4 +1,4 @@
-import type { CustomField, FieldOperator } from '@comeback/contracts';
+import { rfmGroups, type CustomField, type FieldOperator } from '@comeback/contracts';
 import type { FieldSpec, FieldType } from './segment-model.js';
 
 /**
@@ -21,7 +21,7 @@ export type ProfileColumn =
   | 'last_product_viewed';
 
 /** Tables with one row per (workspace_id, profile_id); no row means every field is missing. */
-export type ProfileRowTable = 'customer_value_predictions' | 'profile_insights';
+export type ProfileRowTable = 'customer_value_predictions' | 'profile_insights' | 'profile_rfm';
 
 /**
  * Where a value lives. Dates are epoch ms in columns and ISO strings in traits; lists are JSON
@@ -50,6 +50,7 @@ const prediction = (c: string): FieldSource => ({
   column: c,
 });
 const insight = (c: string): FieldSource => ({ from: 'row', table: 'profile_insights', column: c });
+const rfm = (c: string): FieldSource => ({ from: 'row', table: 'profile_rfm', column: c });
 
 const BUILT_IN: readonly RegisteredField[] = [
   f('computed.order_count', 'number', 'Orders placed (not cancelled)', column('order_count')),
@@ -154,6 +155,28 @@ const BUILT_IN: readonly RegisteredField[] = [
     'When that durable purchase is due for replacement',
     insight('replacement_due_at'),
   ),
+  f(
+    'rfm.recency_score',
+    'number',
+    'Recency quintile, 1-5 (5: bought most recently)',
+    rfm('recency_score'),
+  ),
+  f(
+    'rfm.frequency_score',
+    'number',
+    'Frequency quintile, 1-5 (5: most orders)',
+    rfm('frequency_score'),
+  ),
+  f(
+    'rfm.monetary_score',
+    'number',
+    'Monetary quintile, 1-5 (5: spent most)',
+    rfm('monetary_score'),
+  ),
+  {
+    ...f('rfm.group', 'enum', 'RFM group (champions, loyal, at risk, ...)', rfm('rfm_group')),
+    values: rfmGroups,
+  },
 ];
 const BY_PATH = new Map(BUILT_IN.map((b) => [b.path, b]));
 

@@ -8,6 +8,8 @@ export type Dependencies =
 export type ConditionLookup = (segmentId: string) => SegmentCondition | undefined;
 
 const PRODUCT_VIEWED = 'track:Product Viewed';
+/** Fields the daily model fits write (predictions, insights, RFM), not events. */
+const FIT_FIELDS = /^(predictions|insights|rfm)\./;
 
 /**
  * Which calls of a batch can change the answer (as `TouchedProfile.calls` names them): events
@@ -67,7 +69,7 @@ export function readsFits(
     case 'not':
       return readsFits(condition.condition, lookup, visiting);
     case 'field':
-      return condition.field.startsWith('predictions.') || condition.field.startsWith('insights.');
+      return FIT_FIELDS.test(condition.field);
     case 'purchased':
       return condition.similarTo !== undefined;
     case 'segment': {

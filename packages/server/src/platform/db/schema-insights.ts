@@ -116,6 +116,16 @@ export interface ProfileReplenishmentTable {
   due_at: number;
   source: 'learned' | 'catalog';
 }
+/** A customer's RFM scores (1-5) and group, from the latest customer-value fit. */
+export interface ProfileRfmTable {
+  workspace_id: string;
+  profile_id: string;
+  recency_score: number;
+  frequency_score: number;
+  monetary_score: number;
+  rfm_group: string;
+  computed_at: number;
+}
 export interface ProfileInsightTable {
   workspace_id: string;
   profile_id: string;

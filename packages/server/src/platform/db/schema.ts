@@ -210,6 +210,7 @@ export interface Schema {
   category_replacement: Insights.CategoryReplacementTable;
   profile_replenishment: Insights.ProfileReplenishmentTable;
   profile_insights: Insights.ProfileInsightTable;
+  profile_rfm: Insights.ProfileRfmTable;
   import_jobs: Imports.ImportJobTable;
   import_mappings: Imports.ImportMappingTable;
   import_ledger: Imports.ImportLedgerTable;

@@ -15,6 +15,7 @@ import * as m014 from './014-derived-file.js';
 import * as m015 from './015-dropped-events.js';
 import * as m016 from './016-segments.js';
 import * as m017 from './017-segment-membership.js';
+import * as m018 from './018-rfm.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -39,6 +40,7 @@ const steps: Record<string, Step> = {
   '015-dropped-events': m015,
   '016-segments': m016,
   '017-segment-membership': m017,
+  '018-rfm': m018,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
