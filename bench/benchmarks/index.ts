@@ -6,6 +6,7 @@ import { processLag } from './process-lag.js';
 import { processOrders } from './process-orders.js';
 import { processPg } from './process-pg.js';
 import { processBenchmark } from './process.js';
+import { segmentBackfill } from './segment-backfill.js';
 import { segmentLive } from './segment-live.js';
 
 /** Every benchmark, in the order `npm run bench` runs them. Add a new one here. */
@@ -16,6 +17,7 @@ export const benchmarks: readonly Benchmark[] = [
   processLag,
   processPg,
   segmentLive,
+  segmentBackfill,
   intelligence,
   importBenchmark,
 ];

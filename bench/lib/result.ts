@@ -24,13 +24,14 @@ export interface ResultRow {
 /**
  * Every bound given must hold, so one target can combine an absolute and a relative bound
  * (`{ atLeast: 50_000, ratioAtLeast: 0.5 }` reads ">= 50000 and ratio >= 0.5").
- * `ratioAtLeast` compares ours / baseline.
+ * `ratioAtLeast` and `ratioAtMost` compare ours / baseline (at most: for times).
  */
 export interface Target {
   atLeast?: number;
   atMost?: number;
   below?: number;
   ratioAtLeast?: number;
+  ratioAtMost?: number;
 }
 
 interface Check {
@@ -40,7 +41,7 @@ interface Check {
 
 function checksOf(target: Target): Check[] {
   const checks: Check[] = [];
-  const { atLeast, atMost, below, ratioAtLeast } = target;
+  const { atLeast, atMost, below, ratioAtLeast, ratioAtMost } = target;
   if (atLeast !== undefined) checks.push({ text: `>= ${atLeast}`, holds: (o) => o >= atLeast });
   if (atMost !== undefined) checks.push({ text: `<= ${atMost}`, holds: (o) => o <= atMost });
   if (below !== undefined) checks.push({ text: `< ${below}`, holds: (o) => o < below });
@@ -48,6 +49,12 @@ function checksOf(target: Target): Check[] {
     checks.push({
       text: `ratio >= ${ratioAtLeast}`,
       holds: (_, ratio) => ratio !== null && ratio >= ratioAtLeast,
+    });
+  }
+  if (ratioAtMost !== undefined) {
+    checks.push({
+      text: `ratio <= ${ratioAtMost}`,
+      holds: (_, ratio) => ratio !== null && ratio <= ratioAtMost,
     });
   }
   return checks;

@@ -42,9 +42,9 @@ function compile(
 ): Bool {
   switch (c.type) {
     case 'and':
-      return and(c.conditions.map((x) => compile(ctx, query, x, inlining)));
+      return and(cheapFirst(c.conditions).map((x) => compile(ctx, query, x, inlining)));
     case 'or':
-      return or(c.conditions.map((x) => compile(ctx, query, x, inlining)));
+      return or(cheapFirst(c.conditions).map((x) => compile(ctx, query, x, inlining)));
     case 'not':
       return not(compile(ctx, query, c.condition, inlining));
     case 'field':
@@ -104,3 +104,32 @@ export async function isMember(
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * Both engines evaluate AND/OR terms mostly in the order written and stop at the first that
+ * decides: a profile's own columns first, its orders next, its events (the longest lists)
+ * last, so "ordered at least once and viewed 3 times" reads the views only of buyers. The
+ * answer is the same in any order (every term is true or false, never unknown).
+ */
+function cheapFirst(conditions: readonly SegmentCondition[]): SegmentCondition[] {
+  const cost = (c: SegmentCondition): number => {
+    switch (c.type) {
+      case 'field':
+        return c.field.startsWith('traits.') || c.field.startsWith('computed.') ? 0 : 1;
+      case 'purchased':
+        return 2;
+      case 'not':
+        return cost(c.condition);
+      case 'and':
+      case 'or':
+        return Math.max(...c.conditions.map(cost));
+      default:
+        return 3;
+    }
+  };
+  return conditions
+    .map((c, i) => ({ c, i, k: cost(c) }))
+    .sort((a, b) => a.k - b.k || a.i - b.i)
+    .map((x) => x.c);
+}
+
