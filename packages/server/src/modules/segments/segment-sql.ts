@@ -132,4 +132,3 @@ function cheapFirst(conditions: readonly SegmentCondition[]): SegmentCondition[]
     .sort((a, b) => a.k - b.k || a.i - b.i)
     .map((x) => x.c);
 }
-
