@@ -116,9 +116,8 @@ export const segmentBackfill: Benchmark = {
           target: { atMost: 10_000, ratioAtMost: 1.5 },
           notes:
             `${fmt(ours)} members of ${fmt(profiles)} profiles / ${fmt(events)} events (SQLite; ` +
-            `BENCH_SEGMENT_PROFILES/EVENTS for the issue's 1M/10M): compiled SQL (correlated, ` +
-            `per profile) vs hand-written (one GROUP BY over the window's events), both the ` +
-            `same count; bench process RSS ${fmt(rss / 1e6)} MB. PostgreSQL not run by this row`,
+            `BENCH_SEGMENT_PROFILES/EVENTS for the issue's 1M/10M): compiled SQL (its whole-workspace ` +
+            `plan) vs hand-written (one GROUP BY over the window's events), both the same count; bench process RSS ${fmt(rss / 1e6)} MB. PostgreSQL not run by this row`,
         }),
       ];
     } finally {

@@ -326,7 +326,11 @@ export class LiveSegments {
     among?: readonly string[],
   ): Promise<string[]> {
     const query = this.#queryOf(segment, now);
-    const filter = segmentFilter(this.#database.dialect, query);
+    const filter = segmentFilter(
+      this.#database.dialect,
+      query,
+      among === undefined ? 'whole-workspace' : 'per-profile',
+    );
     const q =
       among === undefined
         ? trx

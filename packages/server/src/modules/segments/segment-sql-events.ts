@@ -85,6 +85,7 @@ export function eventPredicate(ctx: FieldContext, c: Of<'event'>): Bool {
     ...inWindow(ctx, sql.ref('e.timestamp'), c.window),
     ...filters,
   ]);
+  if (ctx.plan === 'whole-workspace') return eventSetPredicate(ctx, c, filters);
   const parts = [countCompare(ctx, base, c.count)];
   if (c.aggregate) {
     const { fn, operator, value } = c.aggregate;
@@ -170,4 +171,62 @@ export function viewedOutOfStockPredicate(ctx: FieldContext, c: Of<'viewed_out_o
         and pr.stock is not null and pr.stock <= 0)`,
   ]);
   return sql<SqlBool>`exists (select 1 ${base})`;
+}
+
+const holdsForNone = (operator: SegmentCount['operator'], value: number, none = 0): boolean =>
+  operator === 'gte'
+    ? none >= value
+    : operator === 'gt'
+      ? none > value
+      : operator === 'eq'
+        ? none === value
+        : operator === 'lte'
+          ? none <= value
+          : none < value;
+
+/**
+ * An event condition for every profile at once: the window's matching events are read once
+ * (the log first, each event's profile by its seq) and grouped by profile; a profile passes by
+ * being in the group that compares, or - where no events at all would pass (a "did not", a sum
+ * below a bound) - by having none. Same answers as the per-profile form (the property tests
+ * run both).
+ */
+function eventSetPredicate(ctx: FieldContext, c: Of<'event'>, filters: Bool[]): Bool {
+  const { d } = ctx;
+  const base = sql`from events as e cross join event_profiles as ep
+    where ep.seq = e.seq and e.workspace_id = ${text(d, ctx.workspaceId)}
+      and e.type = 'track' and e.event = ${text(d, c.event)}
+      and ${and([...inWindow(ctx, sql.ref('e.timestamp'), c.window), ...filters])}`;
+  const anyEvent = sql<SqlBool>`(p.id in (select ep.profile_id ${base}))`;
+  const noEvent = sql<SqlBool>`(p.id not in (select ep.profile_id ${base}))`;
+  const grouped = (having: Sql, emptyPasses: boolean): Bool => {
+    const inGroup = sql<SqlBool>`(p.id in (select ep.profile_id ${base}
+      group by ep.profile_id having ${having}))`;
+    return emptyPasses ? sql<SqlBool>`(${inGroup} or ${noEvent})` : inGroup;
+  };
+  const { operator, value } = c.count ?? { operator: 'gte', value: 1 };
+  const parts: Bool[] = [];
+  if ((operator === 'gte' && value === 1) || (operator === 'gt' && value === 0)) {
+    parts.push(anyEvent);
+  } else if (holdsForNone(operator, value) && !holdsForNone(operator, value, 1)) {
+    // Only zero passes (eq 0, lt 1, lte 0): "did not".
+    parts.push(noEvent);
+  } else {
+    parts.push(
+      grouped(
+        sql`count(*) ${sql.raw(COMPARE[operator])} ${int(d, value)}`,
+        holdsForNone(operator, value),
+      ),
+    );
+  }
+  if (c.aggregate) {
+    const { fn, operator: op, value: bound } = c.aggregate;
+    const x = numberOf(property(ctx, c.aggregate.property));
+    // A sum of no numbers is 0; an average, minimum or maximum of none is missing: false.
+    const aggregate =
+      fn === 'sum' ? sql`coalesce(sum(${x}), 0)` : sql`${sql.raw(AGGREGATES[fn])}(${x})`;
+    const having = sql`${aggregate} ${sql.raw(COMPARE[op])} ${num(d, bound)}`;
+    parts.push(grouped(having, fn === 'sum' && holdsForNone(op, bound)));
+  }
+  return and(parts);
 }

@@ -39,7 +39,14 @@ export interface FieldContext {
   workspaceId: string;
   at: number;
   customFields: Parameters<typeof resolveField>[0];
+  /**
+   * 'whole-workspace': the question is about every profile (a count, a backfill), so event
+   * conditions read the window's events once, grouped by profile, instead of each profile's
+   * events in turn ('per-profile', for one profile or a batch's few).
+   */
+  plan?: SegmentPlan;
 }
+export type SegmentPlan = 'per-profile' | 'whole-workspace';
 
 export type FieldCondition = Extract<SegmentCondition, { type: 'field' }>;
 

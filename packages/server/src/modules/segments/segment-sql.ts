@@ -8,7 +8,7 @@ import {
   purchasePredicate,
   viewedOutOfStockPredicate,
 } from './segment-sql-events.js';
-import { fieldPredicate, type FieldContext } from './segment-sql-fields.js';
+import { fieldPredicate, type FieldContext, type SegmentPlan } from './segment-sql-fields.js';
 import { and, not, or, text, type Bool } from './segment-sql-json.js';
 
 /**
@@ -22,12 +22,14 @@ import { and, not, or, text, type Bool } from './segment-sql-json.js';
 export function segmentFilter(
   dialect: 'sqlite' | 'postgres',
   query: SegmentQuery,
+  plan: SegmentPlan = 'per-profile',
 ): Expression<SqlBool> {
   const ctx: FieldContext = {
     d: dialect,
     workspaceId: query.workspaceId,
     at: query.at,
     customFields: query.customFields,
+    plan,
   };
   const member = compile(ctx, query, query.condition, []);
   return and([sql<SqlBool>`(p.workspace_id = ${text(dialect, query.workspaceId)})`, member]);
@@ -71,7 +73,7 @@ export async function countMembers(database: Database, query: SegmentQuery): Pro
   const row = await database.db
     .selectFrom('profiles as p')
     .select(sql<number>`count(*)`.as('n'))
-    .where(segmentFilter(database.dialect, query))
+    .where(segmentFilter(database.dialect, query, 'whole-workspace'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -85,7 +87,7 @@ export async function memberIds(
   let q = database.db
     .selectFrom('profiles as p')
     .select('p.id')
-    .where(segmentFilter(database.dialect, query));
+    .where(segmentFilter(database.dialect, query, 'whole-workspace'));
   if (page.after !== undefined) q = q.where('p.id', '>', page.after);
   const rows = await q.orderBy('p.id').limit(page.limit).execute();
   return rows.map((r) => r.id);
