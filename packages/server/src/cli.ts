@@ -83,6 +83,24 @@ program
     process.once('SIGTERM', remember);
     process.once('SIGINT', remember);
     const server = await startServer(config);
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      server.services.logger.info({ signal }, 'shutting down');
+      server.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          server.services.logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    // The shutdown handlers are in place before the early ones go and before anything is
+    // printed: a signal sent the moment "started" is read must never find the process with no
+    // handler (Node then falls back to the default action and the process dies unclean).
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
     process.off('SIGTERM', remember);
     process.off('SIGINT', remember);
     for (const k of server.bootstrap.createdKeys) {
@@ -99,19 +117,7 @@ program
         `Comeback worker started on ${server.services.database.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}: applying events and running jobs (no HTTP in --role worker)\n`,
       );
     }
-    const shutdown = (signal: string) => {
-      server.services.logger.info({ signal }, 'shutting down');
-      server.stop().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          server.services.logger.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    };
-    if (early !== undefined) return shutdown(early);
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
+    if (early !== undefined) shutdown(early);
   });
 
 program
