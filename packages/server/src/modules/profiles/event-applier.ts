@@ -6,8 +6,10 @@ import { OrderBook, ORDER_EVENTS, orderIdOf, orderKeysOf } from './order-book.js
 import { ERASED_ORDER } from './profile-erasure.js';
 import type { OrderStore } from './order-store.js';
 import {
+  conflicts,
   identifierKey,
   identifiersOf,
+  STRONG_KINDS,
   traitsOf,
   type Identifier,
   type LoggedEvent,
@@ -31,8 +33,6 @@ export interface BatchOutcome {
   dropped: number;
   merges: number;
 }
-
-const STRONG_KINDS = new Set(['user_id', 'customer_id']);
 
 /**
  * Applies a batch of logged events to profiles inside the caller's transaction: identity is
@@ -389,13 +389,4 @@ class WorkspaceBatch {
     );
     await this.store.deleteEvents(trx, this.#dropped);
   }
-}
-
-function conflicts(a: Set<string>, b: Set<string>): boolean {
-  for (const kind of STRONG_KINDS) {
-    const as = [...a].filter((k) => k.startsWith(`${kind}:`));
-    const bs = [...b].filter((k) => k.startsWith(`${kind}:`));
-    if (as.length && bs.length && !as.some((k) => bs.includes(k))) return true;
-  }
-  return false;
 }

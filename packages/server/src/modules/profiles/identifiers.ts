@@ -122,3 +122,16 @@ export function erasureHash(
     .update(`${workspaceId}\u0000${id.kind}\u0000${id.value}`)
     .digest('hex');
 }
+
+/** Kinds a profile holds at most one of: two different values mean two different people. */
+export const STRONG_KINDS: ReadonlySet<string> = new Set(['user_id', 'customer_id']);
+
+/** Whether two sets of identifier keys hold different values of a strong kind. */
+export function conflicts(a: Set<string>, b: Set<string>): boolean {
+  for (const kind of STRONG_KINDS) {
+    const as = [...a].filter((k) => k.startsWith(`${kind}:`));
+    const bs = [...b].filter((k) => k.startsWith(`${kind}:`));
+    if (as.length && bs.length && !as.some((k) => bs.includes(k))) return true;
+  }
+  return false;
+}

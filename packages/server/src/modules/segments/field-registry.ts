@@ -235,61 +235,22 @@ export function fieldRegistry(customFields: ReadonlyMap<string, CustomField>): F
   };
 }
 
+// The operator groups the types combine (docs/guides/segments.md, "Operators by type").
+const PRESENCE = ['exists', 'not_exists'] as const;
+const EQUALITY = ['eq', 'neq'] as const;
+const MEMBERSHIP = ['in', 'not_in'] as const;
+const ORDERED = ['gt', 'gte', 'lt', 'lte', 'between'] as const;
+const TEXT = ['contains', 'not_contains', 'starts_with'] as const;
+const SPANS = ['within_last', 'more_than_ago', 'within_next', 'anniversary_within'] as const;
+
 const OPERATORS: Record<FieldType, readonly FieldOperator[]> = {
-  number: [
-    'exists',
-    'not_exists',
-    'eq',
-    'neq',
-    'in',
-    'not_in',
-    'gt',
-    'gte',
-    'lt',
-    'lte',
-    'between',
-  ],
-  string: [
-    'exists',
-    'not_exists',
-    'eq',
-    'neq',
-    'in',
-    'not_in',
-    'contains',
-    'not_contains',
-    'starts_with',
-  ],
-  enum: ['exists', 'not_exists', 'eq', 'neq', 'in', 'not_in'],
-  boolean: ['exists', 'not_exists', 'eq', 'neq'],
-  date: [
-    'exists',
-    'not_exists',
-    'before',
-    'after',
-    'between',
-    'within_last',
-    'more_than_ago',
-    'within_next',
-    'anniversary_within',
-  ],
-  list: ['exists', 'not_exists', 'contains', 'not_contains', 'in', 'not_in'],
-  any: [
-    'exists',
-    'not_exists',
-    'eq',
-    'neq',
-    'in',
-    'not_in',
-    'contains',
-    'not_contains',
-    'starts_with',
-    'gt',
-    'gte',
-    'lt',
-    'lte',
-    'between',
-  ],
+  number: [...PRESENCE, ...EQUALITY, ...MEMBERSHIP, ...ORDERED],
+  string: [...PRESENCE, ...EQUALITY, ...MEMBERSHIP, ...TEXT],
+  enum: [...PRESENCE, ...EQUALITY, ...MEMBERSHIP],
+  boolean: [...PRESENCE, ...EQUALITY],
+  date: [...PRESENCE, 'before', 'after', 'between', ...SPANS],
+  list: [...PRESENCE, 'contains', 'not_contains', ...MEMBERSHIP],
+  any: [...PRESENCE, ...EQUALITY, ...MEMBERSHIP, ...TEXT, ...ORDERED],
 };
 
 /** The operators that apply to a field of `type`. */
