@@ -11,3 +11,4 @@ export * from './customer-value.js';
 export * from './recommendations.js';
 export * from './segments.js';
 export * from './segment-recipes.js';
+export * from './messaging.js';

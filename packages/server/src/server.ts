@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { channels, type ChannelKind } from '@comeback/contracts';
 import type { FastifyInstance } from 'fastify';
 import { instanceSecretFile, type Config } from './config/config.js';
 import { buildApp } from './http/app.js';
@@ -53,6 +54,19 @@ import {
   SegmentService,
   eraseSegmentRecords,
 } from './modules/segments/index.js';
+import {
+  ConsentService,
+  EmailChannel,
+  LinkSigner,
+  LocalChannel,
+  MessageSender,
+  MessagingService,
+  Outbox,
+  TemplateService,
+  consentChannelOf,
+  type Channel,
+} from './modules/messaging/index.js';
+import { serverCallRow } from './modules/ingest/index.js';
 import { SecretBox } from './platform/secret-box.js';
 import { KeyResolver, bootstrapWorkspace, type Bootstrap } from './modules/workspaces/index.js';
 import { ManualClock, SystemClock, type Clock } from './platform/clock.js';
@@ -144,6 +158,76 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     profiles.addErasureParticipant(dataRequestErasure);
     profiles.addErasureParticipant(importErasure);
     profiles.addErasureParticipant(eraseSegmentRecords);
+    // Messaging (modules/messaging): templates, the outbox and its sender, consent, links.
+    const links = new LinkSigner(
+      bootstrap.secret,
+      config.publicUrl ?? `http://localhost:${config.port === 0 ? 8080 : config.port}`,
+    );
+    const consent = new ConsentService(database, {
+      // A consent change lands in the profile's timeline as an event (journeys can react).
+      onChange: async (change) => {
+        const profile = await profiles.get(change.workspaceId, change.profileId);
+        if (!profile.ok) return;
+        const identity = Object.fromEntries(
+          profile.value.identifiers
+            .filter((i) => i.kind === 'email' || i.kind === 'phone' || i.kind === 'customer_id')
+            .map((i) => [i.kind, i.value]),
+        );
+        if (Object.keys(identity).length === 0) return;
+        const row = serverCallRow(
+          change.workspaceId,
+          {
+            type: 'track',
+            event: change.status === 'unsubscribed' ? 'Unsubscribed' : 'Consent Updated',
+            messageId: `consent:${change.profileId}:${change.channel}:${change.at}:${change.status}`,
+            timestamp: change.at,
+            identity,
+            properties: { channel: change.channel, status: change.status, source: change.source },
+          },
+          { kind: 'messaging' },
+          change.at,
+        );
+        await appendQueue.append([row]);
+      },
+    });
+    profiles.addErasureParticipant((trx, person) => consent.eraseProfile(trx, person));
+    const outbox = new Outbox(database);
+    profiles.addErasureParticipant((trx, person) => outbox.eraseProfile(trx, person));
+    const templates = new TemplateService(database, clock);
+    const messageChannels = new Map<ChannelKind, Channel>();
+    for (const kind of channels) messageChannels.set(kind, new LocalChannel(kind));
+    if (config.smtpUrl !== undefined)
+      messageChannels.set(
+        'email',
+        new EmailChannel({
+          smtpUrl: config.smtpUrl,
+          from: config.emailFrom,
+          messageIdDomain: config.emailFrom.replace(/^.*@/, '').replace(/>.*$/, ''),
+          // Rate limits are operational time: the wall clock, also under a manual clock.
+          clock: wallClock,
+          ...(config.dkim !== undefined ? { dkim: config.dkim } : {}),
+        }),
+      );
+    const sender = new MessageSender(outbox, messageChannels, clock, logger, {
+      gate: (m) => consent.mayReceive(m),
+      unsubscribeUrl: (m) => {
+        const channel = consentChannelOf(m.channel);
+        return m.kind === 'marketing' && channel !== null && m.profileId !== null
+          ? links.url('unsubscribe', { w: m.workspaceId, p: m.profileId, c: channel, m: m.id })
+          : null;
+      },
+      suppress: (workspaceId, channel, address, reason, now) =>
+        consent.suppress(workspaceId, channel, address, 'hard_bounce', reason, now),
+    });
+    const messaging = new MessagingService({
+      database,
+      clock,
+      templates,
+      outbox,
+      links,
+      profiles,
+      onQueued: () => sender.notify(),
+    });
     jobs.register(
       REDACT_JOB,
       redactionHandler(database, profiles, () => clock.now()),
@@ -217,6 +301,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       recommendations,
       segments: new SegmentService(database, customFields, clock),
       segmentHistory: new SegmentHistory(database),
+      templates,
+      messaging,
+      outbox,
+      sender,
+      consent,
+      links,
       imports,
       jobQueue,
       sftpSources,
@@ -245,7 +335,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         );
       } else processor.start();
       // With a manual clock nothing falls due by itself; /clock/advance runs due jobs.
-      if (clock.kind === 'system') jobs.start();
+      if (clock.kind === 'system') {
+        jobs.start();
+        sender.start();
+      }
     }
 
     let stopping: Promise<void> | undefined;
@@ -256,6 +349,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         await runner.stop();
         await processor.stop();
         await jobs.stop();
+        await sender.stop();
+        for (const channel of messageChannels.values()) await channel.close();
         await services.keys.close();
         await database.close();
       })());

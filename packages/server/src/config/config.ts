@@ -27,7 +27,20 @@ const configSchema = z.object({
   COMEBACK_CLOCK: z.enum(['system', 'manual']).default('system'),
   COMEBACK_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SMTP_URL: z.string().optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  COMEBACK_EMAIL_FROM: z
+    .string()
+    .regex(
+      /@[A-Za-z0-9.-]+\.?[A-Za-z0-9-]*>?$/,
+      'must be an address such as "Store <shop@example.com>"',
+    )
+    .default('Comeback <no-reply@localhost>'),
+  COMEBACK_DKIM_DOMAIN: z.string().min(3).optional(),
+  COMEBACK_DKIM_SELECTOR: z.string().min(1).optional(),
+  COMEBACK_DKIM_PRIVATE_KEY: z.string().min(100).optional(),
   COMEBACK_PUBLIC_URL: z.url().optional(),
   COMEBACK_INGEST_MAX_PENDING: z.coerce.number().int().min(100).default(50_000),
   COMEBACK_INGEST_MAX_WAIT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
@@ -52,6 +65,10 @@ export interface Config {
   role: 'all' | 'api' | 'worker';
   logLevel: string;
   smtpUrl: string | undefined;
+  /** The From of marketing and transactional email; its domain names Message-IDs. */
+  emailFrom: string;
+  /** DKIM signing of outgoing email (all three COMEBACK_DKIM_* variables, or none). */
+  dkim: { domainName: string; keySelector: string; privateKey: string } | undefined;
   /** The base URL stores reach this server at (webhook URLs); else taken from the request. */
   publicUrl: string | undefined;
   /** Events accepted but not yet committed beyond which ingestion answers 429. */
@@ -82,6 +99,16 @@ export function readConfig(
   if (e.COMEBACK_WRITE_KEY !== undefined && e.COMEBACK_WRITE_KEY === e.COMEBACK_API_KEY) {
     return { ok: false, problems: ['COMEBACK_API_KEY: must differ from COMEBACK_WRITE_KEY'] };
   }
+  const dkimParts = [e.COMEBACK_DKIM_DOMAIN, e.COMEBACK_DKIM_SELECTOR, e.COMEBACK_DKIM_PRIVATE_KEY];
+  const dkimSet = dkimParts.filter((v) => v !== undefined).length;
+  if (dkimSet !== 0 && dkimSet !== 3) {
+    return {
+      ok: false,
+      problems: [
+        'COMEBACK_DKIM_DOMAIN: DKIM needs COMEBACK_DKIM_DOMAIN, COMEBACK_DKIM_SELECTOR and COMEBACK_DKIM_PRIVATE_KEY together',
+      ],
+    };
+  }
   return {
     ok: true,
     config: {
@@ -96,6 +123,18 @@ export function readConfig(
       role: e.COMEBACK_ROLE,
       logLevel: e.LOG_LEVEL,
       smtpUrl: e.SMTP_URL,
+      emailFrom: e.COMEBACK_EMAIL_FROM,
+      dkim:
+        e.COMEBACK_DKIM_DOMAIN !== undefined &&
+        e.COMEBACK_DKIM_SELECTOR !== undefined &&
+        e.COMEBACK_DKIM_PRIVATE_KEY !== undefined
+          ? {
+              domainName: e.COMEBACK_DKIM_DOMAIN,
+              keySelector: e.COMEBACK_DKIM_SELECTOR,
+              // An environment variable holds one line: PEM newlines may be written as \n.
+              privateKey: e.COMEBACK_DKIM_PRIVATE_KEY.replace(/\\n/g, '\n'),
+            }
+          : undefined,
       publicUrl: e.COMEBACK_PUBLIC_URL?.replace(/\/$/, ''),
       ingestMaxPending: e.COMEBACK_INGEST_MAX_PENDING,
       ingestMaxWaitMs: e.COMEBACK_INGEST_MAX_WAIT_MS,

@@ -17,6 +17,9 @@ import { recommendationRoutes } from './routes/recommendation-routes.js';
 import { segmentRoutes } from './routes/segment-routes.js';
 import { segmentMembershipRoutes } from './routes/segment-membership-routes.js';
 import { sftpRoutes } from './routes/sftp-routes.js';
+import { messageRoutes } from './routes/message-routes.js';
+import { preferenceRoutes } from './routes/preference-routes.js';
+import { templateRoutes } from './routes/template-routes.js';
 import { trackingRoutes } from './routes/tracking-routes.js';
 import type { Services } from './services.js';
 
@@ -91,6 +94,21 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   segmentRoutes(app, s);
   segmentMembershipRoutes(app, s);
   sftpRoutes(app, s);
+  templateRoutes(app, s);
+  messageRoutes(app, s);
+  preferenceRoutes(app, {
+    consent: s.consent,
+    links: s.links,
+    clock: s.clock,
+    storeName: async (workspaceId) =>
+      (
+        await s.database.db
+          .selectFrom('workspaces')
+          .select('name')
+          .where('id', '=', workspaceId)
+          .executeTakeFirst()
+      )?.name ?? 'the store',
+  });
   opsRoutes(app, s);
   keyRoutes(app, s);
   return app;

@@ -19,6 +19,14 @@ import type { CustomerValueService, RecommendationService } from '../modules/ins
 import type { ImportService } from '../modules/imports/index.js';
 import type { SegmentHistory, SegmentService } from '../modules/segments/index.js';
 import type { JobQueue } from '../platform/jobs/job-queue.js';
+import type {
+  ConsentService,
+  LinkSigner,
+  MessageSender,
+  MessagingService,
+  Outbox,
+  TemplateService,
+} from '../modules/messaging/index.js';
 import type { SftpFileLog, SftpPuller, SftpSources } from '../modules/imports/sftp/index.js';
 
 /** Everything the HTTP layer may call, assembled once in server.ts. */
@@ -56,4 +64,12 @@ export interface Services {
   segments: SegmentService;
   /** Stored membership: a segment's history, a profile's segments since when and why. */
   segmentHistory: SegmentHistory;
+  templates: TemplateService;
+  /** Preview and the transactional send API: render, then queue in the outbox. */
+  messaging: MessagingService;
+  outbox: Outbox;
+  /** Drains the outbox (`drain()` after a manual clock's advance). */
+  sender: MessageSender;
+  consent: ConsentService;
+  links: LinkSigner;
 }

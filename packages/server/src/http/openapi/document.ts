@@ -30,6 +30,12 @@ export const TAGS = [
     name: 'segments',
     description: 'Named conditions over profiles: definitions, counts, members, preview.',
   },
+  {
+    name: 'templates',
+    description: 'Message templates per channel: versions, preview, test send.',
+  },
+  { name: 'messages', description: 'The outbox and send log; the transactional send API.' },
+  { name: 'consent', description: 'Consent per channel and the suppression list.' },
   { name: 'catalog', description: 'Products, variants, back-in-stock and price-drop events.' },
   { name: 'orders', description: 'Orders with lines, refunds and fulfilments.' },
   { name: 'connectors', description: 'Shopify, WooCommerce and Adobe Commerce connections.' },

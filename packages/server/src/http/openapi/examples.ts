@@ -199,6 +199,17 @@ export const profileExport = {
   unappliedEvents: [],
   orders: [anaOrder],
   events: [exported(productViewedEvent), exported(orderCompletedEvent)],
+  consentHistory: [
+    {
+      channel: 'email',
+      status: 'subscribed',
+      source: 'checkout',
+      updatedAt: at.firstOrder,
+      proof: { ip: '203.0.113.7', form: 'checkout' },
+      at: at.firstOrder,
+    },
+  ],
+  messages: [],
 };
 
 export const connector = {

@@ -15,6 +15,7 @@ import { connectorOperations } from './connector-operations.js';
 import { withCatalogue } from './document.js';
 import { importOperations } from './import-operations.js';
 import { insightOperations } from './insight-operations.js';
+import { messageOperations } from './message-operations.js';
 import { opsOperations } from './ops-operations.js';
 import { profileOperations } from './profile-operations.js';
 import { segmentMembershipOperations } from './segment-membership-operations.js';
@@ -37,6 +38,7 @@ export const operationCatalogue: Catalogue = {
   ...opsOperations,
   ...segmentOperations,
   ...segmentMembershipOperations,
+  ...messageOperations,
 };
 
 const description = `Comeback's HTTP API.

@@ -82,9 +82,15 @@ export function profileRoutes(app: FastifyInstance, s: Services): void {
     async (request) => {
       const workspaceId = principalOf(request).workspaceId;
       const profile = unwrap(await s.profiles.get(workspaceId, request.params.id));
-      // Profiles know nothing of segments (segments read profiles): composed here.
+      // Profiles know nothing of segments or consent (those read profiles): composed here.
       const segments = await s.segments.segmentsOf(workspaceId, profile.id);
-      return { ...profile, segments: segments.map((segment) => segment.id) };
+      const consent = Object.fromEntries(
+        (await s.consent.get(workspaceId, profile.id)).map((c) => [
+          c.channel,
+          { status: c.status, source: c.source, updatedAt: c.updatedAt },
+        ]),
+      );
+      return { ...profile, consent, segments: segments.map((segment) => segment.id) };
     },
   );
 
@@ -126,8 +132,26 @@ export function profileRoutes(app: FastifyInstance, s: Services): void {
         params: idParams,
       },
     },
-    async (request) =>
-      unwrap(await s.profiles.export(principalOf(request).workspaceId, request.params.id)),
+    async (request) => {
+      const workspaceId = principalOf(request).workspaceId;
+      const exported = unwrap(await s.profiles.export(workspaceId, request.params.id));
+      // What messaging keeps of the person (consent with its proof, messages sent): composed
+      // here, as profiles know nothing of messaging.
+      const profileId = exported.profile.id;
+      const consentHistory = await s.consent.history(workspaceId, profileId);
+      const messages = [];
+      let cursor: string | undefined;
+      do {
+        const page = await s.outbox.list(workspaceId, {
+          profileId,
+          limit: 500,
+          ...(cursor !== undefined ? { cursor } : {}),
+        });
+        messages.push(...page.data);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      return { ...exported, consentHistory, messages };
+    },
   );
 
   r.delete(

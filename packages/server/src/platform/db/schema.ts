@@ -3,6 +3,7 @@ import type * as StoreData from './schema-store-data.js';
 import type * as Imports from './schema-imports.js';
 import type * as Insights from './schema-insights.js';
 import type * as Segments from './schema-segments.js';
+import type * as Messaging from './schema-messaging.js';
 
 /**
  * The typed view of every table, in one place because Kysely needs one database type.
@@ -190,6 +191,13 @@ export interface Schema {
   segment_changes: Segments.SegmentChangeTable;
   segment_timers: Segments.SegmentTimerTable;
   segment_states: Segments.SegmentStateTable;
+  message_templates: Messaging.MessageTemplateTable;
+  message_template_versions: Messaging.MessageTemplateVersionTable;
+  consents: Messaging.ConsentTable;
+  consent_changes: Messaging.ConsentChangeTable;
+  suppressions: Messaging.SuppressionTable;
+  messages: Messaging.MessageTable;
+  message_status_changes: Messaging.MessageStatusChangeTable;
   order_lines: StoreData.OrderLineTable;
   order_refunds: StoreData.OrderRefundTable;
   order_fulfilments: StoreData.OrderFulfilmentTable;

@@ -16,6 +16,7 @@ import * as m015 from './015-dropped-events.js';
 import * as m016 from './016-segments.js';
 import * as m017 from './017-segment-membership.js';
 import * as m018 from './018-rfm.js';
+import * as m019 from './019-messaging.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -41,6 +42,7 @@ const steps: Record<string, Step> = {
   '016-segments': m016,
   '017-segment-membership': m017,
   '018-rfm': m018,
+  '019-messaging': m019,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

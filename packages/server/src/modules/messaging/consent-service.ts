@@ -1,0 +1,420 @@
+import {
+  channels,
+  consentChannels,
+  consentStatuses,
+  type ChannelKind,
+  type ConsentChannel,
+  type ConsentState,
+  type ConsentStatus,
+  type consentProofSchema,
+} from '@comeback/contracts';
+import type { z } from 'zod';
+import type { Database, Trx } from '../../platform/db/database.js';
+import { fail, ok, type Result } from '../../platform/errors.js';
+import { isRecord, oneOf, readJsonObject } from '../../platform/json.js';
+
+export type ConsentProof = z.infer<typeof consentProofSchema>;
+
+export interface ConsentChangeInput {
+  channel: ConsentChannel;
+  status: ConsentStatus;
+  /** Who or what changed it: `api`, `one-click`, `unsubscribe-page`, `complaint`, ... */
+  source: string;
+  proof?: ConsentProof;
+}
+
+/** Told of every recorded change after it is committed (the lead records a timeline event). */
+export type ConsentChangeHook = (change: {
+  workspaceId: string;
+  profileId: string;
+  channel: ConsentChannel;
+  status: ConsentStatus;
+  source: string;
+  at: number;
+}) => Promise<void>;
+
+export const suppressionReasons = [
+  'hard_bounce',
+  'complaint',
+  'manual',
+  'invalid_address',
+] as const;
+export type SuppressionReason = (typeof suppressionReasons)[number];
+
+export interface SuppressionView {
+  channel: ChannelKind;
+  address: string;
+  reason: SuppressionReason;
+  detail: string | null;
+  createdAt: string;
+}
+
+/** What the send-time gate decides for one message. */
+export type SendDecision = { ok: true } | { ok: false; reason: string };
+
+export interface SendCandidate {
+  workspaceId: string;
+  profileId: string | null;
+  channel: ChannelKind;
+  kind: 'marketing' | 'transactional';
+  to: string;
+}
+
+/** A person changing their mind a thousand times is kept; only the latest 1,000 are shown. */
+const MAX_HISTORY = 1000;
+const MAX_ADDRESS = 320;
+const MAX_DETAIL = 1000;
+const MAX_PAGE = 1000;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+// eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL cannot store
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Provider texts (an SMTP reply) are stored as given, minus what PostgreSQL cannot hold. */
+const storable = (text: string, max: number) => text.replace(UNSTORABLE, '\ufffd').slice(0, max);
+
+/**
+ * Marketing consent per person and channel, with its full history, and the suppression list of
+ * addresses no message may go to. `mayReceive` is the gate every message passes at send time,
+ * so a withdrawal between enqueueing and sending still stops the message.
+ */
+export class ConsentService {
+  readonly #database: Database;
+  readonly #onChange: ConsentChangeHook | undefined;
+
+  constructor(database: Database, options: { onChange?: ConsentChangeHook } = {}) {
+    this.#database = database;
+    this.#onChange = options.onChange;
+  }
+
+  /** The person's consent on each channel that has a record, in `consentChannels` order. */
+  async get(workspaceId: string, profileId: string): Promise<ConsentState[]> {
+    const rows = await this.#database.db
+      .selectFrom('consents')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', '=', profileId)
+      .execute();
+    const states = rows.flatMap((r) => {
+      const state = stateOf(r.channel, r.status, r.source, r.proof, r.updated_at);
+      return state ? [state] : [];
+    });
+    return states.sort(
+      (a, b) => consentChannels.indexOf(a.channel) - consentChannels.indexOf(b.channel),
+    );
+  }
+
+  /**
+   * Sets the person's consent on one channel and appends the change to its history, in one
+   * transaction; every call is recorded, even one that repeats the current status (the new
+   * source and proof are evidence too). The hook runs after the commit.
+   */
+  async update(
+    workspaceId: string,
+    profileId: string,
+    update: ConsentChangeInput,
+    now: number,
+  ): Promise<ConsentState> {
+    if (!oneOf(consentChannels, update.channel)) throw new Error(`not a consent channel`);
+    if (!oneOf(consentStatuses, update.status)) throw new Error(`not a consent status`);
+    const proof = proofOf(update.proof ?? null);
+    const source = storable(update.source, 200);
+    const row = {
+      workspace_id: workspaceId,
+      profile_id: profileId,
+      channel: update.channel,
+      status: update.status,
+      source,
+      proof: proof === null ? null : JSON.stringify(proof),
+    };
+    await this.#database.db.transaction().execute(async (trx) => {
+      const written = await trx
+        .insertInto('consents')
+        .values({ ...row, updated_at: now })
+        .onConflict((oc) =>
+          oc
+            .columns(['profile_id', 'channel'])
+            .doUpdateSet({
+              status: row.status,
+              source: row.source,
+              proof: row.proof,
+              updated_at: now,
+            })
+            // Profile ids are unique across workspaces; this keeps a caller that mixed up
+            // workspaces from overwriting another workspace's record.
+            .where('consents.workspace_id', '=', workspaceId),
+        )
+        .executeTakeFirst();
+      if (Number(written.numInsertedOrUpdatedRows ?? 0) === 0)
+        throw new Error(`profile ${profileId} has consent records in another workspace`);
+      await trx
+        .insertInto('consent_changes')
+        .values({ ...row, at: now })
+        .execute();
+    });
+    await this.#onChange?.({
+      workspaceId,
+      profileId,
+      channel: update.channel,
+      status: update.status,
+      source,
+      at: now,
+    });
+    return { channel: update.channel, status: update.status, source, updatedAt: iso(now), proof };
+  }
+
+  /** Every recorded change, oldest first (the latest 1,000). */
+  async history(
+    workspaceId: string,
+    profileId: string,
+  ): Promise<(ConsentState & { at: string })[]> {
+    const rows = await this.#database.db
+      .selectFrom('consent_changes')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', '=', profileId)
+      .orderBy('seq', 'desc')
+      .limit(MAX_HISTORY)
+      .execute();
+    return rows.reverse().flatMap((r) => {
+      const state = stateOf(r.channel, r.status, r.source, r.proof, r.at);
+      return state ? [{ ...state, at: state.updatedAt }] : [];
+    });
+  }
+
+  /**
+   * The send-time gate. A suppressed address refuses every message; marketing on a consent
+   * channel also needs the person's `subscribed`; transactional messages, the inbox and
+   * webhooks need no consent.
+   */
+  async mayReceive(m: SendCandidate): Promise<SendDecision> {
+    const address = this.normaliseAddress(m.channel, m.to);
+    const suppressed = await this.#database.db
+      .selectFrom('suppressions')
+      .select('reason')
+      .where('workspace_id', '=', m.workspaceId)
+      .where('channel', '=', m.channel)
+      .where('address', '=', address)
+      .executeTakeFirst();
+    if (suppressed) return { ok: false, reason: `suppressed: ${suppressed.reason}` };
+    if (m.kind === 'transactional') return { ok: true };
+    const channel = oneOf(consentChannels, m.channel);
+    if (channel === undefined) return { ok: true };
+    const refuse = (why: string) => ({
+      ok: false as const,
+      reason: `no ${channel} marketing consent (${why})`,
+    });
+    if (m.profileId === null) return refuse('no profile');
+    const consent = await this.#database.db
+      .selectFrom('consents')
+      .select(['status', 'updated_at'])
+      .where('workspace_id', '=', m.workspaceId)
+      .where('profile_id', '=', m.profileId)
+      .where('channel', '=', channel)
+      .executeTakeFirst();
+    if (consent === undefined) return refuse('never given');
+    if (consent.status === 'subscribed') return { ok: true };
+    if (consent.status === 'pending')
+      return refuse(`awaiting confirmation since ${iso(consent.updated_at)}`);
+    return refuse(`${consent.status} since ${iso(consent.updated_at)}`);
+  }
+
+  /**
+   * Adds an address to the suppression list; a second call for the same address keeps the
+   * first entry. A complaint (spam report) on email also withdraws the email consent of every
+   * profile holding that address.
+   */
+  async suppress(
+    workspaceId: string,
+    channel: ChannelKind,
+    address: string,
+    reason: SuppressionReason,
+    detail: string | null,
+    now: number,
+  ): Promise<void> {
+    if (!oneOf(suppressionReasons, reason)) throw new Error(`not a suppression reason`);
+    const normalised = this.normaliseAddress(channel, address);
+    if (normalised === '') throw new Error('cannot suppress an empty address');
+    await this.#database.db
+      .insertInto('suppressions')
+      .values({
+        workspace_id: workspaceId,
+        channel,
+        address: normalised,
+        reason,
+        detail: detail === null ? null : storable(detail, MAX_DETAIL),
+        created_at: now,
+      })
+      .onConflict((oc) => oc.columns(['workspace_id', 'channel', 'address']).doNothing())
+      .execute();
+    if (reason === 'complaint' && channel === 'email')
+      await this.#withdrawEmailConsentOf(workspaceId, normalised, now);
+  }
+
+  async #withdrawEmailConsentOf(workspaceId: string, email: string, now: number): Promise<void> {
+    const holders = await this.#database.db
+      .selectFrom('identifiers')
+      .select('profile_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('kind', '=', 'email')
+      .where('value', '=', email)
+      .execute();
+    for (const { profile_id: profileId } of holders) {
+      const current = (await this.get(workspaceId, profileId)).find((s) => s.channel === 'email');
+      if (current?.status === 'unsubscribed') continue;
+      await this.update(
+        workspaceId,
+        profileId,
+        { channel: 'email', status: 'unsubscribed', source: 'complaint' },
+        now,
+      );
+    }
+  }
+
+  /** Removes an address from the suppression list; false when it was not on it. */
+  async unsuppress(workspaceId: string, channel: ChannelKind, address: string): Promise<boolean> {
+    const gone = await this.#database.db
+      .deleteFrom('suppressions')
+      .where('workspace_id', '=', workspaceId)
+      .where('channel', '=', channel)
+      .where('address', '=', this.normaliseAddress(channel, address))
+      .executeTakeFirst();
+    return Number(gone.numDeletedRows) > 0;
+  }
+
+  /** The suppression list, newest first; `cursor` is a previous page's `nextCursor`. */
+  async suppressions(
+    workspaceId: string,
+    page: { channel?: ChannelKind; limit: number; cursor?: string },
+  ): Promise<Result<{ data: SuppressionView[]; nextCursor: string | null }>> {
+    const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+    if (after === null)
+      return fail('validation_failed', 'cursor: must be the nextCursor of a previous page', [
+        { field: 'querystring.cursor', message: 'must be the nextCursor of a previous page' },
+      ]);
+    const limit = Math.max(1, Math.min(MAX_PAGE, Math.trunc(page.limit)));
+    let query = this.#database.db
+      .selectFrom('suppressions')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId);
+    if (page.channel !== undefined) query = query.where('channel', '=', page.channel);
+    if (after !== undefined) {
+      const [at, channel, address] = after;
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '<', at),
+          eb.and([
+            eb('created_at', '=', at),
+            eb.or([
+              eb('channel', '<', channel),
+              eb.and([eb('channel', '=', channel), eb('address', '<', address)]),
+            ]),
+          ]),
+        ]),
+      );
+    }
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('channel', 'desc')
+      .orderBy('address', 'desc')
+      .limit(limit + 1)
+      .execute();
+    const shown = rows.slice(0, limit);
+    const last = shown.at(-1);
+    return ok({
+      data: shown.flatMap((r) => {
+        const channel = oneOf(channels, r.channel);
+        const reason = oneOf(suppressionReasons, r.reason);
+        if (channel === undefined || reason === undefined) return [];
+        const { address, detail } = r;
+        return [{ channel, address, reason, detail, createdAt: iso(r.created_at) }];
+      }),
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor([last.created_at, last.channel, last.address])
+          : null,
+    });
+  }
+
+  /**
+   * The form addresses are compared in: an email trimmed and lower-cased; a phone (SMS,
+   * WhatsApp) as `+` and its digits, an international `00` prefix dropped; others trimmed.
+   */
+  normaliseAddress(channel: ChannelKind, address: string): string {
+    const trimmed = address.trim().slice(0, MAX_ADDRESS);
+    if (channel === 'email') return trimmed.toLowerCase();
+    if (channel === 'sms' || channel === 'whatsapp') {
+      const digits = trimmed.replace(/\D/g, '');
+      if (digits === '') return '';
+      return `+${!trimmed.startsWith('+') && digits.startsWith('00') ? digits.slice(2) : digits}`;
+    }
+    return trimmed;
+  }
+
+  /** Erasure participant: the person's consents and their history go with the profile. */
+  async eraseProfile(trx: Trx, person: { workspaceId: string; profileId: string }): Promise<void> {
+    // Erasing orders alone calls participants with no profile.
+    if (person.profileId === '') return;
+    for (const table of ['consents', 'consent_changes'] as const) {
+      await trx
+        .deleteFrom(table)
+        .where('workspace_id', '=', person.workspaceId)
+        .where('profile_id', '=', person.profileId)
+        .execute();
+    }
+  }
+}
+
+function stateOf(
+  channel: string,
+  status: string,
+  source: string,
+  proof: unknown,
+  at: number,
+): ConsentState | null {
+  const c = oneOf(consentChannels, channel);
+  const s = oneOf(consentStatuses, status);
+  if (c === undefined || s === undefined) return null;
+  return { channel: c, status: s, source, updatedAt: iso(at), proof: proofOf(proof) };
+}
+
+/** Only the proof's known text fields, read from a stored column or a caller's object. */
+function proofOf(value: unknown): ConsentProof | null {
+  const raw = typeof value === 'string' || value === null ? readJsonObject(value) : value;
+  if (!isRecord(raw)) return null;
+  const proof: ConsentProof = {};
+  const field = (key: 'ip' | 'userAgent' | 'form' | 'text', max: number) => {
+    const v = Object.hasOwn(raw, key) ? raw[key] : undefined;
+    if (typeof v === 'string') proof[key] = storable(v, max);
+  };
+  field('ip', 100);
+  field('userAgent', 1000);
+  field('form', 500);
+  field('text', 5000);
+  return Object.keys(proof).length ? proof : null;
+}
+
+type CursorPosition = [number, string, string];
+
+const encodeCursor = (position: CursorPosition) =>
+  Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
+
+function decodeCursor(cursor: string): CursorPosition | null {
+  if (cursor.length > 1000) return null;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 3) return null;
+    const [at, channel, address]: unknown[] = value;
+    if (
+      typeof at === 'number' &&
+      Number.isSafeInteger(at) &&
+      typeof channel === 'string' &&
+      typeof address === 'string'
+    ) {
+      const position: CursorPosition = [at, channel, address];
+      return encodeCursor(position) === cursor ? position : null;
+    }
+  } catch {
+    // not a cursor this service made
+  }
+  return null;
+}

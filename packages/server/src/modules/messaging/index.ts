@@ -1,0 +1,17 @@
+/**
+ * Messaging: templates per channel (Liquid + MJML, versioned), the outbox and the senders that
+ * drain it through channel adapters, consent per channel with the suppression list, and the
+ * signed links (unsubscribe, preferences, double opt-in) people act on. Journeys and the
+ * transactional API send through MessagingService; nothing outside imports anything but this file.
+ */
+export type { Channel, OutgoingMessage, SendOutcome } from './channel.js';
+export { EmailChannel } from './email-channel.js';
+export { LocalChannel } from './local-channel.js';
+export { Outbox, type NewMessage } from './outbox.js';
+export { MessageSender, type SendGate } from './message-sender.js';
+export { ConsentService } from './consent-service.js';
+export { LinkSigner } from './signed-links.js';
+export { TemplateService, type RenderContext } from './template-service.js';
+export { starterLayouts } from './starter-layouts.js';
+export { MessagingService, consentChannelOf } from './messaging-service.js';
+export { recipientOf, addressFor, type Recipient } from './recipient.js';

@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import type { ChannelKind, RenderedMessage, SendRequest, Template } from '@comeback/contracts';
+import type { Clock } from '../../platform/clock.js';
+import type { Database } from '../../platform/db/database.js';
+import { fail, ok, type Result } from '../../platform/errors.js';
+import type { ProfileQueries } from '../profiles/index.js';
+import type { Outbox } from './outbox.js';
+import { addressFor, recipientOf, type Recipient } from './recipient.js';
+import type { LinkSigner } from './signed-links.js';
+import type { RenderContext, TemplateService } from './template-service.js';
+
+export interface MessagingDeps {
+  database: Database;
+  clock: Clock;
+  templates: TemplateService;
+  outbox: Outbox;
+  links: LinkSigner;
+  profiles: ProfileQueries;
+  /** Wakes the sender after a message is queued. */
+  onQueued: () => void;
+}
+
+export interface PreviewOptions {
+  profileId?: string | undefined;
+  language?: string | undefined;
+  data?: Record<string, unknown> | undefined;
+}
+
+/** Who a preview renders for when no profile is chosen: every common variable filled. */
+const SAMPLE_PROFILE: Recipient = {
+  profileId: 'sample',
+  email: 'dana@example.com',
+  phone: '+972501234567',
+  language: null,
+  timezone: 'Asia/Jerusalem',
+  variables: {
+    id: 'sample',
+    email: 'dana@example.com',
+    phone: '+972501234567',
+    first_name: 'Dana',
+    last_name: 'Levi',
+    language: null,
+    timezone: 'Asia/Jerusalem',
+    traits: { first_name: 'Dana', last_name: 'Levi', email: 'dana@example.com' },
+    computed: {
+      order_count: 3,
+      total_spent: 412.5,
+      average_order_value: 137.5,
+      first_order_at: '2025-03-14T09:12:00.000Z',
+      last_order_at: '2026-10-02T18:40:00.000Z',
+      categories_bought: ['Skin care'],
+      products_bought: ['sku-cream-50'],
+    },
+    predictions: null,
+  },
+};
+
+/**
+ * Sending a message: the template rendered for a recipient (profile variables, the caller's
+ * data, signed unsubscribe and preference links, the store) and recorded in the outbox. The
+ * sender delivers it later and asks consent and suppression again at that instant.
+ */
+export class MessagingService {
+  readonly #d: MessagingDeps;
+  constructor(deps: MessagingDeps) {
+    this.#d = deps;
+  }
+
+  async preview(
+    workspaceId: string,
+    templateIdOrName: string,
+    options: PreviewOptions,
+  ): Promise<Result<RenderedMessage>> {
+    const template = await this.#d.templates.get(workspaceId, templateIdOrName);
+    if (!template.ok) return template;
+    let recipient = SAMPLE_PROFILE;
+    if (options.profileId !== undefined) {
+      const profile = await this.#d.profiles.get(workspaceId, options.profileId);
+      if (!profile.ok) return profile;
+      recipient = recipientOf(profile.value);
+    }
+    const context = await this.#contextFor(workspaceId, template.value, recipient, options.data);
+    return this.#d.templates.render(template.value, context, options.language);
+  }
+
+  /**
+   * The transactional send API (an order confirmation): renders and queues one message. The
+   * same `idempotencyKey` twice answers with the first message and queues nothing more. A
+   * `test` send (a marketer trying a template on their own address) is marked `[Test]` and sent
+   * as transactional: the address gave no marketing consent, and asked for this one message.
+   */
+  async send(
+    workspaceId: string,
+    request: SendRequest,
+    options: { test?: boolean } = {},
+  ): Promise<Result<{ id: string; created: boolean }>> {
+    const template = await this.#d.templates.get(workspaceId, request.template);
+    if (!template.ok) return template;
+    const channel = template.value.channel;
+    let recipient: Recipient | null = null;
+    if (request.profileId !== undefined) {
+      const profile = await this.#d.profiles.get(workspaceId, request.profileId);
+      if (!profile.ok) return profile;
+      recipient = recipientOf(profile.value);
+    }
+    const to = request.to ?? (recipient ? addressFor(recipient, channel) : null);
+    if (to === null)
+      return fail('validation_failed', `no ${channel} address to send to`, [
+        {
+          field: request.profileId !== undefined ? 'profileId' : 'to',
+          message: `give "to", or a profile that has ${channel === 'email' ? 'an email address' : `a ${channel} address`}`,
+        },
+      ]);
+    const checked = checkAddress(channel, to);
+    if (!checked.ok) return checked;
+    const forRender = recipient ?? addressOnly(channel, checked.value);
+    const context = await this.#contextFor(workspaceId, template.value, forRender, request.data);
+    const rendered = await this.#d.templates.render(template.value, context, request.language);
+    if (!rendered.ok) return rendered;
+    const now = this.#d.clock.now();
+    const queued = await this.#d.outbox.enqueue(
+      {
+        workspaceId,
+        profileId: recipient?.profileId ?? null,
+        channel,
+        kind: options.test ? 'transactional' : template.value.kind,
+        templateId: template.value.id,
+        templateVersion: template.value.version,
+        language: rendered.value.language,
+        dedupeKey: options.test
+          ? `test:${randomUUID()}`
+          : `api:${request.idempotencyKey ?? randomUUID()}`,
+        to: checked.value,
+        subject:
+          options.test && rendered.value.subject !== null
+            ? `[Test] ${rendered.value.subject}`
+            : rendered.value.subject,
+        html: rendered.value.html,
+        text: rendered.value.text,
+      },
+      now,
+    );
+    if (queued.created) this.#d.onQueued();
+    return ok(queued);
+  }
+
+  async #contextFor(
+    workspaceId: string,
+    template: Template,
+    recipient: Recipient,
+    data: Record<string, unknown> | undefined,
+  ): Promise<RenderContext> {
+    const workspace = await this.#d.database.db
+      .selectFrom('workspaces')
+      .select(['name', 'currency'])
+      .where('id', '=', workspaceId)
+      .executeTakeFirst();
+    const consentChannel = consentChannelOf(template.channel);
+    const language = recipient.language ?? template.defaultLanguage;
+    const payload = { w: workspaceId, p: recipient.profileId, l: language };
+    const person = recipient.profileId !== 'sample' && !recipient.profileId.startsWith('to:');
+    return {
+      profile: recipient.variables,
+      ...(data !== undefined ? { data } : {}),
+      links: {
+        unsubscribe:
+          consentChannel && person && template.kind === 'marketing'
+            ? this.#d.links.url('unsubscribe', { ...payload, c: consentChannel })
+            : null,
+        preferences: person ? this.#d.links.url('preferences', payload) : null,
+      },
+      store: {
+        name: workspace?.name ?? 'our store',
+        address: null,
+        currency: workspace?.currency ?? 'USD',
+        url: null,
+      },
+      now: this.#d.clock.now(),
+    };
+  }
+}
+
+/** The consent a channel's marketing needs, if any (inbox and webhook need none). */
+export function consentChannelOf(
+  channel: ChannelKind,
+): 'email' | 'sms' | 'whatsapp' | 'push' | null {
+  return channel === 'email' || channel === 'sms' || channel === 'whatsapp' || channel === 'push'
+    ? channel
+    : null;
+}
+
+const EMAIL = /^[^\s@<>(),;:"[\]\\]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$/;
+const PHONE = /^\+[1-9][0-9]{6,14}$/;
+
+/** An address fit for the channel, normalised (email lower-cased; phone `+digits`). */
+function checkAddress(channel: ChannelKind, raw: string): Result<string> {
+  const value = raw.trim();
+  if (channel === 'email') {
+    if (!EMAIL.test(value))
+      return fail('validation_failed', 'not an email address', [
+        { field: 'to', message: `${JSON.stringify(value.slice(0, 80))} is not an email address` },
+      ]);
+    return ok(value.toLowerCase());
+  }
+  if (channel === 'sms' || channel === 'whatsapp') {
+    const phone = value.replace(/[\s().-]/g, '');
+    if (!PHONE.test(phone))
+      return fail('validation_failed', 'not a phone number in international form', [
+        { field: 'to', message: 'must be a phone number such as +972501234567' },
+      ]);
+    return ok(phone);
+  }
+  return ok(value);
+}
+
+/** A recipient known only by an address (a transactional send without a profile). */
+function addressOnly(channel: ChannelKind, to: string): Recipient {
+  const email = channel === 'email' ? to : null;
+  const phone = channel === 'sms' || channel === 'whatsapp' ? to : null;
+  return {
+    profileId: `to:${to}`,
+    email,
+    phone,
+    language: null,
+    timezone: null,
+    variables: {
+      id: '',
+      email,
+      phone,
+      first_name: null,
+      last_name: null,
+      language: null,
+      timezone: null,
+      traits: {},
+      computed: {},
+      predictions: null,
+    },
+  };
+}

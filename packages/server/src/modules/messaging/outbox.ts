@@ -1,0 +1,428 @@
+import { randomBytes } from 'node:crypto';
+import { sql, type Selectable, type UpdateObject } from 'kysely';
+import {
+  channels,
+  messageStatuses,
+  type ChannelKind,
+  type MessageStatus,
+  type MessageView,
+} from '@comeback/contracts';
+import type { Database, Db, Trx } from '../../platform/db/database.js';
+import type { MessageTable } from '../../platform/db/schema-messaging.js';
+import type { Schema } from '../../platform/db/schema.js';
+import { AppError } from '../../platform/errors.js';
+import { readJsonObject } from '../../platform/json.js';
+
+export type MessageKind = 'marketing' | 'transactional';
+
+/** A rendered message to send; whatever decided to send it derives `dedupeKey`. */
+export interface NewMessage {
+  workspaceId: string;
+  profileId: string | null;
+  channel: ChannelKind;
+  kind: MessageKind;
+  templateId: string | null;
+  templateVersion: number | null;
+  language: string | null;
+  dedupeKey: string;
+  to: string;
+  subject: string | null;
+  html: string | null;
+  text: string;
+  extra?: Record<string, unknown>;
+  /** Not before this instant (epoch ms); now when absent. */
+  sendAt?: number;
+}
+
+/** A message leased to one sender until its lease expires. */
+export interface ClaimedMessage {
+  id: string;
+  workspaceId: string;
+  profileId: string | null;
+  channel: ChannelKind;
+  kind: MessageKind;
+  to: string;
+  subject: string | null;
+  html: string | null;
+  text: string;
+  extra: Record<string, unknown>;
+  /** Provider calls begun so far (before this claim's). */
+  attempts: number;
+  /** It was 'sending' when its sender's lease ran out: that sender died mid-call. */
+  resumed: boolean;
+  lockedBy: string;
+}
+
+export interface MessageDetail extends MessageView {
+  html: string | null;
+  text: string;
+  history: { status: MessageStatus; at: string; detail: string | null }[];
+}
+
+export interface MessageFilter {
+  profileId?: string;
+  channel?: ChannelKind;
+  status?: MessageStatus;
+  limit: number;
+  cursor?: string;
+}
+
+type MessageRow = Selectable<MessageTable>;
+
+const MAX_DETAIL = 2000;
+const newMessageId = () => `msg_${randomBytes(12).toString('hex')}`;
+const iso = (t: number) => new Date(Number(t)).toISOString();
+const clip = (s: string) => (s.length > MAX_DETAIL ? s.slice(0, MAX_DETAIL) : s);
+
+/** The cursor is the last row's (created_at, id), encoded so callers do not build their own. */
+const encodeCursor = (createdAt: number, id: string) =>
+  Buffer.from(`${createdAt}:${id}`, 'utf8').toString('base64url');
+function decodeCursor(cursor: string): { createdAt: number; id: string } | null {
+  if (cursor.length > 200) return null;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const m = /^(\d{1,16}):(msg_[0-9a-f]{24})$/.exec(text);
+  if (!m?.[1] || !m[2] || encodeCursor(Number(m[1]), m[2]) !== cursor) return null;
+  return { createdAt: Number(m[1]), id: m[2] };
+}
+
+/** Stored values are ours; one outside the list is a bug (or a newer version's row). */
+function narrow<const T extends string>(allowed: readonly T[], what: string, value: string): T {
+  const found = allowed.find((x) => x === value);
+  if (found === undefined) throw new Error(`message has an unknown ${what} ${value}`);
+  return found;
+}
+const narrowChannel = (value: string) => narrow(channels, 'channel', value);
+const narrowStatus = (value: string) => narrow(messageStatuses, 'status', value);
+const narrowKind = (value: string): MessageKind =>
+  value === 'transactional' ? 'transactional' : 'marketing';
+
+function messageView(r: MessageRow): MessageView {
+  return {
+    id: r.id,
+    profileId: r.profile_id,
+    channel: narrowChannel(r.channel),
+    kind: narrowKind(r.kind),
+    templateId: r.template_id,
+    templateVersion: r.template_version === null ? null : Number(r.template_version),
+    language: r.language,
+    to: r.to_address,
+    subject: r.subject,
+    status: narrowStatus(r.status),
+    attempts: Number(r.attempts),
+    providerMessageId: r.provider_message_id,
+    lastError: r.last_error,
+    createdAt: iso(r.created_at),
+    sentAt: r.sent_at === null ? null : iso(r.sent_at),
+  };
+}
+
+/**
+ * The outbox and send log: every message is a row from 'queued' to its last status, each
+ * change recorded. Senders lease due messages (PostgreSQL: `FOR UPDATE SKIP LOCKED`, so many
+ * senders never block each other; SQLite: its single writer makes the claiming UPDATE atomic)
+ * and only the lease holder may move a message on. A message is 'sending' before the provider
+ * call and 'sent' after it, so a sender that dies in between leaves a 'sending' row whose lease
+ * expires: it is sent again with the same id (and Message-ID), for the receiver to recognise.
+ */
+export class Outbox {
+  readonly #database: Database;
+  constructor(database: Database) {
+    this.#database = database;
+  }
+
+  /** Queues `m` once per (workspace, dedupeKey); a second enqueue returns the first's id. */
+  async enqueue(
+    m: NewMessage,
+    now: number,
+    trx?: Trx | Db,
+  ): Promise<{ id: string; created: boolean }> {
+    if (m.dedupeKey.length === 0 || m.dedupeKey.length > 500)
+      throw new Error('a message needs a dedupe key of 1 to 500 characters');
+    const run = async (db: Trx | Db) => {
+      const id = newMessageId();
+      const inserted = await db
+        .insertInto('messages')
+        .values({
+          id,
+          workspace_id: m.workspaceId,
+          profile_id: m.profileId,
+          channel: m.channel,
+          kind: m.kind,
+          template_id: m.templateId,
+          template_version: m.templateVersion,
+          language: m.language,
+          dedupe_key: m.dedupeKey,
+          to_address: m.to,
+          subject: m.subject,
+          html: m.html,
+          body_text: m.text,
+          extra: m.extra === undefined ? null : JSON.stringify(m.extra),
+          status: 'queued',
+          attempts: 0,
+          next_attempt_at: m.sendAt ?? now,
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) => oc.columns(['workspace_id', 'dedupe_key']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (inserted) {
+        await this.#recordChange(db, id, 'queued', null, now);
+        return { id, created: true };
+      }
+      const existing = await db
+        .selectFrom('messages')
+        .select('id')
+        .where('workspace_id', '=', m.workspaceId)
+        .where('dedupe_key', '=', m.dedupeKey)
+        .executeTakeFirstOrThrow();
+      return { id: existing.id, created: false };
+    };
+    const db = trx ?? this.#database.db;
+    return db.isTransaction ? run(db) : db.transaction().execute(run);
+  }
+
+  /**
+   * Leases up to `limit` messages to `workerId` until `now + leaseMs`: queued ones due by now,
+   * and 'sending' ones whose sender's lease expired (that sender died mid-call).
+   */
+  async claimDue(
+    now: number,
+    workerId: string,
+    limit: number,
+    leaseMs: number,
+  ): Promise<ClaimedMessage[]> {
+    const due = this.#database.db
+      .selectFrom('messages')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb.and([
+            eb('status', '=', 'queued'),
+            eb('next_attempt_at', '<=', now),
+            eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]),
+          ]),
+          eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', now)]),
+        ]),
+      )
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(limit);
+    const lockedDue = this.#database.dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
+    const rows = await this.#database.db
+      .updateTable('messages')
+      .set({ locked_by: workerId, locked_until: now + leaseMs, updated_at: now })
+      .where('id', 'in', lockedDue)
+      .returningAll()
+      .execute();
+    return rows
+      .sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : 1))
+      .map((r) => ({
+        id: r.id,
+        workspaceId: r.workspace_id,
+        profileId: r.profile_id,
+        channel: narrowChannel(r.channel),
+        kind: narrowKind(r.kind),
+        to: r.to_address,
+        subject: r.subject,
+        html: r.html,
+        text: r.body_text,
+        extra: readJsonObject(r.extra),
+        attempts: Number(r.attempts),
+        resumed: r.status === 'sending',
+        lockedBy: workerId,
+      }));
+  }
+
+  /**
+   * Marks the message 'sending' (one more attempt), committed before the provider is called.
+   * False when `workerId` no longer holds the lease: then it must not send.
+   */
+  markSending(id: string, workerId: string, now: number): Promise<boolean> {
+    return this.#move(id, workerId, 'sending', null, now, {
+      status: 'sending',
+      attempts: sql<number>`attempts + 1`,
+    });
+  }
+
+  markSent(id: string, workerId: string, providerMessageId: string, now: number) {
+    return this.#move(id, workerId, 'sent', null, now, {
+      status: 'sent',
+      provider_message_id: providerMessageId,
+      sent_at: now,
+      last_error: null,
+      locked_by: null,
+      locked_until: null,
+    });
+  }
+
+  /** Back to 'queued' until `at`, keeping `reason` as the last error. */
+  markRetry(id: string, workerId: string, reason: string, at: number, now: number) {
+    return this.#move(id, workerId, 'queued', `retry at ${iso(at)}: ${reason}`, now, {
+      status: 'queued',
+      next_attempt_at: at,
+      last_error: clip(reason),
+      locked_by: null,
+      locked_until: null,
+    });
+  }
+
+  markFailed(
+    id: string,
+    workerId: string,
+    status: 'failed' | 'suppressed',
+    reason: string,
+    now: number,
+  ) {
+    return this.#move(id, workerId, status, reason, now, {
+      status,
+      last_error: clip(reason),
+      locked_by: null,
+      locked_until: null,
+    });
+  }
+
+  /** Provider feedback after sending (a delivery receipt, a bounce, a complaint). */
+  async recordStatus(
+    workspaceId: string,
+    id: string,
+    status: 'delivered' | 'bounced' | 'complained',
+    detail: string | null,
+    now: number,
+  ): Promise<boolean> {
+    return this.#database.db.transaction().execute(async (trx) => {
+      const r = await trx
+        .updateTable('messages')
+        .set({
+          status,
+          updated_at: now,
+          ...(status === 'delivered' ? {} : { last_error: detail === null ? null : clip(detail) }),
+        })
+        .where('id', '=', id)
+        .where('workspace_id', '=', workspaceId)
+        .where('status', 'in', ['sent', 'delivered', 'bounced', 'complained'])
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) return false;
+      await this.#recordChange(trx, id, status, detail, now);
+      return true;
+    });
+  }
+
+  /**
+   * A workspace's messages, newest first. A cursor this outbox did not hand out ends the
+   * request with validation_failed (an AppError, as routes expect).
+   */
+  async list(
+    workspaceId: string,
+    filter: MessageFilter,
+  ): Promise<{ data: MessageView[]; nextCursor: string | null }> {
+    const after = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
+    if (after === null)
+      throw AppError.of('validation_failed', 'cursor: must be the nextCursor of a previous page', [
+        { field: 'querystring.cursor', message: 'must be the nextCursor of a previous page' },
+      ]);
+    const limit = Math.max(1, Math.min(500, Math.floor(filter.limit)));
+    let q = this.#database.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId);
+    if (filter.profileId !== undefined) q = q.where('profile_id', '=', filter.profileId);
+    if (filter.channel !== undefined) q = q.where('channel', '=', filter.channel);
+    if (filter.status !== undefined) q = q.where('status', '=', filter.status);
+    if (after)
+      q = q.where((eb) =>
+        eb.or([
+          eb('created_at', '<', after.createdAt),
+          eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
+        ]),
+      );
+    const rows = await q
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    const shown = rows.slice(0, limit);
+    const last = shown[shown.length - 1];
+    return {
+      data: shown.map(messageView),
+      nextCursor:
+        rows.length > limit && last ? encodeCursor(Number(last.created_at), last.id) : null,
+    };
+  }
+
+  async get(workspaceId: string, id: string): Promise<MessageDetail | null> {
+    const row = await this.#database.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return null;
+    const changes = await this.#database.db
+      .selectFrom('message_status_changes')
+      .select(['status', 'at', 'detail'])
+      .where('message_id', '=', id)
+      .orderBy('seq')
+      .execute();
+    return {
+      ...messageView(row),
+      html: row.html,
+      text: row.body_text,
+      history: changes.map((c) => ({
+        status: narrowStatus(c.status),
+        at: iso(c.at),
+        detail: c.detail,
+      })),
+    };
+  }
+
+  /** Erasure participant: the person's messages (and their histories, by cascade) go. */
+  async eraseProfile(trx: Trx, person: { workspaceId: string; profileId: string }) {
+    await trx
+      .deleteFrom('messages')
+      .where('workspace_id', '=', person.workspaceId)
+      .where('profile_id', '=', person.profileId)
+      .execute();
+  }
+
+  /** One guarded status move and its history line, in one transaction. */
+  #move(
+    id: string,
+    workerId: string,
+    status: MessageStatus,
+    detail: string | null,
+    now: number,
+    set: UpdateObject<Schema, 'messages'>,
+  ): Promise<boolean> {
+    return this.#database.db.transaction().execute(async (trx) => {
+      const r = await trx
+        .updateTable('messages')
+        .set({ ...set, updated_at: now })
+        .where('id', '=', id)
+        .where('locked_by', '=', workerId)
+        .where('status', 'in', ['queued', 'sending'])
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) return false;
+      await this.#recordChange(trx, id, status, detail, now);
+      return true;
+    });
+  }
+
+  async #recordChange(
+    db: Trx | Db,
+    messageId: string,
+    status: MessageStatus,
+    detail: string | null,
+    now: number,
+  ): Promise<void> {
+    await db
+      .insertInto('message_status_changes')
+      .values({
+        message_id: messageId,
+        status,
+        at: now,
+        detail: detail === null ? null : clip(detail),
+      })
+      .execute();
+  }
+}

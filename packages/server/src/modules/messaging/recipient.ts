@@ -1,0 +1,103 @@
+import type { ChannelKind, Profile } from '@comeback/contracts';
+
+/**
+ * Who a message goes to, read from a profile: the address for the channel, the language and
+ * time zone it is written in, and the variables templates see as `profile.*`.
+ */
+export interface Recipient {
+  profileId: string;
+  email: string | null;
+  phone: string | null;
+  language: string | null;
+  timezone: string | null;
+  variables: {
+    id: string;
+    email: string | null;
+    phone: string | null;
+    first_name: string | null;
+    last_name: string | null;
+    language: string | null;
+    timezone: string | null;
+    traits: Record<string, unknown>;
+    computed: Record<string, unknown>;
+    predictions: Record<string, unknown> | null;
+  };
+}
+
+const text = (v: unknown): string | null =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
+
+/** The first of several trait spellings stores use (`first_name`, `firstName`). */
+const trait = (traits: Record<string, unknown>, ...names: string[]): string | null => {
+  for (const name of names) {
+    const v = Object.hasOwn(traits, name) ? text(traits[name]) : null;
+    if (v !== null) return v;
+  }
+  return null;
+};
+
+/** `he-IL` and `he_IL` become `he-IL`; anything not shaped like a language tag is dropped. */
+function languageOf(traits: Record<string, unknown>): string | null {
+  const raw = trait(traits, 'language', 'locale', 'lang');
+  if (raw === null) return null;
+  const tag = raw.replace('_', '-');
+  return /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/i.test(tag) ? tag.toLowerCase() : null;
+}
+
+function timezoneOf(traits: Record<string, unknown>): string | null {
+  const zone = trait(traits, 'timezone', 'time_zone', 'timeZone');
+  if (zone === null) return null;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone;
+  } catch {
+    return null; // not an IANA zone: dates render in UTC rather than failing the message
+  }
+}
+
+export function recipientOf(profile: Profile): Recipient {
+  const id = (kind: string) => profile.identifiers.find((i) => i.kind === kind)?.value ?? null;
+  const traits = profile.traits;
+  const email = id('email') ?? trait(traits, 'email');
+  const phone = id('phone') ?? trait(traits, 'phone');
+  const language = languageOf(traits);
+  const timezone = timezoneOf(traits);
+  const names = (trait(traits, 'name') ?? '').split(/\s+/).filter(Boolean);
+  return {
+    profileId: profile.id,
+    email,
+    phone,
+    language,
+    timezone,
+    variables: {
+      id: profile.id,
+      email,
+      phone,
+      first_name: trait(traits, 'first_name', 'firstName') ?? names[0] ?? null,
+      last_name:
+        trait(traits, 'last_name', 'lastName') ??
+        (names.length > 1 ? names.slice(1).join(' ') : null),
+      language,
+      timezone,
+      traits,
+      computed: profile.computed as Record<string, unknown>,
+      predictions: (profile.predictions as Record<string, unknown> | null | undefined) ?? null,
+    },
+  };
+}
+
+/** The address a channel sends to, or null when the profile has none for it. */
+export function addressFor(recipient: Recipient, channel: ChannelKind): string | null {
+  switch (channel) {
+    case 'email':
+      return recipient.email;
+    case 'sms':
+    case 'whatsapp':
+      return recipient.phone;
+    case 'push':
+    case 'inbox':
+    case 'webhook':
+      // Addressed to the profile itself (its subscriptions, its inbox, the subscriber's URL).
+      return recipient.profileId;
+  }
+}

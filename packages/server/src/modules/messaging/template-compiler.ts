@@ -1,0 +1,358 @@
+import { randomBytes } from 'node:crypto';
+import {
+  rightToLeftLanguages,
+  type ChannelKind,
+  type RenderedMessage,
+  type TemplateVariant,
+  type TemplateWarning,
+} from '@comeback/contracts';
+import { convert as htmlToText } from 'html-to-text';
+import mjml2html from 'mjml';
+import { ok, type Result } from '../../platform/errors.js';
+import {
+  reservedScopeNames,
+  type ParsedTemplate,
+  type RenderContext,
+  type RenderSettings,
+  type TemplateEngine,
+} from './template-engine.js';
+
+/**
+ * Compiling one language variant of one template version, once: for email the MJML body becomes
+ * HTML (MJML is slow, Liquid is not), then every part's Liquid is parsed. Rendering a compiled
+ * variant only runs Liquid.
+ *
+ * MJML drops bare text between sections, Liquid tags included: a loop or condition around
+ * `<mj-section>`s must be written inside `<mj-raw>` (`<mj-raw>{% for p in products %}</mj-raw>`
+ * ... `<mj-raw>{% endfor %}</mj-raw>`). Compiling refuses a body whose Liquid MJML dropped,
+ * naming the line, rather than sending a message with half a loop.
+ */
+
+export interface CompiledVariant {
+  channel: ChannelKind;
+  language: string;
+  direction: 'ltr' | 'rtl';
+  /** Email subject; push and inbox title. */
+  subject: ParsedTemplate | null;
+  /** Email only: the compiled MJML, outputs HTML-escaped. */
+  html: ParsedTemplate | null;
+  /** Email: the variant's `text` (null: generated from the HTML). Other channels: the body. */
+  text: ParsedTemplate | null;
+}
+
+/** A problem at `field` (`variants.he.body`) that stops the template being saved. */
+export interface VariantIssue {
+  field: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export type CompileOutcome =
+  | { ok: true; compiled: CompiledVariant; warnings: TemplateWarning[] }
+  | { ok: false; issues: VariantIssue[] };
+
+export function directionOf(language: string): 'ltr' | 'rtl' {
+  const base = language.split('-')[0]?.toLowerCase() ?? '';
+  return (rightToLeftLanguages as readonly string[]).includes(base) ? 'rtl' : 'ltr';
+}
+
+type Part = 'subject' | 'preheader' | 'body' | 'text';
+const parts: readonly Part[] = ['subject', 'preheader', 'body', 'text'];
+
+/**
+ * Parses every Liquid part of a variant as written (so positions are the author's), with the
+ * lint's warnings. The email body is parsed as the MJML source it is.
+ */
+export function checkLiquid(
+  engine: TemplateEngine,
+  language: string,
+  variant: TemplateVariant,
+): {
+  parsed: Partial<Record<Part, ParsedTemplate>>;
+  issues: VariantIssue[];
+  warnings: TemplateWarning[];
+} {
+  const parsed: Partial<Record<Part, ParsedTemplate>> = {};
+  const issues: VariantIssue[] = [];
+  const warnings: TemplateWarning[] = [];
+  for (const part of parts) {
+    const source = variant[part];
+    if (source === undefined) continue;
+    const field = `variants.${language}.${part}`;
+    const outcome = engine.parse(source);
+    if (!outcome.ok) issues.push({ field, ...outcome.issue });
+    else {
+      parsed[part] = outcome.value;
+      warnings.push(...engine.lint(outcome.value, field));
+    }
+  }
+  return { parsed, issues, warnings };
+}
+
+export async function compileVariant(
+  engine: TemplateEngine,
+  channel: ChannelKind,
+  language: string,
+  variant: TemplateVariant,
+): Promise<CompileOutcome> {
+  const direction = directionOf(language);
+  const { parsed, issues, warnings } = checkLiquid(engine, language, variant);
+  if (issues.length > 0) return { ok: false, issues };
+  const subject = parsed.subject ?? null;
+  if (channel !== 'email')
+    return {
+      ok: true,
+      compiled: { channel, language, direction, subject, html: null, text: parsed.body ?? null },
+      warnings,
+    };
+
+  const field = `variants.${language}.body`;
+  const html = await mjmlToHtml(variant.body, language, direction, variant.preheader);
+  if (!html.ok) return { ok: false, issues: html.issues.map((i) => ({ field, ...i })) };
+  const dropped = droppedLiquid(variant.body, html.value);
+  if (dropped) return { ok: false, issues: [{ field, ...dropped }] };
+  const compiledHtml = engine.parse(html.value);
+  if (!compiledHtml.ok)
+    return {
+      ok: false,
+      issues: [
+        {
+          field,
+          line: 1,
+          column: 0,
+          message: `the Liquid of the compiled HTML does not parse (${compiledHtml.issue.message}): keep Liquid tags around MJML elements inside <mj-raw>`,
+        },
+      ],
+    };
+  return {
+    ok: true,
+    compiled: {
+      channel,
+      language,
+      direction,
+      subject,
+      html: compiledHtml.value,
+      text: parsed.text ?? null,
+    },
+    warnings,
+  };
+}
+
+type MjmlOutcome =
+  | { ok: true; value: string }
+  | { ok: false; issues: { line: number; column: number; message: string }[] };
+
+/**
+ * MJML -> HTML, strict. The root gets the language and direction (MJML 5 carries them to <html>
+ * and its wrapper div; <body> gets dir here) and the preheader goes in as <mj-preview>. Both
+ * are inserted without line breaks, so MJML's line numbers stay the author's.
+ */
+async function mjmlToHtml(
+  body: string,
+  language: string,
+  direction: 'ltr' | 'rtl',
+  preheader: string | undefined,
+): Promise<MjmlOutcome> {
+  const root = /<mjml(?=[\s>/])([^>]*)>/.exec(body);
+  if (!root || body.slice(0, root.index).trim() !== '')
+    return {
+      ok: false,
+      issues: [
+        { line: 1, column: 0, message: 'the body must be an MJML document: <mjml>...</mjml>' },
+      ],
+    };
+  let attributes = root[1] ?? '';
+  if (!/\slang\s*=/.test(attributes)) attributes += ` lang="${language}"`;
+  if (!/\sdir\s*=/.test(attributes)) attributes += ` dir="${direction}"`;
+  // The preheader is Liquid: MJML sees a placeholder, swapped for the source after compiling.
+  const placeholder = `cbpreheader${randomBytes(8).toString('hex')}`;
+  let head = '';
+  let rest = body.slice(root.index + root[0].length);
+  const injectPreview = preheader !== undefined && !/<mj-preview[\s>]/.test(body);
+  if (injectPreview) {
+    const preview = `<mj-preview>${placeholder}</mj-preview>`;
+    const existing = /<mj-head(\s[^>]*)?>/.exec(rest);
+    if (existing)
+      rest =
+        rest.slice(0, existing.index + existing[0].length) +
+        preview +
+        rest.slice(existing.index + existing[0].length);
+    else head = `<mj-head>${preview}</mj-head>`;
+  }
+  const source = `${body.slice(0, root.index)}<mjml${attributes}>${head}${rest}`;
+  let html: string;
+  try {
+    // ignoreIncludes: an mj-include must never read a file of the server.
+    html = (await mjml2html(source, { validationLevel: 'strict', ignoreIncludes: true })).html;
+  } catch (error) {
+    return { ok: false, issues: mjmlIssues(error) };
+  }
+  if (injectPreview && preheader !== undefined) html = html.split(placeholder).join(preheader);
+  if (direction === 'rtl') html = html.replace(/<body(?![^>]*\sdir=)/, '<body dir="rtl"');
+  return { ok: true, value: html };
+}
+
+function mjmlIssues(error: unknown): { line: number; column: number; message: string }[] {
+  const listed: unknown = error instanceof Error && 'errors' in error ? error.errors : undefined;
+  if (Array.isArray(listed) && listed.length > 0)
+    return listed.map((e: unknown) => {
+      const found = typeof e === 'object' && e !== null ? e : {};
+      const line = 'line' in found && typeof found.line === 'number' ? found.line : 1;
+      const tag =
+        'tagName' in found && typeof found.tagName === 'string' ? `${found.tagName}: ` : '';
+      const text = 'message' in found ? String(found.message) : 'invalid MJML';
+      return { line, column: 0, message: `${tag}${text}` };
+    });
+  const message = error instanceof Error ? error.message : String(error);
+  return [{ line: 1, column: 0, message: `MJML: ${message}` }];
+}
+
+const liquidMarkup = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
+const normalise = (s: string) => s.replace(/\s+/g, ' ');
+
+/** The first Liquid output or tag of the source the compiled HTML lost (MJML dropped it). */
+function droppedLiquid(
+  source: string,
+  html: string,
+): { line: number; column: number; message: string } | null {
+  const available = new Map<string, number>();
+  for (const m of html.matchAll(liquidMarkup)) {
+    const key = normalise(m[0]);
+    available.set(key, (available.get(key) ?? 0) + 1);
+  }
+  for (const m of source.matchAll(liquidMarkup)) {
+    const key = normalise(m[0]);
+    const left = available.get(key) ?? 0;
+    if (left > 0) {
+      available.set(key, left - 1);
+      continue;
+    }
+    const before = source.slice(0, m.index);
+    const line = before.split('\n').length;
+    const column = m.index - before.lastIndexOf('\n');
+    const shown = m[0].length > 60 ? `${m[0].slice(0, 57)}...` : m[0];
+    return {
+      line,
+      column,
+      message: `MJML dropped ${shown}: Liquid between MJML sections must be inside <mj-raw>`,
+    };
+  }
+  return null;
+}
+
+const textOptions = {
+  wordwrap: 78,
+  selectors: [
+    { selector: 'img', format: 'skip' },
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    // The preheader: hidden in the HTML, and no use at the top of the text part.
+    { selector: 'div[style*="display:none"]', format: 'skip' },
+  ],
+};
+
+/** One compiled variant rendered for one recipient. */
+export async function renderCompiled(
+  engine: TemplateEngine,
+  compiled: CompiledVariant,
+  context: RenderContext,
+): Promise<Result<RenderedMessage>> {
+  const scope = liquidScope(context);
+  const settings = (mode: RenderSettings['mode']): RenderSettings => ({
+    mode,
+    language: compiled.language,
+    timezone: context.profile.timezone,
+    currency: context.store.currency,
+    now: context.now,
+  });
+  let subject: string | null = null;
+  if (compiled.subject) {
+    const rendered = await engine.render(compiled.subject, scope, settings('text'));
+    if (!rendered.ok) return rendered;
+    // A subject is one header line: a name with a line break must not make it two.
+    subject = rendered.value.replace(/\s+/g, ' ').trim();
+  }
+  let html: string | null = null;
+  if (compiled.html) {
+    const rendered = await engine.render(compiled.html, scope, settings('html'));
+    if (!rendered.ok) return rendered;
+    html = rendered.value;
+  }
+  let text: string;
+  if (compiled.text) {
+    const rendered = await engine.render(compiled.text, scope, settings('text'));
+    if (!rendered.ok) return rendered;
+    text = rendered.value;
+  } else text = html === null ? '' : htmlToText(html, textOptions);
+  return ok({
+    channel: compiled.channel,
+    language: compiled.language,
+    direction: compiled.direction,
+    subject,
+    html,
+    text,
+  });
+}
+
+/** A bounded map that forgets the least recently used entry first. */
+export class LruCache<V> {
+  readonly #max: number;
+  readonly #entries = new Map<string, V>();
+  constructor(max: number) {
+    this.#max = max;
+  }
+  get(key: string): V | undefined {
+    const value = this.#entries.get(key);
+    if (value === undefined) return undefined;
+    this.#entries.delete(key);
+    this.#entries.set(key, value);
+    return value;
+  }
+  set(key: string, value: V): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, value);
+    if (this.#entries.size > this.#max) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
+  }
+  get size(): number {
+    return this.#entries.size;
+  }
+}
+
+/**
+ * The names a template sees: profile, event, links, store, now, and each `data` key at the top
+ * (never over a reserved name). Built on null-prototype objects from copies, so a data key such
+ * as `__proto__` is just a key; liquidjs reads own properties only.
+ */
+export function liquidScope(context: RenderContext): Record<string, unknown> {
+  const scope: Record<string, unknown> = {};
+  Object.setPrototypeOf(scope, null);
+  for (const [key, value] of Object.entries(context.data ?? {}))
+    if (!reservedScopeNames.has(key)) Object.defineProperty(scope, key, dataProperty(value));
+  const p = context.profile;
+  scope.profile = {
+    id: p.id,
+    email: p.email,
+    phone: p.phone,
+    first_name: p.first_name,
+    last_name: p.last_name,
+    language: p.language,
+    timezone: p.timezone,
+    traits: p.traits,
+    computed: p.computed,
+    predictions: p.predictions,
+  };
+  scope.event = context.event ?? {};
+  scope.links = { unsubscribe: context.links.unsubscribe, preferences: context.links.preferences };
+  scope.store = { ...context.store };
+  scope.now = new Date(context.now).toISOString();
+  return scope;
+}
+const dataProperty = (value: unknown): PropertyDescriptor => ({
+  value,
+  enumerable: true,
+  writable: true,
+  configurable: true,
+});
