@@ -32,11 +32,27 @@ const templateText = (max: number) => storableText().max(max);
  * WhatsApp free-form, push and inbox: `body` is Liquid text; push and inbox also use `subject`
  * as their title. Webhook: `body` renders to the JSON sent.
  */
+/**
+ * A WhatsApp template approved in Meta's WhatsApp Manager: its name, its language code as Meta
+ * spells it (`en_US`, `he`) and the body's `{{1}}`, `{{2}}`... parameters, each Liquid.
+ */
+export const whatsappTemplateSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z0-9_]{1,512}$/, 'must be the approved template name: a-z, 0-9 and _'),
+  language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must be a code such as en_US or he'),
+  parameters: z.array(templateText(1000)).max(20).default([]),
+});
+
 export const templateVariantSchema = z.strictObject({
   subject: templateText(1000).optional(),
   preheader: templateText(1000).optional(),
   body: templateText(200_000).min(1),
   text: templateText(100_000).optional(),
+  /** Push and inbox: where a tap leads (Liquid). */
+  url: templateText(2000).optional(),
+  /** WhatsApp outside the 24-hour window: the approved template sent instead of `body`. */
+  whatsapp: whatsappTemplateSchema.optional(),
 });
 export type TemplateVariant = z.infer<typeof templateVariantSchema>;
 
@@ -58,6 +74,11 @@ export const templateInputSchema = z
       .refine((v) => Object.keys(v).length >= 1 && Object.keys(v).length <= 20, {
         message: 'must have between 1 and 20 language variants',
       }),
+    /** Webhook channel: where the rendered JSON body is POSTed (signed). */
+    webhookUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .optional(),
   })
   .superRefine((t, ctx) => {
     if (!Object.hasOwn(t.variants, t.defaultLanguage))
@@ -65,6 +86,12 @@ export const templateInputSchema = z
         code: 'custom',
         path: ['variants'],
         message: `must include the default language ${t.defaultLanguage}`,
+      });
+    if (t.channel === 'webhook' && t.webhookUrl === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['webhookUrl'],
+        message: 'a webhook template needs the URL it posts to',
       });
     if (t.channel === 'email')
       for (const [lang, v] of Object.entries(t.variants))
@@ -95,6 +122,7 @@ export const templateSchema = z.object({
   kind: z.enum(['marketing', 'transactional']),
   defaultLanguage: z.string(),
   variants: z.record(z.string(), templateVariantSchema),
+  webhookUrl: z.string().optional(),
   /** Each save is a new version; messages record the version they were rendered from. */
   version: z.number().int(),
   warnings: z.array(templateWarningSchema),
@@ -120,6 +148,12 @@ export const renderedMessageSchema = z.object({
   subject: z.string().nullable(),
   html: z.string().nullable(),
   text: z.string(),
+  /** Push and inbox: where a tap leads. */
+  url: z.string().nullable().optional(),
+  /** WhatsApp: the approved template with its rendered parameters, when the variant has one. */
+  whatsapp: z
+    .object({ name: z.string(), language: z.string(), parameters: z.array(z.string()) })
+    .optional(),
 });
 export type RenderedMessage = z.infer<typeof renderedMessageSchema>;
 

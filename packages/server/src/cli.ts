@@ -18,6 +18,7 @@ import {
 } from './modules/workspaces/index.js';
 import { registerImportCommand } from './cli-import.js';
 import { registerSegmentCommands } from './cli-segments.js';
+import { registerMessagingCommands } from './cli-messaging.js';
 import { startServer } from './server.js';
 
 /** The configuration the running command read, to name its port and database in errors. */
@@ -250,6 +251,7 @@ function formatTable(rows: string[][]): string {
 
 registerImportCommand(program, () => loadConfig(), clock);
 registerSegmentCommands(program, () => loadConfig(), clock);
+registerMessagingCommands(program, () => loadConfig());
 
 try {
   await program.parseAsync(process.argv);

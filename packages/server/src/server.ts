@@ -55,6 +55,7 @@ import {
   eraseSegmentRecords,
 } from './modules/segments/index.js';
 import {
+  ConsentFollower,
   ConsentService,
   EmailChannel,
   LinkSigner,
@@ -191,6 +192,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       },
     });
     profiles.addErasureParticipant((trx, person) => consent.eraseProfile(trx, person));
+    // Consent that arrives with tracking, imports and connectors (identify traits).
+    const consentFollower = new ConsentFollower(database, consent, logger);
     const outbox = new Outbox(database);
     profiles.addErasureParticipant((trx, person) => outbox.eraseProfile(trx, person));
     const templates = new TemplateService(database, clock);
@@ -306,6 +309,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       outbox,
       sender,
       consent,
+      consentFollower,
       links,
       imports,
       jobQueue,
@@ -338,6 +342,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       if (clock.kind === 'system') {
         jobs.start();
         sender.start();
+        consentFollower.start();
       }
     }
 
@@ -350,6 +355,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         await processor.stop();
         await jobs.stop();
         await sender.stop();
+        await consentFollower.stop();
         for (const channel of messageChannels.values()) await channel.close();
         await services.keys.close();
         await database.close();

@@ -38,6 +38,28 @@ const configSchema = z.object({
       'must be an address such as "Store <shop@example.com>"',
     )
     .default('Comeback <no-reply@localhost>'),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC + 32 hex')
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
+  TWILIO_FROM: z
+    .string()
+    .regex(/^(\+[1-9][0-9]{6,14}|MG[0-9a-fA-F]{32})$/, 'must be +E.164 or a Messaging Service SID')
+    .optional(),
+  TWILIO_API_URL: z.url().default('https://api.twilio.com'),
+  WHATSAPP_ACCESS_TOKEN: z.string().min(10).optional(),
+  WHATSAPP_PHONE_NUMBER_ID: z
+    .string()
+    .regex(/^[0-9]{1,30}$/)
+    .optional(),
+  WHATSAPP_APP_SECRET: z.string().min(8).optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(8).optional(),
+  WHATSAPP_API_URL: z.url().default('https://graph.facebook.com/v21.0'),
+  COMEBACK_VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:)/)
+    .optional(),
   COMEBACK_DKIM_DOMAIN: z.string().min(3).optional(),
   COMEBACK_DKIM_SELECTOR: z.string().min(1).optional(),
   COMEBACK_DKIM_PRIVATE_KEY: z.string().min(100).optional(),
@@ -67,6 +89,20 @@ export interface Config {
   smtpUrl: string | undefined;
   /** The From of marketing and transactional email; its domain names Message-IDs. */
   emailFrom: string;
+  /** SMS through Twilio: all of account, token and sender, or none (local outbox). */
+  twilio: { accountSid: string; authToken: string; from: string; apiUrl: string } | undefined;
+  /** WhatsApp through Meta's Cloud API: token and phone number id, or none (local outbox). */
+  whatsapp:
+    | {
+        accessToken: string;
+        phoneNumberId: string;
+        appSecret: string | undefined;
+        verifyToken: string | undefined;
+        apiUrl: string;
+      }
+    | undefined;
+  /** The VAPID `sub` of web push (a mailto: or https: contact); keys are generated and kept. */
+  vapidSubject: string | undefined;
   /** DKIM signing of outgoing email (all three COMEBACK_DKIM_* variables, or none). */
   dkim: { domainName: string; keySelector: string; privateKey: string } | undefined;
   /** The base URL stores reach this server at (webhook URLs); else taken from the request. */
@@ -135,6 +171,28 @@ export function readConfig(
               privateKey: e.COMEBACK_DKIM_PRIVATE_KEY.replace(/\\n/g, '\n'),
             }
           : undefined,
+      twilio:
+        e.TWILIO_ACCOUNT_SID !== undefined &&
+        e.TWILIO_AUTH_TOKEN !== undefined &&
+        e.TWILIO_FROM !== undefined
+          ? {
+              accountSid: e.TWILIO_ACCOUNT_SID,
+              authToken: e.TWILIO_AUTH_TOKEN,
+              from: e.TWILIO_FROM,
+              apiUrl: e.TWILIO_API_URL.replace(/\/$/, ''),
+            }
+          : undefined,
+      whatsapp:
+        e.WHATSAPP_ACCESS_TOKEN !== undefined && e.WHATSAPP_PHONE_NUMBER_ID !== undefined
+          ? {
+              accessToken: e.WHATSAPP_ACCESS_TOKEN,
+              phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
+              appSecret: e.WHATSAPP_APP_SECRET,
+              verifyToken: e.WHATSAPP_VERIFY_TOKEN,
+              apiUrl: e.WHATSAPP_API_URL.replace(/\/$/, ''),
+            }
+          : undefined,
+      vapidSubject: e.COMEBACK_VAPID_SUBJECT,
       publicUrl: e.COMEBACK_PUBLIC_URL?.replace(/\/$/, ''),
       ingestMaxPending: e.COMEBACK_INGEST_MAX_PENDING,
       ingestMaxWaitMs: e.COMEBACK_INGEST_MAX_WAIT_MS,

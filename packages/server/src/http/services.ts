@@ -20,6 +20,7 @@ import type { ImportService } from '../modules/imports/index.js';
 import type { SegmentHistory, SegmentService } from '../modules/segments/index.js';
 import type { JobQueue } from '../platform/jobs/job-queue.js';
 import type {
+  ConsentFollower,
   ConsentService,
   LinkSigner,
   MessageSender,
@@ -71,5 +72,7 @@ export interface Services {
   /** Drains the outbox (`drain()` after a manual clock's advance). */
   sender: MessageSender;
   consent: ConsentService;
+  /** Applies consent carried by identify traits (tracking, imports, connectors). */
+  consentFollower: ConsentFollower;
   links: LinkSigner;
 }

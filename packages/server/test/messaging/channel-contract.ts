@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Channel, OutgoingMessage } from '../../src/modules/messaging/channel.js';
 
-/** What a channel's receiving end saw: `key` is how it recognises one message (a Message-ID). */
+/**
+ * What a channel's receiving end saw: `key` is how it recognises one message (a Message-ID, an
+ * idempotency key, the outbox id it carries).
+ */
 export interface ReceivedMessage {
   key: string;
   to: string;
@@ -11,6 +14,11 @@ export interface ReceivedMessage {
 
 export interface ChannelHarness {
   channel: Channel;
+  /**
+   * What a message to this channel looks like (its `to`, and `extra` such as a webhook URL);
+   * the default is an email address. `subject` is null for channels without one (SMS).
+   */
+  message?: Partial<OutgoingMessage>;
   /** Every message the receiving end got so far, in order. */
   received: () => Promise<ReceivedMessage[]>;
   close(): Promise<void>;
@@ -55,15 +63,15 @@ export function channelContract(name: string, makeChannel: () => Promise<Channel
     it('sends a message that arrives with its address, subject and text', async () => {
       const h = await makeChannel();
       try {
-        const m = outgoing(h.channel);
+        const m = outgoing(h.channel, h.message);
         const outcome = await h.channel.send(m);
         expect(outcome).toEqual({ ok: true, providerMessageId: expect.any(String) });
         const got = await h.received();
         expect(got).toHaveLength(1);
         expect(got[0]).toEqual({
           key: expect.stringContaining(m.id),
-          to: 'ada@example.test',
-          subject: 'Your order has shipped',
+          to: m.to,
+          subject: m.subject,
           text: 'Your order has shipped.',
         });
       } finally {
@@ -74,10 +82,10 @@ export function channelContract(name: string, makeChannel: () => Promise<Channel
     it('a resend with the same id is recognisable as the same message; another id is not', async () => {
       const h = await makeChannel();
       try {
-        const m = outgoing(h.channel);
+        const m = outgoing(h.channel, h.message);
         const first = await h.channel.send(m);
         const again = await h.channel.send({ ...m, attempt: 2 });
-        const other = await h.channel.send(outgoing(h.channel));
+        const other = await h.channel.send(outgoing(h.channel, h.message));
         expect([first.ok, again.ok, other.ok]).toEqual([true, true, true]);
         const got = await h.received();
         expect(got).toHaveLength(3);
@@ -90,7 +98,7 @@ export function channelContract(name: string, makeChannel: () => Promise<Channel
 
     it('close() resolves, twice too', async () => {
       const h = await makeChannel();
-      await h.channel.send(outgoing(h.channel));
+      await h.channel.send(outgoing(h.channel, h.message));
       await expect(h.channel.close()).resolves.toBeUndefined();
       await expect(h.channel.close()).resolves.toBeUndefined();
       await h.close();

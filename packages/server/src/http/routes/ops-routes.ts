@@ -130,7 +130,8 @@ export function opsRoutes(app: FastifyInstance, s: Services): void {
         await s.processor.catchUp();
         await s.jobs.advanceTo(manual, manual.now() + ms);
         await s.processor.catchUp();
-        // Messages falling due by now (queued, or retries whose backoff has passed) go out.
+        // Consent carried by the applied events first, then the messages falling due by now.
+        await s.consentFollower.drain();
         await s.sender.drain();
         return { now: new Date(manual.now()).toISOString() };
       },

@@ -10,6 +10,8 @@ export { LocalChannel } from './local-channel.js';
 export { Outbox, type NewMessage } from './outbox.js';
 export { MessageSender, type SendGate } from './message-sender.js';
 export { ConsentService } from './consent-service.js';
+export { ConsentFollower, consentOfEvent, consentStatusOf } from './consent-follower.js';
+export type { TimelineEvent, TimelineRecorder } from './timeline.js';
 export { LinkSigner } from './signed-links.js';
 export { TemplateService, type RenderContext } from './template-service.js';
 export { starterLayouts } from './starter-layouts.js';

@@ -113,7 +113,9 @@ export class MessagingService {
       ]);
     const checked = checkAddress(channel, to);
     if (!checked.ok) return checked;
-    const forRender = recipient ?? addressOnly(channel, checked.value);
+    // A test without a profile shows personalisation with the sample profile's values.
+    const forRender =
+      recipient ?? (options.test ? SAMPLE_PROFILE : addressOnly(channel, checked.value));
     const context = await this.#contextFor(workspaceId, template.value, forRender, request.data);
     const rendered = await this.#d.templates.render(template.value, context, request.language);
     if (!rendered.ok) return rendered;
@@ -137,6 +139,7 @@ export class MessagingService {
             : rendered.value.subject,
         html: rendered.value.html,
         text: rendered.value.text,
+        extra: channelParts(template.value, rendered.value),
       },
       now,
     );
@@ -178,6 +181,18 @@ export class MessagingService {
       now: this.#d.clock.now(),
     };
   }
+}
+
+/** What a channel adapter needs besides subject and text (OutgoingMessage.extra). */
+export function channelParts(
+  template: Template,
+  rendered: RenderedMessage,
+): Record<string, unknown> {
+  return {
+    ...(rendered.url ? { url: rendered.url } : {}),
+    ...(rendered.whatsapp ? { whatsapp: rendered.whatsapp } : {}),
+    ...(template.webhookUrl !== undefined ? { webhookUrl: template.webhookUrl } : {}),
+  };
 }
 
 /** The consent a channel's marketing needs, if any (inbox and webhook need none). */

@@ -38,6 +38,10 @@ export interface CompiledVariant {
   html: ParsedTemplate | null;
   /** Email: the variant's `text` (null: generated from the HTML). Other channels: the body. */
   text: ParsedTemplate | null;
+  /** Push and inbox: where a tap leads. */
+  url: ParsedTemplate | null;
+  /** WhatsApp: the approved template, its parameters parsed. */
+  whatsapp: { name: string; language: string; parameters: ParsedTemplate[] } | null;
 }
 
 /** A problem at `field` (`variants.he.body`) that stops the template being saved. */
@@ -57,8 +61,8 @@ export function directionOf(language: string): 'ltr' | 'rtl' {
   return (rightToLeftLanguages as readonly string[]).includes(base) ? 'rtl' : 'ltr';
 }
 
-type Part = 'subject' | 'preheader' | 'body' | 'text';
-const parts: readonly Part[] = ['subject', 'preheader', 'body', 'text'];
+type Part = 'subject' | 'preheader' | 'body' | 'text' | 'url';
+const parts: readonly Part[] = ['subject', 'preheader', 'body', 'text', 'url'];
 
 /**
  * Parses every Liquid part of a variant as written (so positions are the author's), with the
@@ -70,10 +74,12 @@ export function checkLiquid(
   variant: TemplateVariant,
 ): {
   parsed: Partial<Record<Part, ParsedTemplate>>;
+  whatsapp: ParsedTemplate[];
   issues: VariantIssue[];
   warnings: TemplateWarning[];
 } {
   const parsed: Partial<Record<Part, ParsedTemplate>> = {};
+  const whatsapp: ParsedTemplate[] = [];
   const issues: VariantIssue[] = [];
   const warnings: TemplateWarning[] = [];
   for (const part of parts) {
@@ -87,7 +93,16 @@ export function checkLiquid(
       warnings.push(...engine.lint(outcome.value, field));
     }
   }
-  return { parsed, issues, warnings };
+  for (const [i, source] of (variant.whatsapp?.parameters ?? []).entries()) {
+    const field = `variants.${language}.whatsapp.parameters.${i}`;
+    const outcome = engine.parse(source);
+    if (!outcome.ok) issues.push({ field, ...outcome.issue });
+    else {
+      whatsapp.push(outcome.value);
+      warnings.push(...engine.lint(outcome.value, field));
+    }
+  }
+  return { parsed, whatsapp, issues, warnings };
 }
 
 export async function compileVariant(
@@ -97,13 +112,27 @@ export async function compileVariant(
   variant: TemplateVariant,
 ): Promise<CompileOutcome> {
   const direction = directionOf(language);
-  const { parsed, issues, warnings } = checkLiquid(engine, language, variant);
+  const { parsed, whatsapp, issues, warnings } = checkLiquid(engine, language, variant);
   if (issues.length > 0) return { ok: false, issues };
   const subject = parsed.subject ?? null;
+  const extras = {
+    url: parsed.url ?? null,
+    whatsapp: variant.whatsapp
+      ? { name: variant.whatsapp.name, language: variant.whatsapp.language, parameters: whatsapp }
+      : null,
+  };
   if (channel !== 'email')
     return {
       ok: true,
-      compiled: { channel, language, direction, subject, html: null, text: parsed.body ?? null },
+      compiled: {
+        channel,
+        language,
+        direction,
+        subject,
+        html: null,
+        text: parsed.body ?? null,
+        ...extras,
+      },
       warnings,
     };
 
@@ -134,6 +163,7 @@ export async function compileVariant(
       subject,
       html: compiledHtml.value,
       text: parsed.text ?? null,
+      ...extras,
     },
     warnings,
   };
@@ -284,6 +314,23 @@ export async function renderCompiled(
     if (!rendered.ok) return rendered;
     text = rendered.value;
   } else text = html === null ? '' : htmlToText(html, textOptions);
+  let url: string | null = null;
+  if (compiled.url) {
+    const rendered = await engine.render(compiled.url, scope, settings('text'));
+    if (!rendered.ok) return rendered;
+    url = rendered.value.trim() || null;
+  }
+  let whatsapp: RenderedMessage['whatsapp'];
+  if (compiled.whatsapp) {
+    const parameters: string[] = [];
+    for (const parameter of compiled.whatsapp.parameters) {
+      const rendered = await engine.render(parameter, scope, settings('text'));
+      if (!rendered.ok) return rendered;
+      // Meta refuses a parameter with a line break, a tab or more than 4 spaces in a row.
+      parameters.push(rendered.value.replace(/\s+/g, ' ').trim());
+    }
+    whatsapp = { ...compiled.whatsapp, parameters };
+  }
   return ok({
     channel: compiled.channel,
     language: compiled.language,
@@ -291,6 +338,8 @@ export async function renderCompiled(
     subject,
     html,
     text,
+    url,
+    ...(whatsapp !== undefined ? { whatsapp } : {}),
   });
 }
 

@@ -40,6 +40,7 @@ export function templateView(record: TemplateRecord, warnings: TemplateWarning[]
     kind: d.kind,
     defaultLanguage: d.defaultLanguage,
     variants: d.variants,
+    ...(d.webhookUrl !== undefined ? { webhookUrl: d.webhookUrl } : {}),
     version: record.version,
     warnings,
     createdAt: new Date(record.createdAt).toISOString(),

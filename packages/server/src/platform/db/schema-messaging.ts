@@ -83,3 +83,68 @@ export interface MessageStatusChangeTable {
   at: number;
   detail: string | null;
 }
+
+/** When a person last wrote to us on a channel (WhatsApp's 24-hour window). */
+export interface ConversationWindowTable {
+  workspace_id: string;
+  channel: string;
+  address: string;
+  last_inbound_at: number;
+}
+export interface PushSubscriptionTable {
+  id: string;
+  workspace_id: string;
+  profile_id: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  user_agent: string | null;
+  created_at: number;
+  last_sent_at: number | null;
+}
+export interface InboxMessageTable {
+  /** The outbox message's id. */
+  id: string;
+  workspace_id: string;
+  profile_id: string;
+  title: string | null;
+  body: string;
+  url: string | null;
+  data: string | null;
+  created_at: number;
+  read_at: number | null;
+  archived_at: number | null;
+}
+export interface WebhookSubscriptionTable {
+  id: string;
+  workspace_id: string;
+  url: string;
+  description: string | null;
+  /** JSON array of event types (`Order Completed`, `Segment Entered`, `*`). */
+  event_types: string;
+  /** Signing secret, sealed with the instance secret (SecretBox). */
+  secret: string;
+  created_at: number;
+  disabled_at: number | null;
+}
+/** One POST owed to a subscriber (or a webhook-channel message), with its retries. */
+export interface OutgoingDeliveryTable {
+  id: string;
+  workspace_id: string;
+  subscription_id: string | null;
+  /** Unique per workspace: `<subscription>:<event messageId>`, so an event is delivered once. */
+  event_key: string;
+  event_type: string;
+  url: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  delivered_at: number | null;
+}

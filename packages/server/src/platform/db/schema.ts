@@ -198,6 +198,11 @@ export interface Schema {
   suppressions: Messaging.SuppressionTable;
   messages: Messaging.MessageTable;
   message_status_changes: Messaging.MessageStatusChangeTable;
+  conversation_windows: Messaging.ConversationWindowTable;
+  push_subscriptions: Messaging.PushSubscriptionTable;
+  inbox_messages: Messaging.InboxMessageTable;
+  webhook_subscriptions: Messaging.WebhookSubscriptionTable;
+  outgoing_deliveries: Messaging.OutgoingDeliveryTable;
   order_lines: StoreData.OrderLineTable;
   order_refunds: StoreData.OrderRefundTable;
   order_fulfilments: StoreData.OrderFulfilmentTable;

@@ -17,6 +17,7 @@ import * as m016 from './016-segments.js';
 import * as m017 from './017-segment-membership.js';
 import * as m018 from './018-rfm.js';
 import * as m019 from './019-messaging.js';
+import * as m020 from './020-channels.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -43,6 +44,7 @@ const steps: Record<string, Step> = {
   '017-segment-membership': m017,
   '018-rfm': m018,
   '019-messaging': m019,
+  '020-channels': m020,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

@@ -1,0 +1,191 @@
+import type { ConsentChannel, ConsentStatus } from '@comeback/contracts';
+import type { Database } from '../../platform/db/database.js';
+import { isRecord, readJsonObject } from '../../platform/json.js';
+import type { Logger } from '../../platform/logger.js';
+import type { ConsentService } from './consent-service.js';
+
+/** The processor's cursor: only applied events have a profile to give consent to. */
+const PROCESSOR_CURSOR = 'profiles';
+const CURSOR_KEY = 'consent-follower-cursor';
+const BATCH = 500;
+
+/** Traits stores and storefronts use for consent, and the channel each speaks for. */
+const TRAIT_CHANNELS: Readonly<Record<string, ConsentChannel>> = {
+  email_consent: 'email',
+  email_marketing_consent: 'email',
+  accepts_marketing: 'email',
+  sms_consent: 'sms',
+  sms_marketing_consent: 'sms',
+  accepts_sms_marketing: 'sms',
+  whatsapp_consent: 'whatsapp',
+  push_consent: 'push',
+};
+const SUBSCRIBED = new Set(['true', 'subscribed', 'yes', 'opted_in', 'granted']);
+const UNSUBSCRIBED = new Set([
+  'false',
+  'unsubscribed',
+  'no',
+  'opted_out',
+  'not_subscribed',
+  'denied',
+  'revoked',
+]);
+
+/** `true`, `"subscribed"`, `{ "state": "subscribed" }` (Shopify's shape) -> a status. */
+export function consentStatusOf(value: unknown): ConsentStatus | null {
+  const raw = isRecord(value) ? (value.state ?? value.status) : value;
+  if (typeof raw !== 'boolean' && typeof raw !== 'string') return null;
+  const word = String(raw).trim().toLowerCase();
+  if (SUBSCRIBED.has(word)) return 'subscribed';
+  if (UNSUBSCRIBED.has(word)) return 'unsubscribed';
+  if (word === 'pending') return 'pending';
+  return null;
+}
+
+interface ConsentFromEvent {
+  channel: ConsentChannel;
+  status: ConsentStatus;
+  source: string;
+  proof: { ip?: string; userAgent?: string; form?: string };
+}
+
+/**
+ * What one identify call says about consent (its traits), or nothing. `payload` is the call as
+ * stored (the type is the log row's: a `/v1/identify` body has no `type` field).
+ */
+export function consentOfEvent(payload: Record<string, unknown>): ConsentFromEvent[] {
+  const context = readJsonObject(payload.context);
+  const source = readJsonObject(context.source);
+  // Messaging records its own consent changes as events: following them would loop.
+  if (source.kind === 'messaging') return [];
+  const traits = readJsonObject(payload.traits);
+  const found: ConsentFromEvent[] = [];
+  const kind = typeof source.kind === 'string' ? source.kind : 'tracking';
+  const platform = typeof source.platform === 'string' ? `:${source.platform}` : '';
+  for (const [trait, channel] of Object.entries(TRAIT_CHANNELS)) {
+    if (!Object.hasOwn(traits, trait)) continue;
+    const status = consentStatusOf(traits[trait]);
+    if (status === null || found.some((f) => f.channel === channel)) continue;
+    found.push({
+      channel,
+      status,
+      source: `${kind}${platform}: ${trait}`,
+      proof: {
+        ...(typeof context.ip === 'string' ? { ip: context.ip.slice(0, 100) } : {}),
+        ...(typeof context.userAgent === 'string'
+          ? { userAgent: context.userAgent.slice(0, 1000) }
+          : {}),
+        form: `identify trait ${trait}`,
+      },
+    });
+  }
+  return found;
+}
+
+/**
+ * Consent that arrives with the store's data: an `identify` from the storefront, an import or a
+ * connector carrying `email_consent`, `accepts_marketing` (Shopify, WooCommerce) and the like.
+ * Follows the event log behind the processor (so each event has its profile), applies a change
+ * only when it changes the status and is not older than the status it would replace (a stale
+ * store sync never undoes a newer unsubscribe), and keeps its own cursor: replaying after a
+ * crash changes nothing twice.
+ */
+export class ConsentFollower {
+  readonly #database: Database;
+  readonly #consent: ConsentService;
+  readonly #log: Logger;
+  #running: Promise<number> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(database: Database, consent: ConsentService, log: Logger) {
+    this.#database = database;
+    this.#consent = consent;
+    this.#log = log;
+  }
+
+  /** Applies every applied event not yet followed; returns how many consents changed. */
+  drain(): Promise<number> {
+    this.#running ??= this.#drain().finally(() => (this.#running = undefined));
+    return this.#running;
+  }
+
+  async #drain(): Promise<number> {
+    const db = this.#database.db;
+    let changed = 0;
+    for (;;) {
+      const cursor = await db
+        .selectFrom('settings')
+        .select('value')
+        .where('key', '=', CURSOR_KEY)
+        .executeTakeFirst();
+      const after = Number(cursor?.value ?? 0);
+      const head = await db
+        .selectFrom('processor_cursors')
+        .select('position')
+        .where('name', '=', PROCESSOR_CURSOR)
+        .executeTakeFirst();
+      const upTo = Number(head?.position ?? 0);
+      if (upTo <= after) return changed;
+      const rows = await db
+        .selectFrom('events as e')
+        .innerJoin('event_profiles as ep', 'ep.seq', 'e.seq')
+        .select(['e.seq', 'e.workspace_id', 'e.timestamp', 'e.payload', 'ep.profile_id'])
+        .where('e.seq', '>', after)
+        .where('e.seq', '<=', upTo)
+        .where('e.type', '=', 'identify')
+        .orderBy('e.seq')
+        .limit(BATCH)
+        .execute();
+      for (const row of rows) changed += await this.#apply(row);
+      const next = rows.length === BATCH ? Number(rows[rows.length - 1]?.seq ?? upTo) : upTo;
+      await db
+        .insertInto('settings')
+        .values({ key: CURSOR_KEY, value: String(next) })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(next) }))
+        .execute();
+    }
+  }
+
+  async #apply(row: {
+    workspace_id: string;
+    timestamp: number;
+    payload: unknown;
+    profile_id: string;
+  }): Promise<number> {
+    let payload: Record<string, unknown>;
+    try {
+      payload = readJsonObject(row.payload);
+    } catch {
+      return 0; // the log holds only validated JSON; a broken row is no consent
+    }
+    let changed = 0;
+    const current = await this.#consent.get(row.workspace_id, row.profile_id);
+    for (const change of consentOfEvent(payload)) {
+      const now = current.find((c) => c.channel === change.channel);
+      if (now?.status === change.status) continue;
+      if (now !== undefined && Date.parse(now.updatedAt) > row.timestamp) continue;
+      await this.#consent.update(row.workspace_id, row.profile_id, change, row.timestamp);
+      changed++;
+    }
+    return changed;
+  }
+
+  start(pollMs = 1000): void {
+    const tick = () => {
+      if (this.#stopped) return;
+      this.drain()
+        .catch((error: unknown) => this.#log.error({ err: error }, 'consent follower failed'))
+        .finally(() => {
+          if (!this.#stopped) this.#timer = setTimeout(tick, pollMs);
+        });
+    };
+    this.#timer = setTimeout(tick, pollMs);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+  }
+}

@@ -1,0 +1,89 @@
+import type { Profile } from '@comeback/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consentStatusOf } from '../../src/modules/messaging/index.js';
+import { engines } from '../support/engines.js';
+import { json, startTestServer, type TestServer } from '../support/test-server.js';
+
+/**
+ * Consent that arrives with the store's data (identify traits from the storefront, an import, a
+ * connector) reaches the consent the sender checks, in log order, never undoing a newer change.
+ */
+describe('consent statuses stores send', () => {
+  it('reads booleans, words and Shopify-shaped objects; ignores the rest', () => {
+    expect(consentStatusOf(true)).toBe('subscribed');
+    expect(consentStatusOf('opted_out')).toBe('unsubscribed');
+    expect(consentStatusOf({ state: 'subscribed' })).toBe('subscribed');
+    expect(consentStatusOf({ state: 'not_subscribed' })).toBe('unsubscribed');
+    expect(consentStatusOf('PENDING')).toBe('pending');
+    expect(consentStatusOf('maybe')).toBeNull();
+    expect(consentStatusOf(1)).toBeNull();
+    expect(consentStatusOf(null)).toBeNull();
+  });
+});
+
+for (const engine of engines) {
+  describe(`consent from identify traits (${engine})`, () => {
+    let t: TestServer;
+    let profileId: string;
+    type ConsentView = {
+      data: { channel: string; status: string; source: string }[];
+      history: { status: string }[];
+    };
+    const consent = async () =>
+      json<ConsentView>(await t.api(`/api/v1/profiles/${profileId}/consent`));
+    const identify = async (traits: Record<string, unknown>, timestamp?: string) => {
+      const res = await t.send('/v1/identify', {
+        userId: 'u-bo',
+        traits: { email: 'bo@example.com', ...traits },
+        ...(timestamp !== undefined ? { timestamp } : {}),
+      });
+      expect(res.status).toBe(200);
+      await t.settle();
+      await t.server.services.consentFollower.drain();
+    };
+
+    beforeAll(async () => {
+      t = await startTestServer(engine, { background: false });
+      await identify({ email_consent: true, sms_consent: 'subscribed' });
+      const found = await json<{ data: Profile[] }>(
+        await t.api('/api/v1/profiles?email=bo@example.com'),
+      );
+      profileId = found.data[0]!.id;
+    });
+    afterAll(async () => t?.stop());
+
+    it('applies consent traits with their source', async () => {
+      expect((await consent()).data).toEqual([
+        expect.objectContaining({
+          channel: 'email',
+          status: 'subscribed',
+          source: 'tracking: email_consent',
+        }),
+        expect.objectContaining({
+          channel: 'sms',
+          status: 'subscribed',
+          source: 'tracking: sms_consent',
+        }),
+      ]);
+    });
+
+    it('records a change only when the status changes', async () => {
+      await identify({ email_consent: true, first_name: 'Bo' });
+      expect((await consent()).history).toHaveLength(2);
+      await identify({ accepts_marketing: false });
+      const after = await consent();
+      expect(after.data[0]).toEqual(
+        expect.objectContaining({ status: 'unsubscribed', source: 'tracking: accepts_marketing' }),
+      );
+      expect(after.history).toHaveLength(3);
+      // The follower's own Consent Updated / Unsubscribed events are not followed again.
+      await t.settle();
+      expect(await t.server.services.consentFollower.drain()).toBe(0);
+    });
+
+    it('an older store sync never undoes a newer unsubscribe', async () => {
+      await identify({ email_consent: true }, '2020-01-01T00:00:00.000Z');
+      expect((await consent()).data[0]?.status).toBe('unsubscribed');
+    });
+  });
+}
