@@ -57,6 +57,10 @@ import {
 import {
   ConsentFollower,
   ConsentService,
+  ConversationWindows,
+  TwilioSmsChannel,
+  WhatsAppChannel,
+  type OutgoingMessage,
   EmailChannel,
   LinkSigner,
   LocalChannel,
@@ -67,7 +71,7 @@ import {
   consentChannelOf,
   type Channel,
 } from './modules/messaging/index.js';
-import { serverCallRow } from './modules/ingest/index.js';
+import { timelineRecorder } from './timeline-recorder.js';
 import { SecretBox } from './platform/secret-box.js';
 import { KeyResolver, bootstrapWorkspace, type Bootstrap } from './modules/workspaces/index.js';
 import { ManualClock, SystemClock, type Clock } from './platform/clock.js';
@@ -164,32 +168,18 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       bootstrap.secret,
       config.publicUrl ?? `http://localhost:${config.port === 0 ? 8080 : config.port}`,
     );
+    const timeline = timelineRecorder(profiles, appendQueue);
     const consent = new ConsentService(database, {
       // A consent change lands in the profile's timeline as an event (journeys can react).
-      onChange: async (change) => {
-        const profile = await profiles.get(change.workspaceId, change.profileId);
-        if (!profile.ok) return;
-        const identity = Object.fromEntries(
-          profile.value.identifiers
-            .filter((i) => i.kind === 'email' || i.kind === 'phone' || i.kind === 'customer_id')
-            .map((i) => [i.kind, i.value]),
-        );
-        if (Object.keys(identity).length === 0) return;
-        const row = serverCallRow(
-          change.workspaceId,
-          {
-            type: 'track',
-            event: change.status === 'unsubscribed' ? 'Unsubscribed' : 'Consent Updated',
-            messageId: `consent:${change.profileId}:${change.channel}:${change.at}:${change.status}`,
-            timestamp: change.at,
-            identity,
-            properties: { channel: change.channel, status: change.status, source: change.source },
-          },
-          { kind: 'messaging' },
-          change.at,
-        );
-        await appendQueue.append([row]);
-      },
+      onChange: (change) =>
+        timeline({
+          workspaceId: change.workspaceId,
+          profileId: change.profileId,
+          event: change.status === 'unsubscribed' ? 'Unsubscribed' : 'Consent Updated',
+          messageId: `consent:${change.profileId}:${change.channel}:${change.at}:${change.status}`,
+          at: change.at,
+          properties: { channel: change.channel, status: change.status, source: change.source },
+        }),
     });
     profiles.addErasureParticipant((trx, person) => consent.eraseProfile(trx, person));
     // Consent that arrives with tracking, imports and connectors (identify traits).
@@ -197,8 +187,37 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const outbox = new Outbox(database);
     profiles.addErasureParticipant((trx, person) => outbox.eraseProfile(trx, person));
     const templates = new TemplateService(database, clock);
+    const windows = new ConversationWindows(database);
     const messageChannels = new Map<ChannelKind, Channel>();
     for (const kind of channels) messageChannels.set(kind, new LocalChannel(kind));
+    if (config.twilio !== undefined) {
+      const publicUrl = config.publicUrl;
+      messageChannels.set(
+        'sms',
+        new TwilioSmsChannel({
+          ...config.twilio,
+          clock: wallClock,
+          // Delivery reports need an address Twilio can reach: without one, none arrive.
+          ...(publicUrl !== undefined
+            ? {
+                statusCallbackUrl: (m: OutgoingMessage) =>
+                  `${publicUrl}/webhooks/twilio/${encodeURIComponent(m.workspaceId)}/status/${m.id}`,
+              }
+            : {}),
+        }),
+      );
+    }
+    if (config.whatsapp !== undefined)
+      messageChannels.set(
+        'whatsapp',
+        new WhatsAppChannel({
+          accessToken: config.whatsapp.accessToken,
+          phoneNumberId: config.whatsapp.phoneNumberId,
+          apiUrl: config.whatsapp.apiUrl,
+          windows,
+          clock,
+        }),
+      );
     if (config.smtpUrl !== undefined)
       messageChannels.set(
         'email',
@@ -227,6 +246,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       clock,
       templates,
       outbox,
+      consent,
       links,
       profiles,
       onQueued: () => sender.notify(),
@@ -311,6 +331,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       consent,
       consentFollower,
       links,
+      windows,
+      timeline,
       imports,
       jobQueue,
       sftpSources,

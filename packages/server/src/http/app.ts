@@ -20,6 +20,8 @@ import { sftpRoutes } from './routes/sftp-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { preferenceRoutes } from './routes/preference-routes.js';
 import { templateRoutes } from './routes/template-routes.js';
+import { whatsappRoutes } from './routes/whatsapp-routes.js';
+import { twilioRoutes } from './routes/twilio-routes.js';
 import { trackingRoutes } from './routes/tracking-routes.js';
 import type { Services } from './services.js';
 
@@ -96,18 +98,39 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   sftpRoutes(app, s);
   templateRoutes(app, s);
   messageRoutes(app, s);
+  const storeName = async (workspaceId: string) =>
+    (
+      await s.database.db
+        .selectFrom('workspaces')
+        .select('name')
+        .where('id', '=', workspaceId)
+        .executeTakeFirst()
+    )?.name ?? 'the store';
+  twilioRoutes(app, {
+    consent: s.consent,
+    outbox: s.outbox,
+    timeline: s.timeline,
+    authToken: s.config.twilio?.authToken,
+    publicUrl: s.config.publicUrl,
+    storeName,
+    clock: s.clock,
+    database: s.database,
+  });
+  whatsappRoutes(app, {
+    consent: s.consent,
+    outbox: s.outbox,
+    windows: s.windows,
+    timeline: s.timeline,
+    appSecret: s.config.whatsapp?.appSecret,
+    verifyToken: s.config.whatsapp?.verifyToken,
+    clock: s.clock,
+    database: s.database,
+  });
   preferenceRoutes(app, {
     consent: s.consent,
     links: s.links,
     clock: s.clock,
-    storeName: async (workspaceId) =>
-      (
-        await s.database.db
-          .selectFrom('workspaces')
-          .select('name')
-          .where('id', '=', workspaceId)
-          .executeTakeFirst()
-      )?.name ?? 'the store',
+    storeName,
   });
   opsRoutes(app, s);
   keyRoutes(app, s);

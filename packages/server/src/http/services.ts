@@ -22,6 +22,8 @@ import type { JobQueue } from '../platform/jobs/job-queue.js';
 import type {
   ConsentFollower,
   ConsentService,
+  ConversationWindows,
+  TimelineRecorder,
   LinkSigner,
   MessageSender,
   MessagingService,
@@ -75,4 +77,8 @@ export interface Services {
   /** Applies consent carried by identify traits (tracking, imports, connectors). */
   consentFollower: ConsentFollower;
   links: LinkSigner;
+  /** When each person last wrote to us per channel (WhatsApp's 24-hour window). */
+  windows: ConversationWindows;
+  /** Records messaging's events (opens, clicks, deliveries, opt-outs) in the timeline. */
+  timeline: TimelineRecorder;
 }

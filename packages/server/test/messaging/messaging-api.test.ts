@@ -215,6 +215,46 @@ for (const engine of engines) {
       expect(events.data.map((e) => e.event)).toContain('Unsubscribed');
     });
 
+    it('double opt-in: pending, a confirmation email, and the link subscribes', async () => {
+      await t.send('/v1/identify', {
+        userId: 'u-cy',
+        traits: { email: 'cy@example.com', first_name: 'Cy' },
+      });
+      await t.settle();
+      const cy = (
+        await json<{ data: Profile[] }>(await t.api('/api/v1/profiles?email=cy@example.com'))
+      ).data[0]!.id;
+      const res = await t.api(`/api/v1/profiles/${cy}/consent/double-opt-in`, {
+        method: 'POST',
+        body: { source: 'footer form', proof: { ip: '203.0.113.7' } },
+      });
+      expect(res.status).toBe(202);
+      const started = await json<{ messageId: string; status: string }>(res);
+      expect(started.status).toBe('pending');
+      const before = sink.messages.length;
+      await t.server.services.sender.drain();
+      const mail = sink.messages[before]!;
+      expect(mail.envelopeTo).toEqual(['cy@example.com']);
+      expect(mail.parsed.subject).toBe('Please confirm your subscription to Default store');
+      const link = /https?:\/\/[^\s"<>]+\/confirm\/[A-Za-z0-9._-]+/.exec(
+        mail.parsed.html || '',
+      )![0];
+      const marketingBefore = await send({ template: 'Spring offer', profileId: cy });
+      await t.server.services.sender.drain();
+      expect((await message(marketingBefore.id)).lastError).toMatch(/awaiting confirmation/);
+      const confirm = await fetch(`${t.url}${new URL(link).pathname}`);
+      expect(confirm.status).toBe(200);
+      const state = await json<{ data: { status: string; source: string }[] }>(
+        await t.api(`/api/v1/profiles/${cy}/consent`),
+      );
+      expect(state.data).toEqual([
+        expect.objectContaining({ status: 'subscribed', source: 'double-opt-in' }),
+      ]);
+      const marketing = await send({ template: 'Spring offer', profileId: cy });
+      await t.server.services.sender.drain();
+      expect((await message(marketing.id)).status).toBe('sent');
+    });
+
     it('lists the send log per profile, newest first, with the status filter', async () => {
       const all = await json<{ data: { status: string }[] }>(
         await t.api(`/api/v1/profiles/${profileId}/messages`),
@@ -223,7 +263,7 @@ for (const engine of engines) {
       const suppressed = await json<{ data: unknown[] }>(
         await t.api('/api/v1/messages?status=suppressed'),
       );
-      expect(suppressed.data).toHaveLength(2);
+      expect(suppressed.data).toHaveLength(3);
     });
   });
 }

@@ -16,6 +16,8 @@ import { withCatalogue } from './document.js';
 import { importOperations } from './import-operations.js';
 import { insightOperations } from './insight-operations.js';
 import { messageOperations } from './message-operations.js';
+import { whatsappOperations } from './whatsapp-operations.js';
+import { twilioOperations } from './twilio-operations.js';
 import { opsOperations } from './ops-operations.js';
 import { profileOperations } from './profile-operations.js';
 import { segmentMembershipOperations } from './segment-membership-operations.js';
@@ -39,6 +41,8 @@ export const operationCatalogue: Catalogue = {
   ...segmentOperations,
   ...segmentMembershipOperations,
   ...messageOperations,
+  ...whatsappOperations,
+  ...twilioOperations,
 };
 
 const description = `Comeback's HTTP API.

@@ -319,6 +319,26 @@ export const messageOperations: Catalogue = {
       404: noProfile,
     },
   },
+  'POST /api/v1/profiles/{id}/consent/double-opt-in': {
+    description:
+      "Double opt-in for email: the profile's email consent becomes `pending` (with this " +
+      "source and proof) and a confirmation email (English or Hebrew, after the profile's " +
+      'language) with a signed link goes out at once. Following the link records ' +
+      '`subscribed` with source `double-opt-in`; until then no marketing email is sent.',
+    parameters: { id: ANA_ID },
+    request: {
+      example: { source: 'footer form', proof: { ip: '203.0.113.7', form: 'footer newsletter' } },
+    },
+    responses: {
+      202: answer('Pending; the confirmation email is queued.', {
+        messageId: MESSAGE_ID,
+        status: 'pending',
+      }),
+      400: invalid('A profile without an email address', 'params.id', 'no email address'),
+      ...adminKeyProblems,
+      404: noProfile,
+    },
+  },
   'GET /api/v1/suppressions': {
     description:
       'Addresses nothing is sent to, transactional included: hard bounces, spam complaints and ' +

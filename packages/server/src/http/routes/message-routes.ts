@@ -1,6 +1,7 @@
 import {
   channels,
   consentChannels,
+  consentProofSchema,
   consentStateSchema,
   consentUpdateSchema,
   messageDetailSchema,
@@ -54,6 +55,10 @@ const suppressionBodySchema = z.strictObject({
   channel: z.enum(consentChannels),
   address: storableText().min(3).max(320),
   detail: storableText().max(1000).optional(),
+});
+const doubleOptInSchema = z.strictObject({
+  source: storableText().min(1).max(200).default('double-opt-in request'),
+  proof: consentProofSchema.optional(),
 });
 const suppressionParams = z.object({
   channel: z.enum(consentChannels),
@@ -210,6 +215,34 @@ export function messageRoutes(app: FastifyInstance, s: Services): void {
         { channel, status, source, ...(proof !== undefined ? { proof } : {}) },
         s.clock.now(),
       );
+    },
+  );
+
+  r.post(
+    '/api/v1/profiles/:id/consent/double-opt-in',
+    {
+      ...admin,
+      schema: {
+        tags: ['profiles', 'consent'],
+        summary: 'Start double opt-in for email: consent pending, a confirmation email sent',
+        security,
+        params: idParams,
+        body: doubleOptInSchema,
+        response: {
+          202: z.object({ messageId: z.string(), status: z.literal('pending') }),
+          ...adminErrors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { source, proof } = request.body;
+      const started = unwrap(
+        await s.messaging.requestDoubleOptIn(principalOf(request).workspaceId, request.params.id, {
+          source,
+          ...(proof !== undefined ? { proof } : {}),
+        }),
+      );
+      return reply.code(202).send(started);
     },
   );
 

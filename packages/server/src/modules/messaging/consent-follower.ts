@@ -165,7 +165,10 @@ export class ConsentFollower {
       const now = current.find((c) => c.channel === change.channel);
       if (now?.status === change.status) continue;
       if (now !== undefined && Date.parse(now.updatedAt) > row.timestamp) continue;
-      await this.#consent.update(row.workspace_id, row.profile_id, change, row.timestamp);
+      // The identify that carried it is the timeline's record: no second event for it.
+      await this.#consent.update(row.workspace_id, row.profile_id, change, row.timestamp, {
+        announce: false,
+      });
       changed++;
     }
     return changed;

@@ -106,13 +106,16 @@ export class ConsentService {
   /**
    * Sets the person's consent on one channel and appends the change to its history, in one
    * transaction; every call is recorded, even one that repeats the current status (the new
-   * source and proof are evidence too). The hook runs after the commit.
+   * source and proof are evidence too). The hook runs after the commit, unless `announce` is
+   * false: a change read from an event already in the timeline (an identify's traits) is not
+   * announced again.
    */
   async update(
     workspaceId: string,
     profileId: string,
     update: ConsentChangeInput,
     now: number,
+    options: { announce?: boolean } = {},
   ): Promise<ConsentState> {
     if (!oneOf(consentChannels, update.channel)) throw new Error(`not a consent channel`);
     if (!oneOf(consentStatuses, update.status)) throw new Error(`not a consent status`);
@@ -151,14 +154,15 @@ export class ConsentService {
         .values({ ...row, at: now })
         .execute();
     });
-    await this.#onChange?.({
-      workspaceId,
-      profileId,
-      channel: update.channel,
-      status: update.status,
-      source,
-      at: now,
-    });
+    if (options.announce !== false)
+      await this.#onChange?.({
+        workspaceId,
+        profileId,
+        channel: update.channel,
+        status: update.status,
+        source,
+        at: now,
+      });
     return { channel: update.channel, status: update.status, source, updatedAt: iso(now), proof };
   }
 

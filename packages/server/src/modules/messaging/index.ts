@@ -17,3 +17,13 @@ export { TemplateService, type RenderContext } from './template-service.js';
 export { starterLayouts } from './starter-layouts.js';
 export { MessagingService, consentChannelOf } from './messaging-service.js';
 export { recipientOf, addressFor, type Recipient } from './recipient.js';
+export { ConversationWindows, CUSTOMER_SERVICE_WINDOW_MS } from './conversation-windows.js';
+export { WhatsAppChannel, OUTSIDE_WINDOW_REASON } from './whatsapp-channel.js';
+export { WhatsAppWebhooks, verifyMetaSignature } from './whatsapp-webhooks.js';
+export { TwilioSmsChannel, type TwilioSmsChannelOptions } from './sms-channel.js';
+export {
+  TwilioInbound,
+  verifyTwilioSignature,
+  twilioSignature,
+  keywordOf,
+} from './twilio-webhooks.js';

@@ -4,6 +4,8 @@ import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/database.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import type { ProfileQueries } from '../profiles/index.js';
+import type { ConsentService } from './consent-service.js';
+import { doubleOptInTemplate } from './double-opt-in.js';
 import type { Outbox } from './outbox.js';
 import { addressFor, recipientOf, type Recipient } from './recipient.js';
 import type { LinkSigner } from './signed-links.js';
@@ -14,6 +16,7 @@ export interface MessagingDeps {
   clock: Clock;
   templates: TemplateService;
   outbox: Outbox;
+  consent: ConsentService;
   links: LinkSigner;
   profiles: ProfileQueries;
   /** Wakes the sender after a message is queued. */
@@ -145,6 +148,71 @@ export class MessagingService {
     );
     if (queued.created) this.#d.onQueued();
     return ok(queued);
+  }
+
+  /**
+   * Double opt-in for email: the consent becomes `pending` (with the source and proof of the
+   * request) and a confirmation email with a signed link goes out; following the link records
+   * `subscribed` (source `double-opt-in`). Until then no marketing email is sent.
+   */
+  async requestDoubleOptIn(
+    workspaceId: string,
+    profileId: string,
+    request: { source: string; proof?: Record<string, string> },
+  ): Promise<Result<{ messageId: string; status: 'pending' }>> {
+    const profile = await this.#d.profiles.get(workspaceId, profileId);
+    if (!profile.ok) return profile;
+    const recipient = recipientOf(profile.value);
+    if (recipient.email === null)
+      return fail('validation_failed', 'the profile has no email address to confirm', [
+        { field: 'params.id', message: 'no email address' },
+      ]);
+    const checked = checkAddress('email', recipient.email);
+    if (!checked.ok) return checked;
+    const now = this.#d.clock.now();
+    await this.#d.consent.update(
+      workspaceId,
+      recipient.profileId,
+      {
+        channel: 'email',
+        status: 'pending',
+        source: request.source,
+        ...(request.proof ? { proof: request.proof } : {}),
+      },
+      now,
+    );
+    const template = doubleOptInTemplate;
+    const language = recipient.language ?? template.defaultLanguage;
+    const confirmUrl = this.#d.links.url('confirm', {
+      w: workspaceId,
+      p: recipient.profileId,
+      c: 'email',
+      l: language,
+    });
+    const context = await this.#contextFor(workspaceId, template, recipient, {
+      confirm_url: confirmUrl,
+    });
+    const rendered = await this.#d.templates.render(template, context);
+    if (!rendered.ok) return rendered;
+    const queued = await this.#d.outbox.enqueue(
+      {
+        workspaceId,
+        profileId: recipient.profileId,
+        channel: 'email',
+        kind: 'transactional',
+        templateId: null,
+        templateVersion: null,
+        language: rendered.value.language,
+        dedupeKey: `double-opt-in:${recipient.profileId}:${now}`,
+        to: checked.value,
+        subject: rendered.value.subject,
+        html: rendered.value.html,
+        text: rendered.value.text,
+      },
+      now,
+    );
+    if (queued.created) this.#d.onQueued();
+    return ok({ messageId: queued.id, status: 'pending' });
   }
 
   async #contextFor(

@@ -17,6 +17,8 @@ export type MessageKind = 'marketing' | 'transactional';
 
 /** A rendered message to send; whatever decided to send it derives `dedupeKey`. */
 export interface NewMessage {
+  /** Chosen by the caller before rendering (tracking links carry it); `msg_` + 24 hex digits. */
+  id?: string;
   workspaceId: string;
   profileId: string | null;
   channel: ChannelKind;
@@ -139,7 +141,7 @@ export class Outbox {
     if (m.dedupeKey.length === 0 || m.dedupeKey.length > 500)
       throw new Error('a message needs a dedupe key of 1 to 500 characters');
     const run = async (db: Trx | Db) => {
-      const id = newMessageId();
+      const id = m.id ?? newMessageId();
       const inserted = await db
         .insertInto('messages')
         .values({
@@ -374,6 +376,36 @@ export class Outbox {
         detail: c.detail,
       })),
     };
+  }
+
+  /**
+   * The message a provider's id (a WhatsApp wamid, a Twilio sid) was recorded for, for status
+   * webhooks that carry only that id; within `workspaceId` when given.
+   */
+  async findByProvider(
+    providerMessageId: string,
+    workspaceId?: string,
+  ): Promise<{
+    id: string;
+    workspaceId: string;
+    profileId: string | null;
+    status: MessageStatus;
+  } | null> {
+    if (providerMessageId === '' || providerMessageId.length > 500) return null;
+    let q = this.#database.db
+      .selectFrom('messages')
+      .select(['id', 'workspace_id', 'profile_id', 'status'])
+      .where('provider_message_id', '=', providerMessageId);
+    if (workspaceId !== undefined) q = q.where('workspace_id', '=', workspaceId);
+    const row = await q.orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+    return row
+      ? {
+          id: row.id,
+          workspaceId: row.workspace_id,
+          profileId: row.profile_id,
+          status: narrowStatus(row.status),
+        }
+      : null;
   }
 
   /** Erasure participant: the person's messages (and their histories, by cascade) go. */

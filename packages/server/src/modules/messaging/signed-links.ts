@@ -5,7 +5,14 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * a key derived from the instance secret. Each kind has its own key, so a click-tracking token
  * can never be replayed as an unsubscribe (or the other way round).
  */
-export const linkKinds = ['unsubscribe', 'preferences', 'confirm', 'click', 'open'] as const;
+export const linkKinds = [
+  'unsubscribe',
+  'preferences',
+  'confirm',
+  'click',
+  'open',
+  'client',
+] as const;
 export type LinkKind = (typeof linkKinds)[number];
 
 /**
@@ -21,6 +28,7 @@ const pathOf: Record<LinkKind, string> = {
   confirm: 'confirm',
   click: 'click',
   open: 'open',
+  client: 'client',
 };
 
 /**

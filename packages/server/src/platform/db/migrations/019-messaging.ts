@@ -51,6 +51,8 @@ export async function up(db: Kysely<unknown>, { dialect }: MigrationContext): Pr
   await run(sql`create index messages_due on messages (status, next_attempt_at)`);
   await run(sql`create index messages_profile on messages (profile_id, created_at)`);
   await run(sql`create index messages_workspace on messages (workspace_id, created_at)`);
+  // Provider status webhooks (Twilio, Meta) name the message by the provider's id.
+  await run(sql`create index messages_provider on messages (provider_message_id)`);
   await run(sql`create table message_status_changes (
     seq ${serial}, message_id text not null references messages(id) on delete cascade,
     status text not null, at ${big} not null, detail text)`);
