@@ -6,8 +6,10 @@ import { processLag } from './process-lag.js';
 import { processOrders } from './process-orders.js';
 import { processPg } from './process-pg.js';
 import { processBenchmark } from './process.js';
+import { renderBenchmark } from './render.js';
 import { segmentBackfill } from './segment-backfill.js';
 import { segmentLive } from './segment-live.js';
+import { sendBenchmark } from './send.js';
 
 /** Every benchmark, in the order `npm run bench` runs them. Add a new one here. */
 export const benchmarks: readonly Benchmark[] = [
@@ -20,4 +22,6 @@ export const benchmarks: readonly Benchmark[] = [
   segmentBackfill,
   intelligence,
   importBenchmark,
+  renderBenchmark,
+  sendBenchmark,
 ];

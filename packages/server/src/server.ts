@@ -58,7 +58,18 @@ import {
   ConsentFollower,
   ConsentService,
   ConversationWindows,
+  Feedback,
+  ClientTokens,
+  Inbox,
+  InboxChannel,
+  PushSubscriptions,
+  VapidKeys,
+  WebPushChannel,
   TwilioSmsChannel,
+  WebhookChannel,
+  WebhookDispatcher,
+  WebhookSecrets,
+  WebhookSubscriptions,
   WhatsAppChannel,
   type OutgoingMessage,
   EmailChannel,
@@ -188,8 +199,45 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     profiles.addErasureParticipant((trx, person) => outbox.eraseProfile(trx, person));
     const templates = new TemplateService(database, clock);
     const windows = new ConversationWindows(database);
+    // Outgoing webhooks: the webhook channel's per-workspace secret, and subscriptions to events.
+    const secretBox = new SecretBox(bootstrap.secret);
+    const webhookSecrets = new WebhookSecrets(database, secretBox);
+    const webhookSubscriptions = new WebhookSubscriptions(database, secretBox);
+    const webhookDispatcher = new WebhookDispatcher(database, secretBox, clock, logger);
+    profiles.addErasureParticipant(async (trx, person) => {
+      await trx
+        .deleteFrom('outgoing_deliveries')
+        .where('workspace_id', '=', person.workspaceId)
+        .where('profile_id', '=', person.profileId)
+        .execute();
+    });
     const messageChannels = new Map<ChannelKind, Channel>();
     for (const kind of channels) messageChannels.set(kind, new LocalChannel(kind));
+    messageChannels.set('webhook', new WebhookChannel(webhookSecrets, clock));
+    // The in-app inbox needs no provider; web push needs a VAPID contact (keys are generated).
+    const inbox = new Inbox(database, clock);
+    const clientTokens = new ClientTokens(links, clock);
+    const vapidKeys = new VapidKeys(database, secretBox);
+    const pushSubscriptions = new PushSubscriptions(database, clock);
+    messageChannels.set('inbox', new InboxChannel(database, clock));
+    if (config.vapidSubject !== undefined)
+      messageChannels.set(
+        'push',
+        new WebPushChannel({
+          subscriptions: pushSubscriptions,
+          vapidKeys,
+          subject: config.vapidSubject,
+          clock,
+        }),
+      );
+    profiles.addErasureParticipant(async (trx, person) => {
+      for (const table of ['inbox_messages', 'push_subscriptions'] as const)
+        await trx
+          .deleteFrom(table)
+          .where('workspace_id', '=', person.workspaceId)
+          .where('profile_id', '=', person.profileId)
+          .execute();
+    });
     if (config.twilio !== undefined) {
       const publicUrl = config.publicUrl;
       messageChannels.set(
@@ -241,6 +289,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       suppress: (workspaceId, channel, address, reason, now) =>
         consent.suppress(workspaceId, channel, address, 'hard_bounce', reason, now),
     });
+    const feedback = new Feedback(consent, outbox, timeline);
     const messaging = new MessagingService({
       database,
       clock,
@@ -333,6 +382,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       links,
       windows,
       timeline,
+      webhookSecrets,
+      webhookSubscriptions,
+      webhookDispatcher,
+      feedback,
+      inbox,
+      clientTokens,
+      vapidKeys,
+      pushSubscriptions,
       imports,
       jobQueue,
       sftpSources,
@@ -365,6 +422,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         jobs.start();
         sender.start();
         consentFollower.start();
+        webhookDispatcher.start();
       }
     }
 
@@ -378,6 +436,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         await jobs.stop();
         await sender.stop();
         await consentFollower.stop();
+        await webhookDispatcher.stop();
         for (const channel of messageChannels.values()) await channel.close();
         await services.keys.close();
         await database.close();

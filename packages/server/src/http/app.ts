@@ -22,6 +22,10 @@ import { preferenceRoutes } from './routes/preference-routes.js';
 import { templateRoutes } from './routes/template-routes.js';
 import { whatsappRoutes } from './routes/whatsapp-routes.js';
 import { twilioRoutes } from './routes/twilio-routes.js';
+import { webhookSubscriptionRoutes } from './routes/webhook-subscription-routes.js';
+import { clientRoutes, clientTokenRoutes } from './routes/client-routes.js';
+import { feedbackRoutes } from './routes/feedback-routes.js';
+import { trackingLinkRoutes } from './routes/tracking-link-routes.js';
 import { trackingRoutes } from './routes/tracking-routes.js';
 import type { Services } from './services.js';
 
@@ -61,10 +65,18 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   // key is public by design). The admin API gets no CORS headers at all.
   await app.register(fastifyCors, {
     delegator: (request, callback) => {
-      const tracking = (request.url ?? '').startsWith('/v1/');
+      const url = request.url ?? '';
+      // The inbox and push subscriptions are read and changed from the storefront too, with
+      // a per-profile client token (never the admin key): any origin, no cookies.
+      const client = url.startsWith('/v1/inbox') || url.startsWith('/v1/push/');
+      const tracking = url.startsWith('/v1/');
       callback(
         null,
-        tracking ? { origin: '*', methods: ['POST'], maxAge: 86_400 } : { origin: false },
+        client
+          ? { origin: '*', methods: ['GET', 'POST', 'DELETE'], maxAge: 86_400 }
+          : tracking
+            ? { origin: '*', methods: ['POST'], maxAge: 86_400 }
+            : { origin: false },
       );
     },
   });
@@ -106,6 +118,31 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
         .where('id', '=', workspaceId)
         .executeTakeFirst()
     )?.name ?? 'the store';
+  feedbackRoutes(app, { feedback: s.feedback, keys: s.keys, clock: s.clock });
+  trackingLinkRoutes(app, {
+    links: s.links,
+    timeline: s.timeline,
+    clock: s.clock,
+    sentAt: (workspaceId, messageId) => s.outbox.sentAt(workspaceId, messageId),
+  });
+  clientRoutes(app, {
+    tokens: s.clientTokens,
+    inbox: s.inbox,
+    pushSubscriptions: s.pushSubscriptions,
+    vapidPublicKey: () => s.vapidKeys.publicKey(),
+  });
+  clientTokenRoutes(app, {
+    keys: s.keys,
+    tokens: s.clientTokens,
+    profileExists: async (workspaceId, id) => (await s.profiles.get(workspaceId, id)).ok,
+  });
+  webhookSubscriptionRoutes(app, {
+    subscriptions: s.webhookSubscriptions,
+    dispatcher: s.webhookDispatcher,
+    channelSecrets: s.webhookSecrets,
+    keys: s.keys,
+    clock: s.clock,
+  });
   twilioRoutes(app, {
     consent: s.consent,
     outbox: s.outbox,

@@ -23,7 +23,15 @@ import type {
   ConsentFollower,
   ConsentService,
   ConversationWindows,
+  Feedback,
+  ClientTokens,
+  Inbox,
+  PushSubscriptions,
+  VapidKeys,
   TimelineRecorder,
+  WebhookDispatcher,
+  WebhookSecrets,
+  WebhookSubscriptions,
   LinkSigner,
   MessageSender,
   MessagingService,
@@ -81,4 +89,16 @@ export interface Services {
   windows: ConversationWindows;
   /** Records messaging's events (opens, clicks, deliveries, opt-outs) in the timeline. */
   timeline: TimelineRecorder;
+  /** The per-workspace secret webhook-channel messages are signed with. */
+  webhookSecrets: WebhookSecrets;
+  webhookSubscriptions: WebhookSubscriptions;
+  /** Delivers subscribed events (and segment entries/exits) to subscribers, signed, retried. */
+  webhookDispatcher: WebhookDispatcher;
+  /** Bounces, complaints and deliveries reported by providers or piped in as DSN mails. */
+  feedback: Feedback;
+  /** The in-app inbox a storefront reads with a per-profile client token. */
+  inbox: Inbox;
+  clientTokens: ClientTokens;
+  vapidKeys: VapidKeys;
+  pushSubscriptions: PushSubscriptions;
 }

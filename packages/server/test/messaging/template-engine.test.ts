@@ -414,6 +414,35 @@ describe('email compile and render', () => {
     });
   });
 
+  it('renders push and WhatsApp parts: the tap URL and the approved template parameters', async () => {
+    const outcome = await compileVariant(engine, 'whatsapp', 'he', {
+      body: 'שלום {{ profile.first_name | default: "" }}',
+      url: 'https://shop.test/o/{{ order.number | default: "" }}',
+      whatsapp: {
+        name: 'order_update',
+        language: 'he',
+        parameters: [
+          '{{ profile.first_name | default: "לקוח" }}',
+          '{{ order.number | default: "" }}\n  x',
+        ],
+      },
+    });
+    if (!outcome.ok) throw new Error('whatsapp did not compile');
+    const out = await renderCompiled(
+      engine,
+      outcome.compiled,
+      contextFor({ data: { order: { number: 'A-7' } } }),
+    );
+    if (!out.ok) throw new Error('did not render');
+    expect(out.value.url).toBe('https://shop.test/o/A-7');
+    // Meta refuses line breaks and runs of spaces in a parameter.
+    expect(out.value.whatsapp).toEqual({
+      name: 'order_update',
+      language: 'he',
+      parameters: [expect.any(String), 'A-7 x'],
+    });
+  });
+
   it('renders SMS bodies as plain text without escaping', async () => {
     const outcome = await compileVariant(engine, 'sms', 'en', {
       body: '{{ store.name }}: {{ code }} <3',
@@ -433,6 +462,7 @@ describe('email compile and render', () => {
         subject: null,
         html: null,
         text: 'Shop & Co: A&B <3',
+        url: null,
       },
     });
   });

@@ -36,12 +36,21 @@ export const TAGS = [
   },
   { name: 'messages', description: 'The outbox and send log; the transactional send API.' },
   { name: 'consent', description: 'Consent per channel and the suppression list.' },
+  {
+    name: 'inbox',
+    description:
+      "The person's in-app inbox, read by a storefront or app with a per-profile client token " +
+      '(`POST /api/v1/profiles/{id}/client-token`), never the admin key.',
+  },
+  { name: 'push', description: 'Web push subscriptions (client token) and the VAPID key.' },
   { name: 'catalog', description: 'Products, variants, back-in-stock and price-drop events.' },
   { name: 'orders', description: 'Orders with lines, refunds and fulfilments.' },
   { name: 'connectors', description: 'Shopify, WooCommerce and Adobe Commerce connections.' },
   {
     name: 'webhooks',
-    description: "Where stores deliver their changes, signed with the connector's secret.",
+    description:
+      'Incoming: where stores, Twilio and Meta deliver their changes, each signed. Outgoing: ' +
+      'webhook subscriptions that deliver events and segment entries to any URL, signed.',
   },
   { name: 'imports', description: 'File imports, saved field mappings and SFTP pulls.' },
   { name: 'insights', description: 'Customer value, churn, recommendations, replenishment.' },

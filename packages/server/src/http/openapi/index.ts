@@ -18,6 +18,9 @@ import { insightOperations } from './insight-operations.js';
 import { messageOperations } from './message-operations.js';
 import { whatsappOperations } from './whatsapp-operations.js';
 import { twilioOperations } from './twilio-operations.js';
+import { clientOperations } from './client-operations.js';
+import { feedbackOperations } from './feedback-operations.js';
+import { webhookSubscriptionOperations } from './webhook-subscription-operations.js';
 import { opsOperations } from './ops-operations.js';
 import { profileOperations } from './profile-operations.js';
 import { segmentMembershipOperations } from './segment-membership-operations.js';
@@ -43,6 +46,9 @@ export const operationCatalogue: Catalogue = {
   ...messageOperations,
   ...whatsappOperations,
   ...twilioOperations,
+  ...webhookSubscriptionOperations,
+  ...clientOperations,
+  ...feedbackOperations,
 };
 
 const description = `Comeback's HTTP API.

@@ -133,6 +133,7 @@ export function opsRoutes(app: FastifyInstance, s: Services): void {
         // Consent carried by the applied events first, then the messages falling due by now.
         await s.consentFollower.drain();
         await s.sender.drain();
+        await s.webhookDispatcher.drain();
         return { now: new Date(manual.now()).toISOString() };
       },
     );

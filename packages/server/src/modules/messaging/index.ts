@@ -27,3 +27,19 @@ export {
   twilioSignature,
   keywordOf,
 } from './twilio-webhooks.js';
+export { WebhookChannel } from './webhook-channel.js';
+export { WebhookDispatcher } from './webhook-dispatcher.js';
+export { WebhookSubscriptions, WebhookSecrets } from './webhook-subscriptions.js';
+export { signWebhook, verifyWebhook, SIGNATURE_HEADER } from './webhook-signing.js';
+export { ClientTokens, type ClientToken, type ClientIdentity } from './client-tokens.js';
+export { Inbox, InboxChannel, type InboxItem, type InboxPage } from './inbox.js';
+export {
+  VapidKeys,
+  PushSubscriptions,
+  WebPushChannel,
+  type StoredPushSubscription,
+} from './push.js';
+export { trackLinks, type TrackingContext } from './link-tracking.js';
+export { classifyOpen, classifyClick } from './machine-activity.js';
+export { Feedback, type FeedbackReport } from './feedback.js';
+export { parseDsn, feedbackOf, outboxIdOf } from './dsn-parser.js';

@@ -6,7 +6,8 @@ import { fail, ok, type Result } from '../../platform/errors.js';
 import type { ProfileQueries } from '../profiles/index.js';
 import type { ConsentService } from './consent-service.js';
 import { doubleOptInTemplate } from './double-opt-in.js';
-import type { Outbox } from './outbox.js';
+import { trackLinks } from './link-tracking.js';
+import { newMessageId, type Outbox } from './outbox.js';
 import { addressFor, recipientOf, type Recipient } from './recipient.js';
 import type { LinkSigner } from './signed-links.js';
 import type { RenderContext, TemplateService } from './template-service.js';
@@ -123,8 +124,24 @@ export class MessagingService {
     const rendered = await this.#d.templates.render(template.value, context, request.language);
     if (!rendered.ok) return rendered;
     const now = this.#d.clock.now();
+    // The id is chosen first: tracked links and the open pixel carry it.
+    const id = newMessageId();
+    const html =
+      rendered.value.html === null || options.test
+        ? rendered.value.html
+        : trackLinks(
+            rendered.value.html,
+            {
+              workspaceId,
+              profileId: recipient?.profileId ?? null,
+              messageId: id,
+              campaign: template.value.name,
+            },
+            this.#d.links,
+          );
     const queued = await this.#d.outbox.enqueue(
       {
+        id,
         workspaceId,
         profileId: recipient?.profileId ?? null,
         channel,
@@ -140,7 +157,7 @@ export class MessagingService {
           options.test && rendered.value.subject !== null
             ? `[Test] ${rendered.value.subject}`
             : rendered.value.subject,
-        html: rendered.value.html,
+        html,
         text: rendered.value.text,
         extra: channelParts(template.value, rendered.value),
       },

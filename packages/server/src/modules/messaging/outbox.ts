@@ -72,7 +72,7 @@ export interface MessageFilter {
 type MessageRow = Selectable<MessageTable>;
 
 const MAX_DETAIL = 2000;
-const newMessageId = () => `msg_${randomBytes(12).toString('hex')}`;
+export const newMessageId = (): string => `msg_${randomBytes(12).toString('hex')}`;
 const iso = (t: number) => new Date(Number(t)).toISOString();
 const clip = (s: string) => (s.length > MAX_DETAIL ? s.slice(0, MAX_DETAIL) : s);
 
@@ -406,6 +406,17 @@ export class Outbox {
           status: narrowStatus(row.status),
         }
       : null;
+  }
+
+  /** When a message was sent (null: not sent, or not this workspace's): for click timing. */
+  async sentAt(workspaceId: string, id: string): Promise<number | null> {
+    const row = await this.#database.db
+      .selectFrom('messages')
+      .select('sent_at')
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.sent_at === null || row?.sent_at === undefined ? null : Number(row.sent_at);
   }
 
   /** Erasure participant: the person's messages (and their histories, by cascade) go. */

@@ -200,8 +200,15 @@ async function mjmlToHtml(
   let head = '';
   let rest = body.slice(root.index + root[0].length);
   const injectPreview = preheader !== undefined && !/<mj-preview[\s>]/.test(body);
-  if (injectPreview) {
-    const preview = `<mj-preview>${placeholder}</mj-preview>`;
+  // MJML writes `direction:ltr` on every column whatever the document's dir: a right-to-left
+  // language gets right-to-left sections, columns and right-aligned text by default (the
+  // author's own attributes still win).
+  const rtlDefaults =
+    direction === 'rtl'
+      ? '<mj-attributes><mj-section direction="rtl"></mj-section><mj-column direction="rtl"></mj-column><mj-text align="right"></mj-text></mj-attributes>'
+      : '';
+  if (injectPreview || rtlDefaults) {
+    const preview = `${rtlDefaults}${injectPreview ? `<mj-preview>${placeholder}</mj-preview>` : ''}`;
     const existing = /<mj-head(\s[^>]*)?>/.exec(rest);
     if (existing)
       rest =

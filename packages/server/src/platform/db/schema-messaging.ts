@@ -132,6 +132,8 @@ export interface OutgoingDeliveryTable {
   id: string;
   workspace_id: string;
   subscription_id: string | null;
+  /** Whom the event is about (erasure removes the person's deliveries). */
+  profile_id: string | null;
   /** Unique per workspace: `<subscription>:<event messageId>`, so an event is delivered once. */
   event_key: string;
   event_type: string;

@@ -34,7 +34,7 @@ export async function up(db: Kysely<unknown>, { dialect }: MigrationContext): Pr
   await run(sql`create table outgoing_deliveries (
     id text primary key, workspace_id text not null references workspaces(id),
     subscription_id text references webhook_subscriptions(id) on delete cascade,
-    event_key text not null, event_type text not null, url text not null,
+    profile_id text, event_key text not null, event_type text not null, url text not null,
     payload ${json} not null, status text not null, attempts integer not null default 0,
     next_attempt_at ${big} not null, locked_by text, locked_until ${big},
     last_status_code integer, last_error text,
@@ -43,6 +43,7 @@ export async function up(db: Kysely<unknown>, { dialect }: MigrationContext): Pr
   await run(
     sql`create index outgoing_deliveries_due on outgoing_deliveries (status, next_attempt_at)`,
   );
+  await run(sql`create index outgoing_deliveries_profile on outgoing_deliveries (profile_id)`);
   await run(
     sql`create index outgoing_deliveries_subscription on outgoing_deliveries (subscription_id, created_at)`,
   );

@@ -1,0 +1,462 @@
+import { randomBytes } from 'node:crypto';
+import type { Insertable, Selectable } from 'kysely';
+import type { Clock } from '../../platform/clock.js';
+import type { Database, Trx } from '../../platform/db/database.js';
+import type { OutgoingDeliveryTable } from '../../platform/db/schema-messaging.js';
+import type { Result } from '../../platform/errors.js';
+import { readJsonObject, readStringArray } from '../../platform/json.js';
+import type { Logger } from '../../platform/logger.js';
+import type { SecretBox } from '../../platform/secret-box.js';
+import {
+  postSigned,
+  WEBHOOK_TIMEOUT_MS,
+  type FetchLike,
+  type PostResult,
+} from './webhook-channel.js';
+import {
+  disableIn,
+  ensureWebhookCursors,
+  EVENTS_CURSOR,
+  PROCESSOR_CURSOR,
+  readDeliveryLog,
+  SEGMENT_ENTERED,
+  SEGMENT_EXITED,
+  SEGMENTS_CURSOR,
+  wants,
+  type DeliveryView,
+} from './webhook-subscriptions.js';
+
+export type { DeliveryStatus, DeliveryView } from './webhook-subscriptions.js';
+
+export interface DispatcherOptions {
+  fetch?: FetchLike;
+  /** Events (and segment changes, and deliveries) handled per transaction / claim. */
+  batch?: number;
+  /** How long a claimed delivery is ours; longer than the POST timeout. */
+  leaseMs?: number;
+  /** Tries before a delivery is marked failed (8: the last about 2 hours after the first). */
+  maxAttempts?: number;
+  timeoutMs?: number;
+}
+
+type DeliveryRow = Selectable<OutgoingDeliveryTable>;
+
+const BACKOFF_BASE_MS = 60_000;
+const BACKOFF_CAP_MS = 6 * 60 * 60 * 1000;
+const INSERT_CHUNK = 500;
+const MAX_ERROR = 1000;
+
+const iso = (t: number) => new Date(Number(t)).toISOString();
+const newDeliveryId = () => `whd_${randomBytes(12).toString('hex')}`;
+const clip = (s: string) => (s.length > MAX_ERROR ? s.slice(0, MAX_ERROR) : s);
+/** 1 min after the first failure, doubling, at most 6 hours. */
+export const backoffMs = (failures: number) =>
+  Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1), BACKOFF_CAP_MS);
+
+/** What one event or segment change offers the subscriptions of its workspace. */
+interface Offer {
+  workspaceId: string;
+  /** Unique per event: `event:<messageId>` or `seg:<seq>` (the subscription id goes before). */
+  key: string;
+  type: string;
+  /** When it happened to us: subscriptions created after it do not receive it. */
+  at: number;
+  /** Whom it is about: an erasure removes the person's pending and logged deliveries. */
+  profileId: string | null;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Outgoing webhook subscriptions at work. `collect` turns what happened (events the processor
+ * has applied, so their profile is known, and segment entries and exits) into one delivery row
+ * per matching subscription, committed with its cursors: collecting twice delivers once, and a
+ * crash between the two loses nothing. `deliver` leases due deliveries (PostgreSQL: `FOR UPDATE
+ * SKIP LOCKED`, so many dispatchers share the work) and POSTs each, signed with its
+ * subscription's secret: at least once, the delivery id as `idempotency-key` for receivers to
+ * drop a repeat. A failure is retried 1 minute later, doubling up to 6 hours, until
+ * `maxAttempts`; a subscriber answering 410 Gone is disabled.
+ */
+export class WebhookDispatcher {
+  readonly #database: Database;
+  readonly #box: SecretBox;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #fetch: FetchLike;
+  readonly #batch: number;
+  readonly #leaseMs: number;
+  readonly #maxAttempts: number;
+  readonly #timeoutMs: number;
+  readonly #workerId = `wd_${randomBytes(6).toString('hex')}`;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #stopping = false;
+  #poked = false;
+
+  constructor(
+    database: Database,
+    secretBox: SecretBox,
+    clock: Clock,
+    logger: Logger,
+    opts: DispatcherOptions = {},
+  ) {
+    this.#database = database;
+    this.#box = secretBox;
+    this.#clock = clock;
+    this.#logger = logger;
+    this.#fetch = opts.fetch ?? fetch;
+    this.#batch = Math.max(1, Math.min(1000, opts.batch ?? 200));
+    this.#timeoutMs = opts.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
+    this.#leaseMs = Math.max(opts.leaseMs ?? 60_000, this.#timeoutMs + 5_000);
+    this.#maxAttempts = Math.max(1, opts.maxAttempts ?? 8);
+  }
+
+  /** Collects until caught up; returns how many deliveries it created. */
+  async collect(): Promise<number> {
+    let created = 0;
+    for (;;) {
+      const step = await this.#database.db.transaction().execute((trx) => this.#collectOnce(trx));
+      created += step.created;
+      if (!step.more) return created;
+    }
+  }
+
+  async #collectOnce(trx: Trx): Promise<{ created: number; more: boolean }> {
+    await ensureWebhookCursors(trx);
+    // Locks both cursor rows on PostgreSQL: two collectors take turns instead of both reading
+    // the same range (the unique event_key would absorb the duplicates, but not the work).
+    let cursorQuery = trx
+      .selectFrom('settings')
+      .select(['key', 'value'])
+      .where('key', 'in', [EVENTS_CURSOR, SEGMENTS_CURSOR]);
+    if (this.#database.dialect === 'postgres') cursorQuery = cursorQuery.forUpdate();
+    const cursors = new Map((await cursorQuery.execute()).map((r) => [r.key, Number(r.value)]));
+    const eventsAfter = cursors.get(EVENTS_CURSOR) ?? 0;
+    const segmentsAfter = cursors.get(SEGMENTS_CURSOR) ?? 0;
+    const processor = await trx
+      .selectFrom('processor_cursors')
+      .select('position')
+      .where('name', '=', PROCESSOR_CURSOR)
+      .executeTakeFirst();
+    const appliedThrough = Number(processor?.position ?? 0);
+
+    const events =
+      appliedThrough > eventsAfter
+        ? await trx
+            .selectFrom('events as e')
+            .leftJoin('event_profiles as ep', 'ep.seq', 'e.seq')
+            .select(['e.seq', 'e.workspace_id', 'e.message_id', 'e.type', 'e.event'])
+            .select(['e.timestamp', 'e.received_at', 'e.payload', 'ep.profile_id'])
+            .where('e.seq', '>', eventsAfter)
+            .where('e.seq', '<=', appliedThrough)
+            .orderBy('e.seq')
+            .limit(this.#batch)
+            .execute()
+        : [];
+    const changes = await trx
+      .selectFrom('segment_changes as c')
+      .leftJoin('segments as s', 's.id', 'c.segment_id')
+      .select(['c.seq', 'c.workspace_id', 'c.segment_id', 'c.profile_id', 'c.kind', 'c.at'])
+      .select(['c.cause', 's.name'])
+      .where('c.seq', '>', segmentsAfter)
+      .orderBy('c.seq')
+      .limit(this.#batch)
+      .execute();
+
+    const offers: Offer[] = [];
+    for (const e of events) {
+      // An event without a profile was dropped (or its person erased): nothing to tell.
+      if (e.profile_id === null) continue;
+      const stored = readJsonObject(e.payload);
+      const track = e.type === 'track';
+      const bodyKey = e.type === 'identify' || e.type === 'group' ? 'traits' : 'properties';
+      offers.push({
+        workspaceId: e.workspace_id,
+        key: `event:${e.message_id}`,
+        type: track ? (e.event ?? '') : e.type,
+        at: Number(e.received_at),
+        profileId: e.profile_id,
+        payload: {
+          id: e.message_id,
+          type: e.type,
+          event: track ? e.event : null,
+          profileId: e.profile_id,
+          timestamp: iso(e.timestamp),
+          [bodyKey]: readJsonObject(stored[bodyKey]),
+        },
+      });
+    }
+    for (const c of changes) {
+      const type = c.kind === 'entered' ? SEGMENT_ENTERED : SEGMENT_EXITED;
+      offers.push({
+        workspaceId: c.workspace_id,
+        key: `seg:${c.seq}`,
+        type,
+        at: Number(c.at),
+        profileId: c.profile_id,
+        payload: {
+          id: `seg:${c.seq}`,
+          type,
+          segment: { id: c.segment_id, name: c.name },
+          profileId: c.profile_id,
+          at: iso(c.at),
+          cause: c.cause,
+        },
+      });
+    }
+
+    const created = offers.length > 0 ? await this.#insertDeliveries(trx, offers) : 0;
+    const lastEvent = events[events.length - 1];
+    const lastChange = changes[changes.length - 1];
+    if (lastEvent) await setCursor(trx, EVENTS_CURSOR, Number(lastEvent.seq));
+    if (lastChange) await setCursor(trx, SEGMENTS_CURSOR, Number(lastChange.seq));
+    return { created, more: events.length === this.#batch || changes.length === this.#batch };
+  }
+
+  async #insertDeliveries(trx: Trx, offers: Offer[]): Promise<number> {
+    const workspaces = [...new Set(offers.map((o) => o.workspaceId))];
+    const subscriptions = await trx
+      .selectFrom('webhook_subscriptions')
+      .select(['id', 'workspace_id', 'url', 'event_types', 'created_at'])
+      .where('disabled_at', 'is', null)
+      .where('workspace_id', 'in', workspaces)
+      .execute();
+    if (subscriptions.length === 0) return 0;
+    const now = this.#clock.now();
+    const rows: Insertable<OutgoingDeliveryTable>[] = [];
+    for (const offer of offers) {
+      for (const s of subscriptions) {
+        if (s.workspace_id !== offer.workspaceId || offer.at < Number(s.created_at)) continue;
+        if (!wants(readStringArray(s.event_types), offer.type)) continue;
+        rows.push({
+          id: newDeliveryId(),
+          workspace_id: offer.workspaceId,
+          subscription_id: s.id,
+          profile_id: offer.profileId,
+          event_key: `${s.id}:${offer.key}`,
+          event_type: offer.type,
+          url: s.url,
+          payload: JSON.stringify(offer.payload),
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: now,
+          created_at: now,
+          updated_at: now,
+        });
+      }
+    }
+    let created = 0;
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const r = await trx
+        .insertInto('outgoing_deliveries')
+        .values(rows.slice(i, i + INSERT_CHUNK))
+        .onConflict((oc) => oc.columns(['workspace_id', 'event_key']).doNothing())
+        .executeTakeFirst();
+      created += Number(r.numInsertedOrUpdatedRows ?? 0);
+    }
+    return created;
+  }
+
+  /** Sends every delivery due now, batch after batch; returns how many POSTs it made. */
+  async deliver(): Promise<number> {
+    let sent = 0;
+    for (;;) {
+      const claimed = await this.#claim(this.#clock.now());
+      if (claimed.length === 0) return sent;
+      await Promise.all(claimed.map((d) => this.#deliverOne(d)));
+      sent += claimed.length;
+    }
+  }
+
+  /** Collects and delivers until nothing more is due now. */
+  async drain(): Promise<void> {
+    for (;;) {
+      const created = await this.collect();
+      const sent = await this.deliver();
+      if (created === 0 && sent === 0) return;
+    }
+  }
+
+  async #claim(now: number): Promise<DeliveryRow[]> {
+    const due = this.#database.db
+      .selectFrom('outgoing_deliveries')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(this.#batch);
+    const lockedDue = this.#database.dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
+    // The attempt is counted as it is claimed: a dispatcher dying mid-POST still used one.
+    return this.#database.db
+      .updateTable('outgoing_deliveries')
+      .set((eb) => ({
+        locked_by: this.#workerId,
+        locked_until: now + this.#leaseMs,
+        attempts: eb('attempts', '+', 1),
+        updated_at: now,
+      }))
+      .where('id', 'in', lockedDue)
+      .returningAll()
+      .execute();
+  }
+
+  async #deliverOne(d: DeliveryRow): Promise<void> {
+    const subscription =
+      d.subscription_id === null
+        ? undefined
+        : await this.#database.db
+            .selectFrom('webhook_subscriptions')
+            .select(['secret', 'disabled_at'])
+            .where('id', '=', d.subscription_id)
+            .executeTakeFirst();
+    if (!subscription || subscription.disabled_at !== null) {
+      await this.#finish(d, { status: 'cancelled', last_error: 'the subscription is disabled' });
+      return;
+    }
+    // PostgreSQL hands jsonb back parsed: send what was stored, as JSON text.
+    const body = typeof d.payload === 'string' ? d.payload : JSON.stringify(d.payload);
+    let result: PostResult;
+    try {
+      result = await postSigned(this.#fetch, {
+        url: d.url,
+        body,
+        secret: this.#box.open(subscription.secret),
+        now: this.#clock.now(),
+        timeoutMs: this.#timeoutMs,
+        headers: {
+          'comeback-delivery-id': d.id,
+          'idempotency-key': d.id,
+          ...(d.subscription_id !== null ? { 'comeback-subscription-id': d.subscription_id } : {}),
+        },
+      });
+    } catch (error) {
+      // A secret sealed under another instance secret: no retry can help.
+      this.#logger.error({ err: error, delivery: d.id }, 'webhook delivery could not be signed');
+      await this.#finish(d, { status: 'failed', last_error: 'the signing secret does not open' });
+      return;
+    }
+    const now = this.#clock.now();
+    if (result.kind === 'answered' && result.status >= 200 && result.status < 300) {
+      await this.#finish(d, {
+        status: 'delivered',
+        delivered_at: now,
+        last_status_code: result.status,
+        last_error: null,
+      });
+      return;
+    }
+    const code = result.kind === 'answered' ? result.status : null;
+    const error =
+      result.kind === 'answered' ? `subscriber answered ${result.status}` : result.error;
+    if (code === 410) {
+      await this.#finish(
+        d,
+        {
+          status: 'failed',
+          last_status_code: code,
+          last_error: `${error} (gone): subscription disabled`,
+        },
+        true,
+      );
+      return;
+    }
+    if (Number(d.attempts) >= this.#maxAttempts) {
+      await this.#finish(d, {
+        status: 'failed',
+        last_status_code: code,
+        last_error: clip(`${error}; gave up after ${Number(d.attempts)} attempts`),
+      });
+      return;
+    }
+    const wait = Math.max(
+      backoffMs(Number(d.attempts)),
+      result.kind === 'answered' ? (result.retryAfterMs ?? 0) : 0,
+    );
+    await this.#finish(d, {
+      status: 'pending',
+      next_attempt_at: now + wait,
+      last_status_code: code,
+      last_error: clip(error),
+    });
+  }
+
+  /** Moves a delivery we hold on; `disable` also disables its subscription (410 Gone). */
+  async #finish(
+    d: DeliveryRow,
+    set: Partial<Pick<DeliveryRow, 'status' | 'next_attempt_at' | 'delivered_at'>> &
+      Partial<Pick<DeliveryRow, 'last_status_code' | 'last_error'>>,
+    disable = false,
+  ): Promise<void> {
+    const now = this.#clock.now();
+    await this.#database.db.transaction().execute(async (trx) => {
+      const r = await trx
+        .updateTable('outgoing_deliveries')
+        .set({ ...set, locked_by: null, locked_until: null, updated_at: now })
+        .where('id', '=', d.id)
+        .where('locked_by', '=', this.#workerId)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) return; // the lease ran out and another took it on
+      if (disable && d.subscription_id !== null)
+        await disableIn(trx, d.workspace_id, d.subscription_id, now);
+    });
+  }
+
+  /** A subscription's delivery log, newest first; null when there is no such subscription. */
+  deliveries(
+    workspaceId: string,
+    subscriptionId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Result<{ data: DeliveryView[]; nextCursor: string | null } | null>> {
+    return readDeliveryLog(this.#database, workspaceId, subscriptionId, page);
+  }
+
+  /** Polls every `pollMs` (sooner after `notify`) until `stop`. */
+  start(pollMs = 1000): void {
+    if (this.#loop) return;
+    this.#stopping = false;
+    this.#loop = this.#run(pollMs);
+  }
+
+  /** Something may be due (a batch was processed, a subscription created): look now. */
+  notify(): void {
+    this.#poked = true;
+    this.#wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#wake?.();
+    await this.#loop;
+    this.#loop = undefined;
+  }
+
+  async #run(pollMs: number): Promise<void> {
+    while (!this.#stopping) {
+      this.#poked = false;
+      try {
+        await this.drain();
+      } catch (error) {
+        this.#logger.error({ err: error }, 'webhook dispatch failed; retrying at the next poll');
+      }
+      if (this.#stopping || this.#poked) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#wake = undefined;
+    }
+  }
+}
+
+async function setCursor(trx: Trx, key: string, position: number): Promise<void> {
+  await trx
+    .updateTable('settings')
+    .set({ value: String(position) })
+    .where('key', '=', key)
+    .execute();
+}
