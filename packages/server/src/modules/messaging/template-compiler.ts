@@ -38,6 +38,8 @@ export interface CompiledVariant {
   html: ParsedTemplate | null;
   /** Email: the variant's `text` (null: generated from the HTML). Other channels: the body. */
   text: ParsedTemplate | null;
+  /** The text template was made from the compiled HTML (not written by the author). */
+  textFromHtml?: boolean;
   /** Push and inbox: where a tap leads. */
   url: ParsedTemplate | null;
   /** WhatsApp: the approved template, its parameters parsed. */
@@ -162,7 +164,7 @@ export async function compileVariant(
       direction,
       subject,
       html: compiledHtml.value,
-      text: parsed.text ?? null,
+      ...textPart(engine, parsed.text, html.value),
       ...extras,
     },
     warnings,
@@ -288,6 +290,36 @@ const textOptions = {
   ],
 };
 
+/**
+ * The plain-text part as a template, made once from the compiled HTML with its Liquid still in
+ * it: converting each recipient's HTML to text cost more than all the rest of a render. Null
+ * (convert per recipient instead) when the conversion broke the Liquid.
+ */
+function textPart(
+  engine: TemplateEngine,
+  written: ParsedTemplate | undefined,
+  html: string,
+): { text: ParsedTemplate | null; textFromHtml: boolean } {
+  if (written !== undefined) return { text: written, textFromHtml: false };
+  const parsed = engine.parse(htmlToText(html, compileTextOptions));
+  return parsed.ok
+    ? { text: parsed.value, textFromHtml: true }
+    : { text: null, textFromHtml: false };
+}
+
+/** As textOptions, but never changing what Liquid reads: no wrapping, no upper-casing. */
+const compileTextOptions = {
+  ...textOptions,
+  wordwrap: false as const,
+  selectors: [
+    ...textOptions.selectors,
+    ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({
+      selector,
+      options: { uppercase: false },
+    })),
+  ],
+};
+
 /** One compiled variant rendered for one recipient. */
 export async function renderCompiled(
   engine: TemplateEngine,
@@ -319,7 +351,13 @@ export async function renderCompiled(
   if (compiled.text) {
     const rendered = await engine.render(compiled.text, scope, settings('text'));
     if (!rendered.ok) return rendered;
-    text = rendered.value;
+    // Made from the HTML at compile time, loops and conditions leave blank lines behind.
+    text = compiled.textFromHtml
+      ? rendered.value
+          .replace(/[ \t]+\n/g, '\n')
+          .replace(/\n{3,}/g, '\n\n')
+          .trim()
+      : rendered.value;
   } else text = html === null ? '' : htmlToText(html, textOptions);
   let url: string | null = null;
   if (compiled.url) {
