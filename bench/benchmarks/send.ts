@@ -334,9 +334,8 @@ export const sendBenchmark: Benchmark = {
             notes:
               `${fmt(n)} marketing newsletters (~${fmt((prepared.mails[0]?.html.length ?? 0) / 1000)} kB ` +
               `HTML + text) on ${DOMAINS.length} domains to a loopback counting sink (its own process); ours: ` +
-              `sender.drain() on a fresh SQLite outbox (claim, consent gate twice, 'sending' ` +
-              `committed per batch of 50, outcomes per group of ${options.concurrency}), ` +
-              `concurrency ${options.concurrency}` +
+              `sender.drain() on a fresh SQLite outbox (claim per 50; consent gate, 'sending' ` +
+              `and 'sent' committed per message), concurrency ${options.concurrency}` +
               `${options.concurrency === 8 ? ' (the default)' : ''}, ${options.maxConnections} ` +
               `pooled connections; baseline: one nodemailer pool (5 connections), all ${fmt(n)} ` +
               `sendMail at once; enqueue alone ${fmt(r.enqueuePerS)}/s (not in the figure)`,

@@ -12,3 +12,4 @@ export * from './recommendations.js';
 export * from './segments.js';
 export * from './segment-recipes.js';
 export * from './messaging.js';
+export * from './journeys.js';

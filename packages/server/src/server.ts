@@ -59,6 +59,7 @@ import {
   ConsentService,
   ConversationWindows,
   Feedback,
+  SenderSettings,
   ClientTokens,
   Inbox,
   InboxChannel,
@@ -290,6 +291,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         consent.suppress(workspaceId, channel, address, 'hard_bounce', reason, now),
     });
     const feedback = new Feedback(consent, outbox, timeline);
+    const senderSettings = new SenderSettings(database);
     const messaging = new MessagingService({
       database,
       clock,
@@ -298,6 +300,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       consent,
       links,
       profiles,
+      senderSettings,
       onQueued: () => sender.notify(),
     });
     jobs.register(
@@ -386,6 +389,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       webhookSubscriptions,
       webhookDispatcher,
       feedback,
+      senderSettings,
       inbox,
       clientTokens,
       vapidKeys,

@@ -24,6 +24,7 @@ import type {
   ConsentService,
   ConversationWindows,
   Feedback,
+  SenderSettings,
   ClientTokens,
   Inbox,
   PushSubscriptions,
@@ -96,6 +97,8 @@ export interface Services {
   webhookDispatcher: WebhookDispatcher;
   /** Bounces, complaints and deliveries reported by providers or piped in as DSN mails. */
   feedback: Feedback;
+  /** The store's name, postal address and website as messages show them. */
+  senderSettings: SenderSettings;
   /** The in-app inbox a storefront reads with a per-profile client token. */
   inbox: Inbox;
   clientTokens: ClientTokens;

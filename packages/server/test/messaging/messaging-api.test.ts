@@ -131,6 +131,40 @@ for (const engine of engines) {
       expect(preview.html).toContain('dir="rtl"');
     });
 
+    it('shows the store as its settings say: name, postal address, website', async () => {
+      const put = await t.api('/api/v1/messaging/settings', {
+        method: 'PUT',
+        body: { storeName: 'Lens Shop', address: 'Herzl 1, Tel Aviv', url: 'https://lens.example' },
+      });
+      expect(put.status).toBe(200);
+      const footer = await t.api('/api/v1/templates', {
+        method: 'POST',
+        body: {
+          name: 'Footer',
+          channel: 'sms',
+          variants: { en: { body: '{{ store.name }} | {{ store.address }} | {{ store.url }}' } },
+        },
+      });
+      expect(footer.status).toBe(201);
+      const preview = await json<{ text: string }>(
+        await t.api('/api/v1/templates/Footer/preview', { method: 'POST', body: {} }),
+      );
+      expect(preview.text).toBe('Lens Shop | Herzl 1, Tel Aviv | https://lens.example');
+      const bad = await t.api('/api/v1/messaging/settings', {
+        method: 'PUT',
+        body: { url: 'javascript:alert(1)' },
+      });
+      expect(bad.status).toBe(400);
+      // Back to the defaults: the workspace's name, no address.
+      await t.api('/api/v1/messaging/settings', { method: 'PUT', body: {} });
+      expect(await json(await t.api('/api/v1/messaging/settings'))).toEqual({
+        storeName: 'Default store',
+        address: null,
+        url: null,
+      });
+      await t.api('/api/v1/templates/Footer', { method: 'DELETE' });
+    });
+
     it('sends a transactional message once per idempotency key, without unsubscribe headers', async () => {
       const request = {
         template: 'Order confirmation',

@@ -339,6 +339,41 @@ export const messageOperations: Catalogue = {
       404: noProfile,
     },
   },
+  'GET /api/v1/messaging/settings': {
+    description:
+      "Who the workspace's messages come from, as templates read it: `store.name` (default: the " +
+      "workspace's name), `store.address` (the postal address marketing email must show) and " +
+      '`store.url`.',
+    responses: {
+      200: answer('The settings.', {
+        storeName: 'Lens Shop',
+        address: 'Herzl 1, Tel Aviv, Israel',
+        url: 'https://shop.example.com',
+      }),
+      ...adminKeyProblems,
+    },
+  },
+  'PUT /api/v1/messaging/settings': {
+    description:
+      'Replaces the settings: a field left out goes back to its default. Messages queued ' +
+      'before keep what they were rendered with.',
+    request: {
+      example: {
+        storeName: 'Lens Shop',
+        address: 'Herzl 1, Tel Aviv, Israel',
+        url: 'https://shop.example.com',
+      },
+    },
+    responses: {
+      200: answer('The new settings.', {
+        storeName: 'Lens Shop',
+        address: 'Herzl 1, Tel Aviv, Israel',
+        url: 'https://shop.example.com',
+      }),
+      400: invalid('Not a web address', 'url', 'Invalid URL'),
+      ...adminKeyProblems,
+    },
+  },
   'GET /api/v1/suppressions': {
     description:
       'Addresses nothing is sent to, transactional included: hard bounces, spam complaints and ' +

@@ -14,6 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, unwrap } from '../../platform/errors.js';
+import { senderSettingsSchema } from '../../modules/messaging/index.js';
 import { principalOf, requireScope } from '../auth.js';
 import type { Services } from '../services.js';
 import { adminErrors, idParamsUpTo } from './admin-schemas.js';
@@ -244,6 +245,40 @@ export function messageRoutes(app: FastifyInstance, s: Services): void {
       );
       return reply.code(202).send(started);
     },
+  );
+
+  const senderSettingsView = z.object({
+    storeName: z.string(),
+    address: z.string().nullable(),
+    url: z.string().nullable(),
+  });
+  r.get(
+    '/api/v1/messaging/settings',
+    {
+      ...admin,
+      schema: {
+        tags,
+        summary: "Who messages come from: the store's name, postal address and website",
+        security,
+        response: { 200: senderSettingsView, ...adminErrors },
+      },
+    },
+    async (request) => s.senderSettings.get(principalOf(request).workspaceId),
+  );
+
+  r.put(
+    '/api/v1/messaging/settings',
+    {
+      ...admin,
+      schema: {
+        tags,
+        summary: "Set the store's name, postal address and website for templates and footers",
+        security,
+        body: senderSettingsSchema,
+        response: { 200: senderSettingsView, ...adminErrors },
+      },
+    },
+    async (request) => s.senderSettings.set(principalOf(request).workspaceId, request.body),
   );
 
   r.get(

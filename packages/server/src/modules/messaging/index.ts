@@ -43,3 +43,9 @@ export { trackLinks, type TrackingContext } from './link-tracking.js';
 export { classifyOpen, classifyClick } from './machine-activity.js';
 export { Feedback, type FeedbackReport } from './feedback.js';
 export { parseDsn, feedbackOf, outboxIdOf } from './dsn-parser.js';
+export {
+  SenderSettings,
+  senderSettingsSchema,
+  type SenderSettingsInput,
+  type SenderSettingsView,
+} from './sender-settings.js';

@@ -3,7 +3,7 @@ import type { ChannelKind } from '@comeback/contracts';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Channel, SendOutcome } from './channel.js';
-import type { ClaimedMessage, MessageKind, Outbox, OutboxMove } from './outbox.js';
+import type { ClaimedMessage, MessageKind, Outbox } from './outbox.js';
 
 /**
  * Asked for every message at the instant it is sent (consent, suppression, quiet hours...),
@@ -55,9 +55,8 @@ export function retryDelay(attempts: number, retryAfterMs = 0): number {
 }
 
 /**
- * Drains the outbox through the channel adapters. A claimed batch is marked 'sending'
- * (committed), then each message is gated and sent, then the batch's outcomes ('sent', retried
- * with backoff, failed) are committed together. `drain`
+ * Drains the outbox through the channel adapters. Each claimed message is gated, marked
+ * 'sending' (committed), sent, then marked 'sent', retried with backoff, or failed. `drain`
  * sends what is due at the clock's instant (tests); `start` polls, `notify` wakes it early.
  */
 export class MessageSender {
@@ -154,73 +153,8 @@ export class MessageSender {
         this.#options.leaseMs,
       );
       if (claimed.length === 0 && !this.#again) return handled;
-      try {
-        await this.#sendBatch(claimed);
-      } catch (error) {
-        // A database error mid-way: the leases run out and the messages are claimed again.
-        this.#log.error({ err: error }, 'sending a batch of messages failed');
-      }
+      await this.#pool(claimed, (m) => this.#handle(m));
       handled += claimed.length;
-    }
-  }
-
-  /**
-   * One claimed batch, in a few commits: every message marked 'sending' before any provider
-   * call (a crash from then on leaves them to be resent, same ids, after the lease), then the
-   * outcomes recorded a group at a time. Consent and suppression are asked per message just
-   * before its own provider call, so an opt-out during the batch still wins.
-   */
-  async #sendBatch(claimed: readonly ClaimedMessage[]): Promise<void> {
-    const outbox = this.#outbox;
-    const worker = this.workerId;
-    const before: OutboxMove[] = [];
-    const ready: { m: ClaimedMessage; channel: Channel }[] = [];
-    for (const m of claimed) {
-      const channel = this.#channels.get(m.channel);
-      if (m.resumed && m.attempts >= this.#options.maxAttempts)
-        before.push(failed(m, 'its sender stopped mid-send on every attempt'));
-      else if (!channel) before.push(failed(m, `no ${m.channel} provider configured`));
-      else {
-        // Asked here too, so a message refused outright is never marked as being sent.
-        const verdict = await this.#ask(m);
-        if (verdict.ok) {
-          before.push({ kind: 'sending', id: m.id });
-          ready.push({ m, channel });
-        } else before.push(verdict.move);
-      }
-    }
-    const moved = await outbox.applyMoves(before, worker, this.#clock.now());
-    const after: OutboxMove[] = [];
-    const hardBounces: ClaimedMessage[] = [];
-    // Outcomes are committed in groups as they come in: a crash then repeats at most about
-    // two groups of messages already sent (same ids), not the whole batch.
-    let recorded = 0;
-    const record = async (all: boolean) => {
-      const group = after.slice(recorded);
-      if (group.length === 0 || (!all && group.length < this.#options.concurrency)) return;
-      recorded += group.length;
-      await outbox.applyMoves(group, worker, this.#clock.now());
-    };
-    await this.#pool(
-      ready.filter((r) => moved.has(r.m.id)),
-      async ({ m, channel }) => {
-        const move = await this.#sendOne(m, channel);
-        after.push(move);
-        if (move.kind === 'failed' && move.suppress) hardBounces.push(m);
-        await record(false);
-      },
-    );
-    await record(true);
-    const now = this.#clock.now();
-    for (const m of hardBounces) {
-      const reason = after.find((a) => a.id === m.id);
-      await this.#options.suppress(
-        m.workspaceId,
-        m.channel,
-        m.to,
-        reason?.kind === 'failed' ? reason.reason : 'hard bounce',
-        now,
-      );
     }
   }
 
@@ -238,34 +172,53 @@ export class MessageSender {
     );
   }
 
-  /** The send-time check: consent, suppression. Refused: the move that records why. */
-  async #ask(m: ClaimedMessage): Promise<{ ok: true } | { ok: false; move: OutboxMove }> {
+  async #handle(m: ClaimedMessage): Promise<void> {
     try {
-      const verdict = await this.#options.gate({
-        workspaceId: m.workspaceId,
-        profileId: m.profileId,
-        channel: m.channel,
-        kind: m.kind,
-        to: m.to,
-      });
-      return verdict.ok
-        ? verdict
-        : { ok: false, move: { ...failed(m, verdict.reason), status: 'suppressed' } };
+      await this.#send(m);
     } catch (error) {
-      // Consent could not be read: nothing is sent without it; try again later.
-      this.#log.error({ err: error, message: m.id }, 'the send-time check failed');
-      return { ok: false, move: retry(m, 'the consent check failed', this.#clock.now() + MINUTE) };
+      // A database error mid-way: the lease runs out and the message is claimed again.
+      this.#log.error({ err: error, message: m.id }, 'sending a message failed');
     }
   }
 
-  /** Gate, provider call and the move that records the outcome (not yet applied). */
-  async #sendOne(
-    m: ClaimedMessage,
-    channel: Channel,
-  ): Promise<OutboxMove & { suppress?: boolean }> {
-    // Asked again just before the call: an opt-out while the batch was sending still wins.
-    const verdict = await this.#ask(m);
-    if (!verdict.ok) return verdict.move;
+  async #send(m: ClaimedMessage): Promise<void> {
+    const outbox = this.#outbox;
+    const clock = this.#clock;
+    const worker = m.lockedBy;
+    if (m.resumed && m.attempts >= this.#options.maxAttempts) {
+      await outbox.markFailed(
+        m.id,
+        worker,
+        'failed',
+        'its sender stopped mid-send on every attempt',
+        clock.now(),
+      );
+      return;
+    }
+    const verdict = await this.#options.gate({
+      workspaceId: m.workspaceId,
+      profileId: m.profileId,
+      channel: m.channel,
+      kind: m.kind,
+      to: m.to,
+    });
+    if (!verdict.ok) {
+      await outbox.markFailed(m.id, worker, 'suppressed', verdict.reason, clock.now());
+      return;
+    }
+    const channel = this.#channels.get(m.channel);
+    if (!channel) {
+      await outbox.markFailed(
+        m.id,
+        worker,
+        'failed',
+        `no ${m.channel} provider configured`,
+        clock.now(),
+      );
+      return;
+    }
+    // Committed before the call: a crash from here on leaves 'sending', resent after the lease.
+    if (!(await outbox.markSending(m.id, worker, clock.now()))) return;
     const attempt = m.attempts + 1;
     const unsubscribeUrl =
       m.kind === 'marketing'
@@ -296,24 +249,28 @@ export class MessageSender {
       this.#log.warn({ err: error, message: m.id, provider: channel.provider }, 'send threw');
       outcome = { ok: false, permanent: false, reason: `${channel.provider}: ${String(error)}` };
     }
-    if (outcome.ok) return { kind: 'sent', id: m.id, providerMessageId: outcome.providerMessageId };
-    if (outcome.permanent)
-      return { ...failed(m, outcome.reason), suppress: outcome.suppress === true };
-    if (attempt >= this.#options.maxAttempts)
-      return failed(m, `gave up after ${attempt} attempts: ${outcome.reason}`);
-    return retry(m, outcome.reason, this.#clock.now() + retryDelay(attempt, outcome.retryAfterMs));
+    const now = clock.now();
+    if (outcome.ok) {
+      await outbox.markSent(m.id, worker, outcome.providerMessageId, now);
+      return;
+    }
+    if (outcome.permanent) {
+      await outbox.markFailed(m.id, worker, 'failed', outcome.reason, now);
+      if (outcome.suppress === true)
+        await this.#options.suppress(m.workspaceId, m.channel, m.to, outcome.reason, now);
+      return;
+    }
+    if (attempt >= this.#options.maxAttempts) {
+      await outbox.markFailed(
+        m.id,
+        worker,
+        'failed',
+        `gave up after ${attempt} attempts: ${outcome.reason}`,
+        now,
+      );
+      return;
+    }
+    const at = now + retryDelay(attempt, outcome.retryAfterMs);
+    await outbox.markRetry(m.id, worker, outcome.reason, at, now);
   }
 }
-
-const failed = (m: ClaimedMessage, reason: string): OutboxMove & { kind: 'failed' } => ({
-  kind: 'failed',
-  id: m.id,
-  status: 'failed',
-  reason,
-});
-const retry = (m: ClaimedMessage, reason: string, at: number): OutboxMove => ({
-  kind: 'retry',
-  id: m.id,
-  reason,
-  at,
-});

@@ -9,6 +9,7 @@ import { doubleOptInTemplate } from './double-opt-in.js';
 import { trackLinks } from './link-tracking.js';
 import { newMessageId, type Outbox } from './outbox.js';
 import { addressFor, recipientOf, type Recipient } from './recipient.js';
+import type { SenderSettings } from './sender-settings.js';
 import type { LinkSigner } from './signed-links.js';
 import type { RenderContext, TemplateService } from './template-service.js';
 
@@ -20,6 +21,7 @@ export interface MessagingDeps {
   consent: ConsentService;
   links: LinkSigner;
   profiles: ProfileQueries;
+  senderSettings: SenderSettings;
   /** Wakes the sender after a message is queued. */
   onQueued: () => void;
 }
@@ -238,9 +240,10 @@ export class MessagingService {
     recipient: Recipient,
     data: Record<string, unknown> | undefined,
   ): Promise<RenderContext> {
+    const sender = await this.#d.senderSettings.get(workspaceId);
     const workspace = await this.#d.database.db
       .selectFrom('workspaces')
-      .select(['name', 'currency'])
+      .select('currency')
       .where('id', '=', workspaceId)
       .executeTakeFirst();
     const consentChannel = consentChannelOf(template.channel);
@@ -258,10 +261,10 @@ export class MessagingService {
         preferences: person ? this.#d.links.url('preferences', payload) : null,
       },
       store: {
-        name: workspace?.name ?? 'our store',
-        address: null,
+        name: sender.storeName,
+        address: sender.address,
         currency: workspace?.currency ?? 'USD',
-        url: null,
+        url: sender.url,
       },
       now: this.#d.clock.now(),
     };

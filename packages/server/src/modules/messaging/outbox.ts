@@ -36,45 +36,6 @@ export interface NewMessage {
   sendAt?: number;
 }
 
-/** A sender's status move of one leased message (see Outbox.applyMoves). */
-export type OutboxMove =
-  | { kind: 'sending'; id: string }
-  | { kind: 'sent'; id: string; providerMessageId: string }
-  | { kind: 'retry'; id: string; reason: string; at: number }
-  | { kind: 'failed'; id: string; status: 'failed' | 'suppressed'; reason: string };
-
-/** The status, history detail and column changes of one move. */
-function moveOf(
-  m: OutboxMove,
-  now: number,
-): [MessageStatus, string | null, UpdateObject<Schema, 'messages'>] {
-  const released = { locked_by: null, locked_until: null };
-  switch (m.kind) {
-    case 'sending':
-      return ['sending', null, { status: 'sending', attempts: sql<number>`attempts + 1` }];
-    case 'sent':
-      return [
-        'sent',
-        null,
-        {
-          status: 'sent',
-          provider_message_id: m.providerMessageId,
-          sent_at: now,
-          last_error: null,
-          ...released,
-        },
-      ];
-    case 'retry':
-      return [
-        'queued',
-        `retry at ${iso(m.at)}: ${m.reason}`,
-        { status: 'queued', next_attempt_at: m.at, last_error: clip(m.reason), ...released },
-      ];
-    case 'failed':
-      return [m.status, m.reason, { status: m.status, last_error: clip(m.reason), ...released }];
-  }
-}
-
 /** A message leased to one sender until its lease expires. */
 export interface ClaimedMessage {
   id: string;
@@ -280,16 +241,32 @@ export class Outbox {
    * False when `workerId` no longer holds the lease: then it must not send.
    */
   markSending(id: string, workerId: string, now: number): Promise<boolean> {
-    return this.#moveOne({ kind: 'sending', id }, workerId, now);
+    return this.#move(id, workerId, 'sending', null, now, {
+      status: 'sending',
+      attempts: sql<number>`attempts + 1`,
+    });
   }
 
   markSent(id: string, workerId: string, providerMessageId: string, now: number) {
-    return this.#moveOne({ kind: 'sent', id, providerMessageId }, workerId, now);
+    return this.#move(id, workerId, 'sent', null, now, {
+      status: 'sent',
+      provider_message_id: providerMessageId,
+      sent_at: now,
+      last_error: null,
+      locked_by: null,
+      locked_until: null,
+    });
   }
 
   /** Back to 'queued' until `at`, keeping `reason` as the last error. */
   markRetry(id: string, workerId: string, reason: string, at: number, now: number) {
-    return this.#moveOne({ kind: 'retry', id, reason, at }, workerId, now);
+    return this.#move(id, workerId, 'queued', `retry at ${iso(at)}: ${reason}`, now, {
+      status: 'queued',
+      next_attempt_at: at,
+      last_error: clip(reason),
+      locked_by: null,
+      locked_until: null,
+    });
   }
 
   markFailed(
@@ -299,12 +276,12 @@ export class Outbox {
     reason: string,
     now: number,
   ) {
-    return this.#moveOne({ kind: 'failed', id, status, reason }, workerId, now);
-  }
-
-  #moveOne(move: OutboxMove, workerId: string, now: number): Promise<boolean> {
-    const [status, detail, set] = moveOf(move, now);
-    return this.#move(move.id, workerId, status, detail, now, set);
+    return this.#move(id, workerId, status, reason, now, {
+      status,
+      last_error: clip(reason),
+      locked_by: null,
+      locked_until: null,
+    });
   }
 
   /** Provider feedback after sending (a delivery receipt, a bounce, a complaint). */
@@ -460,47 +437,18 @@ export class Outbox {
     now: number,
     set: UpdateObject<Schema, 'messages'>,
   ): Promise<boolean> {
-    return this.#database.db
-      .transaction()
-      .execute((trx) => this.#moveIn(trx, id, workerId, status, detail, now, set));
-  }
-
-  async #moveIn(
-    trx: Trx,
-    id: string,
-    workerId: string,
-    status: MessageStatus,
-    detail: string | null,
-    now: number,
-    set: UpdateObject<Schema, 'messages'>,
-  ): Promise<boolean> {
-    const r = await trx
-      .updateTable('messages')
-      .set({ ...set, updated_at: now })
-      .where('id', '=', id)
-      .where('locked_by', '=', workerId)
-      .where('status', 'in', ['queued', 'sending'])
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) return false;
-    await this.#recordChange(trx, id, status, detail, now);
-    return true;
-  }
-
-  /**
-   * Many moves of one sender in ONE transaction (one commit for a whole batch: marking 50
-   * messages 'sending' before their provider calls, or recording 50 outcomes after them), each
-   * guarded by the lease as `markSending`/`markSent`/... are. Returns the ids that moved.
-   */
-  async applyMoves(moves: readonly OutboxMove[], workerId: string, now: number) {
-    const moved = new Set<string>();
-    if (moves.length === 0) return moved;
-    await this.#database.db.transaction().execute(async (trx) => {
-      for (const m of moves) {
-        const [status, detail, set] = moveOf(m, now);
-        if (await this.#moveIn(trx, m.id, workerId, status, detail, now, set)) moved.add(m.id);
-      }
+    return this.#database.db.transaction().execute(async (trx) => {
+      const r = await trx
+        .updateTable('messages')
+        .set({ ...set, updated_at: now })
+        .where('id', '=', id)
+        .where('locked_by', '=', workerId)
+        .where('status', 'in', ['queued', 'sending'])
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) return false;
+      await this.#recordChange(trx, id, status, detail, now);
+      return true;
     });
-    return moved;
   }
 
   async #recordChange(
