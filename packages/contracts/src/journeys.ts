@@ -24,11 +24,20 @@ const eventName = storableText().min(1).max(200);
 const filters = z.array(propertyFilterSchema).max(20);
 
 export const journeyDurationUnits = ['minutes', 'hours', 'days', 'weeks'] as const;
-/** A span of time: 1 minute to 3 years. */
+/** A span of time: 1 minute to 3 years (at most a week counted in minutes). */
+const durationLimits = { minutes: 10_080, hours: 26_280, days: 1095, weeks: 156 } as const;
 export const journeyDurationSchema = z
-  .strictObject({ amount: z.number().int().min(1).max(1095), unit: z.enum(journeyDurationUnits) })
-  .refine((d) => d.unit !== 'minutes' || d.amount <= 1440 * 7, {
-    message: 'use hours or days for more than a week of minutes',
+  .strictObject({ amount: z.number().int().min(1).max(26_280), unit: z.enum(journeyDurationUnits) })
+  .superRefine((d, ctx) => {
+    if (d.amount > durationLimits[d.unit])
+      ctx.addIssue({
+        code: 'custom',
+        path: ['amount'],
+        message:
+          d.unit === 'minutes'
+            ? 'use hours or days for more than a week of minutes'
+            : `at most ${durationLimits[d.unit]} ${d.unit} (3 years)`,
+      });
   });
 export type JourneyDuration = z.infer<typeof journeyDurationSchema>;
 

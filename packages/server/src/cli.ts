@@ -19,6 +19,7 @@ import {
 import { registerImportCommand } from './cli-import.js';
 import { registerSegmentCommands } from './cli-segments.js';
 import { registerMessagingCommands } from './cli-messaging.js';
+import { registerJourneyCommands } from './cli-journeys.js';
 import { startServer } from './server.js';
 
 /** The configuration the running command read, to name its port and database in errors. */
@@ -252,6 +253,7 @@ function formatTable(rows: string[][]): string {
 registerImportCommand(program, () => loadConfig(), clock);
 registerSegmentCommands(program, () => loadConfig(), clock);
 registerMessagingCommands(program, () => loadConfig());
+registerJourneyCommands(program, () => loadConfig(), clock);
 
 try {
   await program.parseAsync(process.argv);

@@ -84,6 +84,7 @@ import {
   type Channel,
 } from './modules/messaging/index.js';
 import { timelineRecorder } from './timeline-recorder.js';
+import { JourneyService, storedJourneyReferences } from './modules/journeys/index.js';
 import { SecretBox } from './platform/secret-box.js';
 import { KeyResolver, bootstrapWorkspace, type Bootstrap } from './modules/workspaces/index.js';
 import { ManualClock, SystemClock, type Clock } from './platform/clock.js';
@@ -375,6 +376,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       customerValue,
       recommendations,
       segments: new SegmentService(database, customFields, clock),
+      journeys: new JourneyService(database, clock, storedJourneyReferences(database.db)),
       segmentHistory: new SegmentHistory(database),
       templates,
       messaging,

@@ -20,6 +20,7 @@ import { sftpRoutes } from './routes/sftp-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { preferenceRoutes } from './routes/preference-routes.js';
 import { templateRoutes } from './routes/template-routes.js';
+import { journeyRoutes } from './routes/journey-routes.js';
 import { whatsappRoutes } from './routes/whatsapp-routes.js';
 import { twilioRoutes } from './routes/twilio-routes.js';
 import { webhookSubscriptionRoutes } from './routes/webhook-subscription-routes.js';
@@ -109,6 +110,7 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   segmentMembershipRoutes(app, s);
   sftpRoutes(app, s);
   templateRoutes(app, s);
+  journeyRoutes(app, { journeys: s.journeys, keys: s.keys });
   messageRoutes(app, s);
   const storeName = async (workspaceId: string) =>
     (

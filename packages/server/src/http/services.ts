@@ -18,6 +18,7 @@ import type { OrderQueries } from '../modules/profiles/index.js';
 import type { CustomerValueService, RecommendationService } from '../modules/insights/index.js';
 import type { ImportService } from '../modules/imports/index.js';
 import type { SegmentHistory, SegmentService } from '../modules/segments/index.js';
+import type { JourneyService } from '../modules/journeys/index.js';
 import type { JobQueue } from '../platform/jobs/job-queue.js';
 import type {
   ConsentFollower,
@@ -74,6 +75,8 @@ export interface Services {
   customerValue: CustomerValueService;
   recommendations: RecommendationService;
   segments: SegmentService;
+  /** Journey definitions, versions and statuses (the engine is not built yet). */
+  journeys: JourneyService;
   /** Stored membership: a segment's history, a profile's segments since when and why. */
   segmentHistory: SegmentHistory;
   templates: TemplateService;

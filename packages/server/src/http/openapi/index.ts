@@ -20,6 +20,7 @@ import { whatsappOperations } from './whatsapp-operations.js';
 import { twilioOperations } from './twilio-operations.js';
 import { clientOperations } from './client-operations.js';
 import { feedbackOperations } from './feedback-operations.js';
+import { journeyOperations } from './journey-operations.js';
 import { webhookSubscriptionOperations } from './webhook-subscription-operations.js';
 import { opsOperations } from './ops-operations.js';
 import { profileOperations } from './profile-operations.js';
@@ -49,6 +50,7 @@ export const operationCatalogue: Catalogue = {
   ...webhookSubscriptionOperations,
   ...clientOperations,
   ...feedbackOperations,
+  ...journeyOperations,
 };
 
 const description = `Comeback's HTTP API.

@@ -160,9 +160,28 @@ export const messageOperations: Catalogue = {
     },
   },
   'DELETE /api/v1/templates/{id}': {
-    description: 'Deletes a template and its versions. Queued messages keep their content.',
+    description:
+      'Deletes a template and its versions. Queued messages keep their content. Refused while ' +
+      'a journey (not archived) sends it.',
     parameters: { id: TEMPLATE_ID },
-    responses: { 204: noContent('Deleted.'), ...adminKeyProblems, 404: noTemplate },
+    responses: {
+      204: noContent('Deleted.'),
+      ...adminKeyProblems,
+      404: noTemplate,
+      409: error('conflict', 'A journey sends this template.', [
+        {
+          summary: 'Used by a journey',
+          message:
+            'journey "Welcome after a first order" sends this template: change or archive it first',
+          details: [
+            {
+              field: 'params.id',
+              message: 'used by journey jrn_0d4c2a9e7b1f3a5c6e8d (Welcome after a first order)',
+            },
+          ],
+        },
+      ]),
+    },
   },
   'GET /api/v1/templates/{id}/versions/{version}': {
     description: 'One saved version of a template, as it was saved.',

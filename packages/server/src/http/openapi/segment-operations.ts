@@ -228,19 +228,30 @@ export const segmentOperations: Catalogue = {
   },
   'DELETE /api/v1/segments/{id}': {
     description:
-      'Deletes a segment. Refused while another segment refers to it (the answer names them).',
+      'Deletes a segment. Refused while another segment or a journey (not archived) refers to ' +
+      'it: the answer names them.',
     parameters: { id: SEGMENT_ID },
     responses: {
       204: noContent('The segment is gone.'),
       400: longId,
       ...adminKeyProblems,
       404: noSegment,
-      409: error('conflict', 'Another segment refers to this one.', [
+      409: error('conflict', 'Another segment or a journey refers to this one.', [
         {
           summary: 'Still in use',
           message: `segment "Lapsed" is used by "Lapsed lens buyers" (${LAPSED_ID}): change or delete it first`,
           details: [
             { field: 'id', message: `referred to by segment "Lapsed lens buyers" (${LAPSED_ID})` },
+          ],
+        },
+        {
+          summary: 'Used by a journey',
+          message: 'journey "Win back lapsed buyers" uses this segment: change or archive it first',
+          details: [
+            {
+              field: 'params.id',
+              message: 'used by journey jrn_7a1c3e5b9d2f4a6c8e0b (Win back lapsed buyers)',
+            },
           ],
         },
       ]),

@@ -11,7 +11,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { unwrap } from '../../platform/errors.js';
+import { AppError, unwrap } from '../../platform/errors.js';
 import type { FieldSpec } from '../../modules/segments/index.js';
 import { principalOf, requireScope } from '../auth.js';
 import type { Services } from '../services.js';
@@ -247,14 +247,26 @@ export function segmentRoutes(app: FastifyInstance, s: Services): void {
       ...admin,
       schema: {
         tags,
-        summary: 'Delete a segment (refused while another segment refers to it)',
+        summary: 'Delete a segment (refused while another segment or a journey refers to it)',
         security,
         params: idParams,
         response: { 204: z.null(), ...errors, ...conflict },
       },
     },
     async (request, reply) => {
-      unwrap(await s.segments.delete(principalOf(request).workspaceId, request.params.id));
+      const workspaceId = principalOf(request).workspaceId;
+      // Journeys sit above segments: the refusal is composed here, where both are known.
+      const users = await s.journeys.usingSegment(workspaceId, request.params.id);
+      if (users.length > 0)
+        throw AppError.of(
+          'conflict',
+          `journey ${users.map((j) => `"${j.name}"`).join(', ')} uses this segment: change or archive it first`,
+          users.map((j) => ({
+            field: 'params.id',
+            message: `used by journey ${j.id} (${j.name})`,
+          })),
+        );
+      unwrap(await s.segments.delete(workspaceId, request.params.id));
       return reply.code(204).send(null);
     },
   );

@@ -9,7 +9,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { unwrap } from '../../platform/errors.js';
+import { AppError, unwrap } from '../../platform/errors.js';
 import { starterLayouts } from '../../modules/messaging/index.js';
 import { principalOf, requireScope } from '../auth.js';
 import type { Services } from '../services.js';
@@ -143,11 +143,23 @@ export function templateRoutes(app: FastifyInstance, s: Services): void {
         summary: 'Delete a template (messages already queued keep their rendered content)',
         security,
         params: idParams,
-        response: { 204: z.null(), ...adminErrors },
+        response: { 204: z.null(), ...adminErrors, ...conflict },
       },
     },
     async (request, reply) => {
-      unwrap(await s.templates.remove(principalOf(request).workspaceId, request.params.id));
+      const workspaceId = principalOf(request).workspaceId;
+      const template = unwrap(await s.templates.get(workspaceId, request.params.id));
+      const users = await s.journeys.usingTemplate(workspaceId, template.id);
+      if (users.length > 0)
+        throw AppError.of(
+          'conflict',
+          `journey ${users.map((j) => `"${j.name}"`).join(', ')} sends this template: change or archive it first`,
+          users.map((j) => ({
+            field: 'params.id',
+            message: `used by journey ${j.id} (${j.name})`,
+          })),
+        );
+      unwrap(await s.templates.remove(workspaceId, template.id));
       return reply.code(204).send(null);
     },
   );

@@ -4,6 +4,7 @@ import type * as Imports from './schema-imports.js';
 import type * as Insights from './schema-insights.js';
 import type * as Segments from './schema-segments.js';
 import type * as Messaging from './schema-messaging.js';
+import type * as Journeys from './schema-journeys.js';
 
 /**
  * The typed view of every table, in one place because Kysely needs one database type.
@@ -203,6 +204,8 @@ export interface Schema {
   inbox_messages: Messaging.InboxMessageTable;
   webhook_subscriptions: Messaging.WebhookSubscriptionTable;
   outgoing_deliveries: Messaging.OutgoingDeliveryTable;
+  journeys: Journeys.JourneyTable;
+  journey_versions: Journeys.JourneyVersionTable;
   order_lines: StoreData.OrderLineTable;
   order_refunds: StoreData.OrderRefundTable;
   order_fulfilments: StoreData.OrderFulfilmentTable;

@@ -18,6 +18,7 @@ import * as m017 from './017-segment-membership.js';
 import * as m018 from './018-rfm.js';
 import * as m019 from './019-messaging.js';
 import * as m020 from './020-channels.js';
+import * as m021 from './021-journeys.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -45,6 +46,7 @@ const steps: Record<string, Step> = {
   '018-rfm': m018,
   '019-messaging': m019,
   '020-channels': m020,
+  '021-journeys': m021,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
