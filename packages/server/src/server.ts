@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { channels, type ChannelKind } from '@comeback/contracts';
 import type { FastifyInstance } from 'fastify';
 import { instanceSecretFile, type Config } from './config/config.js';
 import { buildApp } from './http/app.js';
@@ -54,36 +53,7 @@ import {
   SegmentService,
   eraseSegmentRecords,
 } from './modules/segments/index.js';
-import {
-  ConsentFollower,
-  ConsentService,
-  ConversationWindows,
-  Feedback,
-  SenderSettings,
-  ClientTokens,
-  Inbox,
-  InboxChannel,
-  PushSubscriptions,
-  VapidKeys,
-  WebPushChannel,
-  TwilioSmsChannel,
-  WebhookChannel,
-  WebhookDispatcher,
-  WebhookSecrets,
-  WebhookSubscriptions,
-  WhatsAppChannel,
-  type OutgoingMessage,
-  EmailChannel,
-  LinkSigner,
-  LocalChannel,
-  MessageSender,
-  MessagingService,
-  Outbox,
-  TemplateService,
-  consentChannelOf,
-  type Channel,
-} from './modules/messaging/index.js';
-import { timelineRecorder } from './timeline-recorder.js';
+import { composeMessaging } from './compose-messaging.js';
 import { JourneyService, storedJourneyReferences } from './modules/journeys/index.js';
 import { SecretBox } from './platform/secret-box.js';
 import { KeyResolver, bootstrapWorkspace, type Bootstrap } from './modules/workspaces/index.js';
@@ -176,134 +146,19 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     profiles.addErasureParticipant(dataRequestErasure);
     profiles.addErasureParticipant(importErasure);
     profiles.addErasureParticipant(eraseSegmentRecords);
-    // Messaging (modules/messaging): templates, the outbox and its sender, consent, links.
-    const links = new LinkSigner(
-      bootstrap.secret,
-      config.publicUrl ?? `http://localhost:${config.port === 0 ? 8080 : config.port}`,
-    );
-    const timeline = timelineRecorder(profiles, appendQueue);
-    const consent = new ConsentService(database, {
-      // A consent change lands in the profile's timeline as an event (journeys can react).
-      onChange: (change) =>
-        timeline({
-          workspaceId: change.workspaceId,
-          profileId: change.profileId,
-          event: change.status === 'unsubscribed' ? 'Unsubscribed' : 'Consent Updated',
-          messageId: `consent:${change.profileId}:${change.channel}:${change.at}:${change.status}`,
-          at: change.at,
-          properties: { channel: change.channel, status: change.status, source: change.source },
-        }),
-    });
-    profiles.addErasureParticipant((trx, person) => consent.eraseProfile(trx, person));
-    // Consent that arrives with tracking, imports and connectors (identify traits).
-    const consentFollower = new ConsentFollower(database, consent, logger);
-    const outbox = new Outbox(database);
-    profiles.addErasureParticipant((trx, person) => outbox.eraseProfile(trx, person));
-    const templates = new TemplateService(database, clock);
-    const windows = new ConversationWindows(database);
-    // Outgoing webhooks: the webhook channel's per-workspace secret, and subscriptions to events.
-    const secretBox = new SecretBox(bootstrap.secret);
-    const webhookSecrets = new WebhookSecrets(database, secretBox);
-    const webhookSubscriptions = new WebhookSubscriptions(database, secretBox);
-    const webhookDispatcher = new WebhookDispatcher(database, secretBox, clock, logger);
-    profiles.addErasureParticipant(async (trx, person) => {
-      await trx
-        .deleteFrom('outgoing_deliveries')
-        .where('workspace_id', '=', person.workspaceId)
-        .where('profile_id', '=', person.profileId)
-        .execute();
-    });
-    const messageChannels = new Map<ChannelKind, Channel>();
-    for (const kind of channels) messageChannels.set(kind, new LocalChannel(kind));
-    messageChannels.set('webhook', new WebhookChannel(webhookSecrets, clock));
-    // The in-app inbox needs no provider; web push needs a VAPID contact (keys are generated).
-    const inbox = new Inbox(database, clock);
-    const clientTokens = new ClientTokens(links, clock);
-    const vapidKeys = new VapidKeys(database, secretBox);
-    const pushSubscriptions = new PushSubscriptions(database, clock);
-    messageChannels.set('inbox', new InboxChannel(database, clock));
-    if (config.vapidSubject !== undefined)
-      messageChannels.set(
-        'push',
-        new WebPushChannel({
-          subscriptions: pushSubscriptions,
-          vapidKeys,
-          subject: config.vapidSubject,
-          clock,
-        }),
-      );
-    profiles.addErasureParticipant(async (trx, person) => {
-      for (const table of ['inbox_messages', 'push_subscriptions'] as const)
-        await trx
-          .deleteFrom(table)
-          .where('workspace_id', '=', person.workspaceId)
-          .where('profile_id', '=', person.profileId)
-          .execute();
-    });
-    if (config.twilio !== undefined) {
-      const publicUrl = config.publicUrl;
-      messageChannels.set(
-        'sms',
-        new TwilioSmsChannel({
-          ...config.twilio,
-          clock: wallClock,
-          // Delivery reports need an address Twilio can reach: without one, none arrive.
-          ...(publicUrl !== undefined
-            ? {
-                statusCallbackUrl: (m: OutgoingMessage) =>
-                  `${publicUrl}/webhooks/twilio/${encodeURIComponent(m.workspaceId)}/status/${m.id}`,
-              }
-            : {}),
-        }),
-      );
-    }
-    if (config.whatsapp !== undefined)
-      messageChannels.set(
-        'whatsapp',
-        new WhatsAppChannel({
-          accessToken: config.whatsapp.accessToken,
-          phoneNumberId: config.whatsapp.phoneNumberId,
-          apiUrl: config.whatsapp.apiUrl,
-          windows,
-          clock,
-        }),
-      );
-    if (config.smtpUrl !== undefined)
-      messageChannels.set(
-        'email',
-        new EmailChannel({
-          smtpUrl: config.smtpUrl,
-          from: config.emailFrom,
-          messageIdDomain: config.emailFrom.replace(/^.*@/, '').replace(/>.*$/, ''),
-          // Rate limits are operational time: the wall clock, also under a manual clock.
-          clock: wallClock,
-          ...(config.dkim !== undefined ? { dkim: config.dkim } : {}),
-        }),
-      );
-    const sender = new MessageSender(outbox, messageChannels, clock, logger, {
-      gate: (m) => consent.mayReceive(m),
-      unsubscribeUrl: (m) => {
-        const channel = consentChannelOf(m.channel);
-        return m.kind === 'marketing' && channel !== null && m.profileId !== null
-          ? links.url('unsubscribe', { w: m.workspaceId, p: m.profileId, c: channel, m: m.id })
-          : null;
-      },
-      suppress: (workspaceId, channel, address, reason, now) =>
-        consent.suppress(workspaceId, channel, address, 'hard_bounce', reason, now),
-    });
-    const feedback = new Feedback(consent, outbox, timeline);
-    const senderSettings = new SenderSettings(database);
-    const messaging = new MessagingService({
+    // Messaging (modules/messaging): templates, the outbox and its sender, consent, channels.
+    const messagingParts = composeMessaging({
+      config,
       database,
       clock,
-      templates,
-      outbox,
-      consent,
-      links,
+      wallClock,
+      logger,
+      secret: bootstrap.secret,
       profiles,
-      senderSettings,
-      onQueued: () => sender.notify(),
+      appendQueue,
     });
+    const { messageChannels } = messagingParts;
+    const { consentFollower, sender, webhookDispatcher } = messagingParts.services;
     jobs.register(
       REDACT_JOB,
       redactionHandler(database, profiles, () => clock.now()),
@@ -378,24 +233,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       segments: new SegmentService(database, customFields, clock),
       journeys: new JourneyService(database, clock, storedJourneyReferences(database.db)),
       segmentHistory: new SegmentHistory(database),
-      templates,
-      messaging,
-      outbox,
-      sender,
-      consent,
-      consentFollower,
-      links,
-      windows,
-      timeline,
-      webhookSecrets,
-      webhookSubscriptions,
-      webhookDispatcher,
-      feedback,
-      senderSettings,
-      inbox,
-      clientTokens,
-      vapidKeys,
-      pushSubscriptions,
+      ...messagingParts.services,
       imports,
       jobQueue,
       sftpSources,

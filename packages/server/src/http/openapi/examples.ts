@@ -313,3 +313,7 @@ export const sftpFile = {
   finishedAt: '2026-05-04T04:00:02.310Z',
   movedAt: '2026-05-04T04:00:02.400Z',
 };
+
+/** A template and a message of the messaging examples. */
+export const TEMPLATE_ID = 'tpl_3e9a1c5b7d2f4a6c8e0b';
+export const MESSAGE_ID = 'msg_5d2b8e1f4a7c9e3b6d0a2c4f';

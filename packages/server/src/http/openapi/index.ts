@@ -16,6 +16,7 @@ import { withCatalogue } from './document.js';
 import { importOperations } from './import-operations.js';
 import { insightOperations } from './insight-operations.js';
 import { messageOperations } from './message-operations.js';
+import { templateOperations } from './template-operations.js';
 import { whatsappOperations } from './whatsapp-operations.js';
 import { twilioOperations } from './twilio-operations.js';
 import { clientOperations } from './client-operations.js';
@@ -44,6 +45,7 @@ export const operationCatalogue: Catalogue = {
   ...opsOperations,
   ...segmentOperations,
   ...segmentMembershipOperations,
+  ...templateOperations,
   ...messageOperations,
   ...whatsappOperations,
   ...twilioOperations,

@@ -6,14 +6,15 @@ import {
   type ConsentChannel,
   type ConsentState,
   type ConsentStatus,
-  type consentProofSchema,
 } from '@comeback/contracts';
-import type { z } from 'zod';
 import type { Database, Trx } from '../../platform/db/database.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
-import { isRecord, oneOf, readJsonObject } from '../../platform/json.js';
+import { oneOf } from '../../platform/json.js';
+import { iso, proofOf, stateOf, storable, type ConsentProof } from './consent-records.js';
+import { decodeCursor, encodeCursor } from './suppression-cursor.js';
 
-export type ConsentProof = z.infer<typeof consentProofSchema>;
+// Kept importable from here, where the routes have always taken it.
+export type { ConsentProof } from './consent-records.js';
 
 export interface ConsentChangeInput {
   channel: ConsentChannel;
@@ -65,12 +66,6 @@ const MAX_HISTORY = 1000;
 const MAX_ADDRESS = 320;
 const MAX_DETAIL = 1000;
 const MAX_PAGE = 1000;
-
-const iso = (ms: number) => new Date(ms).toISOString();
-// eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL cannot store
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-/** Provider texts (an SMTP reply) are stored as given, minus what PostgreSQL cannot hold. */
-const storable = (text: string, max: number) => text.replace(UNSTORABLE, '\ufffd').slice(0, max);
 
 /**
  * Marketing consent per person and channel, with its full history, and the suppression list of
@@ -366,59 +361,4 @@ export class ConsentService {
         .execute();
     }
   }
-}
-
-function stateOf(
-  channel: string,
-  status: string,
-  source: string,
-  proof: unknown,
-  at: number,
-): ConsentState | null {
-  const c = oneOf(consentChannels, channel);
-  const s = oneOf(consentStatuses, status);
-  if (c === undefined || s === undefined) return null;
-  return { channel: c, status: s, source, updatedAt: iso(at), proof: proofOf(proof) };
-}
-
-/** Only the proof's known text fields, read from a stored column or a caller's object. */
-function proofOf(value: unknown): ConsentProof | null {
-  const raw = typeof value === 'string' || value === null ? readJsonObject(value) : value;
-  if (!isRecord(raw)) return null;
-  const proof: ConsentProof = {};
-  const field = (key: 'ip' | 'userAgent' | 'form' | 'text', max: number) => {
-    const v = Object.hasOwn(raw, key) ? raw[key] : undefined;
-    if (typeof v === 'string') proof[key] = storable(v, max);
-  };
-  field('ip', 100);
-  field('userAgent', 1000);
-  field('form', 500);
-  field('text', 5000);
-  return Object.keys(proof).length ? proof : null;
-}
-
-type CursorPosition = [number, string, string];
-
-const encodeCursor = (position: CursorPosition) =>
-  Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
-
-function decodeCursor(cursor: string): CursorPosition | null {
-  if (cursor.length > 1000) return null;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (!Array.isArray(value) || value.length !== 3) return null;
-    const [at, channel, address]: unknown[] = value;
-    if (
-      typeof at === 'number' &&
-      Number.isSafeInteger(at) &&
-      typeof channel === 'string' &&
-      typeof address === 'string'
-    ) {
-      const position: CursorPosition = [at, channel, address];
-      return encodeCursor(position) === cursor ? position : null;
-    }
-  } catch {
-    // not a cursor this service made
-  }
-  return null;
 }

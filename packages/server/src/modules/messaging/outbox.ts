@@ -1,19 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type Selectable, type UpdateObject } from 'kysely';
-import {
-  channels,
-  messageStatuses,
-  type ChannelKind,
-  type MessageStatus,
-  type MessageView,
-} from '@comeback/contracts';
+import { sql, type UpdateObject } from 'kysely';
+import type { ChannelKind, MessageStatus } from '@comeback/contracts';
 import type { Database, Db, Trx } from '../../platform/db/database.js';
-import type { MessageTable } from '../../platform/db/schema-messaging.js';
 import type { Schema } from '../../platform/db/schema.js';
-import { AppError } from '../../platform/errors.js';
 import { readJsonObject } from '../../platform/json.js';
+import {
+  findByProvider,
+  iso,
+  listMessages,
+  messageDetail,
+  narrowChannel,
+  narrowKind,
+  sentAtOf,
+  type MessageDetail,
+  type MessageFilter,
+  type MessageKind,
+} from './outbox-reads.js';
 
-export type MessageKind = 'marketing' | 'transactional';
+export type { MessageDetail, MessageFilter, MessageKind } from './outbox-reads.js';
 
 /** A rendered message to send; whatever decided to send it derives `dedupeKey`. */
 export interface NewMessage {
@@ -55,68 +59,9 @@ export interface ClaimedMessage {
   lockedBy: string;
 }
 
-export interface MessageDetail extends MessageView {
-  html: string | null;
-  text: string;
-  history: { status: MessageStatus; at: string; detail: string | null }[];
-}
-
-export interface MessageFilter {
-  profileId?: string;
-  channel?: ChannelKind;
-  status?: MessageStatus;
-  limit: number;
-  cursor?: string;
-}
-
-type MessageRow = Selectable<MessageTable>;
-
 const MAX_DETAIL = 2000;
 export const newMessageId = (): string => `msg_${randomBytes(12).toString('hex')}`;
-const iso = (t: number) => new Date(Number(t)).toISOString();
 const clip = (s: string) => (s.length > MAX_DETAIL ? s.slice(0, MAX_DETAIL) : s);
-
-/** The cursor is the last row's (created_at, id), encoded so callers do not build their own. */
-const encodeCursor = (createdAt: number, id: string) =>
-  Buffer.from(`${createdAt}:${id}`, 'utf8').toString('base64url');
-function decodeCursor(cursor: string): { createdAt: number; id: string } | null {
-  if (cursor.length > 200) return null;
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const m = /^(\d{1,16}):(msg_[0-9a-f]{24})$/.exec(text);
-  if (!m?.[1] || !m[2] || encodeCursor(Number(m[1]), m[2]) !== cursor) return null;
-  return { createdAt: Number(m[1]), id: m[2] };
-}
-
-/** Stored values are ours; one outside the list is a bug (or a newer version's row). */
-function narrow<const T extends string>(allowed: readonly T[], what: string, value: string): T {
-  const found = allowed.find((x) => x === value);
-  if (found === undefined) throw new Error(`message has an unknown ${what} ${value}`);
-  return found;
-}
-const narrowChannel = (value: string) => narrow(channels, 'channel', value);
-const narrowStatus = (value: string) => narrow(messageStatuses, 'status', value);
-const narrowKind = (value: string): MessageKind =>
-  value === 'transactional' ? 'transactional' : 'marketing';
-
-function messageView(r: MessageRow): MessageView {
-  return {
-    id: r.id,
-    profileId: r.profile_id,
-    channel: narrowChannel(r.channel),
-    kind: narrowKind(r.kind),
-    templateId: r.template_id,
-    templateVersion: r.template_version === null ? null : Number(r.template_version),
-    language: r.language,
-    to: r.to_address,
-    subject: r.subject,
-    status: narrowStatus(r.status),
-    attempts: Number(r.attempts),
-    providerMessageId: r.provider_message_id,
-    lastError: r.last_error,
-    createdAt: iso(r.created_at),
-    sentAt: r.sent_at === null ? null : iso(r.sent_at),
-  };
-}
 
 /**
  * The outbox and send log: every message is a row from 'queued' to its last status, each
@@ -310,113 +255,24 @@ export class Outbox {
     });
   }
 
-  /**
-   * A workspace's messages, newest first. A cursor this outbox did not hand out ends the
-   * request with validation_failed (an AppError, as routes expect).
-   */
-  async list(
-    workspaceId: string,
-    filter: MessageFilter,
-  ): Promise<{ data: MessageView[]; nextCursor: string | null }> {
-    const after = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
-    if (after === null)
-      throw AppError.of('validation_failed', 'cursor: must be the nextCursor of a previous page', [
-        { field: 'querystring.cursor', message: 'must be the nextCursor of a previous page' },
-      ]);
-    const limit = Math.max(1, Math.min(500, Math.floor(filter.limit)));
-    let q = this.#database.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId);
-    if (filter.profileId !== undefined) q = q.where('profile_id', '=', filter.profileId);
-    if (filter.channel !== undefined) q = q.where('channel', '=', filter.channel);
-    if (filter.status !== undefined) q = q.where('status', '=', filter.status);
-    if (after)
-      q = q.where((eb) =>
-        eb.or([
-          eb('created_at', '<', after.createdAt),
-          eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
-        ]),
-      );
-    const rows = await q
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit + 1)
-      .execute();
-    const shown = rows.slice(0, limit);
-    const last = shown[shown.length - 1];
-    return {
-      data: shown.map(messageView),
-      nextCursor:
-        rows.length > limit && last ? encodeCursor(Number(last.created_at), last.id) : null,
-    };
+  /** A workspace's messages, newest first (a cursor it did not hand out: validation_failed). */
+  list(workspaceId: string, filter: MessageFilter) {
+    return listMessages(this.#database.db, workspaceId, filter);
   }
 
-  async get(workspaceId: string, id: string): Promise<MessageDetail | null> {
-    const row = await this.#database.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) return null;
-    const changes = await this.#database.db
-      .selectFrom('message_status_changes')
-      .select(['status', 'at', 'detail'])
-      .where('message_id', '=', id)
-      .orderBy('seq')
-      .execute();
-    return {
-      ...messageView(row),
-      html: row.html,
-      text: row.body_text,
-      history: changes.map((c) => ({
-        status: narrowStatus(c.status),
-        at: iso(c.at),
-        detail: c.detail,
-      })),
-    };
+  /** One message with its rendered content and every status change. */
+  get(workspaceId: string, id: string): Promise<MessageDetail | null> {
+    return messageDetail(this.#database.db, workspaceId, id);
   }
 
-  /**
-   * The message a provider's id (a WhatsApp wamid, a Twilio sid) was recorded for, for status
-   * webhooks that carry only that id; within `workspaceId` when given.
-   */
-  async findByProvider(
-    providerMessageId: string,
-    workspaceId?: string,
-  ): Promise<{
-    id: string;
-    workspaceId: string;
-    profileId: string | null;
-    status: MessageStatus;
-  } | null> {
-    if (providerMessageId === '' || providerMessageId.length > 500) return null;
-    let q = this.#database.db
-      .selectFrom('messages')
-      .select(['id', 'workspace_id', 'profile_id', 'status'])
-      .where('provider_message_id', '=', providerMessageId);
-    if (workspaceId !== undefined) q = q.where('workspace_id', '=', workspaceId);
-    const row = await q.orderBy('created_at', 'desc').limit(1).executeTakeFirst();
-    return row
-      ? {
-          id: row.id,
-          workspaceId: row.workspace_id,
-          profileId: row.profile_id,
-          status: narrowStatus(row.status),
-        }
-      : null;
+  /** The message a provider's id (a wamid, a Twilio sid) was recorded for. */
+  findByProvider(providerMessageId: string, workspaceId?: string) {
+    return findByProvider(this.#database.db, providerMessageId, workspaceId);
   }
 
   /** When a message was sent (null: not sent, or not this workspace's): for click timing. */
-  async sentAt(workspaceId: string, id: string): Promise<number | null> {
-    const row = await this.#database.db
-      .selectFrom('messages')
-      .select('sent_at')
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row?.sent_at === null || row?.sent_at === undefined ? null : Number(row.sent_at);
+  sentAt(workspaceId: string, id: string): Promise<number | null> {
+    return sentAtOf(this.#database.db, workspaceId, id);
   }
 
   /** Erasure participant: the person's messages (and their histories, by cascade) go. */

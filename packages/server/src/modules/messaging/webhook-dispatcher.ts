@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Insertable, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
-import type { Database, Trx } from '../../platform/db/database.js';
+import type { Database } from '../../platform/db/database.js';
 import type { OutgoingDeliveryTable } from '../../platform/db/schema-messaging.js';
 import type { Result } from '../../platform/errors.js';
-import { readJsonObject, readStringArray } from '../../platform/json.js';
 import type { Logger } from '../../platform/logger.js';
 import type { SecretBox } from '../../platform/secret-box.js';
 import {
@@ -13,18 +12,8 @@ import {
   type FetchLike,
   type PostResult,
 } from './webhook-channel.js';
-import {
-  disableIn,
-  ensureWebhookCursors,
-  EVENTS_CURSOR,
-  PROCESSOR_CURSOR,
-  readDeliveryLog,
-  SEGMENT_ENTERED,
-  SEGMENT_EXITED,
-  SEGMENTS_CURSOR,
-  wants,
-  type DeliveryView,
-} from './webhook-subscriptions.js';
+import { collectWebhookBatch } from './webhook-collector.js';
+import { disableIn, readDeliveryLog, type DeliveryView } from './webhook-subscriptions.js';
 
 export type { DeliveryStatus, DeliveryView } from './webhook-subscriptions.js';
 
@@ -43,28 +32,12 @@ type DeliveryRow = Selectable<OutgoingDeliveryTable>;
 
 const BACKOFF_BASE_MS = 60_000;
 const BACKOFF_CAP_MS = 6 * 60 * 60 * 1000;
-const INSERT_CHUNK = 500;
 const MAX_ERROR = 1000;
 
-const iso = (t: number) => new Date(Number(t)).toISOString();
-const newDeliveryId = () => `whd_${randomBytes(12).toString('hex')}`;
 const clip = (s: string) => (s.length > MAX_ERROR ? s.slice(0, MAX_ERROR) : s);
 /** 1 min after the first failure, doubling, at most 6 hours. */
 export const backoffMs = (failures: number) =>
   Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1), BACKOFF_CAP_MS);
-
-/** What one event or segment change offers the subscriptions of its workspace. */
-interface Offer {
-  workspaceId: string;
-  /** Unique per event: `event:<messageId>` or `seg:<seq>` (the subscription id goes before). */
-  key: string;
-  type: string;
-  /** When it happened to us: subscriptions created after it do not receive it. */
-  at: number;
-  /** Whom it is about: an erasure removes the person's pending and logged deliveries. */
-  profileId: string | null;
-  payload: Record<string, unknown>;
-}
 
 /**
  * Outgoing webhook subscriptions at work. `collect` turns what happened (events the processor
@@ -114,146 +87,14 @@ export class WebhookDispatcher {
   async collect(): Promise<number> {
     let created = 0;
     for (;;) {
-      const step = await this.#database.db.transaction().execute((trx) => this.#collectOnce(trx));
+      const step = await this.#database.db
+        .transaction()
+        .execute((trx) =>
+          collectWebhookBatch(trx, this.#database.dialect, this.#batch, this.#clock),
+        );
       created += step.created;
       if (!step.more) return created;
     }
-  }
-
-  async #collectOnce(trx: Trx): Promise<{ created: number; more: boolean }> {
-    await ensureWebhookCursors(trx);
-    // Locks both cursor rows on PostgreSQL: two collectors take turns instead of both reading
-    // the same range (the unique event_key would absorb the duplicates, but not the work).
-    let cursorQuery = trx
-      .selectFrom('settings')
-      .select(['key', 'value'])
-      .where('key', 'in', [EVENTS_CURSOR, SEGMENTS_CURSOR]);
-    if (this.#database.dialect === 'postgres') cursorQuery = cursorQuery.forUpdate();
-    const cursors = new Map((await cursorQuery.execute()).map((r) => [r.key, Number(r.value)]));
-    const eventsAfter = cursors.get(EVENTS_CURSOR) ?? 0;
-    const segmentsAfter = cursors.get(SEGMENTS_CURSOR) ?? 0;
-    const processor = await trx
-      .selectFrom('processor_cursors')
-      .select('position')
-      .where('name', '=', PROCESSOR_CURSOR)
-      .executeTakeFirst();
-    const appliedThrough = Number(processor?.position ?? 0);
-
-    const events =
-      appliedThrough > eventsAfter
-        ? await trx
-            .selectFrom('events as e')
-            .leftJoin('event_profiles as ep', 'ep.seq', 'e.seq')
-            .select(['e.seq', 'e.workspace_id', 'e.message_id', 'e.type', 'e.event'])
-            .select(['e.timestamp', 'e.received_at', 'e.payload', 'ep.profile_id'])
-            .where('e.seq', '>', eventsAfter)
-            .where('e.seq', '<=', appliedThrough)
-            .orderBy('e.seq')
-            .limit(this.#batch)
-            .execute()
-        : [];
-    const changes = await trx
-      .selectFrom('segment_changes as c')
-      .leftJoin('segments as s', 's.id', 'c.segment_id')
-      .select(['c.seq', 'c.workspace_id', 'c.segment_id', 'c.profile_id', 'c.kind', 'c.at'])
-      .select(['c.cause', 's.name'])
-      .where('c.seq', '>', segmentsAfter)
-      .orderBy('c.seq')
-      .limit(this.#batch)
-      .execute();
-
-    const offers: Offer[] = [];
-    for (const e of events) {
-      // An event without a profile was dropped (or its person erased): nothing to tell.
-      if (e.profile_id === null) continue;
-      const stored = readJsonObject(e.payload);
-      const track = e.type === 'track';
-      const bodyKey = e.type === 'identify' || e.type === 'group' ? 'traits' : 'properties';
-      offers.push({
-        workspaceId: e.workspace_id,
-        key: `event:${e.message_id}`,
-        type: track ? (e.event ?? '') : e.type,
-        at: Number(e.received_at),
-        profileId: e.profile_id,
-        payload: {
-          id: e.message_id,
-          type: e.type,
-          event: track ? e.event : null,
-          profileId: e.profile_id,
-          timestamp: iso(e.timestamp),
-          [bodyKey]: readJsonObject(stored[bodyKey]),
-        },
-      });
-    }
-    for (const c of changes) {
-      const type = c.kind === 'entered' ? SEGMENT_ENTERED : SEGMENT_EXITED;
-      offers.push({
-        workspaceId: c.workspace_id,
-        key: `seg:${c.seq}`,
-        type,
-        at: Number(c.at),
-        profileId: c.profile_id,
-        payload: {
-          id: `seg:${c.seq}`,
-          type,
-          segment: { id: c.segment_id, name: c.name },
-          profileId: c.profile_id,
-          at: iso(c.at),
-          cause: c.cause,
-        },
-      });
-    }
-
-    const created = offers.length > 0 ? await this.#insertDeliveries(trx, offers) : 0;
-    const lastEvent = events[events.length - 1];
-    const lastChange = changes[changes.length - 1];
-    if (lastEvent) await setCursor(trx, EVENTS_CURSOR, Number(lastEvent.seq));
-    if (lastChange) await setCursor(trx, SEGMENTS_CURSOR, Number(lastChange.seq));
-    return { created, more: events.length === this.#batch || changes.length === this.#batch };
-  }
-
-  async #insertDeliveries(trx: Trx, offers: Offer[]): Promise<number> {
-    const workspaces = [...new Set(offers.map((o) => o.workspaceId))];
-    const subscriptions = await trx
-      .selectFrom('webhook_subscriptions')
-      .select(['id', 'workspace_id', 'url', 'event_types', 'created_at'])
-      .where('disabled_at', 'is', null)
-      .where('workspace_id', 'in', workspaces)
-      .execute();
-    if (subscriptions.length === 0) return 0;
-    const now = this.#clock.now();
-    const rows: Insertable<OutgoingDeliveryTable>[] = [];
-    for (const offer of offers) {
-      for (const s of subscriptions) {
-        if (s.workspace_id !== offer.workspaceId || offer.at < Number(s.created_at)) continue;
-        if (!wants(readStringArray(s.event_types), offer.type)) continue;
-        rows.push({
-          id: newDeliveryId(),
-          workspace_id: offer.workspaceId,
-          subscription_id: s.id,
-          profile_id: offer.profileId,
-          event_key: `${s.id}:${offer.key}`,
-          event_type: offer.type,
-          url: s.url,
-          payload: JSON.stringify(offer.payload),
-          status: 'pending',
-          attempts: 0,
-          next_attempt_at: now,
-          created_at: now,
-          updated_at: now,
-        });
-      }
-    }
-    let created = 0;
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      const r = await trx
-        .insertInto('outgoing_deliveries')
-        .values(rows.slice(i, i + INSERT_CHUNK))
-        .onConflict((oc) => oc.columns(['workspace_id', 'event_key']).doNothing())
-        .executeTakeFirst();
-      created += Number(r.numInsertedOrUpdatedRows ?? 0);
-    }
-    return created;
   }
 
   /** Sends every delivery due now, batch after batch; returns how many POSTs it made. */
@@ -451,12 +292,4 @@ export class WebhookDispatcher {
       this.#wake = undefined;
     }
   }
-}
-
-async function setCursor(trx: Trx, key: string, position: number): Promise<void> {
-  await trx
-    .updateTable('settings')
-    .set({ value: String(position) })
-    .where('key', '=', key)
-    .execute();
 }

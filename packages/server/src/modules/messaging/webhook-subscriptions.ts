@@ -8,6 +8,7 @@ import type {
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { readJsonObject, readStringArray } from '../../platform/json.js';
 import type { SecretBox } from '../../platform/secret-box.js';
+import { pageCursor } from '../../platform/page-cursor.js';
 
 /** What a subscription looks like to its owner (the secret is shown once, at creation). */
 export interface WebhookSubscriptionView {
@@ -312,14 +313,7 @@ export class WebhookSecrets {
   }
 }
 
-const encodeCursor = (createdAt: number, id: string) =>
-  Buffer.from(`${createdAt}:${id}`, 'utf8').toString('base64url');
-function decodeCursor(cursor: string): { createdAt: number; id: string } | null {
-  if (cursor.length > 200) return null;
-  const m = /^(\d{1,16}):(whd_[0-9a-f]{24})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m?.[1] || !m[2] || encodeCursor(Number(m[1]), m[2]) !== cursor) return null;
-  return { createdAt: Number(m[1]), id: m[2] };
-}
+const deliveryCursor = pageCursor(/^whd_[0-9a-f]{24}$/);
 
 const narrowStatus = (s: string): DeliveryStatus => {
   if (s === 'pending' || s === 'delivered' || s === 'failed' || s === 'cancelled') return s;
@@ -351,7 +345,7 @@ export async function readDeliveryLog(
   subscriptionId: string,
   page: { limit: number; cursor?: string },
 ): Promise<Result<{ data: DeliveryView[]; nextCursor: string | null } | null>> {
-  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+  const after = page.cursor === undefined ? undefined : deliveryCursor.decode(page.cursor);
   if (after === null)
     return fail('validation_failed', 'cursor: must be the nextCursor of a previous page', [
       { field: 'querystring.cursor', message: 'must be the nextCursor of a previous page' },
@@ -386,6 +380,7 @@ export async function readDeliveryLog(
   const last = shown[shown.length - 1];
   return ok({
     data: shown.map(deliveryView),
-    nextCursor: rows.length > limit && last ? encodeCursor(Number(last.created_at), last.id) : null,
+    nextCursor:
+      rows.length > limit && last ? deliveryCursor.encode(Number(last.created_at), last.id) : null,
   });
 }
