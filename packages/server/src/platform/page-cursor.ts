@@ -1,3 +1,5 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+
 /**
  * Keyset paging over (created_at, id), newest first: a page's `nextCursor` is its last row's
  * key, encoded so callers cannot build their own. Only what `encode` made decodes (the round
@@ -23,5 +25,25 @@ export function pageCursor(idPattern: RegExp): PageCursor {
       if (colon < 1 || !/^\d{1,16}$/.test(at) || !idPattern.test(id)) return null;
       return encode(Number(at), id) === cursor ? { createdAt: Number(at), id } : null;
     },
+  };
+}
+
+/** Rows after `after` in the newest-first (created_at, id) order: the next page's filter. */
+export function olderThan(after: { createdAt: number; id: string }): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(created_at < ${after.createdAt} or (created_at = ${after.createdAt} and id < ${after.id}))`;
+}
+
+/** The page shown from `limit + 1` rows read, and the cursor of the page after it (or null). */
+export function pageOf<Row extends { created_at: number; id: string }>(
+  rows: readonly Row[],
+  limit: number,
+  cursor: PageCursor,
+): { shown: Row[]; nextCursor: string | null } {
+  const shown = rows.slice(0, limit);
+  const last = shown[shown.length - 1];
+  return {
+    shown,
+    nextCursor:
+      rows.length > limit && last ? cursor.encode(Number(last.created_at), last.id) : null,
   };
 }

@@ -9,7 +9,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import type { MessageTable } from '../../platform/db/schema-messaging.js';
 import { AppError } from '../../platform/errors.js';
-import { pageCursor } from '../../platform/page-cursor.js';
+import { olderThan, pageCursor, pageOf } from '../../platform/page-cursor.js';
 
 /** Reading the outbox and send log: pages of messages, one with its history, lookups. */
 
@@ -86,24 +86,16 @@ export async function listMessages(
   if (filter.profileId !== undefined) q = q.where('profile_id', '=', filter.profileId);
   if (filter.channel !== undefined) q = q.where('channel', '=', filter.channel);
   if (filter.status !== undefined) q = q.where('status', '=', filter.status);
-  if (after)
-    q = q.where((eb) =>
-      eb.or([
-        eb('created_at', '<', after.createdAt),
-        eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
-      ]),
-    );
+  if (after) q = q.where(olderThan(after));
   const rows = await q
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit + 1)
     .execute();
-  const shown = rows.slice(0, limit);
-  const last = shown[shown.length - 1];
+  const { shown, nextCursor } = pageOf(rows, limit, cursor);
   return {
     data: shown.map(messageView),
-    nextCursor:
-      rows.length > limit && last ? cursor.encode(Number(last.created_at), last.id) : null,
+    nextCursor,
   };
 }
 

@@ -8,7 +8,7 @@ import type {
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { readJsonObject, readStringArray } from '../../platform/json.js';
 import type { SecretBox } from '../../platform/secret-box.js';
-import { pageCursor } from '../../platform/page-cursor.js';
+import { olderThan, pageCursor, pageOf } from '../../platform/page-cursor.js';
 
 /** What a subscription looks like to its owner (the secret is shown once, at creation). */
 export interface WebhookSubscriptionView {
@@ -364,23 +364,15 @@ export async function readDeliveryLog(
     .selectAll()
     .where('workspace_id', '=', workspaceId)
     .where('subscription_id', '=', subscriptionId);
-  if (after)
-    q = q.where((eb) =>
-      eb.or([
-        eb('created_at', '<', after.createdAt),
-        eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
-      ]),
-    );
+  if (after) q = q.where(olderThan(after));
   const rows = await q
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit + 1)
     .execute();
-  const shown = rows.slice(0, limit);
-  const last = shown[shown.length - 1];
+  const { shown, nextCursor } = pageOf(rows, limit, deliveryCursor);
   return ok({
     data: shown.map(deliveryView),
-    nextCursor:
-      rows.length > limit && last ? deliveryCursor.encode(Number(last.created_at), last.id) : null,
+    nextCursor,
   });
 }
