@@ -13,3 +13,4 @@ export * from './segments.js';
 export * from './segment-recipes.js';
 export * from './messaging.js';
 export * from './journeys.js';
+export * from './journey-runs.js';

@@ -54,7 +54,7 @@ import {
   eraseSegmentRecords,
 } from './modules/segments/index.js';
 import { composeMessaging } from './compose-messaging.js';
-import { JourneyService, storedJourneyReferences } from './modules/journeys/index.js';
+import { composeJourneys } from './compose-journeys.js';
 import { SecretBox } from './platform/secret-box.js';
 import { KeyResolver, bootstrapWorkspace, type Bootstrap } from './modules/workspaces/index.js';
 import { ManualClock, SystemClock, type Clock } from './platform/clock.js';
@@ -159,6 +159,21 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     });
     const { messageChannels } = messagingParts;
     const { consentFollower, sender, webhookDispatcher } = messagingParts.services;
+    const segments = new SegmentService(database, customFields, clock);
+    // Journeys (modules/journeys): definitions, the engine that walks enrollments, its reads.
+    const journeyParts = composeJourneys({
+      database,
+      clock,
+      wallClock,
+      logger,
+      eventLog,
+      segments,
+      messaging: messagingParts.services.messaging,
+      consent: messagingParts.services.consent,
+      outbox: messagingParts.services.outbox,
+      sender,
+    });
+    const { journeyEngine } = journeyParts;
     jobs.register(
       REDACT_JOB,
       redactionHandler(database, profiles, () => clock.now()),
@@ -230,8 +245,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       ),
       customerValue,
       recommendations,
-      segments: new SegmentService(database, customFields, clock),
-      journeys: new JourneyService(database, clock, storedJourneyReferences(database.db)),
+      segments,
+      ...journeyParts,
       segmentHistory: new SegmentHistory(database),
       ...messagingParts.services,
       imports,
@@ -267,6 +282,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         sender.start();
         consentFollower.start();
         webhookDispatcher.start();
+        if (runsWorker) journeyEngine.start();
       }
     }
 
@@ -281,6 +297,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         await sender.stop();
         await consentFollower.stop();
         await webhookDispatcher.stop();
+        await journeyEngine.stop();
         for (const channel of messageChannels.values()) await channel.close();
         await services.keys.close();
         await database.close();

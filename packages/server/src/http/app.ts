@@ -21,6 +21,7 @@ import { messageRoutes } from './routes/message-routes.js';
 import { preferenceRoutes } from './routes/preference-routes.js';
 import { templateRoutes } from './routes/template-routes.js';
 import { journeyRoutes } from './routes/journey-routes.js';
+import { journeyRunRoutes } from './routes/journey-run-routes.js';
 import { whatsappRoutes } from './routes/whatsapp-routes.js';
 import { twilioRoutes } from './routes/twilio-routes.js';
 import { webhookSubscriptionRoutes } from './routes/webhook-subscription-routes.js';
@@ -111,6 +112,12 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   sftpRoutes(app, s);
   templateRoutes(app, s);
   journeyRoutes(app, { journeys: s.journeys, keys: s.keys });
+  journeyRunRoutes(app, {
+    journeys: s.journeys,
+    journeyReads: s.journeyReads,
+    journeySettings: s.journeySettings,
+    keys: s.keys,
+  });
   messageRoutes(app, s);
   const storeName = async (workspaceId: string) =>
     (

@@ -18,7 +18,12 @@ import type { OrderQueries } from '../modules/profiles/index.js';
 import type { CustomerValueService, RecommendationService } from '../modules/insights/index.js';
 import type { ImportService } from '../modules/imports/index.js';
 import type { SegmentHistory, SegmentService } from '../modules/segments/index.js';
-import type { JourneyService } from '../modules/journeys/index.js';
+import type {
+  JourneyEngine,
+  JourneyReads,
+  JourneyService,
+  JourneySettingsStore,
+} from '../modules/journeys/index.js';
 import type { JobQueue } from '../platform/jobs/job-queue.js';
 import type {
   ConsentFollower,
@@ -77,6 +82,10 @@ export interface Services {
   segments: SegmentService;
   /** Journey definitions, versions and statuses (the engine is not built yet). */
   journeys: JourneyService;
+  /** Enrollments walked through their steps; drained by /clock/advance under the manual clock. */
+  journeyEngine: JourneyEngine;
+  journeyReads: JourneyReads;
+  journeySettings: JourneySettingsStore;
   /** Stored membership: a segment's history, a profile's segments since when and why. */
   segmentHistory: SegmentHistory;
   templates: TemplateService;

@@ -22,6 +22,7 @@ import { twilioOperations } from './twilio-operations.js';
 import { clientOperations } from './client-operations.js';
 import { feedbackOperations } from './feedback-operations.js';
 import { journeyOperations } from './journey-operations.js';
+import { journeyRunOperations } from './journey-run-operations.js';
 import { webhookSubscriptionOperations } from './webhook-subscription-operations.js';
 import { opsOperations } from './ops-operations.js';
 import { profileOperations } from './profile-operations.js';
@@ -53,6 +54,7 @@ export const operationCatalogue: Catalogue = {
   ...clientOperations,
   ...feedbackOperations,
   ...journeyOperations,
+  ...journeyRunOperations,
 };
 
 const description = `Comeback's HTTP API.

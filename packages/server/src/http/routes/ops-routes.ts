@@ -125,14 +125,27 @@ export function opsRoutes(app: FastifyInstance, s: Services): void {
           throw AppError.of('validation_failed', 'by: the clock only moves forward', [
             { field: 'by', message: 'negative duration' },
           ]);
-        // Apply what was sent before the jump, then walk time forward timer by timer.
+        const target = manual.now() + ms;
+        // Consent carried by the applied events first, then journeys, then what falls due.
+        const settle = async () => {
+          await s.processor.catchUp();
+          await s.consentFollower.drain();
+          await s.journeyEngine.run();
+          await s.sender.drain();
+        };
+        // Apply what was sent before the jump, then walk time forward timer by timer: each
+        // journey timer runs at its own instant (a wait's end, quiet hours' end), like jobs.
         await s.appendQueue.drain();
-        await s.processor.catchUp();
-        await s.jobs.advanceTo(manual, manual.now() + ms);
-        await s.processor.catchUp();
-        // Consent carried by the applied events first, then the messages falling due by now.
-        await s.consentFollower.drain();
-        await s.sender.drain();
+        await settle();
+        for (;;) {
+          const due = await s.journeyEngine.nextDueAt();
+          if (due === null || due > target) break;
+          await s.jobs.advanceTo(manual, Math.max(due, manual.now()));
+          await settle();
+          if ((await s.journeyEngine.nextDueAt()) === due && due <= manual.now()) break;
+        }
+        await s.jobs.advanceTo(manual, target);
+        await settle();
         await s.webhookDispatcher.drain();
         return { now: new Date(manual.now()).toISOString() };
       },

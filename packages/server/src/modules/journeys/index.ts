@@ -18,3 +18,12 @@ export {
   type JourneyReferences,
   type JourneyVersion,
 } from './journey-store.js';
+export { JourneyEngine } from './journey-engine.js';
+export { JourneyRunner, type PassResult, type RunnerEnv } from './journey-runner.js';
+export { JourneyTriggers } from './journey-triggers.js';
+export { DefinitionCache } from './definition-cache.js';
+export { JourneySettingsStore } from './journey-settings.js';
+export { JourneyReads, exitEnrollments } from './journey-reads.js';
+export { liveEnv, type LiveEnvDeps } from './live-env.js';
+export { journeyMessageId, bucketOf } from './steps/index.js';
+export type { StepEnv, EnrollmentState, StepRecord, StepResult } from './engine-types.js';

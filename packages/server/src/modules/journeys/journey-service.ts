@@ -5,7 +5,8 @@ import type {
   SegmentCondition,
 } from '@comeback/contracts';
 import type { Clock } from '../../platform/clock.js';
-import type { Database } from '../../platform/db/database.js';
+import type { Database, Db } from '../../platform/db/database.js';
+import { exitEnrollments } from './journey-reads.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import {
   JourneyStore,
@@ -99,8 +100,10 @@ export class JourneyService {
   readonly #clock: Clock;
   readonly #refs: JourneyReferences;
   readonly #store: JourneyStore;
+  readonly #db: Db;
 
   constructor(database: Database, clock: Clock, refs: JourneyReferences) {
+    this.#db = database.db;
     this.#clock = clock;
     this.#refs = refs;
     this.#store = new JourneyStore(database);
@@ -183,13 +186,16 @@ export class JourneyService {
   async archive(workspaceId: string, idOrName: string): Promise<Result<Journey>> {
     const found = await this.#store.get(workspaceId, idOrName);
     if (!found) return noJourney(idOrName);
+    const now = this.#clock.now();
     await this.#store.transition(
       workspaceId,
       found.id,
       ['draft', 'active', 'paused'],
       'archived',
-      this.#clock.now(),
+      now,
     );
+    // Its profiles leave with the reason; paused ones were held, archived ones are let go.
+    await exitEnrollments(this.#db, found.id, 'the journey was archived', now);
     return this.get(workspaceId, found.id);
   }
 

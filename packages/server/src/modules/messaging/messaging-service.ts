@@ -7,7 +7,7 @@ import type { ProfileQueries } from '../profiles/index.js';
 import type { ConsentService } from './consent-service.js';
 import { doubleOptInTemplate } from './double-opt-in.js';
 import { trackLinks } from './link-tracking.js';
-import { newMessageId, type Outbox } from './outbox.js';
+import { newMessageId, type NewMessage, type Outbox } from './outbox.js';
 import { addressFor, recipientOf, type Recipient } from './recipient.js';
 import type { SenderSettings } from './sender-settings.js';
 import type { LinkSigner } from './signed-links.js';
@@ -167,6 +167,64 @@ export class MessagingService {
     );
     if (queued.created) this.#d.onQueued();
     return ok(queued);
+  }
+
+  /**
+   * A message for a profile, rendered but not queued: what a journey's send step puts in the
+   * outbox inside its own transaction. Failures are reasons a trace can show (no address).
+   */
+  async compose(
+    workspaceId: string,
+    templateIdOrName: string,
+    profileId: string,
+    options: {
+      id: string;
+      dedupeKey: string;
+      data: Record<string, unknown>;
+      /** The triggering event's properties: `event.*` in the template. */
+      event?: Record<string, unknown> | undefined;
+      sendAt: number;
+    },
+  ): Promise<Result<NewMessage>> {
+    const template = await this.#d.templates.get(workspaceId, templateIdOrName);
+    if (!template.ok) return template;
+    const profile = await this.#d.profiles.get(workspaceId, profileId);
+    if (!profile.ok) return profile;
+    const recipient = recipientOf(profile.value);
+    const channel = template.value.channel;
+    const address = addressFor(recipient, channel);
+    if (address === null) return fail('validation_failed', `the profile has no ${channel} address`);
+    const checked = checkAddress(channel, address);
+    if (!checked.ok) return checked;
+    const context = await this.#contextFor(workspaceId, template.value, recipient, options.data);
+    if (options.event !== undefined) context.event = options.event;
+    const rendered = await this.#d.templates.render(template.value, context);
+    if (!rendered.ok) return rendered;
+    const html =
+      rendered.value.html === null
+        ? null
+        : trackLinks(
+            rendered.value.html,
+            { workspaceId, profileId, messageId: options.id, campaign: template.value.name },
+            this.#d.links,
+          );
+    return ok({
+      id: options.id,
+      workspaceId,
+      profileId,
+      channel,
+      kind: template.value.kind,
+      templateId: template.value.id,
+      templateVersion: template.value.version,
+      language: rendered.value.language,
+      dedupeKey: options.dedupeKey,
+      to: checked.value,
+      subject: rendered.value.subject,
+      html,
+      text: rendered.value.text,
+      extra: channelParts(template.value, rendered.value),
+      sendAt: options.sendAt,
+    });
   }
 
   /**

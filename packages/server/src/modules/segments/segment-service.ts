@@ -206,6 +206,20 @@ export class SegmentService {
     return out;
   }
 
+  /**
+   * Whether one profile meets a condition at `at` (a journey's split or entry condition). A
+   * condition that no longer fits the workspace holds for nobody.
+   */
+  async conditionHolds(
+    workspaceId: string,
+    profileId: string,
+    condition: SegmentCondition,
+    at: number,
+  ): Promise<boolean> {
+    const query = await this.#query(workspaceId, condition, undefined, at);
+    return query.ok && isMember(this.#database, query.value, profileId);
+  }
+
   async #check(workspaceId: string, condition: SegmentCondition, selfId?: string) {
     const customFields = await this.#customFields.fieldsOf(workspaceId);
     const references = await checkSegmentCondition(condition, {

@@ -206,6 +206,8 @@ export interface Schema {
   outgoing_deliveries: Messaging.OutgoingDeliveryTable;
   journeys: Journeys.JourneyTable;
   journey_versions: Journeys.JourneyVersionTable;
+  journey_enrollments: Journeys.JourneyEnrollmentTable;
+  journey_steps: Journeys.JourneyStepTable;
   order_lines: StoreData.OrderLineTable;
   order_refunds: StoreData.OrderRefundTable;
   order_fulfilments: StoreData.OrderFulfilmentTable;

@@ -19,6 +19,7 @@ import * as m018 from './018-rfm.js';
 import * as m019 from './019-messaging.js';
 import * as m020 from './020-channels.js';
 import * as m021 from './021-journeys.js';
+import * as m022 from './022-journey-runs.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -47,6 +48,7 @@ const steps: Record<string, Step> = {
   '019-messaging': m019,
   '020-channels': m020,
   '021-journeys': m021,
+  '022-journey-runs': m022,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

@@ -1,0 +1,69 @@
+import type { EventLog } from './modules/ingest/index.js';
+import {
+  DefinitionCache,
+  JourneyEngine,
+  JourneyReads,
+  JourneyRunner,
+  JourneyService,
+  JourneySettingsStore,
+  JourneyTriggers,
+  liveEnv,
+  storedJourneyReferences,
+} from './modules/journeys/index.js';
+import type {
+  ConsentService,
+  MessagingService,
+  MessageSender,
+  Outbox,
+} from './modules/messaging/index.js';
+import type { SegmentService } from './modules/segments/index.js';
+import type { Clock } from './platform/clock.js';
+import type { Database } from './platform/db/database.js';
+import type { Logger } from './platform/logger.js';
+
+/** The journeys area put together: definitions, the engine (follower + runner) and its reads. */
+export function composeJourneys(d: {
+  database: Database;
+  clock: Clock;
+  wallClock: Clock;
+  logger: Logger;
+  eventLog: EventLog;
+  segments: SegmentService;
+  messaging: MessagingService;
+  consent: ConsentService;
+  outbox: Outbox;
+  sender: MessageSender;
+}) {
+  const references = storedJourneyReferences(d.database.db);
+  const journeySettings = new JourneySettingsStore(d.database.db, () => d.wallClock.now());
+  const definitions = new DefinitionCache(d.database.db);
+  const env = liveEnv({
+    database: d.database,
+    settings: journeySettings,
+    messaging: d.messaging,
+    consent: d.consent,
+    eventLog: d.eventLog,
+    conditionHolds: (w, p, c, at) => d.segments.conditionHolds(w, p, c, at),
+  });
+  const runner = new JourneyRunner({
+    database: d.database,
+    clock: d.clock,
+    env,
+    definitions,
+    outbox: d.outbox,
+    logger: d.logger,
+    onQueued: () => d.sender.notify(),
+  });
+  const triggers = new JourneyTriggers({
+    database: d.database,
+    definitions,
+    env,
+    resolveSegment: (w, ref) => references.segmentId(w, ref),
+  });
+  return {
+    journeys: new JourneyService(d.database, d.clock, references),
+    journeyEngine: new JourneyEngine({ triggers, runner, clock: d.clock, logger: d.logger }),
+    journeyReads: new JourneyReads(d.database.db),
+    journeySettings,
+  };
+}

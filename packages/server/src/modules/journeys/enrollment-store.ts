@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Database, Trx } from '../../platform/db/database.js';
+import type { JourneyEnrollmentTable } from '../../platform/db/schema-journeys.js';
+import { isRecord, readJsonObject } from '../../platform/json.js';
+import type {
+  EnrollmentContext,
+  EnrollmentSignal,
+  EnrollmentState,
+  StepRecord,
+} from './engine-types.js';
+
+export const newEnrollmentId = (): string => `enr_${randomBytes(10).toString('hex')}`;
+
+const jsonOf = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
+
+function signalOf(value: unknown): EnrollmentSignal | null {
+  if (!isRecord(value)) return null;
+  const { event, messageId, at } = value;
+  return typeof event === 'string' && typeof messageId === 'string' && typeof at === 'number'
+    ? { event, messageId, at }
+    : null;
+}
+
+/** The context as the entry wrote it; a trigger event without its parts is left out. */
+function contextOf(value: unknown): EnrollmentContext {
+  const trigger = isRecord(value) && isRecord(value.trigger) ? value.trigger : {};
+  const e = isRecord(trigger.event) ? trigger.event : null;
+  const event =
+    e && typeof e.name === 'string' && typeof e.messageId === 'string' && typeof e.at === 'number'
+      ? { name: e.name, messageId: e.messageId, at: e.at, properties: readJsonObject(e.properties) }
+      : undefined;
+  return {
+    trigger: {
+      type: typeof trigger.type === 'string' ? trigger.type : 'unknown',
+      ...(event ? { event } : {}),
+      ...(typeof trigger.segment === 'string' ? { segment: trigger.segment } : {}),
+    },
+  };
+}
+
+export function stateOf(row: JourneyEnrollmentTable): EnrollmentState {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    journeyId: row.journey_id,
+    version: Number(row.version),
+    profileId: row.profile_id,
+    node: row.node ?? '',
+    visit: Number(row.visit),
+    signalSeq: Number(row.signal_seq),
+    signal: signalOf(jsonOf(row.signal)),
+    armedNode: row.armed_node,
+    armedSince: row.armed_since === null ? null : Number(row.armed_since),
+    enteredAt: Number(row.entered_at),
+    holdout: Number(row.holdout) === 1,
+    context: contextOf(jsonOf(row.context)),
+  };
+}
+
+/** A step row as stored. */
+export function stepRow(e: EnrollmentState, visit: number, at: number, r: StepRecord) {
+  return {
+    enrollment_id: e.id,
+    visit,
+    workspace_id: e.workspaceId,
+    journey_id: e.journeyId,
+    node: r.node,
+    step_type: r.stepType,
+    outcome: r.outcome,
+    next_node: r.next,
+    reason: r.reason,
+    message_id: r.messageId,
+    at,
+    detail: JSON.stringify(r.detail),
+  };
+}
+
+/**
+ * Takes up to `limit` due enrollments of active journeys. On PostgreSQL each is leased for
+ * `leaseMs` under `FOR UPDATE SKIP LOCKED`, so workers share the queue instead of computing the
+ * same enrollments; the lease only saves work - the commit's guard is what keeps it exactly once.
+ */
+export async function claimDue(
+  database: Database,
+  now: number,
+  limit: number,
+  leaseMs: number,
+): Promise<EnrollmentState[]> {
+  if (database.dialect === 'sqlite') {
+    const rows = await database.db
+      .selectFrom('journey_enrollments as e')
+      .innerJoin('journeys as j', 'j.id', 'e.journey_id')
+      .selectAll('e')
+      .where('e.due_at', '<=', now)
+      .where('e.status', '=', 'active')
+      .where('j.status', '=', 'active')
+      .orderBy('e.due_at')
+      .limit(limit)
+      .execute();
+    return rows.map(stateOf);
+  }
+  return database.db.transaction().execute(async (trx) => {
+    const ids = await sql<{ id: string }>`
+      select e.id from journey_enrollments e join journeys j on j.id = e.journey_id
+      where e.due_at <= ${now} and e.status = 'active' and j.status = 'active'
+        and (e.lease_until is null or e.lease_until <= ${now})
+      order by e.due_at limit ${limit} for update of e skip locked`.execute(trx);
+    if (ids.rows.length === 0) return [];
+    const rows = await trx
+      .updateTable('journey_enrollments')
+      .set({ lease_until: now + leaseMs })
+      .where(
+        'id',
+        'in',
+        ids.rows.map((r) => r.id),
+      )
+      .returningAll()
+      .execute();
+    return rows.map(stateOf).sort((a, b) => (a.id < b.id ? -1 : 1));
+  });
+}
+
+/** Where an enrollment goes after a pass. */
+export interface EnrollmentMove {
+  node: string | null;
+  visit: number;
+  dueAt: number | null;
+  armedNode: string | null;
+  armedSince: number | null;
+  waitingEvent: string | null;
+  status: 'active' | 'completed' | 'exited';
+  endReason: string | null;
+  holdout: boolean;
+  lastMessage: { id: string; at: number } | null;
+}
+
+/**
+ * Moves the enrollment if nobody else did since it was read: the same visit (no other pass ran),
+ * the same signal (no event arrived meanwhile) and still active (no goal, no archive). False
+ * when the guard failed: the caller writes nothing else for it, and it is looked at again.
+ */
+export async function moveEnrollment(
+  trx: Trx,
+  e: EnrollmentState,
+  move: EnrollmentMove,
+  now: number,
+): Promise<boolean> {
+  const ended = move.status !== 'active';
+  const updated = await trx
+    .updateTable('journey_enrollments')
+    .set({
+      node: move.node,
+      visit: move.visit,
+      due_at: move.dueAt,
+      armed_node: move.armedNode,
+      armed_since: move.armedSince,
+      waiting_event: move.waitingEvent,
+      status: move.status,
+      end_reason: move.endReason,
+      ended_at: ended ? now : null,
+      holdout: move.holdout ? 1 : 0,
+      signal: null,
+      lease_until: null,
+      updated_at: now,
+      ...(move.lastMessage
+        ? { last_message_id: move.lastMessage.id, last_message_at: move.lastMessage.at }
+        : {}),
+    })
+    .where('id', '=', e.id)
+    .where('visit', '=', e.visit)
+    .where('signal_seq', '=', e.signalSeq)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}

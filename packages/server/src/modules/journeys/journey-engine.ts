@@ -1,0 +1,80 @@
+import type { Clock } from '../../platform/clock.js';
+import type { Logger } from '../../platform/logger.js';
+import type { JourneyRunner, PassResult } from './journey-runner.js';
+import type { JourneyTriggers } from './journey-triggers.js';
+
+/** Rounds of follow-then-run in one drain: each round may wake enrollments the next runs. */
+const MAX_ROUNDS = 50;
+
+/**
+ * The journey worker: the trigger follower and the runner, polled in the background under the
+ * system clock, or drained on demand (the test clock's /clock/advance, tests). Any number of
+ * processes may run it on PostgreSQL; the follower's cursors and the runner's leases and
+ * guards share the work.
+ */
+export class JourneyEngine {
+  readonly #triggers: JourneyTriggers;
+  readonly #runner: JourneyRunner;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<unknown> = Promise.resolve();
+  #stopped = false;
+
+  constructor(deps: {
+    triggers: JourneyTriggers;
+    runner: JourneyRunner;
+    clock: Clock;
+    logger: Logger;
+  }) {
+    this.#triggers = deps.triggers;
+    this.#runner = deps.runner;
+    this.#clock = deps.clock;
+    this.#logger = deps.logger;
+  }
+
+  /** Everything due now: new entries, goals, signals, then due steps, until quiet. */
+  async drain(): Promise<PassResult & { entered: number }> {
+    const total = { entered: 0, claimed: 0, transitions: 0, messages: 0, conflicts: 0 };
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const entered = await this.#triggers.followAll(this.#clock.now());
+      const r = await this.#runner.runAllDue();
+      total.entered += entered;
+      total.claimed += r.claimed;
+      total.transitions += r.transitions;
+      total.messages += r.messages;
+      total.conflicts += r.conflicts;
+      if (entered === 0 && r.transitions === 0) break;
+    }
+    return total;
+  }
+
+  nextDueAt(): Promise<number | null> {
+    return this.#runner.nextDueAt();
+  }
+
+  /** Serialised with the background loop: one drain at a time in this process. */
+  run(): Promise<PassResult & { entered: number }> {
+    const next = this.#running.then(() => this.drain());
+    this.#running = next.catch(() => undefined);
+    return next;
+  }
+
+  start(pollMs = 250): void {
+    const tick = () => {
+      if (this.#stopped) return;
+      this.run()
+        .catch((error: unknown) => this.#logger.error({ err: error }, 'journey engine failed'))
+        .finally(() => {
+          if (!this.#stopped) this.#timer = setTimeout(tick, pollMs);
+        });
+    };
+    this.#timer = setTimeout(tick, pollMs);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+  }
+}

@@ -1,0 +1,111 @@
+import type { JourneyDefinition } from '@comeback/contracts';
+import type { Trx } from '../../platform/db/database.js';
+import type { EnrollmentContext } from './engine-types.js';
+import { newEnrollmentId } from './enrollment-store.js';
+
+/** A journey version that is live now, as the trigger follower matches against it. */
+export interface ActiveJourney {
+  id: string;
+  workspaceId: string;
+  version: number;
+  activatedAt: number;
+  definition: JourneyDefinition;
+  /** The entry segment's id (resolved once per batch), or null without one or when gone. */
+  entrySegmentId: string | null;
+}
+
+const MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000, weeks: 604_800_000 } as const;
+
+/**
+ * Enrolls the profile if the journey's entry rules let it in: `once` ever, `once_per` period,
+ * never twice at a time unless `whileInside`, and only members of the entry segment or those
+ * meeting the entry condition (checked by the caller before its transaction). The enrollment starts due now at the first step, with its
+ * `entered` trace row. The unique (journey, profile, entry key) makes one trigger enroll once.
+ */
+export async function enrollProfile(
+  trx: Trx,
+  j: ActiveJourney,
+  profileId: string,
+  entryKey: string,
+  context: EnrollmentContext,
+  now: number,
+): Promise<boolean> {
+  const entry = j.definition.entry;
+  const previous = await trx
+    .selectFrom('journey_enrollments')
+    .select(['status', 'entered_at'])
+    .where('journey_id', '=', j.id)
+    .where('profile_id', '=', profileId)
+    .orderBy('entered_at', 'desc')
+    .execute();
+  if (entry.rule === 'once' && previous.length > 0) return false;
+  if (!entry.whileInside && previous.some((p) => p.status === 'active')) return false;
+  if (entry.rule === 'once_per' && entry.period) {
+    const period = entry.period.amount * MS[entry.period.unit];
+    if (previous.some((p) => Number(p.entered_at) > now - period)) return false;
+  }
+  if (entry.segment !== undefined) {
+    const segmentId = j.entrySegmentId;
+    const member =
+      segmentId !== null &&
+      (await trx
+        .selectFrom('segment_memberships')
+        .select('profile_id')
+        .where('segment_id', '=', segmentId)
+        .where('profile_id', '=', profileId)
+        .executeTakeFirst()) !== undefined;
+    if (!member) return false;
+  }
+  const id = newEnrollmentId();
+  const inserted = await trx
+    .insertInto('journey_enrollments')
+    .values({
+      id,
+      workspace_id: j.workspaceId,
+      journey_id: j.id,
+      version: j.version,
+      profile_id: profileId,
+      entry_key: entryKey,
+      status: 'active',
+      node: j.definition.start,
+      visit: 1,
+      context: JSON.stringify(context),
+      due_at: now,
+      lease_until: null,
+      armed_node: null,
+      armed_since: null,
+      waiting_event: null,
+      signal_seq: 0,
+      signal: null,
+      holdout: 0,
+      entered_at: now,
+      updated_at: now,
+      ended_at: null,
+      end_reason: null,
+      last_message_id: null,
+      last_message_at: null,
+      converted_at: null,
+      revenue: null,
+    })
+    .onConflict((oc) => oc.columns(['journey_id', 'profile_id', 'entry_key']).doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+  await trx
+    .insertInto('journey_steps')
+    .values({
+      enrollment_id: id,
+      visit: 0,
+      workspace_id: j.workspaceId,
+      journey_id: j.id,
+      node: '$entry',
+      step_type: 'trigger',
+      outcome: 'entered',
+      next_node: j.definition.start,
+      reason: null,
+      message_id: null,
+      at: now,
+      detail: JSON.stringify({ trigger: context.trigger, version: j.version }),
+    })
+    .execute();
+  return true;
+}

@@ -1,0 +1,231 @@
+import type { Clock } from '../../platform/clock.js';
+import type { Database, Trx } from '../../platform/db/database.js';
+import type { Logger } from '../../platform/logger.js';
+import type { AppendRow } from '../ingest/index.js';
+import type { NewMessage, Outbox } from '../messaging/index.js';
+import type { DefinitionCache } from './definition-cache.js';
+import type { EnrollmentState, ProfileUpdate, StepEnv, StepRecord } from './engine-types.js';
+import { claimDue, moveEnrollment, stepRow, type EnrollmentMove } from './enrollment-store.js';
+import { runStep } from './steps/index.js';
+
+/** A graph has at most 100 steps and no loops: a pass never runs more. */
+const MAX_STEPS_PER_PASS = 101;
+
+/** What the runner needs beyond the steps' world. */
+export interface RunnerEnv extends StepEnv {
+  /** The identify call that applies an update_profile step, or null for a profile now gone. */
+  profileUpdateRow(
+    e: EnrollmentState,
+    update: ProfileUpdate,
+    messageId: string,
+    now: number,
+  ): Promise<AppendRow | null>;
+  appendWithin(trx: Trx, rows: AppendRow[]): Promise<number>;
+}
+
+/** One enrollment's pass, computed before the transaction that commits it. */
+interface Plan {
+  enrollment: EnrollmentState;
+  records: StepRecord[];
+  messages: NewMessage[];
+  updates: AppendRow[];
+  move: EnrollmentMove;
+}
+
+export interface PassResult {
+  /** Enrollments looked at. */
+  claimed: number;
+  /** Step rows written (each step executed, delayed or waited out). */
+  transitions: number;
+  messages: number;
+  /** Enrollments someone else moved first (a goal, a signal, another worker). */
+  conflicts: number;
+}
+
+/**
+ * Walks due enrollments through their steps (ADR 0021). A pass claims a batch, computes each
+ * enrollment's steps from where it stands until it must wait or leaves (rendering included,
+ * outside any transaction), then commits the whole batch in one transaction: per enrollment a
+ * guarded move, its step rows, its messages in the outbox and its profile updates in the log.
+ * A crash before the commit leaves everything due as it was; after it, the guard and the
+ * deterministic ids (message per enrollment and step, step row per visit) find the work done.
+ */
+export class JourneyRunner {
+  readonly #database: Database;
+  readonly #clock: Clock;
+  readonly #env: RunnerEnv;
+  readonly #definitions: DefinitionCache;
+  readonly #outbox: Outbox;
+  readonly #logger: Logger;
+  readonly #batch: number;
+  readonly #leaseMs: number;
+  readonly #onQueued: () => void;
+
+  constructor(deps: {
+    database: Database;
+    clock: Clock;
+    env: RunnerEnv;
+    definitions: DefinitionCache;
+    outbox: Outbox;
+    logger: Logger;
+    onQueued?: () => void;
+    batch?: number;
+    leaseMs?: number;
+  }) {
+    this.#database = deps.database;
+    this.#clock = deps.clock;
+    this.#env = deps.env;
+    this.#definitions = deps.definitions;
+    this.#outbox = deps.outbox;
+    this.#logger = deps.logger;
+    this.#onQueued = deps.onQueued ?? (() => undefined);
+    this.#batch = deps.batch ?? 200;
+    this.#leaseMs = deps.leaseMs ?? 30_000;
+  }
+
+  /** One batch of due enrollments. */
+  async runOnce(): Promise<PassResult> {
+    const now = this.#clock.now();
+    const due = await claimDue(this.#database, now, this.#batch, this.#leaseMs);
+    const result: PassResult = { claimed: due.length, transitions: 0, messages: 0, conflicts: 0 };
+    if (due.length === 0) return result;
+    const plans: Plan[] = [];
+    for (const e of due) plans.push(await this.#plan(e, now));
+    await this.#database.db.transaction().execute(async (trx) => {
+      for (const plan of plans) {
+        if (!(await moveEnrollment(trx, plan.enrollment, plan.move, now))) {
+          result.conflicts += 1;
+          continue;
+        }
+        if (plan.records.length > 0)
+          await trx
+            .insertInto('journey_steps')
+            .values(
+              plan.records.map((r, i) =>
+                stepRow(plan.enrollment, plan.enrollment.visit + i, now, r),
+              ),
+            )
+            .execute();
+        for (const m of plan.messages) await this.#outbox.enqueue(m, now, trx);
+        if (plan.updates.length > 0) await this.#env.appendWithin(trx, plan.updates);
+        result.transitions += plan.records.length;
+        result.messages += plan.messages.length;
+      }
+    });
+    if (result.messages > 0) this.#onQueued();
+    return result;
+  }
+
+  /** The earliest timer of an active journey's enrollment (the test clock steps to each). */
+  async nextDueAt(): Promise<number | null> {
+    const row = await this.#database.db
+      .selectFrom('journey_enrollments as e')
+      .innerJoin('journeys as j', 'j.id', 'e.journey_id')
+      .select((eb) => eb.fn.min('e.due_at').as('due'))
+      .where('e.status', '=', 'active')
+      .where('j.status', '=', 'active')
+      .executeTakeFirst();
+    return row?.due === null || row?.due === undefined ? null : Number(row.due);
+  }
+
+  /** Passes until nothing is due now (the test clock, a drain at shutdown). */
+  async runAllDue(maxPasses = 10_000): Promise<PassResult> {
+    const total: PassResult = { claimed: 0, transitions: 0, messages: 0, conflicts: 0 };
+    for (let i = 0; i < maxPasses; i++) {
+      const r = await this.runOnce();
+      total.claimed += r.claimed;
+      total.transitions += r.transitions;
+      total.messages += r.messages;
+      total.conflicts += r.conflicts;
+      if (r.claimed === 0 || r.claimed === r.conflicts) break;
+    }
+    return total;
+  }
+
+  async #plan(e: EnrollmentState, now: number): Promise<Plan> {
+    const { definition, steps } = await this.#definitions.get(e.journeyId, e.version);
+    const records: StepRecord[] = [];
+    const messages: NewMessage[] = [];
+    const updates: AppendRow[] = [];
+    let node = e.node;
+    let holdout = e.holdout;
+    let armedSince = e.armedNode === e.node ? e.armedSince : null;
+    let lastMessage: EnrollmentMove['lastMessage'] = null;
+    const move = (m: Partial<EnrollmentMove>): EnrollmentMove => ({
+      node,
+      visit: e.visit + records.length,
+      dueAt: null,
+      armedNode: null,
+      armedSince: null,
+      waitingEvent: null,
+      status: 'active',
+      endReason: null,
+      holdout,
+      lastMessage,
+      ...m,
+    });
+    for (let i = 0; i < MAX_STEPS_PER_PASS; i++) {
+      const step = steps.get(node);
+      if (!step) {
+        // Only a definition that failed its own checks can get here.
+        this.#logger.error({ enrollment: e.id, node }, 'journey step missing from its version');
+        return {
+          enrollment: e,
+          records,
+          messages,
+          updates,
+          move: move({ status: 'exited', node: null, endReason: `step ${node} is missing` }),
+        };
+      }
+      const r = await runStep({
+        step,
+        enrollment: { ...e, node, holdout },
+        definition,
+        now,
+        armedSince,
+        env: this.#env,
+      });
+      if (r.kind === 'wait') {
+        if (r.record) records.push(r.record);
+        return {
+          enrollment: e,
+          records,
+          messages,
+          updates,
+          move: move({
+            dueAt: r.until,
+            armedNode: node,
+            armedSince: armedSince ?? now,
+            waitingEvent: r.event?.name ?? null,
+          }),
+        };
+      }
+      records.push(r.record);
+      if (r.kind === 'end')
+        return {
+          enrollment: e,
+          records,
+          messages,
+          updates,
+          move: move({ node: null, status: r.status, endReason: r.reason }),
+        };
+      if (r.message) {
+        messages.push(r.message);
+        lastMessage = { id: r.message.id ?? '', at: now };
+      }
+      if (r.update) {
+        const row = await this.#env.profileUpdateRow(
+          e,
+          r.update,
+          `journey:${e.id}:${step.id}`,
+          now,
+        );
+        if (row) updates.push(row);
+      }
+      if (r.holdout) holdout = true;
+      node = r.to;
+      armedSince = null;
+    }
+    throw new Error(`journey ${e.journeyId} ran more than ${MAX_STEPS_PER_PASS} steps in a pass`);
+  }
+}

@@ -1,0 +1,320 @@
+import type { JourneyDefinition } from '@comeback/contracts';
+import type { Database, Db, Trx } from '../../platform/db/database.js';
+import { readJsonObject } from '../../platform/json.js';
+import type { DefinitionCache } from './definition-cache.js';
+import type { StepEnv, TriggerEvent } from './engine-types.js';
+import { enrollProfile, type ActiveJourney } from './journey-entry.js';
+import type { EnrollmentContext } from './engine-types.js';
+import { convertEnrollment, signalEnrollment } from './journey-signals.js';
+import { matchesFilters } from './property-match.js';
+
+export const EVENTS_CURSOR = 'journey-cursor:events';
+export const SEGMENTS_CURSOR = 'journey-cursor:segments';
+const PROCESSOR_CURSOR = 'profiles';
+
+/** Resolves a segment reference (id or name) of a workspace to its id. */
+export type SegmentResolver = (workspaceId: string, ref: string) => Promise<string | null>;
+
+/** A profile a trigger matched, before the entry rules are checked in the transaction. */
+interface Candidate {
+  journey: ActiveJourney;
+  profileId: string;
+  entryKey: string;
+  context: EnrollmentContext;
+}
+
+interface AppliedEvent {
+  seq: number;
+  workspaceId: string;
+  profileId: string;
+  receivedAt: number;
+  event: TriggerEvent;
+}
+
+/**
+ * The follower that turns what happened into journey work (ADR 0021): applied events (after
+ * the processor, so computed fields already count them) and segment entries and exits. Per
+ * batch, in one transaction with both cursors: goals convert enrollments, awaited events
+ * signal waiting ones, and triggers enroll profiles. Only events received after a journey
+ * version was activated trigger it, so activating never replays a store's history.
+ */
+export class JourneyTriggers {
+  readonly #database: Database;
+  readonly #definitions: DefinitionCache;
+  readonly #env: StepEnv;
+  readonly #resolveSegment: SegmentResolver;
+  readonly #batch: number;
+  #cursorsReady = false;
+
+  constructor(deps: {
+    database: Database;
+    definitions: DefinitionCache;
+    env: StepEnv;
+    resolveSegment: SegmentResolver;
+    batch?: number;
+  }) {
+    this.#database = deps.database;
+    this.#definitions = deps.definitions;
+    this.#env = deps.env;
+    this.#resolveSegment = deps.resolveSegment;
+    this.#batch = deps.batch ?? 500;
+  }
+
+  /**
+   * One batch; `more` when there may be more to follow. Read first (entry conditions and
+   * segment references are evaluated outside any transaction: on SQLite a transaction holds the
+   * one connection), then commit with the cursors locked and unchanged - a follower that finds
+   * them moved (another process took the batch) commits nothing and reads again.
+   */
+  async followOnce(now: number): Promise<{ entered: number; more: boolean }> {
+    const db = this.#database.db;
+    if (!this.#cursorsReady) await db.transaction().execute((trx) => this.#ensureCursors(trx));
+    this.#cursorsReady = true;
+    const read = await this.#cursors(db);
+    const applied = await db
+      .selectFrom('processor_cursors')
+      .select('position')
+      .where('name', '=', PROCESSOR_CURSOR)
+      .executeTakeFirst();
+    const through = Number(applied?.position ?? 0);
+    const rows =
+      through > read.events
+        ? await db
+            .selectFrom('events as e')
+            .leftJoin('event_profiles as ep', 'ep.seq', 'e.seq')
+            .select(['e.seq', 'e.workspace_id', 'e.message_id', 'e.type', 'e.event'])
+            .select(['e.timestamp', 'e.received_at', 'e.payload', 'ep.profile_id'])
+            .where('e.seq', '>', read.events)
+            .where('e.seq', '<=', through)
+            .orderBy('e.seq')
+            .limit(this.#batch)
+            .execute()
+        : [];
+    const changes = await db
+      .selectFrom('segment_changes')
+      .select(['seq', 'workspace_id', 'segment_id', 'profile_id', 'kind', 'at'])
+      .where('seq', '>', read.segments)
+      .orderBy('seq')
+      .limit(this.#batch)
+      .execute();
+    if (rows.length + changes.length === 0) return { entered: 0, more: false };
+    const journeys = await this.#activeJourneys();
+    const events: AppliedEvent[] = [];
+    for (const r of rows) {
+      if (r.profile_id === null || r.type !== 'track' || r.event === null) continue;
+      const payload = readJsonObject(r.payload);
+      events.push({
+        seq: Number(r.seq),
+        workspaceId: r.workspace_id,
+        profileId: r.profile_id,
+        receivedAt: Number(r.received_at),
+        event: {
+          name: r.event,
+          messageId: r.message_id,
+          at: Number(r.timestamp),
+          properties: readJsonObject(payload.properties),
+        },
+      });
+    }
+    const candidates: Candidate[] = [];
+    for (const e of events) {
+      for (const j of journeys) {
+        const t = j.definition.trigger;
+        if (j.workspaceId !== e.workspaceId || t.type !== 'event' || t.event !== e.event.name)
+          continue;
+        if (e.receivedAt < j.activatedAt || !matchesFilters(e.event.properties, t.where)) continue;
+        candidates.push({
+          journey: j,
+          profileId: e.profileId,
+          entryKey: `event:${e.event.messageId}`,
+          context: { trigger: { type: 'event', event: e.event } },
+        });
+      }
+    }
+    for (const c of changes) {
+      for (const j of journeys) {
+        const t = j.definition.trigger;
+        if (j.workspaceId !== c.workspace_id || Number(c.at) < j.activatedAt) continue;
+        if (t.type !== 'segment_entered' && t.type !== 'segment_exited') continue;
+        if ((t.type === 'segment_entered' ? 'entered' : 'exited') !== c.kind) continue;
+        if ((await this.#resolveSegment(j.workspaceId, t.segment)) !== c.segment_id) continue;
+        candidates.push({
+          journey: j,
+          profileId: c.profile_id,
+          entryKey: `segment:${c.seq}`,
+          context: { trigger: { type: t.type, segment: c.segment_id } },
+        });
+      }
+    }
+    const admitted: Candidate[] = [];
+    for (const c of candidates) {
+      const condition = c.journey.definition.entry.condition;
+      if (
+        condition === undefined ||
+        (await this.#env.conditionHolds(c.journey.workspaceId, c.profileId, condition, now))
+      )
+        admitted.push(c);
+    }
+    return db.transaction().execute(async (trx) => {
+      const locked = await this.#cursors(trx, true);
+      if (locked.events !== read.events || locked.segments !== read.segments)
+        return { entered: 0, more: true };
+      if (events.length > 0) await this.#reactToEvents(trx, events, now);
+      let entered = 0;
+      for (const c of admitted)
+        if (await enrollProfile(trx, c.journey, c.profileId, c.entryKey, c.context, now))
+          entered += 1;
+      const lastRow = rows[rows.length - 1];
+      const lastChange = changes[changes.length - 1];
+      if (lastRow) await setCursor(trx, EVENTS_CURSOR, Number(lastRow.seq));
+      if (lastChange) await setCursor(trx, SEGMENTS_CURSOR, Number(lastChange.seq));
+      return { entered, more: rows.length === this.#batch || changes.length === this.#batch };
+    });
+  }
+
+  async #cursors(db: Db | Trx, lock = false): Promise<{ events: number; segments: number }> {
+    let q = db
+      .selectFrom('settings')
+      .select(['key', 'value'])
+      .where('key', 'in', [EVENTS_CURSOR, SEGMENTS_CURSOR]);
+    if (lock && this.#database.dialect === 'postgres') q = q.forUpdate();
+    const cursors = new Map((await q.execute()).map((r) => [r.key, Number(r.value)]));
+    return { events: cursors.get(EVENTS_CURSOR) ?? 0, segments: cursors.get(SEGMENTS_CURSOR) ?? 0 };
+  }
+
+  /** Batches until caught up. */
+  async followAll(now: number, maxBatches = 10_000): Promise<number> {
+    let entered = 0;
+    for (let i = 0; i < maxBatches; i++) {
+      const r = await this.followOnce(now);
+      entered += r.entered;
+      if (!r.more) break;
+    }
+    return entered;
+  }
+
+  /** Goals and awaited events, for the enrollments of the batch's profiles. */
+  async #reactToEvents(trx: Trx, events: AppliedEvent[], now: number): Promise<void> {
+    const profileIds = [...new Set(events.map((e) => e.profileId))];
+    const active = [];
+    for (let i = 0; i < profileIds.length; i += 1000) {
+      active.push(
+        ...(await trx
+          .selectFrom('journey_enrollments')
+          .select(['id', 'journey_id', 'version', 'profile_id', 'armed_node', 'waiting_event'])
+          .select(['entered_at', 'last_message_id', 'last_message_at', 'entry_key'])
+          .where('status', '=', 'active')
+          .where('profile_id', 'in', profileIds.slice(i, i + 1000))
+          .execute()),
+      );
+    }
+    if (active.length === 0) return;
+    const byProfile = new Map<string, typeof active>();
+    for (const a of active)
+      byProfile.set(a.profile_id, [...(byProfile.get(a.profile_id) ?? []), a]);
+    const done = new Set<string>();
+    for (const e of events) {
+      for (const a of byProfile.get(e.profileId) ?? []) {
+        if (done.has(a.id) || e.receivedAt < Number(a.entered_at)) continue;
+        if (a.entry_key === `event:${e.event.messageId}`) continue;
+        const { definition, steps } = await this.#definitions.get(
+          a.journey_id,
+          Number(a.version),
+          trx,
+        );
+        if (goalMatches(definition, e.event)) {
+          await convertEnrollment(trx, a, definition, e.event, now);
+          done.add(a.id);
+          continue;
+        }
+        const armed = a.armed_node === null ? undefined : steps.get(a.armed_node);
+        if (
+          armed?.type === 'wait_for_event' &&
+          armed.event === e.event.name &&
+          matchesFilters(e.event.properties, armed.where)
+        )
+          await signalEnrollment(trx, a.id, armed.id, e.event, now);
+      }
+    }
+  }
+
+  async #activeJourneys(): Promise<ActiveJourney[]> {
+    const rows = await this.#database.db
+      .selectFrom('journeys as j')
+      .innerJoin('journey_versions as v', (join) =>
+        join.onRef('v.journey_id', '=', 'j.id').onRef('v.version', '=', 'j.active_version'),
+      )
+      .select(['j.id', 'j.workspace_id', 'j.active_version', 'v.activated_at'])
+      .where('j.status', '=', 'active')
+      .execute();
+    const out: ActiveJourney[] = [];
+    for (const r of rows) {
+      const version = Number(r.active_version);
+      const { definition } = await this.#definitions.get(r.id, version);
+      const entrySegment = definition.entry.segment;
+      out.push({
+        id: r.id,
+        workspaceId: r.workspace_id,
+        version,
+        activatedAt: Number(r.activated_at),
+        definition,
+        entrySegmentId:
+          entrySegment === undefined
+            ? null
+            : await this.#resolveSegment(r.workspace_id, entrySegment),
+      });
+    }
+    return out;
+  }
+
+  /**
+   * A first run with no journey ever activated starts at the present: nothing could have
+   * triggered. Otherwise it starts at the beginning, and the activation instants (an event
+   * received before a version was activated never triggers it) keep history from replaying.
+   */
+  async #ensureCursors(trx: Trx): Promise<void> {
+    const anyVersion = await trx
+      .selectFrom('journey_versions')
+      .select('version')
+      .limit(1)
+      .execute();
+    const present = async () => {
+      const processor = await trx
+        .selectFrom('processor_cursors')
+        .select('position')
+        .where('name', '=', PROCESSOR_CURSOR)
+        .executeTakeFirst();
+      const segments = await trx
+        .selectFrom('segment_changes')
+        .select((eb) => eb.fn.max('seq').as('seq'))
+        .executeTakeFirst();
+      return [Number(processor?.position ?? 0), Number(segments?.seq ?? 0)] as const;
+    };
+    const [events, changes] = anyVersion.length === 0 ? await present() : [0, 0];
+    for (const [key, value] of [
+      [EVENTS_CURSOR, events],
+      [SEGMENTS_CURSOR, changes],
+    ] as const)
+      await trx
+        .insertInto('settings')
+        .values({ key, value: String(value) })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
+  }
+}
+
+export function goalMatches(d: JourneyDefinition, event: TriggerEvent): boolean {
+  return (
+    d.goal !== undefined &&
+    d.goal.event === event.name &&
+    matchesFilters(event.properties, d.goal.where)
+  );
+}
+
+async function setCursor(trx: Trx, key: string, position: number): Promise<void> {
+  await trx
+    .updateTable('settings')
+    .set({ value: String(position) })
+    .where('key', '=', key)
+    .execute();
+}

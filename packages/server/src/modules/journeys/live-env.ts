@@ -1,0 +1,162 @@
+import type { ChannelKind, SegmentCondition } from '@comeback/contracts';
+import type { Database, Trx } from '../../platform/db/database.js';
+import { isRecord, readJsonObject } from '../../platform/json.js';
+import type { AppendRow, EventLog } from '../ingest/index.js';
+import type { ConsentService, MessagingService, NewMessage } from '../messaging/index.js';
+import type { ComposedMessage, EnrollmentState, ProfileUpdate } from './engine-types.js';
+import type { RunnerEnv } from './journey-runner.js';
+import type { JourneySettingsStore } from './journey-settings.js';
+import { isValidZone, profileZone } from './local-time.js';
+
+/** The statuses of a message that went, or will go, out: what the budget counts. */
+const COUNTED = ['queued', 'sending', 'sent', 'delivered'];
+/** Events a split-by-action reads at most (the first match decides). */
+const MAX_ACTION_EVENTS = 500;
+
+export interface LiveEnvDeps {
+  database: Database;
+  settings: JourneySettingsStore;
+  messaging: MessagingService;
+  consent: ConsentService;
+  eventLog: EventLog;
+  conditionHolds(
+    workspaceId: string,
+    profileId: string,
+    condition: SegmentCondition,
+    at: number,
+  ): Promise<boolean>;
+}
+
+/** The steps' world, read from the databases. */
+export function liveEnv(d: LiveEnvDeps): RunnerEnv {
+  const db = d.database.db;
+  const traitsOf = async (profileId: string): Promise<Record<string, unknown>> => {
+    const row = await db
+      .selectFrom('profiles')
+      .select('traits')
+      .where('id', '=', profileId)
+      .executeTakeFirst();
+    return row ? readJsonObject(row.traits) : {};
+  };
+  return {
+    settings: (workspaceId) => d.settings.get(workspaceId),
+    async zoneOf(workspaceId, profileId) {
+      const settings = await d.settings.get(workspaceId);
+      const traits = await traitsOf(profileId);
+      const address = isRecord(traits.address) ? traits.address : {};
+      const fallback = isValidZone(settings.timezone) ? settings.timezone : 'UTC';
+      return profileZone(
+        {
+          timezone: traits.timezone ?? traits.time_zone ?? traits.timeZone,
+          country: traits.country ?? address.country,
+        },
+        fallback,
+      ).zone;
+    },
+    conditionHolds: d.conditionHolds,
+    async eventsSince(workspaceId, profileId, event, since) {
+      const rows = await db
+        .selectFrom('events as e')
+        .innerJoin('event_profiles as ep', 'ep.seq', 'e.seq')
+        .select(['e.message_id', 'e.received_at', 'e.payload'])
+        .where('ep.profile_id', '=', profileId)
+        .where('e.workspace_id', '=', workspaceId)
+        .where('e.event', '=', event)
+        .where('e.received_at', '>=', since)
+        .orderBy('e.seq')
+        .limit(MAX_ACTION_EVENTS)
+        .execute();
+      return rows.map((r) => ({
+        messageId: r.message_id,
+        at: Number(r.received_at),
+        properties: readJsonObject(readJsonObject(r.payload).properties),
+      }));
+    },
+    async compose(input): Promise<ComposedMessage> {
+      const m = await d.messaging.compose(input.workspaceId, input.template, input.profileId, {
+        id: input.messageId,
+        dedupeKey: input.dedupeKey,
+        data: input.data,
+        event: input.event,
+        sendAt: input.sendAt,
+      });
+      if (!m.ok) return { ok: false, reason: m.error.message };
+      return {
+        ok: true,
+        message: m.value,
+        channel: m.value.channel,
+        marketing: m.value.kind === 'marketing',
+      };
+    },
+    mayReceive: (m: NewMessage) =>
+      d.consent.mayReceive({
+        workspaceId: m.workspaceId,
+        profileId: m.profileId,
+        channel: m.channel,
+        kind: m.kind,
+        to: m.to,
+      }),
+    async budgetHistory(workspaceId, profileId, channel: ChannelKind, since) {
+      const rows = await db
+        .selectFrom('messages')
+        .select(['next_attempt_at', 'sent_at'])
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', '=', profileId)
+        .where('channel', '=', channel)
+        .where('kind', '=', 'marketing')
+        .where('status', 'in', COUNTED)
+        .where((eb) => eb.or([eb('sent_at', '>=', since), eb('next_attempt_at', '>=', since)]))
+        .execute();
+      return rows.map((r) => Number(r.sent_at ?? r.next_attempt_at));
+    },
+    async profileUpdateRow(
+      e: EnrollmentState,
+      update: ProfileUpdate,
+      messageId: string,
+      now: number,
+    ): Promise<AppendRow | null> {
+      const ids = await db
+        .selectFrom('identifiers')
+        .select(['kind', 'value'])
+        .where('profile_id', '=', e.profileId)
+        .execute();
+      const pick = (kind: string) => ids.find((i) => i.kind === kind)?.value ?? null;
+      const userId = pick('user_id');
+      const anonymousId = userId === null ? pick('anonymous_id') : null;
+      const identity: Record<string, string> = {};
+      for (const kind of ['email', 'phone', 'customer_id']) {
+        const v = pick(kind);
+        if (v !== null) identity[kind] = v;
+      }
+      if (userId === null && anonymousId === null && Object.keys(identity).length === 0)
+        return null;
+      const traits: Record<string, unknown> = { ...update.set, ...identity };
+      if (update.addTags.length > 0) {
+        const current = (await traitsOf(e.profileId)).tags;
+        const tags = Array.isArray(current) ? current.filter((t) => typeof t === 'string') : [];
+        traits.tags = [...new Set([...tags, ...update.addTags])];
+      }
+      const payload = {
+        type: 'identify',
+        messageId,
+        timestamp: new Date(now).toISOString(),
+        ...(userId !== null ? { userId } : {}),
+        ...(anonymousId !== null ? { anonymousId } : {}),
+        traits,
+        context: { traits: identity, source: { type: 'journey', journeyId: e.journeyId } },
+      };
+      return {
+        workspaceId: e.workspaceId,
+        messageId,
+        type: 'identify',
+        event: null,
+        userId,
+        anonymousId,
+        timestamp: now,
+        receivedAt: now,
+        payload: JSON.stringify(payload),
+      };
+    },
+    appendWithin: (trx: Trx, rows: AppendRow[]) => d.eventLog.appendWithin(trx, rows),
+  };
+}

@@ -1,0 +1,296 @@
+import { DateTime, IANAZone } from 'luxon';
+
+/**
+ * The time rules of the journey engine: which zone a profile lives in, the next instant a
+ * local wall time comes round ("send at 10:00 local", optionally on some weekdays only), when
+ * quiet hours end, and waits in calendar days. Pure functions: instants are epoch ms passed in.
+ *
+ * DST rules, the same everywhere in this module:
+ * - A wall time that does not exist (inside a spring-forward gap, e.g. 02:30 in Europe/Belgrade
+ *   on 2026-03-29) resolves to the first valid instant after the gap: the transition itself,
+ *   03:00 local. A send planned for the gap goes out as soon as the clock has jumped, not an
+ *   extra gap-length later, and never on the next day.
+ * - A wall time that happens twice (fall-back) resolves to its FIRST occurrence, so a daily
+ *   send never fires twice that night. Only quietUntil takes the next occurrence after `now`,
+ *   because quiet hours are read off the wall clock and the second pass is quiet again.
+ */
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** How many local dates nextLocalTime looks at: today and the next 7 (same weekday again). */
+const SEARCH_DAYS = 8;
+
+export function isValidZone(zone: string): boolean {
+  return typeof zone === 'string' && zone !== '' && IANAZone.isValidZone(zone);
+}
+
+// [ISO 3166-1 alpha-2, main zone, common English names]. One zone per country: the one most
+// of its people live in (US: New York, CA: Toronto, AU: Sydney, RU: Moscow, BR: Sao Paulo).
+const COUNTRY_ROWS: readonly (readonly [string, string, ...string[]])[] = [
+  // European Union
+  ['AT', 'Europe/Vienna', 'Austria'],
+  ['BE', 'Europe/Brussels', 'Belgium'],
+  ['BG', 'Europe/Sofia', 'Bulgaria'],
+  ['HR', 'Europe/Zagreb', 'Croatia'],
+  ['CY', 'Asia/Nicosia', 'Cyprus'],
+  ['CZ', 'Europe/Prague', 'Czechia', 'Czech Republic'],
+  ['DK', 'Europe/Copenhagen', 'Denmark'],
+  ['EE', 'Europe/Tallinn', 'Estonia'],
+  ['FI', 'Europe/Helsinki', 'Finland'],
+  ['FR', 'Europe/Paris', 'France'],
+  ['DE', 'Europe/Berlin', 'Germany'],
+  ['GR', 'Europe/Athens', 'Greece'],
+  ['HU', 'Europe/Budapest', 'Hungary'],
+  ['IE', 'Europe/Dublin', 'Ireland'],
+  ['IT', 'Europe/Rome', 'Italy'],
+  ['LV', 'Europe/Riga', 'Latvia'],
+  ['LT', 'Europe/Vilnius', 'Lithuania'],
+  ['LU', 'Europe/Luxembourg', 'Luxembourg'],
+  ['MT', 'Europe/Malta', 'Malta'],
+  ['NL', 'Europe/Amsterdam', 'Netherlands', 'Holland'],
+  ['PL', 'Europe/Warsaw', 'Poland'],
+  ['PT', 'Europe/Lisbon', 'Portugal'],
+  ['RO', 'Europe/Bucharest', 'Romania'],
+  ['SK', 'Europe/Bratislava', 'Slovakia'],
+  ['SI', 'Europe/Ljubljana', 'Slovenia'],
+  ['ES', 'Europe/Madrid', 'Spain'],
+  ['SE', 'Europe/Stockholm', 'Sweden'],
+  // Rest of Europe
+  ['GB', 'Europe/London', 'United Kingdom', 'UK', 'Great Britain', 'Britain', 'England'],
+  ['RS', 'Europe/Belgrade', 'Serbia'],
+  ['BA', 'Europe/Sarajevo', 'Bosnia and Herzegovina', 'Bosnia'],
+  ['ME', 'Europe/Podgorica', 'Montenegro'],
+  ['MK', 'Europe/Skopje', 'North Macedonia', 'Macedonia'],
+  ['AL', 'Europe/Tirane', 'Albania'],
+  ['CH', 'Europe/Zurich', 'Switzerland'],
+  ['NO', 'Europe/Oslo', 'Norway'],
+  ['IS', 'Atlantic/Reykjavik', 'Iceland'],
+  ['UA', 'Europe/Kyiv', 'Ukraine'],
+  ['MD', 'Europe/Chisinau', 'Moldova'],
+  ['RU', 'Europe/Moscow', 'Russia', 'Russian Federation'],
+  ['TR', 'Europe/Istanbul', 'Turkey', 'Turkiye'],
+  // Middle East and Africa
+  ['IL', 'Asia/Jerusalem', 'Israel'],
+  ['AE', 'Asia/Dubai', 'United Arab Emirates', 'UAE'],
+  ['SA', 'Asia/Riyadh', 'Saudi Arabia'],
+  ['QA', 'Asia/Qatar', 'Qatar'],
+  ['JO', 'Asia/Amman', 'Jordan'],
+  ['EG', 'Africa/Cairo', 'Egypt'],
+  ['MA', 'Africa/Casablanca', 'Morocco'],
+  ['ZA', 'Africa/Johannesburg', 'South Africa'],
+  ['NG', 'Africa/Lagos', 'Nigeria'],
+  ['KE', 'Africa/Nairobi', 'Kenya'],
+  // Americas
+  ['US', 'America/New_York', 'United States', 'United States of America', 'USA', 'America'],
+  ['CA', 'America/Toronto', 'Canada'],
+  ['MX', 'America/Mexico_City', 'Mexico'],
+  ['BR', 'America/Sao_Paulo', 'Brazil'],
+  ['AR', 'America/Argentina/Buenos_Aires', 'Argentina'],
+  ['CL', 'America/Santiago', 'Chile'],
+  ['CO', 'America/Bogota', 'Colombia'],
+  ['PE', 'America/Lima', 'Peru'],
+  // Asia and Oceania
+  ['IN', 'Asia/Kolkata', 'India'],
+  ['PK', 'Asia/Karachi', 'Pakistan'],
+  ['CN', 'Asia/Shanghai', 'China'],
+  ['HK', 'Asia/Hong_Kong', 'Hong Kong'],
+  ['TW', 'Asia/Taipei', 'Taiwan'],
+  ['JP', 'Asia/Tokyo', 'Japan'],
+  ['KR', 'Asia/Seoul', 'South Korea', 'Korea', 'Republic of Korea'],
+  ['SG', 'Asia/Singapore', 'Singapore'],
+  ['MY', 'Asia/Kuala_Lumpur', 'Malaysia'],
+  ['TH', 'Asia/Bangkok', 'Thailand'],
+  ['VN', 'Asia/Ho_Chi_Minh', 'Vietnam', 'Viet Nam'],
+  ['PH', 'Asia/Manila', 'Philippines'],
+  ['ID', 'Asia/Jakarta', 'Indonesia'],
+  ['AU', 'Australia/Sydney', 'Australia'],
+  ['NZ', 'Pacific/Auckland', 'New Zealand'],
+];
+
+/** Lower-case code or normalised name -> zone. A Map, so "__proto__" or "constructor" miss. */
+const COUNTRY_ZONES: ReadonlyMap<string, string> = new Map(
+  COUNTRY_ROWS.flatMap(([code, zone, ...names]) => [
+    [code.toLowerCase(), zone] as const,
+    ...names.map((name) => [normaliseCountry(name), zone] as const),
+  ]),
+);
+
+/** Case, accents, spacing and a leading "the" do not matter: "the  Türkiye" finds TR. */
+function normaliseCountry(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/^the /, '');
+}
+
+export function zoneForCountry(country: string): string | null {
+  if (typeof country !== 'string') return null;
+  return COUNTRY_ZONES.get(normaliseCountry(country)) ?? null;
+}
+
+export type ZoneSource = 'profile' | 'country' | 'workspace';
+
+/** The profile's own valid zone, else its country's zone, else the workspace default. */
+export function profileZone(
+  input: { timezone?: unknown; country?: unknown },
+  workspaceDefault: string,
+): { zone: string; source: ZoneSource } {
+  const own = typeof input.timezone === 'string' ? input.timezone.trim() : '';
+  if (isValidZone(own)) return { zone: own, source: 'profile' };
+  const byCountry = typeof input.country === 'string' ? zoneForCountry(input.country) : null;
+  if (byCountry !== null) return { zone: byCountry, source: 'country' };
+  return { zone: workspaceDefault, source: 'workspace' };
+}
+
+/**
+ * The first instant at or after `now` whose wall time in `zone` is `at`, on a local date whose
+ * weekday (1 = Monday .. 7 = Sunday) is in `weekdays` (all days when absent). See the DST rules
+ * above; a fall-back day whose first occurrence has passed moves on to the next allowed day.
+ */
+export function nextLocalTime(
+  now: number,
+  zone: string,
+  at: string,
+  weekdays?: readonly number[],
+): number {
+  const tz = zoneOf(zone);
+  const time = parseClock(at);
+  const allowed = weekdaySet(weekdays);
+  for (const date of localDates(now, tz)) {
+    if (!allowed.has(date.weekday)) continue;
+    const first = resolveWallTime(tz, date, time)[0];
+    if (first !== undefined && first >= now) return first;
+  }
+  // Unreachable: 8 consecutive dates hold every weekday and today's weekday twice.
+  throw new RangeError(`no ${at} in ${zone} within ${SEARCH_DAYS} days`);
+}
+
+/** 'HH:MM' bounds of quiet hours; start > end wraps midnight, start === end means none. */
+export interface QuietHours {
+  start: string;
+  end: string;
+}
+
+/**
+ * Null when the wall time of `now` in `zone` is outside quiet hours (start inclusive, end
+ * exclusive), else the instant they end: the next time the wall clock shows `end`. Unlike
+ * nextLocalTime this takes the next occurrence after `now` on a fall-back night, since a
+ * clock turned back into quiet hours must leave them when it shows `end` again.
+ */
+export function quietUntil(now: number, zone: string, quiet: QuietHours): number | null {
+  const tz = zoneOf(zone);
+  const start = parseClock(quiet.start);
+  const end = parseClock(quiet.end);
+  if (start === end) return null;
+  const wall = wallOf(DateTime.fromMillis(now, { zone: tz }));
+  const inside = start < end ? wall >= start && wall < end : wall >= start || wall < end;
+  if (!inside) return null;
+  for (const date of localDates(now, tz)) {
+    const next = resolveWallTime(tz, date, end).find((instant) => instant > now);
+    if (next !== undefined) return next;
+  }
+  throw new RangeError(`quiet hours in ${zone} do not end within ${SEARCH_DAYS} days`);
+}
+
+export type DurationUnit = 'minutes' | 'hours' | 'days' | 'weeks';
+
+/**
+ * `from` plus a wait. Minutes and hours are elapsed time (a 24-hour wait across a DST night
+ * ends at a different wall time); days and weeks are calendar days in `zone`, keeping the wall
+ * time of `from` (a nonexistent one moves past the gap, an ambiguous one takes the first).
+ */
+export function addDuration(
+  from: number,
+  d: { amount: number; unit: DurationUnit },
+  zone: string,
+): number {
+  if (!Number.isFinite(d.amount)) throw new RangeError(`duration amount ${d.amount}`);
+  if (d.unit === 'minutes') return from + d.amount * MINUTE_MS;
+  if (d.unit === 'hours') return from + d.amount * HOUR_MS;
+  if (!Number.isInteger(d.amount)) {
+    throw new RangeError(`a wait in ${d.unit} takes a whole number, not ${d.amount}`);
+  }
+  const days = d.unit === 'weeks' ? d.amount * 7 : d.amount;
+  if (days === 0) return from;
+  const tz = zoneOf(zone);
+  const local = DateTime.fromMillis(from, { zone: tz });
+  const wall = wallOf(local);
+  const date = civilDate(local).plus({ days });
+  const first = resolveWallTime(tz, date, wall)[0];
+  if (first === undefined) throw new RangeError(`no wall time on ${date.toISODate()}`);
+  return first;
+}
+
+// --- internals ---------------------------------------------------------------------------
+
+function zoneOf(zone: string): IANAZone {
+  if (!isValidZone(zone)) throw new RangeError(`unknown time zone ${JSON.stringify(zone)}`);
+  return IANAZone.create(zone);
+}
+
+/** 'HH:MM' (00:00-23:59) -> ms since local midnight. */
+function parseClock(text: string): number {
+  const match = typeof text === 'string' ? /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text) : null;
+  if (match === null) throw new RangeError(`expected HH:MM, got ${JSON.stringify(text)}`);
+  return Number(match[1]) * HOUR_MS + Number(match[2]) * MINUTE_MS;
+}
+
+function weekdaySet(weekdays: readonly number[] | undefined): ReadonlySet<number> {
+  if (weekdays === undefined) return new Set([1, 2, 3, 4, 5, 6, 7]);
+  for (const day of weekdays) {
+    if (!Number.isInteger(day) || day < 1 || day > 7) throw new RangeError(`weekday ${day}`);
+  }
+  if (weekdays.length === 0) throw new RangeError('no weekday allowed');
+  return new Set(weekdays);
+}
+
+function wallOf(local: DateTime): number {
+  return local.hour * HOUR_MS + local.minute * MINUTE_MS + local.second * 1000 + local.millisecond;
+}
+
+/** The local calendar date, as a UTC midnight: calendar arithmetic with no DST in the way. */
+function civilDate(local: DateTime): DateTime {
+  return DateTime.fromObject(
+    { year: local.year, month: local.month, day: local.day },
+    { zone: 'utc' },
+  );
+}
+
+/** The local date of `now` in `tz` and the SEARCH_DAYS - 1 dates after it. */
+function* localDates(now: number, tz: IANAZone): Generator<DateTime> {
+  const today = civilDate(DateTime.fromMillis(now, { zone: tz }));
+  for (let i = 0; i < SEARCH_DAYS; i++) yield today.plus({ days: i });
+}
+
+/**
+ * The instants whose wall time in `tz` is `wall` (ms since midnight) on `date` (a UTC-midnight
+ * civil date), earliest first: one normally, two on a fall-back overlap, and for a wall time
+ * in a spring-forward gap the single instant the gap ends.
+ */
+function resolveWallTime(tz: IANAZone, date: DateTime, wall: number): number[] {
+  // The wall time read as if it were UTC; the real instant is this minus the offset then.
+  const naive = date.toMillis() + wall;
+  // Offsets in force a day either side: any offset the instant could have is among them.
+  const offsets = [...new Set([-DAY_MS, 0, DAY_MS].map((shift) => tz.offset(naive + shift)))];
+  const valid = offsets
+    .map((offset) => naive - offset * MINUTE_MS)
+    .filter((instant) => naive - tz.offset(instant) * MINUTE_MS === instant)
+    .sort((a, b) => a - b);
+  if (valid.length > 0) return valid;
+  // A gap: reading the wall time with the later (larger) offset lands before the transition,
+  // with the earlier offset after it. Bisect to the first millisecond on the new offset.
+  let lo = naive - Math.max(...offsets) * MINUTE_MS;
+  let hi = naive - Math.min(...offsets) * MINUTE_MS;
+  const before = tz.offset(lo);
+  if (tz.offset(hi) === before) return [hi];
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (tz.offset(mid) === before) lo = mid;
+    else hi = mid;
+  }
+  return [hi];
+}
