@@ -1,6 +1,8 @@
 import type { EventLog } from './modules/ingest/index.js';
 import {
+  CatalogTriggers,
   DefinitionCache,
+  TimedTriggers,
   JourneyEngine,
   JourneyReads,
   JourneyRunner,
@@ -54,15 +56,32 @@ export function composeJourneys(d: {
     logger: d.logger,
     onQueued: () => d.sender.notify(),
   });
+  const resolveSegment = (w: string, ref: string) => references.segmentId(w, ref);
+  const catalog = new CatalogTriggers({ database: d.database, definitions, resolveSegment, env });
+  const timed = new TimedTriggers({
+    database: d.database,
+    definitions,
+    resolveSegment,
+    settings: journeySettings,
+    env,
+    members: d.segments,
+  });
   const triggers = new JourneyTriggers({
     database: d.database,
     definitions,
     env,
-    resolveSegment: (w, ref) => references.segmentId(w, ref),
+    resolveSegment,
   });
   return {
     journeys: new JourneyService(d.database, d.clock, references),
-    journeyEngine: new JourneyEngine({ triggers, runner, clock: d.clock, logger: d.logger }),
+    journeyEngine: new JourneyEngine({
+      triggers,
+      catalog,
+      timed,
+      runner,
+      clock: d.clock,
+      logger: d.logger,
+    }),
     journeyReads: new JourneyReads(d.database.db),
     journeySettings,
   };

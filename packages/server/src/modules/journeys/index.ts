@@ -27,3 +27,5 @@ export { JourneyReads, exitEnrollments } from './journey-reads.js';
 export { liveEnv, type LiveEnvDeps } from './live-env.js';
 export { journeyMessageId, bucketOf } from './steps/index.js';
 export type { StepEnv, EnrollmentState, StepRecord, StepResult } from './engine-types.js';
+export { CatalogTriggers, AUDIENCE_EVENTS } from './catalog-triggers.js';
+export { TimedTriggers } from './timed-triggers.js';

@@ -1,7 +1,9 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { JourneyRunner, PassResult } from './journey-runner.js';
+import type { CatalogTriggers } from './catalog-triggers.js';
 import type { JourneyTriggers } from './journey-triggers.js';
+import type { TimedTriggers } from './timed-triggers.js';
 
 /** Rounds of follow-then-run in one drain: each round may wake enrollments the next runs. */
 const MAX_ROUNDS = 50;
@@ -14,6 +16,8 @@ const MAX_ROUNDS = 50;
  */
 export class JourneyEngine {
   readonly #triggers: JourneyTriggers;
+  readonly #catalog: CatalogTriggers;
+  readonly #timed: TimedTriggers;
   readonly #runner: JourneyRunner;
   readonly #clock: Clock;
   readonly #logger: Logger;
@@ -23,11 +27,15 @@ export class JourneyEngine {
 
   constructor(deps: {
     triggers: JourneyTriggers;
+    catalog: CatalogTriggers;
+    timed: TimedTriggers;
     runner: JourneyRunner;
     clock: Clock;
     logger: Logger;
   }) {
     this.#triggers = deps.triggers;
+    this.#catalog = deps.catalog;
+    this.#timed = deps.timed;
     this.#runner = deps.runner;
     this.#clock = deps.clock;
     this.#logger = deps.logger;
@@ -37,7 +45,11 @@ export class JourneyEngine {
   async drain(): Promise<PassResult & { entered: number }> {
     const total = { entered: 0, claimed: 0, transitions: 0, messages: 0, conflicts: 0 };
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const entered = await this.#triggers.followAll(this.#clock.now());
+      const now = this.#clock.now();
+      const entered =
+        (await this.#triggers.followAll(now)) +
+        (await this.#catalog.followAll(now)) +
+        (await this.#timed.fire(now));
       const r = await this.#runner.runAllDue();
       total.entered += entered;
       total.claimed += r.claimed;
@@ -49,8 +61,12 @@ export class JourneyEngine {
     return total;
   }
 
-  nextDueAt(): Promise<number | null> {
-    return this.#runner.nextDueAt();
+  /** The next instant something is due: a step's timer or a calendar trigger. */
+  async nextDueAt(): Promise<number | null> {
+    const timer = await this.#runner.nextDueAt();
+    const fire = await this.#timed.nextFireAt(this.#clock.now());
+    if (timer === null) return fire;
+    return fire === null ? timer : Math.min(timer, fire);
   }
 
   /** Serialised with the background loop: one drain at a time in this process. */

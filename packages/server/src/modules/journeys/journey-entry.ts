@@ -1,5 +1,6 @@
 import type { JourneyDefinition } from '@comeback/contracts';
-import type { Trx } from '../../platform/db/database.js';
+import type { Db, Trx } from '../../platform/db/database.js';
+import type { DefinitionCache } from './definition-cache.js';
 import type { EnrollmentContext } from './engine-types.js';
 import { newEnrollmentId } from './enrollment-store.js';
 
@@ -29,6 +30,8 @@ export async function enrollProfile(
   entryKey: string,
   context: EnrollmentContext,
   now: number,
+  /** When the first step is due (now unless a date trigger names a local time). */
+  dueAt: number = now,
 ): Promise<boolean> {
   const entry = j.definition.entry;
   const previous = await trx
@@ -70,7 +73,7 @@ export async function enrollProfile(
       node: j.definition.start,
       visit: 1,
       context: JSON.stringify(context),
-      due_at: now,
+      due_at: dueAt,
       lease_until: null,
       armed_node: null,
       armed_since: null,
@@ -108,4 +111,39 @@ export async function enrollProfile(
     })
     .execute();
   return true;
+}
+
+/** Resolves a segment reference (id or name) of a workspace to its id. */
+export type SegmentResolver = (workspaceId: string, ref: string) => Promise<string | null>;
+
+/** The versions live now, with what their triggers need resolved. */
+export async function activeJourneys(
+  db: Db,
+  definitions: DefinitionCache,
+  resolveSegment: SegmentResolver,
+): Promise<ActiveJourney[]> {
+  const rows = await db
+    .selectFrom('journeys as j')
+    .innerJoin('journey_versions as v', (join) =>
+      join.onRef('v.journey_id', '=', 'j.id').onRef('v.version', '=', 'j.active_version'),
+    )
+    .select(['j.id', 'j.workspace_id', 'j.active_version', 'v.activated_at'])
+    .where('j.status', '=', 'active')
+    .execute();
+  const out: ActiveJourney[] = [];
+  for (const r of rows) {
+    const version = Number(r.active_version);
+    const { definition } = await definitions.get(r.id, version);
+    const entrySegment = definition.entry.segment;
+    out.push({
+      id: r.id,
+      workspaceId: r.workspace_id,
+      version,
+      activatedAt: Number(r.activated_at),
+      definition,
+      entrySegmentId:
+        entrySegment === undefined ? null : await resolveSegment(r.workspace_id, entrySegment),
+    });
+  }
+  return out;
 }

@@ -3,7 +3,14 @@ import type { Database, Db, Trx } from '../../platform/db/database.js';
 import { readJsonObject } from '../../platform/json.js';
 import type { DefinitionCache } from './definition-cache.js';
 import type { StepEnv, TriggerEvent } from './engine-types.js';
-import { enrollProfile, type ActiveJourney } from './journey-entry.js';
+import {
+  activeJourneys,
+  enrollProfile,
+  type ActiveJourney,
+  type SegmentResolver,
+} from './journey-entry.js';
+
+export type { SegmentResolver } from './journey-entry.js';
 import type { EnrollmentContext } from './engine-types.js';
 import { convertEnrollment, signalEnrollment } from './journey-signals.js';
 import { matchesFilters } from './property-match.js';
@@ -11,9 +18,6 @@ import { matchesFilters } from './property-match.js';
 export const EVENTS_CURSOR = 'journey-cursor:events';
 export const SEGMENTS_CURSOR = 'journey-cursor:segments';
 const PROCESSOR_CURSOR = 'profiles';
-
-/** Resolves a segment reference (id or name) of a workspace to its id. */
-export type SegmentResolver = (workspaceId: string, ref: string) => Promise<string | null>;
 
 /** A profile a trigger matched, before the entry rules are checked in the transaction. */
 interface Candidate {
@@ -98,7 +102,11 @@ export class JourneyTriggers {
       .limit(this.#batch)
       .execute();
     if (rows.length + changes.length === 0) return { entered: 0, more: false };
-    const journeys = await this.#activeJourneys();
+    const journeys = await activeJourneys(
+      this.#database.db,
+      this.#definitions,
+      this.#resolveSegment,
+    );
     const events: AppliedEvent[] = [];
     for (const r of rows) {
       if (r.profile_id === null || r.type !== 'track' || r.event === null) continue;
@@ -236,35 +244,6 @@ export class JourneyTriggers {
           await signalEnrollment(trx, a.id, armed.id, e.event, now);
       }
     }
-  }
-
-  async #activeJourneys(): Promise<ActiveJourney[]> {
-    const rows = await this.#database.db
-      .selectFrom('journeys as j')
-      .innerJoin('journey_versions as v', (join) =>
-        join.onRef('v.journey_id', '=', 'j.id').onRef('v.version', '=', 'j.active_version'),
-      )
-      .select(['j.id', 'j.workspace_id', 'j.active_version', 'v.activated_at'])
-      .where('j.status', '=', 'active')
-      .execute();
-    const out: ActiveJourney[] = [];
-    for (const r of rows) {
-      const version = Number(r.active_version);
-      const { definition } = await this.#definitions.get(r.id, version);
-      const entrySegment = definition.entry.segment;
-      out.push({
-        id: r.id,
-        workspaceId: r.workspace_id,
-        version,
-        activatedAt: Number(r.activated_at),
-        definition,
-        entrySegmentId:
-          entrySegment === undefined
-            ? null
-            : await this.#resolveSegment(r.workspace_id, entrySegment),
-      });
-    }
-    return out;
   }
 
   /**

@@ -220,6 +220,20 @@ export class SegmentService {
     return query.ok && isMember(this.#database, query.value, profileId);
   }
 
+  /**
+   * The ids of the profiles meeting a condition at `at`, after `after`, at most `limit` (a
+   * journey's date trigger); none when the condition no longer fits the workspace.
+   */
+  async membersOf(
+    workspaceId: string,
+    condition: SegmentCondition,
+    at: number,
+    page: { after?: string; limit: number },
+  ): Promise<string[]> {
+    const query = await this.#query(workspaceId, condition, undefined, at);
+    return query.ok ? memberIds(this.#database, query.value, page) : [];
+  }
+
   async #check(workspaceId: string, condition: SegmentCondition, selfId?: string) {
     const customFields = await this.#customFields.fieldsOf(workspaceId);
     const references = await checkSegmentCondition(condition, {
