@@ -4,6 +4,7 @@ import {
   DefinitionCache,
   TimedTriggers,
   JourneyEngine,
+  JourneyMigrations,
   JourneyReads,
   JourneyRunner,
   JourneyService,
@@ -83,6 +84,7 @@ export function composeJourneys(d: {
       logger: d.logger,
     }),
     journeyReads: new JourneyReads(d.database.db),
+    journeyMigrations: new JourneyMigrations(d.database.db, definitions, () => d.clock.now()),
     journeySettings,
   };
 }

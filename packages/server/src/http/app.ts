@@ -115,6 +115,7 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   journeyRunRoutes(app, {
     journeys: s.journeys,
     journeyReads: s.journeyReads,
+    journeyMigrations: s.journeyMigrations,
     journeySettings: s.journeySettings,
     keys: s.keys,
   });

@@ -20,6 +20,7 @@ import type { ImportService } from '../modules/imports/index.js';
 import type { SegmentHistory, SegmentService } from '../modules/segments/index.js';
 import type {
   JourneyEngine,
+  JourneyMigrations,
   JourneyReads,
   JourneyService,
   JourneySettingsStore,
@@ -85,6 +86,7 @@ export interface Services {
   /** Enrollments walked through their steps; drained by /clock/advance under the manual clock. */
   journeyEngine: JourneyEngine;
   journeyReads: JourneyReads;
+  journeyMigrations: JourneyMigrations;
   journeySettings: JourneySettingsStore;
   /** Stored membership: a segment's history, a profile's segments since when and why. */
   segmentHistory: SegmentHistory;

@@ -1,6 +1,6 @@
 import type { Catalogue } from './catalogue-types.js';
 import { at } from './examples.js';
-import { adminKeyProblems, answer, invalid, missing } from './responses.js';
+import { adminKeyProblems, answer, error, invalid, missing } from './responses.js';
 
 const JOURNEY_ID = 'jrn_3c9e1a7b5d2f4e6a8c0b';
 const ENROLLMENT_ID = 'enr_7a1c3e5b9d0f2a4c6e8b';
@@ -91,6 +91,41 @@ export const journeyRunOperations: Catalogue = {
       }),
       ...adminKeyProblems,
       404: noJourney,
+    },
+  },
+  'POST /api/v1/journeys/{id}/migrate': {
+    description:
+      'Customers inside finish on the version they entered; this moves the running ' +
+      'enrollments of an older version onto the active one instead. Each goes to the step of ' +
+      'the same id, or where `map` says (for steps renamed or removed). A wait under way at a ' +
+      'step of the same type keeps its end; any other enrollment starts its step afresh. A ' +
+      'step with enrollments that the active version lacks and `map` does not place is ' +
+      'refused, naming it, and nothing moves.',
+    parameters: { id: JOURNEY_ID },
+    request: { example: { from: 1, map: { 'sms-reminder': 'reminder' } } },
+    responses: {
+      200: answer('How many moved, from which step to which.', {
+        from: 1,
+        to: 2,
+        moved: 31,
+        steps: [
+          { from: 'three-days', to: 'three-days', moved: 25 },
+          { from: 'sms-reminder', to: 'reminder', moved: 6 },
+        ],
+      }),
+      400: invalid(
+        'A step the active version lacks',
+        'map.sms-reminder',
+        '6 enrollment(s) are at sms-reminder, which version 2 does not have: map it to a step',
+      ),
+      ...adminKeyProblems,
+      404: noJourney,
+      409: error('conflict', 'The journey was never activated.', [
+        {
+          summary: 'No version to move to',
+          message: 'the journey was never activated: there is no version to move to',
+        },
+      ]),
     },
   },
   'GET /api/v1/profiles/{id}/journeys': {

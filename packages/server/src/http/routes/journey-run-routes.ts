@@ -1,6 +1,8 @@
 import {
   enrollmentSchema,
   enrollmentTraceSchema,
+  errorEnvelopeSchema,
+  stepIdSchema,
   journeySettingsSchema,
   journeyStatsSchema,
 } from '@comeback/contracts';
@@ -8,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type {
+  JourneyMigrations,
   JourneyReads,
   JourneyService,
   JourneySettingsStore,
@@ -30,6 +33,7 @@ export function journeyRunRoutes(
   deps: {
     journeys: JourneyService;
     journeyReads: JourneyReads;
+    journeyMigrations: JourneyMigrations;
     journeySettings: JourneySettingsStore;
     keys: KeyResolver;
   },
@@ -86,6 +90,39 @@ export function journeyRunRoutes(
       );
       const types = new Map(journey.definition.steps.map((s) => [s.id, s.type]));
       return deps.journeyReads.stats(journey.id, types);
+    },
+  );
+
+  r.post(
+    '/api/v1/journeys/:id/migrate',
+    {
+      ...admin,
+      schema: {
+        tags,
+        summary: 'Move running enrollments of an older version onto the active version',
+        security,
+        params: idParams,
+        body: z.strictObject({
+          from: z.number().int().min(1).max(1_000_000),
+          map: z.record(stepIdSchema, stepIdSchema).optional(),
+        }),
+        response: {
+          200: z.object({
+            from: z.number().int(),
+            to: z.number().int(),
+            moved: z.number().int(),
+            steps: z.array(z.object({ from: z.string(), to: z.string(), moved: z.number().int() })),
+          }),
+          ...errors,
+          409: errorEnvelopeSchema,
+        },
+      },
+    },
+    async (request) => {
+      const journey = unwrap(
+        await deps.journeys.get(principalOf(request).workspaceId, request.params.id),
+      );
+      return unwrap(await deps.journeyMigrations.migrate(journey, request.body));
     },
   );
 

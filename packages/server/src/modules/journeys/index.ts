@@ -29,3 +29,8 @@ export { journeyMessageId, bucketOf } from './steps/index.js';
 export type { StepEnv, EnrollmentState, StepRecord, StepResult } from './engine-types.js';
 export { CatalogTriggers, AUDIENCE_EVENTS } from './catalog-triggers.js';
 export { TimedTriggers } from './timed-triggers.js';
+export {
+  JourneyMigrations,
+  type MigrationOutcome,
+  type MigrationRequest,
+} from './journey-migration.js';
