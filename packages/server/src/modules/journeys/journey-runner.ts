@@ -89,8 +89,33 @@ export class JourneyRunner {
     const due = await claimDue(this.#database, now, this.#batch, this.#leaseMs);
     const result: PassResult = { claimed: due.length, transitions: 0, messages: 0, conflicts: 0 };
     if (due.length === 0) return result;
+    // Higher-priority journeys first: when two compete for a profile's budget, they win it.
+    const priority = new Map<string, number>();
+    for (const e of due)
+      priority.set(
+        e.id,
+        (await this.#definitions.get(e.journeyId, e.version)).definition.sending.priority,
+      );
+    due.sort((a, b) => (priority.get(b.id) ?? 0) - (priority.get(a.id) ?? 0));
+    // The batch's own messages count against the budget of the sends planned after them.
+    const planned = new Map<string, number[]>();
+    const env: RunnerEnv = {
+      ...this.#env,
+      budgetHistory: async (workspaceId, profileId, channel, since) => [
+        ...(await this.#env.budgetHistory(workspaceId, profileId, channel, since)),
+        ...(planned.get(`${profileId}:${channel}`) ?? []),
+      ],
+    };
     const plans: Plan[] = [];
-    for (const e of due) plans.push(await this.#plan(e, now));
+    for (const e of due) {
+      const plan = await this.#plan(e, now, env);
+      for (const m of plan.messages) {
+        if (m.kind !== 'marketing') continue;
+        const key = `${m.profileId ?? ''}:${m.channel}`;
+        planned.set(key, [...(planned.get(key) ?? []), m.sendAt ?? now]);
+      }
+      plans.push(plan);
+    }
     await this.#database.db.transaction().execute(async (trx) => {
       for (const plan of plans) {
         if (!(await moveEnrollment(trx, plan.enrollment, plan.move, now))) {
@@ -142,7 +167,7 @@ export class JourneyRunner {
     return total;
   }
 
-  async #plan(e: EnrollmentState, now: number): Promise<Plan> {
+  async #plan(e: EnrollmentState, now: number, env: RunnerEnv): Promise<Plan> {
     const { definition, steps } = await this.#definitions.get(e.journeyId, e.version);
     const records: StepRecord[] = [];
     const messages: NewMessage[] = [];
@@ -183,7 +208,7 @@ export class JourneyRunner {
         definition,
         now,
         armedSince,
-        env: this.#env,
+        env,
       });
       if (r.kind === 'wait') {
         if (r.record) records.push(r.record);
@@ -214,12 +239,7 @@ export class JourneyRunner {
         lastMessage = { id: r.message.id ?? '', at: now };
       }
       if (r.update) {
-        const row = await this.#env.profileUpdateRow(
-          e,
-          r.update,
-          `journey:${e.id}:${step.id}`,
-          now,
-        );
+        const row = await env.profileUpdateRow(e, r.update, `journey:${e.id}:${step.id}`, now);
         if (row) updates.push(row);
       }
       if (r.holdout) holdout = true;
