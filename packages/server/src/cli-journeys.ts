@@ -106,4 +106,23 @@ export function registerJourneyCommands(
         return { out: table([['ID', 'NAME', 'STATUS', 'VERSION', 'CHANGED'], ...rows]) };
       }),
     );
+  for (const [name, description] of [
+    ['activate', 'make a journey live (a new version when its draft changed), or resume it'],
+    ['pause', 'hold an active journey: no one enters, enrollments wait where they are'],
+    ['archive', 'end a journey for good; its running enrollments leave it'],
+  ] as const)
+    journeys
+      .command(name)
+      .description(description)
+      .argument('<journey>', 'the journey, by id or name')
+      .option(...workspaceOption)
+      .action((ref: string, opts: { workspace: string }) =>
+        run(async (c) => {
+          const changed = await c.journeys[name](opts.workspace, ref);
+          if (!changed.ok) return { out: '', err: `${changed.error.message}\n`, code: 1 };
+          const j = changed.value;
+          const version = j.activeVersion === null ? '' : `, version ${j.activeVersion}`;
+          return { out: `${shown(j.definition.name)}: ${j.status}${version}\n` };
+        }),
+      );
 }

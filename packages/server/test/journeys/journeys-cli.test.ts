@@ -272,6 +272,14 @@ describe.each(engines)('comeback journeys on %s', (engine) => {
     ]);
     const json = await runCli(['journeys', 'list', '--json'], { env });
     expect(JSON.parse(json.stdout)).toEqual({ data: await journeys.list('default') });
+
+    const paused = await runCli(['journeys', 'pause', 'Tag buyers'], { env });
+    expect([paused.code, paused.stdout]).toEqual([0, 'Tag buyers: paused, version 1\n']);
+    const resumed = await runCli(['journeys', 'activate', 'Tag buyers'], { env });
+    expect([resumed.code, resumed.stdout]).toEqual([0, 'Tag buyers: active, version 1\n']);
+    const draft = await runCli(['journeys', 'pause', 'Lapsed buyers'], { env });
+    expect(draft.code).toBe(1);
+    expect(draft.stderr).toMatch(/is draft: only an active journey can be paused/);
   });
 
   it('refuses a folder with any bad file and changes nothing', async () => {
