@@ -19,6 +19,7 @@ import type {
   MessageSender,
   Outbox,
 } from './modules/messaging/index.js';
+import type { ProfileQueries } from './modules/profiles/index.js';
 import type { SegmentService } from './modules/segments/index.js';
 import type { Clock } from './platform/clock.js';
 import type { Database } from './platform/db/database.js';
@@ -31,6 +32,7 @@ export function composeJourneys(d: {
   wallClock: Clock;
   logger: Logger;
   eventLog: EventLog;
+  profiles: ProfileQueries;
   segments: SegmentService;
   messaging: MessagingService;
   consent: ConsentService;
@@ -46,6 +48,7 @@ export function composeJourneys(d: {
     messaging: d.messaging,
     consent: d.consent,
     eventLog: d.eventLog,
+    profiles: d.profiles,
     conditionHolds: (w, p, c, at) => d.segments.conditionHolds(w, p, c, at),
   });
   const runner = new JourneyRunner({

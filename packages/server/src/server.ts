@@ -167,6 +167,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       wallClock,
       logger,
       eventLog,
+      profiles,
       segments,
       messaging: messagingParts.services.messaging,
       consent: messagingParts.services.consent,

@@ -82,6 +82,7 @@ export class BacktestEnv implements StepEnv {
   readonly #sent = new Map<string, number[]>();
   readonly #settings = new Map<string, Promise<JourneySettings>>();
   readonly #profiles = new Map<string, Promise<Result<Profile>>>();
+  readonly #zones = new Map<string, Promise<string>>();
   readonly #templates = new Map<string, Promise<Result<Template>>>();
   readonly #gates = new Map<string, Promise<Gate>>();
 
@@ -110,19 +111,22 @@ export class BacktestEnv implements StepEnv {
   }
 
   /** As live-env's zoneOf: the profile's own zone, its country's, or the workspace's. */
-  async zoneOf(workspaceId: string, profileId: string): Promise<string> {
-    const settings = await this.settings(workspaceId);
-    const profile = await this.#profile(workspaceId, profileId);
-    const traits = profile.ok ? profile.value.traits : {};
-    const address = isRecord(traits.address) ? traits.address : {};
-    const fallback = isValidZone(settings.timezone) ? settings.timezone : 'UTC';
-    return profileZone(
-      {
-        timezone: traits.timezone ?? traits.time_zone ?? traits.timeZone,
-        country: traits.country ?? address.country,
-      },
-      fallback,
-    ).zone;
+  zoneOf(workspaceId: string, profileId: string): Promise<string> {
+    // Asked at every wait and send; zone checks are slow in Luxon, and the answer is fixed.
+    return cached(this.#zones, `${workspaceId}\u0000${profileId}`, async () => {
+      const settings = await this.settings(workspaceId);
+      const profile = await this.#profile(workspaceId, profileId);
+      const traits = profile.ok ? profile.value.traits : {};
+      const address = isRecord(traits.address) ? traits.address : {};
+      const fallback = isValidZone(settings.timezone) ? settings.timezone : 'UTC';
+      return profileZone(
+        {
+          timezone: traits.timezone ?? traits.time_zone ?? traits.timeZone,
+          country: traits.country ?? address.country,
+        },
+        fallback,
+      ).zone;
+    });
   }
 
   conditionHolds(

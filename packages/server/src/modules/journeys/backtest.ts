@@ -106,7 +106,7 @@ export class JourneyBacktest {
     const replay = new Replay(j, env, tally, { samples: request.samples, from });
     const events = windowEvents(db, workspaceId, eventsOf(d), from, now);
     const changes =
-      triggerSegment === null
+      triggerSegment === null || t.type === 'event'
         ? empty<WindowChange>()
         : windowChanges(db, workspaceId, triggerSegment, t.type, from, now);
     let eventCount = 0;

@@ -115,7 +115,7 @@ export class CatalogTriggers {
       let entered = 0;
       for (const p of planned) {
         const context = { trigger: { type: 'product', event: p.event } };
-        if (await enrollProfile(trx, p.j, p.profileId, `catalog:${p.seq}`, context, now))
+        if ((await enrollProfile(trx, p.j, p.profileId, `catalog:${p.seq}`, context, now)) !== null)
           entered += 1;
       }
       const last = changes[changes.length - 1];

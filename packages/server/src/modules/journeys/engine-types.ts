@@ -107,6 +107,15 @@ export interface StepEnv {
     condition: SegmentCondition,
     at: number,
   ): Promise<boolean>;
+  /**
+   * The profile's values of registry fields (`traits.x`, `computed.x`, `predictions.x`), for
+   * the trace of a split; null for a field it cannot read. Optional: a world may not show them.
+   */
+  fieldValues?(
+    workspaceId: string,
+    profileId: string,
+    fields: readonly string[],
+  ): Promise<Record<string, unknown>>;
   /** The profile's events named `event` at or after `since`, properties included (bounded). */
   eventsSince(
     workspaceId: string,

@@ -32,7 +32,9 @@ export async function enrollProfile(
   now: number,
   /** When the first step is due (now unless a date trigger names a local time). */
   dueAt: number = now,
-): Promise<boolean> {
+  /** The log position of the triggering event, when an event triggered. */
+  entrySeq: number | null = null,
+): Promise<string | null> {
   const entry = j.definition.entry;
   const previous = await trx
     .selectFrom('journey_enrollments')
@@ -41,11 +43,11 @@ export async function enrollProfile(
     .where('profile_id', '=', profileId)
     .orderBy('entered_at', 'desc')
     .execute();
-  if (entry.rule === 'once' && previous.length > 0) return false;
-  if (!entry.whileInside && previous.some((p) => p.status === 'active')) return false;
+  if (entry.rule === 'once' && previous.length > 0) return null;
+  if (!entry.whileInside && previous.some((p) => p.status === 'active')) return null;
   if (entry.rule === 'once_per' && entry.period) {
     const period = entry.period.amount * MS[entry.period.unit];
-    if (previous.some((p) => Number(p.entered_at) > now - period)) return false;
+    if (previous.some((p) => Number(p.entered_at) > now - period)) return null;
   }
   if (entry.segment !== undefined) {
     const segmentId = j.entrySegmentId;
@@ -57,7 +59,7 @@ export async function enrollProfile(
         .where('segment_id', '=', segmentId)
         .where('profile_id', '=', profileId)
         .executeTakeFirst()) !== undefined;
-    if (!member) return false;
+    if (!member) return null;
   }
   const id = newEnrollmentId();
   const inserted = await trx
@@ -69,6 +71,7 @@ export async function enrollProfile(
       version: j.version,
       profile_id: profileId,
       entry_key: entryKey,
+      entry_seq: entrySeq,
       status: 'active',
       node: j.definition.start,
       visit: 1,
@@ -92,7 +95,7 @@ export async function enrollProfile(
     })
     .onConflict((oc) => oc.columns(['journey_id', 'profile_id', 'entry_key']).doNothing())
     .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return null;
   await trx
     .insertInto('journey_steps')
     .values({
@@ -110,7 +113,7 @@ export async function enrollProfile(
       detail: JSON.stringify({ trigger: context.trigger, version: j.version }),
     })
     .execute();
-  return true;
+  return id;
 }
 
 /** Resolves a segment reference (id or name) of a workspace to its id. */

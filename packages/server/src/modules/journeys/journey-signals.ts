@@ -80,11 +80,15 @@ export async function convertEnrollment(
   return true;
 }
 
-/** An awaited event arrived: the enrollment is due now, and the runner takes the event branch. */
+/**
+ * An awaited event arrived for an enrollment waiting at `stepId`, or standing there about to
+ * start the wait: it is due now, and the wait takes its event branch. A later commit of the
+ * enrollment clears the signal, so a signal is never older than the enrollment's last move.
+ */
 export async function signalEnrollment(
   trx: Trx,
   enrollmentId: string,
-  armedNode: string,
+  stepId: string,
   event: TriggerEvent,
   now: number,
 ): Promise<void> {
@@ -98,7 +102,11 @@ export async function signalEnrollment(
     }))
     .where('id', '=', enrollmentId)
     .where('status', '=', 'active')
-    .where('armed_node', '=', armedNode)
-    .where('signal', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('armed_node', '=', stepId),
+        eb.and([eb('armed_node', 'is', null), eb('node', '=', stepId)]),
+      ]),
+    )
     .execute();
 }

@@ -25,6 +25,22 @@ interface Candidate {
   profileId: string;
   entryKey: string;
   context: EnrollmentContext;
+  /** The log position of the triggering event (none for a segment change). */
+  seq: number | null;
+}
+
+/** A running enrollment as the follower matches events against it. */
+interface Running {
+  id: string;
+  journey_id: string;
+  version: number;
+  profile_id: string;
+  node: string | null;
+  armed_node: string | null;
+  entered_at: number;
+  entry_seq: number | null;
+  last_message_id: string | null;
+  last_message_at: number | null;
 }
 
 interface AppliedEvent {
@@ -136,6 +152,7 @@ export class JourneyTriggers {
           profileId: e.profileId,
           entryKey: `event:${e.event.messageId}`,
           context: { trigger: { type: 'event', event: e.event } },
+          seq: e.seq,
         });
       }
     }
@@ -151,6 +168,7 @@ export class JourneyTriggers {
           profileId: c.profile_id,
           entryKey: `segment:${c.seq}`,
           context: { trigger: { type: t.type, segment: c.segment_id } },
+          seq: null,
         });
       }
     }
@@ -167,11 +185,47 @@ export class JourneyTriggers {
       const locked = await this.#cursors(trx, true);
       if (locked.events !== read.events || locked.segments !== read.segments)
         return { entered: 0, more: true };
-      if (events.length > 0) await this.#reactToEvents(trx, events, now);
-      let entered = 0;
+      // In log order: each event first meets the enrollments that exist before it (those
+      // created earlier in this batch included), then enrolls whom it triggers.
+      const running = await this.#running(trx, events);
+      const byEvent = new Map<number, Candidate[]>();
       for (const c of admitted)
-        if (await enrollProfile(trx, c.journey, c.profileId, c.entryKey, c.context, now))
-          entered += 1;
+        if (c.seq !== null) byEvent.set(c.seq, [...(byEvent.get(c.seq) ?? []), c]);
+      let entered = 0;
+      const enroll = async (c: Candidate) => {
+        const start = c.journey.definition.start;
+        const id = await enrollProfile(
+          trx,
+          c.journey,
+          c.profileId,
+          c.entryKey,
+          c.context,
+          now,
+          now,
+          c.seq,
+        );
+        if (id === null) return;
+        entered += 1;
+        const list = running.get(c.profileId) ?? [];
+        list.push({
+          id,
+          journey_id: c.journey.id,
+          version: c.journey.version,
+          profile_id: c.profileId,
+          node: start,
+          armed_node: null,
+          entered_at: now,
+          entry_seq: c.seq,
+          last_message_id: null,
+          last_message_at: null,
+        });
+        running.set(c.profileId, list);
+      };
+      for (const e of events) {
+        await this.#react(trx, e, running.get(e.profileId) ?? [], now);
+        for (const c of byEvent.get(e.seq) ?? []) await enroll(c);
+      }
+      for (const c of admitted) if (c.seq === null) await enroll(c);
       const lastRow = rows[rows.length - 1];
       const lastChange = changes[changes.length - 1];
       if (lastRow) await setCursor(trx, EVENTS_CURSOR, Number(lastRow.seq));
@@ -201,48 +255,58 @@ export class JourneyTriggers {
     return entered;
   }
 
-  /** Goals and awaited events, for the enrollments of the batch's profiles. */
-  async #reactToEvents(trx: Trx, events: AppliedEvent[], now: number): Promise<void> {
+  /** The running enrollments of the batch's profiles. */
+  async #running(trx: Trx, events: readonly AppliedEvent[]): Promise<Map<string, Running[]>> {
     const profileIds = [...new Set(events.map((e) => e.profileId))];
-    const active = [];
+    const out = new Map<string, Running[]>();
     for (let i = 0; i < profileIds.length; i += 1000) {
-      active.push(
-        ...(await trx
-          .selectFrom('journey_enrollments')
-          .select(['id', 'journey_id', 'version', 'profile_id', 'armed_node', 'waiting_event'])
-          .select(['entered_at', 'last_message_id', 'last_message_at', 'entry_key'])
-          .where('status', '=', 'active')
-          .where('profile_id', 'in', profileIds.slice(i, i + 1000))
-          .execute()),
-      );
-    }
-    if (active.length === 0) return;
-    const byProfile = new Map<string, typeof active>();
-    for (const a of active)
-      byProfile.set(a.profile_id, [...(byProfile.get(a.profile_id) ?? []), a]);
-    const done = new Set<string>();
-    for (const e of events) {
-      for (const a of byProfile.get(e.profileId) ?? []) {
-        if (done.has(a.id) || e.receivedAt < Number(a.entered_at)) continue;
-        if (a.entry_key === `event:${e.event.messageId}`) continue;
-        const { definition, steps } = await this.#definitions.get(
-          a.journey_id,
-          Number(a.version),
-          trx,
-        );
-        if (goalMatches(definition, e.event)) {
-          await convertEnrollment(trx, a, definition, e.event, now);
-          done.add(a.id);
-          continue;
-        }
-        const armed = a.armed_node === null ? undefined : steps.get(a.armed_node);
-        if (
-          armed?.type === 'wait_for_event' &&
-          armed.event === e.event.name &&
-          matchesFilters(e.event.properties, armed.where)
-        )
-          await signalEnrollment(trx, a.id, armed.id, e.event, now);
+      const rows = await trx
+        .selectFrom('journey_enrollments')
+        .select(['id', 'journey_id', 'version', 'profile_id', 'node', 'armed_node'])
+        .select(['entered_at', 'entry_seq', 'last_message_id', 'last_message_at'])
+        .where('status', '=', 'active')
+        .where('profile_id', 'in', profileIds.slice(i, i + 1000))
+        .execute();
+      for (const r of rows) {
+        const running: Running = {
+          ...r,
+          version: Number(r.version),
+          entered_at: Number(r.entered_at),
+          entry_seq: r.entry_seq === null ? null : Number(r.entry_seq),
+          last_message_at: r.last_message_at === null ? null : Number(r.last_message_at),
+        };
+        out.set(r.profile_id, [...(out.get(r.profile_id) ?? []), running]);
       }
+    }
+    return out;
+  }
+
+  /**
+   * One applied event against the profile's running enrollments: a goal converts (and the
+   * enrollment is done), an awaited event signals the enrollment at (or waiting at) that
+   * wait-for-event step. Only events after the entry count: by log position when the entry
+   * came from an event, else by time.
+   */
+  async #react(trx: Trx, e: AppliedEvent, list: Running[], now: number): Promise<void> {
+    for (let i = list.length - 1; i >= 0; i--) {
+      const a = list[i];
+      if (!a) continue;
+      const after = a.entry_seq !== null ? e.seq > a.entry_seq : e.receivedAt >= a.entered_at;
+      if (!after) continue;
+      const { definition, steps } = await this.#definitions.get(a.journey_id, a.version, trx);
+      if (goalMatches(definition, e.event)) {
+        await convertEnrollment(trx, a, definition, e.event, now);
+        list.splice(i, 1);
+        continue;
+      }
+      const at = a.armed_node ?? a.node;
+      const step = at === null ? undefined : steps.get(at);
+      if (
+        step?.type === 'wait_for_event' &&
+        step.event === e.event.name &&
+        matchesFilters(e.event.properties, step.where)
+      )
+        await signalEnrollment(trx, a.id, step.id, e.event, now);
     }
   }
 

@@ -2,6 +2,7 @@ import type { ChannelKind, SegmentCondition } from '@comeback/contracts';
 import type { Database, Trx } from '../../platform/db/database.js';
 import { isRecord, readJsonObject } from '../../platform/json.js';
 import type { AppendRow, EventLog } from '../ingest/index.js';
+import type { ProfileQueries } from '../profiles/index.js';
 import type { ConsentService, MessagingService, NewMessage } from '../messaging/index.js';
 import type { ComposedMessage, EnrollmentState, ProfileUpdate } from './engine-types.js';
 import type { RunnerEnv } from './journey-runner.js';
@@ -19,6 +20,7 @@ export interface LiveEnvDeps {
   messaging: MessagingService;
   consent: ConsentService;
   eventLog: EventLog;
+  profiles: ProfileQueries;
   conditionHolds(
     workspaceId: string,
     profileId: string,
@@ -54,6 +56,24 @@ export function liveEnv(d: LiveEnvDeps): RunnerEnv {
       ).zone;
     },
     conditionHolds: d.conditionHolds,
+    async fieldValues(workspaceId, profileId, fields) {
+      const found = await d.profiles.get(workspaceId, profileId);
+      const out: Record<string, unknown> = {};
+      for (const field of fields) {
+        const [area = '', name = ''] = field.split('.', 2);
+        const from: unknown = !found.ok
+          ? undefined
+          : area === 'traits'
+            ? found.value.traits
+            : area === 'computed'
+              ? found.value.computed
+              : area === 'predictions'
+                ? found.value.predictions
+                : undefined;
+        out[field] = isRecord(from) && Object.hasOwn(from, name) ? (from[name] ?? null) : null;
+      }
+      return out;
+    },
     async eventsSince(workspaceId, profileId, event, since) {
       const rows = await db
         .selectFrom('events as e')
@@ -136,10 +156,13 @@ export function liveEnv(d: LiveEnvDeps): RunnerEnv {
         const tags = Array.isArray(current) ? current.filter((t) => typeof t === 'string') : [];
         traits.tags = [...new Set([...tags, ...update.addTags])];
       }
+      // A millisecond after now: traits go to the latest write, and a customer's own identify
+      // stamped this same instant (applied before this step ran) must not win the tie.
+      const stamp = now + 1;
       const payload = {
         type: 'identify',
         messageId,
-        timestamp: new Date(now).toISOString(),
+        timestamp: new Date(stamp).toISOString(),
         ...(userId !== null ? { userId } : {}),
         ...(anonymousId !== null ? { anonymousId } : {}),
         traits,
@@ -152,7 +175,7 @@ export function liveEnv(d: LiveEnvDeps): RunnerEnv {
         event: null,
         userId,
         anonymousId,
-        timestamp: now,
+        timestamp: stamp,
         receivedAt: now,
         payload: JSON.stringify(payload),
       };

@@ -247,7 +247,8 @@ export class TimedTriggers {
     return this.#database.db.transaction().execute(async (trx) => {
       let entered = 0;
       for (const a of admitted)
-        if (await enrollProfile(trx, j, a.profileId, entryKey, context, now, a.dueAt)) entered += 1;
+        if ((await enrollProfile(trx, j, a.profileId, entryKey, context, now, a.dueAt)) !== null)
+          entered += 1;
       const value = String(stateValue);
       await trx
         .insertInto('settings')

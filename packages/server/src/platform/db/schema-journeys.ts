@@ -29,6 +29,8 @@ export interface JourneyEnrollmentTable {
   profile_id: string;
   /** What let the profile in (`event:<messageId>`, `segment:<seq>`...): unique per journey. */
   entry_key: string;
+  /** The log position of the event that triggered the entry (null for other triggers). */
+  entry_seq: number | null;
   status: 'active' | 'completed' | 'converted' | 'exited';
   node: string | null;
   /** Steps executed so far: the number of the next journey_steps row. */

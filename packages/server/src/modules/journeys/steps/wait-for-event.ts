@@ -15,6 +15,18 @@ export const waitForEventStep: StepHandler<WaitForEvent> = ({
   now,
   armedSince,
 }) => {
+  const signal = enrollment.signal;
+  const received = () =>
+    Promise.resolve({
+      kind: 'next' as const,
+      to: step.next,
+      record: recordOf(step, 'event_received', {
+        next: step.next,
+        detail: { event: signal?.event, eventId: signal?.messageId, at: signal?.at },
+      }),
+    });
+  // The event may have come while the enrollment stood here, before its wait began.
+  if (armedSince === null && signal?.event === step.event) return received();
   if (armedSince === null) {
     return Promise.resolve({
       kind: 'wait',
@@ -22,16 +34,7 @@ export const waitForEventStep: StepHandler<WaitForEvent> = ({
       event: { name: step.event, where: step.where },
     });
   }
-  const signal = enrollment.signal;
-  if (signal !== null && signal.at >= armedSince)
-    return Promise.resolve({
-      kind: 'next',
-      to: step.next,
-      record: recordOf(step, 'event_received', {
-        next: step.next,
-        detail: { event: signal.event, eventId: signal.messageId, at: signal.at },
-      }),
-    });
+  if (signal !== null && signal.at >= armedSince) return received();
   return Promise.resolve({
     kind: 'next',
     to: step.timeoutNext,

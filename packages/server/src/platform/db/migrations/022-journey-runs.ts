@@ -18,6 +18,7 @@ export async function up(db: Kysely<unknown>, { dialect }: MigrationContext): Pr
     id text primary key, workspace_id text not null references workspaces(id),
     journey_id text not null references journeys(id) on delete cascade,
     version integer not null, profile_id text not null, entry_key text not null,
+    entry_seq ${big},
     status text not null, node text, visit integer not null,
     context ${json} not null, due_at ${big}, lease_until ${big},
     armed_node text, armed_since ${big}, waiting_event text, signal_seq ${big} not null,
