@@ -5,6 +5,7 @@ import type { AppendRow } from '../ingest/index.js';
 import type { NewMessage, Outbox } from '../messaging/index.js';
 import type { DefinitionCache } from './definition-cache.js';
 import type { EnrollmentState, ProfileUpdate, StepEnv, StepRecord } from './engine-types.js';
+import { breaksBudget, budgetLimitsOf, lockBudgets } from './budget-guard.js';
 import { claimDue, moveEnrollment, stepRow, type EnrollmentMove } from './enrollment-store.js';
 import { runStep } from './steps/index.js';
 
@@ -116,8 +117,20 @@ export class JourneyRunner {
       }
       plans.push(plan);
     }
+    const guardBudget = this.#database.dialect === 'postgres';
     await this.#database.db.transaction().execute(async (trx) => {
+      if (guardBudget)
+        await lockBudgets(
+          trx,
+          plans.flatMap((p) =>
+            p.messages.flatMap((m) => (m.profileId === null ? [] : [m.profileId])),
+          ),
+        );
       for (const plan of plans) {
+        if (guardBudget && (await this.#breaksBudget(trx, plan, now))) {
+          result.conflicts += 1;
+          continue;
+        }
         if (!(await moveEnrollment(trx, plan.enrollment, plan.move, now))) {
           result.conflicts += 1;
           continue;
@@ -165,6 +178,19 @@ export class JourneyRunner {
       if (r.claimed === 0 || r.claimed === r.conflicts) break;
     }
     return total;
+  }
+
+  /** Whether one of the plan's messages would now break its workspace's budget. */
+  async #breaksBudget(trx: Trx, plan: Plan, now: number): Promise<boolean> {
+    const { definition } = await this.#definitions.get(
+      plan.enrollment.journeyId,
+      plan.enrollment.version,
+    );
+    if (definition.sending.budgetExempt) return false;
+    const settings = await this.#env.settings(plan.enrollment.workspaceId);
+    for (const m of plan.messages)
+      if (await breaksBudget(trx, m, budgetLimitsOf(settings, m.channel), now)) return true;
+    return false;
   }
 
   async #plan(e: EnrollmentState, now: number, env: RunnerEnv): Promise<Plan> {

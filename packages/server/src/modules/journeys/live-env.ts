@@ -4,13 +4,12 @@ import { isRecord, readJsonObject } from '../../platform/json.js';
 import type { AppendRow, EventLog } from '../ingest/index.js';
 import type { ProfileQueries } from '../profiles/index.js';
 import type { ConsentService, MessagingService, NewMessage } from '../messaging/index.js';
+import { countedSendTimes } from './budget-guard.js';
 import type { ComposedMessage, EnrollmentState, ProfileUpdate } from './engine-types.js';
 import type { RunnerEnv } from './journey-runner.js';
 import type { JourneySettingsStore } from './journey-settings.js';
 import { isValidZone, profileZone } from './local-time.js';
 
-/** The statuses of a message that went, or will go, out: what the budget counts. */
-const COUNTED = ['queued', 'sending', 'sent', 'delivered'];
 /** Events a split-by-action reads at most (the first match decides). */
 const MAX_ACTION_EVENTS = 500;
 
@@ -116,19 +115,8 @@ export function liveEnv(d: LiveEnvDeps): RunnerEnv {
         kind: m.kind,
         to: m.to,
       }),
-    async budgetHistory(workspaceId, profileId, channel: ChannelKind, since) {
-      const rows = await db
-        .selectFrom('messages')
-        .select(['next_attempt_at', 'sent_at'])
-        .where('workspace_id', '=', workspaceId)
-        .where('profile_id', '=', profileId)
-        .where('channel', '=', channel)
-        .where('kind', '=', 'marketing')
-        .where('status', 'in', COUNTED)
-        .where((eb) => eb.or([eb('sent_at', '>=', since), eb('next_attempt_at', '>=', since)]))
-        .execute();
-      return rows.map((r) => Number(r.sent_at ?? r.next_attempt_at));
-    },
+    budgetHistory: (workspaceId, profileId, channel: ChannelKind, since) =>
+      countedSendTimes(db, workspaceId, profileId, channel, since),
     async profileUpdateRow(
       e: EnrollmentState,
       update: ProfileUpdate,

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
-import { budgetChannels, type ChannelKind, type JourneyStep } from '@comeback/contracts';
-import { oneOf } from '../../../platform/json.js';
+import type { ChannelKind, JourneyStep } from '@comeback/contracts';
+import { budgetLimitsOf } from '../budget-guard.js';
 import { recordOf, type StepHandler, type StepInput, type StepResult } from '../engine-types.js';
 import { nextAllowedSlot } from '../frequency-budget.js';
 import { addDuration, quietUntil } from '../local-time.js';
 
 type Send = Extract<JourneyStep, { type: 'send' | 'webhook' }>;
-
-const MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000, weeks: 604_800_000 } as const;
 
 /**
  * The message's id and dedupe key come from the enrollment and the step: a step is visited at
@@ -91,15 +89,13 @@ async function holdBack(input: StepInput<Send>, channel: ChannelKind): Promise<S
     const until = quietUntil(now, zone, settings.quietHours);
     if (until !== null) return delay(until, `quiet hours (${zone})`);
   }
-  const budgeted = oneOf(budgetChannels, channel);
-  const limits = sending.budgetExempt || !budgeted ? [] : (settings.budget[budgeted] ?? []);
-  if (limits.length === 0) return null;
-  const inMs = limits.map((l) => ({ max: l.max, withinMs: l.within.amount * MS[l.within.unit] }));
+  const inMs = sending.budgetExempt ? [] : budgetLimitsOf(settings, channel);
+  if (inMs.length === 0) return null;
   const longest = Math.max(...inMs.map((l) => l.withinMs));
   const history = await env.budgetHistory(
     enrollment.workspaceId,
     enrollment.profileId,
-    budgeted ?? channel,
+    channel,
     now - longest,
   );
   const slot = nextAllowedSlot(now, history, inMs);
