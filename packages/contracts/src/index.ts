@@ -14,3 +14,4 @@ export * from './segment-recipes.js';
 export * from './messaging.js';
 export * from './journeys.js';
 export * from './journey-runs.js';
+export * from './journey-backtest.js';

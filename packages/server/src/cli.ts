@@ -20,6 +20,7 @@ import { registerImportCommand } from './cli-import.js';
 import { registerSegmentCommands } from './cli-segments.js';
 import { registerMessagingCommands } from './cli-messaging.js';
 import { registerJourneyCommands } from './cli-journeys.js';
+import { registerBacktestCommand } from './cli-backtest.js';
 import { startServer } from './server.js';
 
 /** The configuration the running command read, to name its port and database in errors. */
@@ -254,6 +255,7 @@ registerImportCommand(program, () => loadConfig(), clock);
 registerSegmentCommands(program, () => loadConfig(), clock);
 registerMessagingCommands(program, () => loadConfig());
 registerJourneyCommands(program, () => loadConfig(), clock);
+registerBacktestCommand(program, () => loadConfig(), clock);
 
 try {
   await program.parseAsync(process.argv);

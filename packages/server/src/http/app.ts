@@ -22,6 +22,7 @@ import { preferenceRoutes } from './routes/preference-routes.js';
 import { templateRoutes } from './routes/template-routes.js';
 import { journeyRoutes } from './routes/journey-routes.js';
 import { journeyRunRoutes } from './routes/journey-run-routes.js';
+import { journeyBacktestRoutes } from './routes/journey-backtest-routes.js';
 import { whatsappRoutes } from './routes/whatsapp-routes.js';
 import { twilioRoutes } from './routes/twilio-routes.js';
 import { webhookSubscriptionRoutes } from './routes/webhook-subscription-routes.js';
@@ -119,6 +120,7 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     journeySettings: s.journeySettings,
     keys: s.keys,
   });
+  journeyBacktestRoutes(app, s);
   messageRoutes(app, s);
   const storeName = async (workspaceId: string) =>
     (

@@ -23,6 +23,7 @@ import { clientOperations } from './client-operations.js';
 import { feedbackOperations } from './feedback-operations.js';
 import { journeyOperations } from './journey-operations.js';
 import { journeyRunOperations } from './journey-run-operations.js';
+import { journeyBacktestOperations } from './journey-backtest-operations.js';
 import { webhookSubscriptionOperations } from './webhook-subscription-operations.js';
 import { opsOperations } from './ops-operations.js';
 import { profileOperations } from './profile-operations.js';
@@ -55,6 +56,7 @@ export const operationCatalogue: Catalogue = {
   ...feedbackOperations,
   ...journeyOperations,
   ...journeyRunOperations,
+  ...journeyBacktestOperations,
 };
 
 const description = `Comeback's HTTP API.

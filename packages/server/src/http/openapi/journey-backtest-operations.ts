@@ -127,7 +127,7 @@ const report = {
   ],
   notes: [
     'The draft definition is replayed as if it had been live for the whole window; real ' +
-      'enrollments of this journey are ignored (entry rules see only the replay’s own).',
+      "enrollments of this journey are ignored (entry rules see only the replay's own).",
   ],
 };
 

@@ -9,6 +9,7 @@ import type { Result } from '../../platform/errors.js';
 import { isRecord } from '../../platform/json.js';
 import {
   addressFor,
+  checkAddress,
   recipientOf,
   type ConsentService,
   type MessagingService,
@@ -46,23 +47,10 @@ type Gate = { ok: true } | { ok: false; reason: string };
 
 /** Events a split-by-action reads at most, as live (the first match decides). */
 const MAX_ACTION_EVENTS = 500;
-// The address checks of MessagingService.compose (messaging-service.ts), kept equal: a message
-// checked here without rendering must fail for the same bad addresses a rendered one does.
-const EMAIL = /^[^\s@<>(),;:"[\]\\]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$/;
-const PHONE = /^\+[1-9][0-9]{6,14}$/;
-
-/** The address as the outbox would store it, or why there is none (MessagingService's words). */
+/** The address as the outbox would store it, or why there is none (MessagingService's check). */
 function checkedAddress(channel: ChannelKind, raw: string): { to: string } | { reason: string } {
-  const value = raw.trim();
-  if (channel === 'email')
-    return EMAIL.test(value) ? { to: value.toLowerCase() } : { reason: 'not an email address' };
-  if (channel === 'sms' || channel === 'whatsapp') {
-    const phone = value.replace(/[\s().-]/g, '');
-    return PHONE.test(phone)
-      ? { to: phone }
-      : { reason: 'not a phone number in international form' };
-  }
-  return { to: value };
+  const checked = checkAddress(channel, raw);
+  return checked.ok ? { to: checked.value } : { reason: checked.error.message };
 }
 
 /**

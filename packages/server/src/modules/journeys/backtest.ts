@@ -167,7 +167,7 @@ export class JourneyBacktest {
 function notesFor(journey: Journey): string[] {
   const notes = [
     'The draft definition is replayed as if it had been live for the whole window; real ' +
-      'enrollments of this journey are ignored (entry rules see only the replay’s own).',
+      "enrollments of this journey are ignored (entry rules see only the replay's own).",
     "Profiles, computed fields, consent, suppressions and segment memberships are today's: " +
       'split and entry conditions are evaluated at each virtual instant but on the profile as ' +
       'it is now, not as it was then.',

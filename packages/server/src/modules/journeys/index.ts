@@ -34,3 +34,4 @@ export {
   type MigrationOutcome,
   type MigrationRequest,
 } from './journey-migration.js';
+export { JourneyBacktest, type BacktestDeps } from './backtest.js';

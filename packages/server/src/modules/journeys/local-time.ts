@@ -22,8 +22,17 @@ const DAY_MS = 86_400_000;
 const SEARCH_DAYS = 8;
 
 export function isValidZone(zone: string): boolean {
-  return typeof zone === 'string' && zone !== '' && IANAZone.isValidZone(zone);
+  if (typeof zone !== 'string' || zone === '') return false;
+  // Luxon's check builds and formats an Intl.DateTimeFormat each time: remembered, since every
+  // wait, quiet hour and send asks it (bounded: zone names come from profiles' traits).
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (zoneValidity.size < 1000) zoneValidity.set(zone, valid);
+  }
+  return valid;
 }
+const zoneValidity = new Map<string, boolean>();
 
 // [ISO 3166-1 alpha-2, main zone, common English names]. One zone per country: the one most
 // of its people live in (US: New York, CA: Toronto, AU: Sydney, RU: Moscow, BR: Sao Paulo).
@@ -216,6 +225,8 @@ export function addDuration(
   }
   const days = d.unit === 'weeks' ? d.amount * 7 : d.amount;
   if (days === 0) return from;
+  // UTC has no clock changes: a day is always 24 hours.
+  if (zone === 'UTC') return from + days * 24 * HOUR_MS;
   const tz = zoneOf(zone);
   const local = DateTime.fromMillis(from, { zone: tz });
   const wall = wallOf(local);

@@ -15,7 +15,7 @@ export type { TimelineEvent, TimelineRecorder } from './timeline.js';
 export { LinkSigner } from './signed-links.js';
 export { TemplateService, type RenderContext } from './template-service.js';
 export { starterLayouts } from './starter-layouts.js';
-export { MessagingService, consentChannelOf } from './messaging-service.js';
+export { MessagingService, checkAddress, consentChannelOf } from './messaging-service.js';
 export { recipientOf, addressFor, type Recipient } from './recipient.js';
 export { ConversationWindows, CUSTOMER_SERVICE_WINDOW_MS } from './conversation-windows.js';
 export { WhatsAppChannel, OUTSIDE_WINDOW_REASON } from './whatsapp-channel.js';

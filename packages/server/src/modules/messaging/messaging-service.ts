@@ -354,7 +354,7 @@ const EMAIL = /^[^\s@<>(),;:"[\]\\]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$/
 const PHONE = /^\+[1-9][0-9]{6,14}$/;
 
 /** An address fit for the channel, normalised (email lower-cased; phone `+digits`). */
-function checkAddress(channel: ChannelKind, raw: string): Result<string> {
+export function checkAddress(channel: ChannelKind, raw: string): Result<string> {
   const value = raw.trim();
   if (channel === 'email') {
     if (!EMAIL.test(value))
