@@ -8,7 +8,7 @@ import type { ConsentService } from './consent-service.js';
 import { doubleOptInTemplate } from './double-opt-in.js';
 import { trackLinks } from './link-tracking.js';
 import { newMessageId, type NewMessage, type Outbox } from './outbox.js';
-import { addressFor, recipientOf, type Recipient } from './recipient.js';
+import { addressFor, checkAddress, recipientOf, type Recipient } from './recipient.js';
 import type { SenderSettings } from './sender-settings.js';
 import type { LinkSigner } from './signed-links.js';
 import type { RenderContext, TemplateService } from './template-service.js';
@@ -348,30 +348,6 @@ export function consentChannelOf(
   return channel === 'email' || channel === 'sms' || channel === 'whatsapp' || channel === 'push'
     ? channel
     : null;
-}
-
-const EMAIL = /^[^\s@<>(),;:"[\]\\]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$/;
-const PHONE = /^\+[1-9][0-9]{6,14}$/;
-
-/** An address fit for the channel, normalised (email lower-cased; phone `+digits`). */
-export function checkAddress(channel: ChannelKind, raw: string): Result<string> {
-  const value = raw.trim();
-  if (channel === 'email') {
-    if (!EMAIL.test(value))
-      return fail('validation_failed', 'not an email address', [
-        { field: 'to', message: `${JSON.stringify(value.slice(0, 80))} is not an email address` },
-      ]);
-    return ok(value.toLowerCase());
-  }
-  if (channel === 'sms' || channel === 'whatsapp') {
-    const phone = value.replace(/[\s().-]/g, '');
-    if (!PHONE.test(phone))
-      return fail('validation_failed', 'not a phone number in international form', [
-        { field: 'to', message: 'must be a phone number such as +972501234567' },
-      ]);
-    return ok(phone);
-  }
-  return ok(value);
 }
 
 /** A recipient known only by an address (a transactional send without a profile). */

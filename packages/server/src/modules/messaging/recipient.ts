@@ -1,4 +1,5 @@
 import type { ChannelKind, Profile } from '@comeback/contracts';
+import { fail, ok, type Result } from '../../platform/errors.js';
 
 /**
  * Who a message goes to, read from a profile: the address for the channel, the language and
@@ -100,4 +101,28 @@ export function addressFor(recipient: Recipient, channel: ChannelKind): string |
       // Addressed to the profile itself (its subscriptions, its inbox, the subscriber's URL).
       return recipient.profileId;
   }
+}
+
+const EMAIL = /^[^\s@<>(),;:"[\]\\]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$/;
+const PHONE = /^\+[1-9][0-9]{6,14}$/;
+
+/** An address fit for the channel, normalised (email lower-cased; phone `+digits`). */
+export function checkAddress(channel: ChannelKind, raw: string): Result<string> {
+  const value = raw.trim();
+  if (channel === 'email') {
+    if (!EMAIL.test(value))
+      return fail('validation_failed', 'not an email address', [
+        { field: 'to', message: `${JSON.stringify(value.slice(0, 80))} is not an email address` },
+      ]);
+    return ok(value.toLowerCase());
+  }
+  if (channel === 'sms' || channel === 'whatsapp') {
+    const phone = value.replace(/[\s().-]/g, '');
+    if (!PHONE.test(phone))
+      return fail('validation_failed', 'not a phone number in international form', [
+        { field: 'to', message: 'must be a phone number such as +972501234567' },
+      ]);
+    return ok(phone);
+  }
+  return ok(value);
 }
