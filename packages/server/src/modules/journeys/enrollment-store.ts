@@ -3,12 +3,7 @@ import { sql } from 'kysely';
 import type { Database, Trx } from '../../platform/db/database.js';
 import type { JourneyEnrollmentTable } from '../../platform/db/schema-journeys.js';
 import { isRecord, readJsonObject } from '../../platform/json.js';
-import type {
-  EnrollmentContext,
-  EnrollmentSignal,
-  EnrollmentState,
-  StepRecord,
-} from './engine-types.js';
+import type { EnrollmentContext, EnrollmentSignal, EnrollmentState } from './engine-types.js';
 
 export const newEnrollmentId = (): string => `enr_${randomBytes(10).toString('hex')}`;
 
@@ -58,24 +53,6 @@ export function stateOf(row: JourneyEnrollmentTable): EnrollmentState {
   };
 }
 
-/** A step row as stored. */
-export function stepRow(e: EnrollmentState, visit: number, at: number, r: StepRecord) {
-  return {
-    enrollment_id: e.id,
-    visit,
-    workspace_id: e.workspaceId,
-    journey_id: e.journeyId,
-    node: r.node,
-    step_type: r.stepType,
-    outcome: r.outcome,
-    next_node: r.next,
-    reason: r.reason,
-    message_id: r.messageId,
-    at,
-    detail: JSON.stringify(r.detail),
-  };
-}
-
 /**
  * Takes up to `limit` due enrollments of active journeys. On PostgreSQL each is leased for
  * `leaseMs` under `FOR UPDATE SKIP LOCKED`, so workers share the queue instead of computing the
@@ -100,25 +77,16 @@ export async function claimDue(
       .execute();
     return rows.map(stateOf);
   }
-  return database.db.transaction().execute(async (trx) => {
-    const ids = await sql<{ id: string }>`
+  // One statement: the rows are locked, skipped by other workers, and leased as they are read.
+  const leased = await sql<JourneyEnrollmentTable>`
+    update journey_enrollments set lease_until = ${now + leaseMs}
+    where id in (
       select e.id from journey_enrollments e join journeys j on j.id = e.journey_id
       where e.due_at <= ${now} and e.status = 'active' and j.status = 'active'
         and (e.lease_until is null or e.lease_until <= ${now})
-      order by e.due_at limit ${limit} for update of e skip locked`.execute(trx);
-    if (ids.rows.length === 0) return [];
-    const rows = await trx
-      .updateTable('journey_enrollments')
-      .set({ lease_until: now + leaseMs })
-      .where(
-        'id',
-        'in',
-        ids.rows.map((r) => r.id),
-      )
-      .returningAll()
-      .execute();
-    return rows.map(stateOf).sort((a, b) => (a.id < b.id ? -1 : 1));
-  });
+      order by e.due_at limit ${limit} for update of e skip locked)
+    returning *`.execute(database.db);
+  return leased.rows.map(stateOf).sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
 /** Where an enrollment goes after a pass. */

@@ -76,14 +76,30 @@ export class JourneyEngine {
     return next;
   }
 
+  /**
+   * Polls every `pollMs` for new events, and sooner when a timer falls due before then: a
+   * wait ending in 40 ms is run in 40 ms, not at the next poll (timer lateness).
+   */
   start(pollMs = 250): void {
     const tick = () => {
       if (this.#stopped) return;
       this.run()
-        .catch((error: unknown) => this.#logger.error({ err: error }, 'journey engine failed'))
-        .finally(() => {
-          if (!this.#stopped) this.#timer = setTimeout(tick, pollMs);
-        });
+        .then(() => this.nextDueAt())
+        .then(
+          (next) => {
+            // Due already yet not taken (another worker's lease): the next poll will see.
+            const wait = next === null ? pollMs : next - this.#clock.now();
+            return wait <= 0 ? pollMs : Math.min(pollMs, wait);
+          },
+          (error: unknown) => {
+            this.#logger.error({ err: error }, 'journey engine failed');
+            return pollMs;
+          },
+        )
+        .then((delay) => {
+          if (!this.#stopped) this.#timer = setTimeout(tick, Math.max(5, delay));
+        })
+        .catch(() => undefined);
     };
     this.#timer = setTimeout(tick, pollMs);
   }

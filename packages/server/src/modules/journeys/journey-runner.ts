@@ -6,7 +6,8 @@ import type { NewMessage, Outbox } from '../messaging/index.js';
 import type { DefinitionCache } from './definition-cache.js';
 import type { EnrollmentState, ProfileUpdate, StepEnv, StepRecord } from './engine-types.js';
 import { breaksBudget, budgetLimitsOf, lockBudgets } from './budget-guard.js';
-import { claimDue, moveEnrollment, stepRow, type EnrollmentMove } from './enrollment-store.js';
+import { claimDue, type EnrollmentMove } from './enrollment-store.js';
+import { insertStepRows, moveEnrollments } from './enrollment-moves.js';
 import { runStep } from './steps/index.js';
 
 /** A graph has at most 100 steps and no loops: a pass never runs more. */
@@ -126,29 +127,23 @@ export class JourneyRunner {
             p.messages.flatMap((m) => (m.profileId === null ? [] : [m.profileId])),
           ),
         );
+      const fitting: Plan[] = [];
       for (const plan of plans) {
-        if (guardBudget && (await this.#breaksBudget(trx, plan, now))) {
-          result.conflicts += 1;
-          continue;
-        }
-        if (!(await moveEnrollment(trx, plan.enrollment, plan.move, now))) {
-          result.conflicts += 1;
-          continue;
-        }
-        if (plan.records.length > 0)
-          await trx
-            .insertInto('journey_steps')
-            .values(
-              plan.records.map((r, i) =>
-                stepRow(plan.enrollment, plan.enrollment.visit + i, now, r),
-              ),
-            )
-            .execute();
+        if (guardBudget && (await this.#breaksBudget(trx, plan, now))) result.conflicts += 1;
+        else fitting.push(plan);
+      }
+      const moved = await moveEnrollments(this.#database, trx, fitting, now);
+      const done = fitting.filter((p) => moved.has(p.enrollment.id));
+      result.conflicts += fitting.length - done.length;
+      await insertStepRows(this.#database, trx, done, now);
+      const updates: AppendRow[] = [];
+      for (const plan of done) {
         for (const m of plan.messages) await this.#outbox.enqueue(m, now, trx);
-        if (plan.updates.length > 0) await this.#env.appendWithin(trx, plan.updates);
+        updates.push(...plan.updates);
         result.transitions += plan.records.length;
         result.messages += plan.messages.length;
       }
+      if (updates.length > 0) await this.#env.appendWithin(trx, updates);
     });
     if (result.messages > 0) this.#onQueued();
     return result;
