@@ -10,6 +10,7 @@ import { renderBenchmark } from './render.js';
 import { segmentBackfill } from './segment-backfill.js';
 import { segmentLive } from './segment-live.js';
 import { sendBenchmark } from './send.js';
+import { journeyBenchmark } from './journey.js';
 
 /** Every benchmark, in the order `npm run bench` runs them. Add a new one here. */
 export const benchmarks: readonly Benchmark[] = [
@@ -24,4 +25,5 @@ export const benchmarks: readonly Benchmark[] = [
   importBenchmark,
   renderBenchmark,
   sendBenchmark,
+  journeyBenchmark,
 ];
