@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { DERIVED_SCHEMA, type Database, type Trx } from '../../platform/db/database.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
+import { yieldToEventLoop } from '../../platform/event-loop.js';
 import {
   prepareEventBatch,
   type PreparedBatch,
@@ -325,9 +326,8 @@ export class Processor {
           const startedAt = this.#clock.now();
           const n = await this.runOnce();
           const tookMs = this.#clock.now() - startedAt;
-          // On SQLite every query completes synchronously: without this yield a backlog would
-          // hold the event loop (HTTP, timers, signals) until it was fully applied.
-          await new Promise<void>((resolve) => setImmediate(resolve));
+          // Without this yield a backlog would hold the event loop on SQLite (see event-loop.ts).
+          await yieldToEventLoop();
           // A backlog, or finding a failing event one at a time: keep going - with batches
           // twice as large each time, up to the bound (fewer commits, each hot page written
           // once per batch), until a batch is not full.

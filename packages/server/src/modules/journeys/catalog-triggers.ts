@@ -2,6 +2,7 @@ import type { JourneyTrigger } from '@comeback/contracts';
 import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.js';
 import { readJsonObject } from '../../platform/json.js';
+import { yieldToEventLoop } from '../../platform/event-loop.js';
 import type { DefinitionCache } from './definition-cache.js';
 import type { StepEnv } from './engine-types.js';
 import { activeJourneys, enrollProfile, type SegmentResolver } from './journey-entry.js';
@@ -132,6 +133,7 @@ export class CatalogTriggers {
     let entered = 0;
     for (let i = 0; i < 1000; i++) {
       const r = await this.followOnce(now);
+      await yieldToEventLoop();
       entered += r.entered;
       if (!r.more) break;
     }

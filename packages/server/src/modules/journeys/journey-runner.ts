@@ -1,4 +1,5 @@
 import type { Clock } from '../../platform/clock.js';
+import { yieldToEventLoop } from '../../platform/event-loop.js';
 import type { Database, Trx } from '../../platform/db/database.js';
 import type { Logger } from '../../platform/logger.js';
 import type { AppendRow } from '../ingest/index.js';
@@ -117,6 +118,9 @@ export class JourneyRunner {
         planned.set(key, [...(planned.get(key) ?? []), m.sendAt ?? now]);
       }
       plans.push(plan);
+      // On SQLite every query completes synchronously: without a yield a backlog would hold
+      // the event loop (HTTP, the sender's SMTP calls, signals) until it was all walked.
+      await yieldToEventLoop();
     }
     const guardBudget = this.#database.dialect === 'postgres';
     await this.#database.db.transaction().execute(async (trx) => {
@@ -166,6 +170,7 @@ export class JourneyRunner {
     const total: PassResult = { claimed: 0, transitions: 0, messages: 0, conflicts: 0 };
     for (let i = 0; i < maxPasses; i++) {
       const r = await this.runOnce();
+      await yieldToEventLoop();
       total.claimed += r.claimed;
       total.transitions += r.transitions;
       total.messages += r.messages;

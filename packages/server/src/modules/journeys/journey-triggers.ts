@@ -1,6 +1,7 @@
 import type { JourneyDefinition } from '@comeback/contracts';
 import type { Database, Db, Trx } from '../../platform/db/database.js';
 import { readJsonObject } from '../../platform/json.js';
+import { yieldToEventLoop } from '../../platform/event-loop.js';
 import type { DefinitionCache } from './definition-cache.js';
 import type { StepEnv, TriggerEvent } from './engine-types.js';
 import {
@@ -249,6 +250,7 @@ export class JourneyTriggers {
     let entered = 0;
     for (let i = 0; i < maxBatches; i++) {
       const r = await this.followOnce(now);
+      await yieldToEventLoop();
       entered += r.entered;
       if (!r.more) break;
     }
