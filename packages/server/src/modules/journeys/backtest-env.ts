@@ -20,6 +20,7 @@ import type { ProfileQueries } from '../profiles/index.js';
 import type { ComposedMessage, StepEnv } from './engine-types.js';
 import type { JourneySettingsStore } from './journey-settings.js';
 import { isValidZone, profileZone } from './local-time.js';
+import { composeThrough } from './live-env.js';
 
 /** What a backtest reads (and only reads) of the real world. */
 export interface BacktestSources {
@@ -138,25 +139,7 @@ export class BacktestEnv implements StepEnv {
 
   async compose(input: Parameters<StepEnv['compose']>[0]): Promise<ComposedMessage> {
     if (this.renderInFull) {
-      const m = await this.#d.messaging.compose(
-        input.workspaceId,
-        input.template,
-        input.profileId,
-        {
-          id: input.messageId,
-          dedupeKey: input.dedupeKey,
-          data: input.data,
-          event: input.event,
-          sendAt: input.sendAt,
-        },
-      );
-      if (!m.ok) return { ok: false, reason: m.error.message };
-      return {
-        ok: true,
-        message: m.value,
-        channel: m.value.channel,
-        marketing: m.value.kind === 'marketing',
-      };
+      return composeThrough(this.#d.messaging, input);
     }
     // MessagingService.compose's checks in its order, without the rendering.
     const template = await cached(

@@ -5,7 +5,7 @@ import type { AppendRow, EventLog } from '../ingest/index.js';
 import type { ProfileQueries } from '../profiles/index.js';
 import type { ConsentService, MessagingService, NewMessage } from '../messaging/index.js';
 import { countedSendTimes } from './budget-guard.js';
-import type { ComposedMessage, EnrollmentState, ProfileUpdate } from './engine-types.js';
+import type { ComposedMessage, EnrollmentState, ProfileUpdate, StepEnv } from './engine-types.js';
 import type { RunnerEnv } from './journey-runner.js';
 import type { JourneySettingsStore } from './journey-settings.js';
 import { isValidZone, profileZone } from './local-time.js';
@@ -91,22 +91,7 @@ export function liveEnv(d: LiveEnvDeps): RunnerEnv {
         properties: readJsonObject(readJsonObject(r.payload).properties),
       }));
     },
-    async compose(input): Promise<ComposedMessage> {
-      const m = await d.messaging.compose(input.workspaceId, input.template, input.profileId, {
-        id: input.messageId,
-        dedupeKey: input.dedupeKey,
-        data: input.data,
-        event: input.event,
-        sendAt: input.sendAt,
-      });
-      if (!m.ok) return { ok: false, reason: m.error.message };
-      return {
-        ok: true,
-        message: m.value,
-        channel: m.value.channel,
-        marketing: m.value.kind === 'marketing',
-      };
-    },
+    compose: (input) => composeThrough(d.messaging, input),
     mayReceive: (m: NewMessage) =>
       d.consent.mayReceive({
         workspaceId: m.workspaceId,
@@ -170,4 +155,21 @@ export function liveEnv(d: LiveEnvDeps): RunnerEnv {
     },
     appendWithin: (trx: Trx, rows: AppendRow[]) => d.eventLog.appendWithin(trx, rows),
   };
+}
+
+/** A send step's message rendered by the messaging module (not queued), or why not. */
+export async function composeThrough(
+  messaging: MessagingService,
+  input: Parameters<StepEnv['compose']>[0],
+): Promise<ComposedMessage> {
+  const m = await messaging.compose(input.workspaceId, input.template, input.profileId, {
+    id: input.messageId,
+    dedupeKey: input.dedupeKey,
+    data: input.data,
+    event: input.event,
+    sendAt: input.sendAt,
+  });
+  if (!m.ok) return { ok: false, reason: m.error.message };
+  const marketing = m.value.kind === 'marketing';
+  return { ok: true, message: m.value, channel: m.value.channel, marketing };
 }
