@@ -26,7 +26,7 @@ function usage(): string {
     '  BENCH_SERVER_ROLE; process-orders: BENCH_ORDER_EVENTS; process-lag: BENCH_LAG_SECONDS,',
     '  BENCH_LAG_RATES; process-pg: BENCH_PG_URL, BENCH_PG_EVENTS, BENCH_PG_WORKERS;',
     '  journey: BENCH_JOURNEY_ENROLLMENTS, BENCH_JOURNEY_PENDING, BENCH_JOURNEY_SPREAD_S,',
-    '  BENCH_JOURNEY_PARTS',
+    '  BENCH_JOURNEY_PARTS; backtest: BENCH_BACKTEST_EVENTS, BENCH_BACKTEST_PROFILES',
     '  (details: bench/README.md)',
   ].join('\n');
 }

@@ -11,6 +11,7 @@ import { segmentBackfill } from './segment-backfill.js';
 import { segmentLive } from './segment-live.js';
 import { sendBenchmark } from './send.js';
 import { journeyBenchmark } from './journey.js';
+import { backtestBenchmark } from './backtest.js';
 
 /** Every benchmark, in the order `npm run bench` runs them. Add a new one here. */
 export const benchmarks: readonly Benchmark[] = [
@@ -26,4 +27,5 @@ export const benchmarks: readonly Benchmark[] = [
   renderBenchmark,
   sendBenchmark,
   journeyBenchmark,
+  backtestBenchmark,
 ];
