@@ -150,6 +150,25 @@ for (const engine of engines) {
       await sink?.close();
     });
 
+    it('refuses bad journey settings by field and keeps the ones in force', async () => {
+      for (const [body, field] of [
+        [{ timezone: 'Mars/Base' }, 'timezone'],
+        [{ quietHours: { start: '25:00', end: '09:00' } }, 'quietHours.start'],
+        [
+          { budget: { email: [{ max: 0, within: { amount: 1, unit: 'days' } }] } },
+          'budget.email.0.max',
+        ],
+        [{ budget: { fax: [] } }, 'budget'],
+      ] as const) {
+        const res = await t.api('/api/v1/journey-settings', { method: 'PUT', body });
+        expect(res.status, JSON.stringify(body)).toBe(400);
+        const answer = await json<{ error: { details: { field: string }[] } }>(res);
+        expect(answer.error.details.map((d) => d.field).join(' ')).toContain(field);
+      }
+      const kept = await json<{ timezone: string }>(await t.api('/api/v1/journey-settings'));
+      expect(kept.timezone).toBe('Asia/Jerusalem');
+    });
+
     it('a weekly schedule enrolls the segment at 10:00 workspace time, once per tick', async () => {
       expect(subjects('Weekly')).toEqual([]);
       await advance('PT2H'); // 10:01 in Jerusalem

@@ -2,7 +2,6 @@ import type { BacktestTrace, BacktestTraceStep } from '@comeback/contracts';
 import type { BacktestEnv } from './backtest-env.js';
 import { TimerQueue } from './backtest-queue.js';
 import {
-  MS,
   iso,
   newSim,
   refusedByRules,
@@ -17,6 +16,7 @@ import { revenueOf } from './journey-signals.js';
 import { goalMatches } from './journey-triggers.js';
 import { matchesFilters } from './property-match.js';
 import { runStep } from './steps/index.js';
+import { elapsedMs } from './local-time.js';
 
 export type { ReplayJourney } from './backtest-sim.js';
 
@@ -173,7 +173,7 @@ export class Replay {
     const credited =
       window !== undefined &&
       sim.lastMessage !== null &&
-      at - sim.lastMessage.at <= window.amount * MS[window.unit];
+      at - sim.lastMessage.at <= elapsedMs(window);
     this.#end(sim, 'converted');
     this.#tally.converted += 1;
     if (sim.state.holdout) this.#tally.holdoutConverted += 1;

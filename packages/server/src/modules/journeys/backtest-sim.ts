@@ -6,13 +6,7 @@ import type {
   JourneyStep,
 } from '@comeback/contracts';
 import type { EnrollmentContext, EnrollmentState, StepRecord } from './engine-types.js';
-
-export const MS = {
-  minutes: 60_000,
-  hours: 3_600_000,
-  days: 86_400_000,
-  weeks: 604_800_000,
-} as const;
+import { elapsedMs } from './local-time.js';
 
 export type SimStatus = BacktestTrace['status'];
 
@@ -54,7 +48,7 @@ export function refusedByRules(
   if (entry.rule === 'once' && previous.length > 0) return true;
   if (!entry.whileInside && previous.some((p) => p.status === 'active')) return true;
   if (entry.rule === 'once_per' && entry.period) {
-    const period = entry.period.amount * MS[entry.period.unit];
+    const period = elapsedMs(entry.period);
     if (previous.some((p) => p.state.enteredAt > now - period)) return true;
   }
   return false;

@@ -9,7 +9,8 @@ import { fail, ok, type Result } from '../../platform/errors.js';
 import { readJsonObject } from '../../platform/json.js';
 import { BacktestEnv, type BacktestSources } from './backtest-env.js';
 import { Replay, type ReplayJourney } from './backtest-replay.js';
-import { MS, iso } from './backtest-sim.js';
+import { iso } from './backtest-sim.js';
+import { elapsedMs } from './local-time.js';
 import { BacktestTally } from './backtest-tally.js';
 import type { TriggerEvent } from './engine-types.js';
 import type { JourneyService } from './journey-service.js';
@@ -77,7 +78,7 @@ export class JourneyBacktest {
     }
     const db = this.#d.database.db;
     const refs = storedJourneyReferences(db);
-    const from = now - request.days * MS.days;
+    const from = now - elapsedMs({ amount: request.days, unit: 'days' });
     const notes = notesFor(journey);
     const entrySegmentId =
       d.entry.segment === undefined ? null : await refs.segmentId(workspaceId, d.entry.segment);

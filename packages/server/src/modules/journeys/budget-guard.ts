@@ -4,8 +4,8 @@ import type { Db, Trx } from '../../platform/db/database.js';
 import { oneOf } from '../../platform/json.js';
 import type { NewMessage } from '../messaging/index.js';
 import { nextAllowedSlot, type BudgetLimit } from './frequency-budget.js';
+import { elapsedMs } from './local-time.js';
 
-const MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000, weeks: 604_800_000 } as const;
 /** The statuses of a message that went, or will go, out: what the budget counts. */
 const BUDGET_COUNTED = ['queued', 'sending', 'sent', 'delivered'];
 
@@ -14,7 +14,7 @@ export function budgetLimitsOf(settings: JourneySettings, channel: string): Budg
   const budgeted = oneOf(budgetChannels, channel);
   return (budgeted ? (settings.budget[budgeted] ?? []) : []).map((l) => ({
     max: l.max,
-    withinMs: l.within.amount * MS[l.within.unit],
+    withinMs: elapsedMs(l.within),
   }));
 }
 

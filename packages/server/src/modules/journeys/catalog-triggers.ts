@@ -6,12 +6,12 @@ import { yieldToEventLoop } from '../../platform/event-loop.js';
 import type { DefinitionCache } from './definition-cache.js';
 import type { StepEnv } from './engine-types.js';
 import { activeJourneys, enrollProfile, type SegmentResolver } from './journey-entry.js';
+import { elapsedMs } from './local-time.js';
 
 const CURSOR = 'journey-cursor:catalog';
 const BATCH = 100;
 /** Who counts as interested when the trigger gives no `within`. */
 const DEFAULT_WITHIN_MS = 30 * 86_400_000;
-const MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000, weeks: 604_800_000 } as const;
 
 type ProductTrigger = Extract<JourneyTrigger, { type: 'product' }>;
 
@@ -156,7 +156,7 @@ export class CatalogTriggers {
     t: ProductTrigger,
     now: number,
   ): Promise<string[]> {
-    const within = t.within ? t.within.amount * MS[t.within.unit] : DEFAULT_WITHIN_MS;
+    const within = t.within ? elapsedMs(t.within) : DEFAULT_WITHIN_MS;
     const names = t.audience.map((a) => AUDIENCE_EVENTS[a]);
     const product =
       this.#database.dialect === 'postgres'

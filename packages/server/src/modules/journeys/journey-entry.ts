@@ -3,6 +3,7 @@ import type { Db, Trx } from '../../platform/db/database.js';
 import type { DefinitionCache } from './definition-cache.js';
 import type { EnrollmentContext } from './engine-types.js';
 import { newEnrollmentId } from './enrollment-store.js';
+import { elapsedMs } from './local-time.js';
 
 /** A journey version that is live now, as the trigger follower matches against it. */
 export interface ActiveJourney {
@@ -14,8 +15,6 @@ export interface ActiveJourney {
   /** The entry segment's id (resolved once per batch), or null without one or when gone. */
   entrySegmentId: string | null;
 }
-
-const MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000, weeks: 604_800_000 } as const;
 
 /**
  * Enrolls the profile if the journey's entry rules let it in: `once` ever, `once_per` period,
@@ -46,7 +45,7 @@ export async function enrollProfile(
   if (entry.rule === 'once' && previous.length > 0) return null;
   if (!entry.whileInside && previous.some((p) => p.status === 'active')) return null;
   if (entry.rule === 'once_per' && entry.period) {
-    const period = entry.period.amount * MS[entry.period.unit];
+    const period = elapsedMs(entry.period);
     if (previous.some((p) => Number(p.entered_at) > now - period)) return null;
   }
   if (entry.segment !== undefined) {

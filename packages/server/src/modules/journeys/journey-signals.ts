@@ -1,8 +1,7 @@
 import type { JourneyDefinition } from '@comeback/contracts';
 import type { Trx } from '../../platform/db/database.js';
 import type { TriggerEvent } from './engine-types.js';
-
-const MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000, weeks: 604_800_000 } as const;
+import { elapsedMs } from './local-time.js';
 
 /** The revenue an order-like event carries: `revenue`, else `total`, else `value`. */
 export function revenueOf(properties: Record<string, unknown>): number | null {
@@ -57,7 +56,7 @@ export async function convertEnrollment(
     window !== undefined &&
     a.last_message_id !== null &&
     a.last_message_at !== null &&
-    now - Number(a.last_message_at) <= window.amount * MS[window.unit]
+    now - Number(a.last_message_at) <= elapsedMs(window)
       ? a.last_message_id
       : null;
   await trx

@@ -212,6 +212,15 @@ export type DurationUnit = 'minutes' | 'hours' | 'days' | 'weeks';
  * ends at a different wall time); days and weeks are calendar days in `zone`, keeping the wall
  * time of `from` (a nonexistent one moves past the gap, an ambiguous one takes the first).
  */
+/**
+ * A span as elapsed milliseconds (a day as 24 hours): for windows that count back from now -
+ * entry periods, attribution windows, budgets - where a clock change must not shift the edge.
+ */
+export function elapsedMs(d: { amount: number; unit: DurationUnit }): number {
+  const unit = { minutes: MINUTE_MS, hours: HOUR_MS, days: DAY_MS, weeks: 7 * DAY_MS }[d.unit];
+  return d.amount * unit;
+}
+
 export function addDuration(
   from: number,
   d: { amount: number; unit: DurationUnit },
