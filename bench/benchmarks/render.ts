@@ -94,6 +94,7 @@ async function naiveRender(
     timezone: context.profile.timezone,
     currency: context.store.currency,
     now: context.now,
+    workspaceId: null,
   });
   const scope = liquidScope(context);
   const unwrap = (r: { ok: true; value: string } | { ok: false; error: { message: string } }) => {

@@ -15,3 +15,4 @@ export * from './messaging.js';
 export * from './journeys.js';
 export * from './journey-runs.js';
 export * from './journey-backtest.js';
+export * from './flows.js';

@@ -43,6 +43,7 @@ export const whatsappTemplateSchema = z.strictObject({
   language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must be a code such as en_US or he'),
   parameters: z.array(templateText(1000)).max(20).default([]),
 });
+export type WhatsappTemplate = z.input<typeof whatsappTemplateSchema>;
 
 export const templateVariantSchema = z.strictObject({
   subject: templateText(1000).optional(),

@@ -21,6 +21,8 @@ import { registerSegmentCommands } from './cli-segments.js';
 import { registerMessagingCommands } from './cli-messaging.js';
 import { registerJourneyCommands } from './cli-journeys.js';
 import { registerBacktestCommand } from './cli-backtest.js';
+import { registerFlowCommands } from './cli-flows.js';
+import { registerDemoCommand } from './cli-demo.js';
 import { startServer } from './server.js';
 
 /** The configuration the running command read, to name its port and database in errors. */
@@ -256,6 +258,8 @@ registerSegmentCommands(program, () => loadConfig(), clock);
 registerMessagingCommands(program, () => loadConfig());
 registerJourneyCommands(program, () => loadConfig(), clock);
 registerBacktestCommand(program, () => loadConfig(), clock);
+registerFlowCommands(program, () => loadConfig(), clock);
+registerDemoCommand(program, () => loadConfig(), clock);
 
 try {
   await program.parseAsync(process.argv);

@@ -55,6 +55,7 @@ import {
 } from './modules/segments/index.js';
 import { composeMessaging } from './compose-messaging.js';
 import { composeJourneys } from './compose-journeys.js';
+import { composeFlows, registerRecommendationsFilter } from './compose-flows.js';
 import { SecretBox } from './platform/secret-box.js';
 import { KeyResolver, bootstrapWorkspace, type Bootstrap } from './modules/workspaces/index.js';
 import { ManualClock, SystemClock, type Clock } from './platform/clock.js';
@@ -210,6 +211,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const recommendations = new RecommendationService(database, clock, jobQueue, profiles, logger);
     jobs.register(FIT_RECOMMENDATIONS_JOB, recommendations.jobHandler());
     if (runsWorker) await recommendations.scheduleDaily(clock.now());
+    registerRecommendationsFilter(messagingParts.services.templates, recommendations);
+    // The flow library (modules/flows): ready journeys and their templates, enabled by name.
+    const flows = composeFlows({
+      templates: messagingParts.services.templates,
+      journeys: journeyParts.journeys,
+      segments,
+      customFields,
+      settings: journeyParts.journeySettings,
+      clock,
+    });
     const services: Services = {
       config,
       clock,
@@ -247,6 +258,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       customerValue,
       recommendations,
       segments,
+      flows,
       ...journeyParts,
       segmentHistory: new SegmentHistory(database),
       ...messagingParts.services,

@@ -23,6 +23,7 @@ import { templateRoutes } from './routes/template-routes.js';
 import { journeyRoutes } from './routes/journey-routes.js';
 import { journeyRunRoutes } from './routes/journey-run-routes.js';
 import { journeyBacktestRoutes } from './routes/journey-backtest-routes.js';
+import { flowRoutes } from './routes/flow-routes.js';
 import { whatsappRoutes } from './routes/whatsapp-routes.js';
 import { twilioRoutes } from './routes/twilio-routes.js';
 import { webhookSubscriptionRoutes } from './routes/webhook-subscription-routes.js';
@@ -121,6 +122,7 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     keys: s.keys,
   });
   journeyBacktestRoutes(app, s);
+  flowRoutes(app, s);
   messageRoutes(app, s);
   const storeName = async (workspaceId: string) =>
     (

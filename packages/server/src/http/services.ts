@@ -18,6 +18,7 @@ import type { OrderQueries } from '../modules/profiles/index.js';
 import type { CustomerValueService, RecommendationService } from '../modules/insights/index.js';
 import type { ImportService } from '../modules/imports/index.js';
 import type { SegmentHistory, SegmentService } from '../modules/segments/index.js';
+import type { FlowService } from '../modules/flows/index.js';
 import type {
   JourneyEngine,
   JourneyMigrations,
@@ -83,6 +84,8 @@ export interface Services {
   segments: SegmentService;
   /** Journey definitions, versions and statuses (the engine is not built yet). */
   journeys: JourneyService;
+  /** The flow library: ready journeys enabled by name. */
+  flows: FlowService;
   /** Enrollments walked through their steps; drained by /clock/advance under the manual clock. */
   journeyEngine: JourneyEngine;
   journeyReads: JourneyReads;

@@ -14,49 +14,12 @@ import { ManualClock } from '../../src/platform/clock.js';
 import { migrateToLatest, openDatabase, type Database } from '../../src/platform/db/database.js';
 import { freshDatabase, type TestDatabase } from '../support/engines.js';
 import { REPO_ROOT } from '../process/harness.js';
+import { CHROMIUM, loadPlaywright } from '../support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = path.join(REPO_ROOT, 'test-artifacts', 'rtl-email-he.png');
 /** Logical order: Hebrew, Hebrew, an English run of two words, Hebrew, a number, Hebrew. */
 const MIXED = 'המבצע של Comeback Shop נמשך 3 ימים';
 const WORDS = ['המבצע', 'של', 'Comeback', 'Shop', 'נמשך', '3', 'ימים'];
-
-/** The part of playwright-core this test uses (it is optional: not a dependency). */
-interface Page {
-  setViewportSize(size: { width: number; height: number }): Promise<void>;
-  setContent(html: string, options: { waitUntil: 'load' }): Promise<void>;
-  evaluate(expression: string): Promise<unknown>;
-  screenshot(options: { path: string; fullPage: boolean }): Promise<unknown>;
-}
-interface Browser {
-  newPage(): Promise<Page>;
-  close(): Promise<void>;
-}
-interface Playwright {
-  chromium: {
-    launch(options: {
-      executablePath: string;
-      args: string[];
-      headless: boolean;
-    }): Promise<Browser>;
-  };
-}
-
-async function loadPlaywright(): Promise<Playwright | null> {
-  if (!fs.existsSync(CHROMIUM)) return null;
-  const name = 'playwright-core';
-  try {
-    const loaded: unknown = await import(name);
-    const chromium: unknown =
-      typeof loaded === 'object' && loaded !== null && 'chromium' in loaded
-        ? loaded.chromium
-        : undefined;
-    if (typeof chromium !== 'object' || chromium === null || !('launch' in chromium)) return null;
-    return loaded as Playwright;
-  } catch {
-    return null;
-  }
-}
 
 const playwright = await loadPlaywright();
 if (!playwright) console.warn(`rtl-email-browser: skipped (needs playwright-core and ${CHROMIUM})`);

@@ -54,6 +54,7 @@ const settings = (over: Partial<RenderSettings> = {}): RenderSettings => ({
   timezone: null,
   currency: 'USD',
   now: NOW,
+  workspaceId: null,
   ...over,
 });
 

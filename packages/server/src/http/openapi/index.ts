@@ -24,6 +24,7 @@ import { feedbackOperations } from './feedback-operations.js';
 import { journeyOperations } from './journey-operations.js';
 import { journeyRunOperations } from './journey-run-operations.js';
 import { journeyBacktestOperations } from './journey-backtest-operations.js';
+import { flowOperations } from './flow-operations.js';
 import { webhookSubscriptionOperations } from './webhook-subscription-operations.js';
 import { opsOperations } from './ops-operations.js';
 import { profileOperations } from './profile-operations.js';
@@ -57,6 +58,7 @@ export const operationCatalogue: Catalogue = {
   ...journeyOperations,
   ...journeyRunOperations,
   ...journeyBacktestOperations,
+  ...flowOperations,
 };
 
 const description = `Comeback's HTTP API.

@@ -15,6 +15,7 @@ export type { TimelineEvent, TimelineRecorder } from './timeline.js';
 export { LinkSigner } from './signed-links.js';
 export { TemplateService, type RenderContext } from './template-service.js';
 export { starterLayouts } from './starter-layouts.js';
+export { renderSettingsOf } from './template-engine.js';
 export { MessagingService, consentChannelOf } from './messaging-service.js';
 export { recipientOf, addressFor, checkAddress, type Recipient } from './recipient.js';
 export { ConversationWindows, CUSTOMER_SERVICE_WINDOW_MS } from './conversation-windows.js';

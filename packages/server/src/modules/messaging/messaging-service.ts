@@ -309,6 +309,7 @@ export class MessagingService {
     const payload = { w: workspaceId, p: recipient.profileId, l: language };
     const person = recipient.profileId !== 'sample' && !recipient.profileId.startsWith('to:');
     return {
+      workspaceId,
       profile: recipient.variables,
       ...(data !== undefined ? { data } : {}),
       links: {

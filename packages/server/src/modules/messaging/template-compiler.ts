@@ -225,6 +225,7 @@ export async function renderCompiled(
     timezone: context.profile.timezone,
     currency: context.store.currency,
     now: context.now,
+    workspaceId: context.workspaceId ?? null,
   });
   let subject: string | null = null;
   if (compiled.subject) {

@@ -20,6 +20,8 @@ import { lintTemplate } from './template-lint.js';
 
 /** What a message is rendered with (the caller fills it; `data` keys become top-level names). */
 export interface RenderContext {
+  /** Whose message: filters that read the store's data (recommendations) look there. */
+  workspaceId?: string;
   profile: {
     id: string;
     email: string | null;
@@ -75,6 +77,8 @@ export interface RenderSettings {
   timezone: string | null;
   currency: string;
   now: number;
+  /** The workspace rendering, when the caller named one. */
+  workspaceId: string | null;
 }
 
 export type ParsedTemplate = Template[];
