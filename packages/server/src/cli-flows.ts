@@ -4,7 +4,11 @@ import { shown, table, type Outcome } from './cli-journey-output.js';
 import { composeFlows, registerRecommendationsFilter } from './compose-flows.js';
 import type { Config } from './config/config.js';
 import type { FlowService } from './modules/flows/index.js';
-import { JourneyService, JourneySettingsStore } from './modules/journeys/index.js';
+import {
+  JourneyService,
+  JourneySettingsStore,
+  storedJourneyReferences,
+} from './modules/journeys/index.js';
 import { TemplateService } from './modules/messaging/index.js';
 import { CustomFieldRegistry } from './modules/profiles/index.js';
 import { SegmentService } from './modules/segments/index.js';
@@ -29,17 +33,7 @@ export function flowServiceOver(database: Database, clock: Clock): FlowService {
   const templates = new TemplateService(database, clock);
   // Saving only: recommendations are picked when a message is sent, by the server.
   registerRecommendationsFilter(templates, null);
-  const journeys = new JourneyService(database, clock, {
-    segmentId: async (ws, ref) => {
-      const byId = await segments.get(ws, ref);
-      if (byId.ok) return byId.value.id;
-      return (await segments.list(ws)).find((s) => s.name === ref)?.id ?? null;
-    },
-    template: async (ws, ref) => {
-      const found = await templates.get(ws, ref);
-      return found.ok ? { id: found.value.id, channel: found.value.channel } : null;
-    },
-  });
+  const journeys = new JourneyService(database, clock, storedJourneyReferences(database.db));
   const settings = new JourneySettingsStore(database.db, () => clock.now());
   return composeFlows({ templates, journeys, segments, customFields, settings, clock });
 }

@@ -3,10 +3,11 @@ import { applyJourneyFolder } from './cli-journey-apply.js';
 import { exportJourneyFolder } from './cli-journey-files.js';
 import { shown, table, type Outcome } from './cli-journey-output.js';
 import type { Config } from './config/config.js';
-import { JourneyService, type JourneyReferences } from './modules/journeys/index.js';
-import { TemplateService } from './modules/messaging/index.js';
-import { CustomFieldRegistry } from './modules/profiles/index.js';
-import { SegmentService } from './modules/segments/index.js';
+import {
+  JourneyService,
+  storedJourneyReferences,
+  type JourneyReferences,
+} from './modules/journeys/index.js';
 import { DEFAULT_WORKSPACE_ID } from './modules/workspaces/index.js';
 import type { Clock } from './platform/clock.js';
 import { migrateToLatest, openDatabase, type Database } from './platform/db/database.js';
@@ -32,24 +33,7 @@ export function registerJourneyCommands(
     const database = openDatabase(loadConfig().databaseUrl);
     try {
       await migrateToLatest(database);
-      const segments = new SegmentService(
-        database,
-        new CustomFieldRegistry(database.db, () => clock.now()),
-        clock,
-      );
-      const templates = new TemplateService(database, clock);
-      const refs: JourneyReferences = {
-        // By id, else by (unique) name: definitions name segments the way people do.
-        segmentId: async (ws, ref) => {
-          const byId = await segments.get(ws, ref);
-          if (byId.ok) return byId.value.id;
-          return (await segments.list(ws)).find((s) => s.name === ref)?.id ?? null;
-        },
-        template: async (ws, ref) => {
-          const found = await templates.get(ws, ref);
-          return found.ok ? { id: found.value.id, channel: found.value.channel } : null;
-        },
-      };
+      const refs = storedJourneyReferences(database.db);
       const outcome = await work({
         database,
         journeys: new JourneyService(database, clock, refs),

@@ -164,10 +164,6 @@ export async function runDemo(config: Config, o: DemoOptions): Promise<DemoResul
       label: 'demo',
       now: clock.now(),
     });
-    // A workspace created after the start has no daily model fits planned yet: plan them, so
-    // replenishment, recommendations and churn follow the store as they would in production.
-    await server.services.recommendations.scheduleDaily(clock.now(), workspace);
-    await server.services.customerValue.scheduleDaily(clock.now(), workspace);
     const api = apiClient(server.url, adminKey, writeKey);
     if (!resumed) {
       await api.admin('PUT', '/api/v1/journey-settings', {

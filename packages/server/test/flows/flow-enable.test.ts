@@ -91,6 +91,21 @@ describe.each(engines)('the flow library on %s', (engine) => {
     expect(draft.body.unchanged).toBe(true);
   });
 
+  it('enables an archived flow again as a new journey', async () => {
+    const first = await enable('price-drop');
+    const id = first.body.journeyId!;
+    expect((await call(`/api/v1/journeys/${id}/archive`, {})).status).toBe(200);
+    const again = await enable('price-drop');
+    expect(again.status).toBe(201);
+    expect(again.body.journeyId).not.toBe(id);
+    expect(again.body).toMatchObject({ status: 'active', activeVersion: 1 });
+    const renamed = (await call<Journey>(`/api/v1/journeys/${again.body.journeyId}`)).body;
+    expect(renamed.definition.name).toBe('Price drop (2)');
+    // The new one is the flow's journey from now on: enabling again changes nothing.
+    const third = await enable('price-drop');
+    expect(third.body).toMatchObject({ unchanged: true, journeyId: again.body.journeyId });
+  });
+
   it('declares the date fields and segments a flow reads', async () => {
     const birthday = await enable('birthday');
     expect(birthday.status).toBe(201);

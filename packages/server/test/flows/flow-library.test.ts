@@ -122,6 +122,15 @@ describe('the flow library', () => {
       for (const t of own) expect(sent, `${t} is never sent`).toContain(t);
     });
 
+    it('keeps each holdout in the journey as long as the treated, so it can convert', () => {
+      const journey = journeyDefinitionSchema.parse(built.journey);
+      const byId = new Map(journey.steps.map((s) => [s.id, s]));
+      for (const s of journey.steps)
+        if (s.type === 'random_split')
+          for (const arm of s.arms.filter((a) => a.holdout))
+            expect(byId.get(arm.next)?.type, `${s.id}: the holdout arm waits`).toBe('wait');
+    });
+
     it('saves every template without warnings and renders it in en, he and sr', async () => {
       const ws = `w-${flow.id}`;
       await ensureWorkspace(database.db, { id: ws, name: ws, now: T0 });

@@ -6,6 +6,7 @@
 import type { Profile, RecommendationItem, RecommendationRun } from '@comeback/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
+import { ensureWorkspace } from '../../src/modules/workspaces/index.js';
 import { engines } from '../support/engines.js';
 import { json, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -223,6 +224,9 @@ describe.each(engines)('recommendations on %s', (engine) => {
 
   it('fits every day on the scheduler (the test clock runs the 04:00 UTC job)', async () => {
     await send([order('late', at('2026-03-01'), [line('solution')])]);
+    // A workspace created while the server runs (`comeback keys create --workspace`) joins the
+    // daily fits at the next run of any workspace.
+    await ensureWorkspace(t.server.services.database.db, { id: 'later', name: 'Later', now: NOW });
     const res = await t.api('/api/v1/clock/advance', { method: 'POST', body: { by: 'P1D' } });
     expect(res.status).toBe(200);
     const runs = await json<{ data: RecommendationRun[] }>(
@@ -235,13 +239,15 @@ describe.each(engines)('recommendations on %s', (engine) => {
     });
     const next = await t.server.services.database.db
       .selectFrom('jobs')
-      .select(['run_at', 'status'])
+      .select(['run_at', 'status', 'workspace_id'])
       .where('kind', '=', 'insights.fit-recommendations')
       .where('status', '=', 'pending')
+      .orderBy('workspace_id')
       .execute();
-    expect(next.map((j) => Number(j.run_at))).toEqual([
+    expect(next.filter((j) => j.workspace_id === 'default').map((j) => Number(j.run_at))).toEqual([
       Math.floor(NOW / DAY) * DAY + 2 * DAY + 4 * 3_600_000,
     ]);
+    expect(next.map((j) => j.workspace_id)).toEqual(['default', 'later']);
   });
 
   it('erases the profile rows with the person', async () => {

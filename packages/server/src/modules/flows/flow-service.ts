@@ -3,6 +3,7 @@ import type {
   FlowChange,
   FlowDetail,
   FlowSummary,
+  Journey,
   JourneySettings,
   TemplateDefinition,
 } from '@comeback/contracts';
@@ -200,6 +201,34 @@ export class FlowService {
     return dryRun ? next : this.#d.settings.put(workspaceId, next);
   }
 
+  /**
+   * The flow's journey: the live one named as the flow, or, once that was archived (archived
+   * journeys keep their names for good), the latest live `<name> (n)`; with none, the first
+   * free name, so enabling an archived flow again starts it afresh instead of failing.
+   */
+  async #journeyOf(
+    workspaceId: string,
+    name: string,
+  ): Promise<{ live: Journey | null; name: string }> {
+    const named = await this.#d.journeys.get(workspaceId, name);
+    if (!named.ok) return { live: null, name };
+    if (named.value.status !== 'archived') return { live: named.value, name };
+    const all = await this.#d.journeys.list(workspaceId);
+    const numberOf = (n: string) =>
+      n.startsWith(`${name} (`) && /^\d+\)$/.test(n.slice(name.length + 2))
+        ? Number(n.slice(name.length + 2, -1))
+        : null;
+    const numbered = all.filter((j) => numberOf(j.definition.name) !== null);
+    const live = numbered
+      .filter((j) => j.status !== 'archived')
+      .sort((a, b) => (numberOf(b.definition.name) ?? 0) - (numberOf(a.definition.name) ?? 0))[0];
+    if (live) return { live, name: live.definition.name };
+    const taken = new Set(numbered.map((j) => numberOf(j.definition.name)));
+    let n = 2;
+    while (taken.has(n)) n++;
+    return { live: null, name: `${name} (${n})` };
+  }
+
   async #journey(
     workspaceId: string,
     b: BuiltFlow,
@@ -207,9 +236,10 @@ export class FlowService {
     dryRun: boolean,
     changes: Omit<EnableFlowResult['changes'], 'journey'>,
   ): Promise<Result<EnableFlowResult>> {
-    const found = await this.#d.journeys.get(workspaceId, b.journey.name);
-    const live = found.ok && found.value.status !== 'archived' ? found.value : null;
-    const sameDraft = live !== null && canonicalJson(live.definition) === canonicalJson(b.journey);
+    const place = await this.#journeyOf(workspaceId, b.journey.name);
+    const live = place.live;
+    const journey = { ...b.journey, name: place.name };
+    const sameDraft = live !== null && canonicalJson(live.definition) === canonicalJson(journey);
     const needsActivation =
       activate &&
       (live === null || !sameDraft || live.status !== 'active' || live.changedSinceActivation);
@@ -240,11 +270,11 @@ export class FlowService {
     if (dryRun) return result(live);
     let saved = live;
     if (live === null) {
-      const created = await this.#d.journeys.create(workspaceId, b.journey);
+      const created = await this.#d.journeys.create(workspaceId, journey);
       if (!created.ok) return created;
       saved = created.value;
     } else if (!sameDraft) {
-      const updated = await this.#d.journeys.update(workspaceId, live.id, b.journey);
+      const updated = await this.#d.journeys.update(workspaceId, live.id, journey);
       if (!updated.ok) return updated;
       saved = updated.value;
     }

@@ -267,7 +267,10 @@ export class CustomerValueService {
   jobHandler(): JobHandler {
     return async (job) => {
       if (!job.workspaceId) return;
-      await this.scheduleDaily(this.#clock.now(), job.workspaceId);
+      // Tomorrow's runs for every workspace, not only this one: a workspace created since the
+      // start (`comeback keys create --workspace`, the demo) joins the daily fits this way.
+      // One plan per workspace and day (the dedupe key), however many runs ask.
+      await this.scheduleDaily(this.#clock.now());
       await this.fit(job.workspaceId);
     };
   }

@@ -1,16 +1,8 @@
 import type { JourneyDefinitionInput } from '@comeback/contracts';
 import { emailTemplate, shortTemplate } from '../flow-copy.js';
 import { num, text, type FlowDefinition } from '../flow-types.js';
-import { days, hours } from './shared.js';
-import {
-  orderGoal,
-  send,
-  done,
-  commaName,
-  storeLink,
-  useCode,
-  offerParams,
-} from './lifecycle-shared.js';
+import { days, hours, offerParams } from './shared.js';
+import { orderGoal, send, done, commaName, storeLink, useCode } from './lifecycle-shared.js';
 
 export const birthday: FlowDefinition = {
   id: 'birthday',
@@ -19,7 +11,7 @@ export const birthday: FlowDefinition = {
   summary: 'On the customer’s birthday: an email with a gift code, and an SMS a few hours later.',
   reason: 'seed 001: birthday greetings and personal offers keep customers coming back.',
   params: [
-    ...offerParams('BIRTHDAY15', '15 percent off your next order'),
+    ...offerParams('BIRTHDAY15', '15% off your next order', 'seed 001: a birthday gift'),
     {
       key: 'smsDelayHours',
       type: 'hours',

@@ -1,7 +1,14 @@
 import { emailTemplate, shortTemplate } from '../flow-copy.js';
 import { num, text, type FlowDefinition } from '../flow-types.js';
-import { templateName, waitParam, offerParams, holdoutParam } from './shared.js';
-import { purchaseGoal, marketing, holdoutSplit } from './onboarding-shared.js';
+import {
+  templateName,
+  waitParam,
+  offerParams,
+  holdoutParam,
+  holdoutSplit,
+  hours,
+} from './shared.js';
+import { purchaseGoal, marketing } from './onboarding-shared.js';
 
 const cart = 'cart-abandonment';
 const cartSummary =
@@ -49,7 +56,11 @@ export const cartAbandonment: FlowDefinition = {
             yes: 'checkout-owns',
             no: 'holdout-split',
           },
-          holdoutSplit(Math.round(num(p, 'holdoutPercent')), 'email-cart'),
+          ...holdoutSplit(
+            Math.round(num(p, 'holdoutPercent')),
+            'email-cart',
+            hours(num(p, 'reminderWaitHours') + num(p, 'offerWaitHours')),
+          ),
           {
             id: 'email-cart',
             type: 'send',
@@ -98,7 +109,6 @@ export const cartAbandonment: FlowDefinition = {
           },
           { id: 'ordered', type: 'exit', label: 'Ordered in time' },
           { id: 'checkout-owns', type: 'exit', label: 'Checkout abandonment takes over' },
-          { id: 'holdout', type: 'exit', label: 'Holdout' },
           { id: 'done', type: 'exit' },
         ],
       },

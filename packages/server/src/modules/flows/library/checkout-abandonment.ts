@@ -1,7 +1,14 @@
 import { emailTemplate, shortTemplate } from '../flow-copy.js';
 import { num, text, type FlowDefinition } from '../flow-types.js';
-import { templateName, waitParam, offerParams, holdoutParam } from './shared.js';
-import { purchaseGoal, marketing, holdoutSplit } from './onboarding-shared.js';
+import {
+  templateName,
+  waitParam,
+  offerParams,
+  holdoutParam,
+  holdoutSplit,
+  hours,
+} from './shared.js';
+import { purchaseGoal, marketing } from './onboarding-shared.js';
 
 const checkout = 'checkout-abandonment';
 const checkoutSummary =
@@ -46,7 +53,11 @@ export const checkoutAbandonment: FlowDefinition = {
             next: 'ordered',
             timeoutNext: 'holdout-split',
           },
-          holdoutSplit(Math.round(num(p, 'holdoutPercent')), 'email-checkout'),
+          ...holdoutSplit(
+            Math.round(num(p, 'holdoutPercent')),
+            'email-checkout',
+            hours(num(p, 'reminderWaitHours') + num(p, 'offerWaitHours')),
+          ),
           {
             id: 'email-checkout',
             type: 'send',
@@ -78,7 +89,6 @@ export const checkoutAbandonment: FlowDefinition = {
             next: 'done',
           },
           { id: 'ordered', type: 'exit', label: 'Ordered in time' },
-          { id: 'holdout', type: 'exit', label: 'Holdout' },
           { id: 'done', type: 'exit' },
         ],
       },

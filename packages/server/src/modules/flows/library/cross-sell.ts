@@ -1,7 +1,7 @@
 import { emailTemplate } from '../flow-copy.js';
 import { num, type FlowDefinition } from '../flow-types.js';
-import { templateName, holdoutParam } from './shared.js';
-import { days, daysParam, purchaseGoal, marketing, holdoutSplit } from './retention-shared.js';
+import { templateName, holdoutParam, holdoutSplit } from './shared.js';
+import { days, daysParam, purchaseGoal, marketing } from './retention-shared.js';
 
 const crossSell = 'cross-sell';
 const crossSellSummary =
@@ -32,7 +32,7 @@ export const crossSellFlow: FlowDefinition = {
         start: 'wait-first',
         steps: [
           { id: 'wait-first', type: 'wait', duration: days(first), next: 'holdout-split' },
-          ...holdoutSplit(p, 'email-1', second + 5),
+          ...holdoutSplit(Math.round(num(p, 'holdoutPercent')), 'email-1', days(second + 5)),
           {
             id: 'email-1',
             type: 'send',

@@ -1,16 +1,8 @@
 import type { JourneyDefinitionInput } from '@comeback/contracts';
 import { emailTemplate, shortTemplate } from '../flow-copy.js';
 import { num, text, type FlowDefinition } from '../flow-types.js';
-import { days, hours } from './shared.js';
-import {
-  orderGoal,
-  send,
-  done,
-  commaName,
-  storeLink,
-  useCode,
-  offerParams,
-} from './lifecycle-shared.js';
+import { days, hours, offerParams } from './shared.js';
+import { orderGoal, send, done, commaName, storeLink, useCode } from './lifecycle-shared.js';
 
 const customersSegment = 'Flow: customers';
 
@@ -29,7 +21,7 @@ export const holidayGreetings: FlowDefinition = {
       description:
         'when the greeting goes out (five-field cron, workspace time; default Dec 20, 09:00)',
     },
-    ...offerParams('HOLIDAY10', '10 percent off your holiday order'),
+    ...offerParams('HOLIDAY10', '10% off your holiday order', 'seed 001: holiday greetings'),
     {
       key: 'whatsappDelayHours',
       type: 'hours',

@@ -34,14 +34,3 @@ export const useCode = (code: string): Phrase => ({
   he: `השתמשו בקוד ${code} בקופה.`,
   sr: `Iskoristite kod ${code} pri plaćanju.`,
 });
-
-export const offerParams = (code: string, offer: string) =>
-  [
-    { key: 'offerCode', type: 'code', default: code, description: 'the coupon code offered' },
-    {
-      key: 'offerText',
-      type: 'text',
-      default: offer,
-      description: 'what the code gives, in the store’s language (shown as is in every language)',
-    },
-  ] as const;

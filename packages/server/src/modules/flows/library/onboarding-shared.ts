@@ -20,14 +20,3 @@ export const marketing = (priority: number, extra: Partial<Sending> = {}): Sendi
   maxDelay: { amount: 12, unit: 'hours' },
   ...extra,
 });
-
-/** A holdout arm that sends nothing (counted for lift) and the arm that gets the messages. */
-export const holdoutSplit = (percent: number, next: string) => ({
-  id: 'holdout-split',
-  type: 'random_split' as const,
-  label: 'Holdout for lift',
-  arms: [
-    { label: 'Holdout: no messages', percent, holdout: true, next: 'holdout' },
-    { label: 'Messages', percent: 100 - percent, next },
-  ],
-});

@@ -1,8 +1,8 @@
 import type { JourneyDefinitionInput } from '@comeback/contracts';
 import { emailTemplate } from '../flow-copy.js';
 import { num, text, type FlowDefinition } from '../flow-types.js';
-import { days } from './shared.js';
-import { orderGoal, send, done, useCode, offerParams } from './lifecycle-shared.js';
+import { days, offerParams } from './shared.js';
+import { orderGoal, send, done, useCode } from './lifecycle-shared.js';
 
 export const replacementDue: FlowDefinition = {
   id: 'replacement-due',
@@ -34,7 +34,7 @@ export const replacementDue: FlowDefinition = {
       max: 60,
       description: 'days before the reminder with the offer',
     },
-    ...offerParams('UPGRADE10', '10 percent off your new one'),
+    ...offerParams('UPGRADE10', '10% off your new one', 'seed 004: a replacement offer'),
   ],
   build(p) {
     const id = 'replacement-due';

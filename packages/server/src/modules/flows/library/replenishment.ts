@@ -1,7 +1,7 @@
 import { emailTemplate, shortTemplate } from '../flow-copy.js';
 import { num, type FlowDefinition } from '../flow-types.js';
-import { templateName, holdoutParam } from './shared.js';
-import { days, daysParam, marketing, holdoutSplit } from './retention-shared.js';
+import { templateName, holdoutParam, holdoutSplit } from './shared.js';
+import { days, daysParam, marketing } from './retention-shared.js';
 
 const replenish = 'replenishment';
 const replenishSummary =
@@ -39,7 +39,11 @@ export const replenishmentFlow: FlowDefinition = {
         sending: marketing(45),
         start: 'holdout-split',
         steps: [
-          ...holdoutSplit(p, 'email-restock', num(p, 'reminderWaitDays')),
+          ...holdoutSplit(
+            Math.round(num(p, 'holdoutPercent')),
+            'email-restock',
+            days(num(p, 'reminderWaitDays')),
+          ),
           {
             id: 'email-restock',
             type: 'send',

@@ -1,5 +1,5 @@
-import { num, text, type FlowParamSpec, type FlowParams } from '../flow-types.js';
-import type { Goal, Sending, Step } from './shared.js';
+import { text, type FlowParamSpec, type FlowParams } from '../flow-types.js';
+import type { Goal, Sending } from './shared.js';
 
 /**
  * The flows that bring customers back after an order: cross-sell, re-engagement after a first
@@ -51,29 +51,3 @@ export const marketing = (priority: number, maxDelayDays = 2): Sending => ({
   overBudget: 'delay',
   maxDelay: days(maxDelayDays),
 });
-
-/**
- * A holdout split: `percent` of the entries take the holdout arm and wait `watchDays` without a
- * message (a holdout sends nothing), so a purchase in that time converts them like the treated.
- */
-export function holdoutSplit(p: FlowParams, treated: string, watchDays: number): Step[] {
-  const percent = Math.round(num(p, 'holdoutPercent'));
-  return [
-    {
-      id: 'holdout-split',
-      type: 'random_split',
-      arms: [
-        { label: 'Holdout: no messages', percent, holdout: true, next: 'holdout-watch' },
-        { label: 'Treated', percent: 100 - percent, next: treated },
-      ],
-    },
-    {
-      id: 'holdout-watch',
-      type: 'wait',
-      label: 'Watched as long as the treated',
-      duration: days(watchDays),
-      next: 'holdout-end',
-    },
-    { id: 'holdout-end', type: 'exit' },
-  ];
-}

@@ -1,4 +1,4 @@
-import type { JourneyDefinitionInput } from '@comeback/contracts';
+import type { JourneyDefinitionInput, JourneyDuration } from '@comeback/contracts';
 import type { FlowParamSpec } from '../flow-types.js';
 
 /** Helpers that flows of more than one group of the library write the same way. */
@@ -41,3 +41,31 @@ export const holdoutParam: FlowParamSpec = {
 
 /** A link to the product of the event, or the store when the event has none. */
 export const productUrl = "{{ event.url | default: store.url | default: '#' }}";
+
+/**
+ * A holdout for lift: `percent` of the entries take an arm that sends nothing and stays in the
+ * journey for `watch` (as long as the treated path lasts), so a purchase in that time converts
+ * them exactly as it would a treated customer; the statistics' lift is the difference. An arm
+ * that left at once could never convert, and would make any flow look like it works.
+ */
+export function holdoutSplit(percent: number, treated: string, watch: JourneyDuration): Steps {
+  return [
+    {
+      id: 'holdout-split',
+      type: 'random_split',
+      label: 'Holdout for lift',
+      arms: [
+        { label: 'Holdout: no messages', percent, holdout: true, next: 'holdout-watch' },
+        { label: 'Messages', percent: 100 - percent, next: treated },
+      ],
+    },
+    {
+      id: 'holdout-watch',
+      type: 'wait',
+      label: 'Watched as long as the treated',
+      duration: watch,
+      next: 'holdout-end',
+    },
+    { id: 'holdout-end', type: 'exit' },
+  ];
+}

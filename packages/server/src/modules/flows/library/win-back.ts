@@ -1,14 +1,7 @@
 import { emailTemplate } from '../flow-copy.js';
 import { num, type FlowDefinition } from '../flow-types.js';
-import { templateName, offerParams, holdoutParam } from './shared.js';
-import {
-  days,
-  daysParam,
-  offerOf,
-  purchaseGoal,
-  marketing,
-  holdoutSplit,
-} from './retention-shared.js';
+import { templateName, offerParams, holdoutParam, holdoutSplit } from './shared.js';
+import { days, daysParam, offerOf, purchaseGoal, marketing } from './retention-shared.js';
 
 const winBack = 'win-back';
 const winBackSummary =
@@ -50,7 +43,7 @@ export const winBackFlow: FlowDefinition = {
         sending: marketing(40, 3),
         start: 'holdout-split',
         steps: [
-          ...holdoutSplit(p, 'email-miss-you', wait + 7),
+          ...holdoutSplit(Math.round(num(p, 'holdoutPercent')), 'email-miss-you', days(wait + 7)),
           {
             id: 'email-miss-you',
             type: 'send',
