@@ -11,7 +11,7 @@ import { DAY_MS, DemoRandom } from './demo-random.js';
  */
 export interface DemoStoreOptions {
   seed: number; // same seed -> identical output
-  customers: number; // default use 3000; the e2e test uses ~300
+  customers: number; // `comeback demo` uses 300 by default; the e2e test 150
   days: number; // default 120
   start: number; // epoch ms of the first day's 00:00 UTC
   products?: number; // default 300
@@ -32,7 +32,7 @@ export interface DemoStore {
   languages: Record<string, number>;
 }
 
-export const DEMO_DEFAULTS = { customers: 3000, days: 120, products: 300 } as const;
+export const DEMO_DEFAULTS = { customers: 300, days: 120, products: 300 } as const;
 
 /** Separate streams of chance for the catalog and for each customer (see DemoRandom.derive). */
 const CATALOG_STREAM = 0x7fffffff;

@@ -155,12 +155,18 @@ export class JourneyRunner {
 
   /** The earliest timer of an active journey's enrollment (the test clock steps to each). */
   async nextDueAt(): Promise<number | null> {
+    // The timer index in order, stopping at the first enrollment of an active journey: a
+    // minimum over every enrollment would read them all, and the test clock asks after each
+    // timer it runs.
     const row = await this.#database.db
       .selectFrom('journey_enrollments as e')
       .innerJoin('journeys as j', 'j.id', 'e.journey_id')
-      .select((eb) => eb.fn.min('e.due_at').as('due'))
+      .select('e.due_at as due')
+      .where('e.due_at', 'is not', null)
       .where('e.status', '=', 'active')
       .where('j.status', '=', 'active')
+      .orderBy('e.due_at')
+      .limit(1)
       .executeTakeFirst();
     return row?.due === null || row?.due === undefined ? null : Number(row.due);
   }

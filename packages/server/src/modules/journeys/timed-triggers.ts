@@ -55,6 +55,7 @@ export class TimedTriggers {
   readonly #settings: JourneySettingsStore;
   readonly #env: StepEnv;
   readonly #members: ConditionMembers;
+  readonly #ticks = new Map<string, number>();
 
   constructor(deps: {
     database: Database;
@@ -70,6 +71,24 @@ export class TimedTriggers {
     this.#settings = deps.settings;
     this.#env = deps.env;
     this.#members = deps.members;
+  }
+
+  /**
+   * The first tick of `cron` after `after`. cron-parser searches unit by unit (a yearly
+   * expression walks up to a year of days), and the engine asks after every step with the same
+   * last tick, so each (expression, zone, instant) is searched once.
+   */
+  #tickAfter(cron: string, timezone: string, after: number): number {
+    const key = `${cron}|${timezone}|${after}`;
+    let tick = this.#ticks.get(key);
+    if (tick === undefined) {
+      if (this.#ticks.size >= 10_000) this.#ticks.clear();
+      tick = CronExpressionParser.parse(cron, { currentDate: after, tz: timezone })
+        .next()
+        .getTime();
+      this.#ticks.set(key, tick);
+    }
+    return tick;
   }
 
   /** Fires what is due at `now`; the number of profiles enrolled. */
@@ -92,6 +111,9 @@ export class TimedTriggers {
     const key = `journey-schedule:${j.id}:${j.version}`;
     const last = (await this.#state(key)) ?? j.activatedAt;
     const { timezone } = await this.#settings.get(j.workspaceId);
+    // Nothing due until the tick after the last one handled (the common case, answered from
+    // the memo); only then is the latest tick up to now searched for.
+    if (this.#tickAfter(t.cron, timezone, last) > now) return 0;
     const tick = CronExpressionParser.parse(t.cron, { currentDate: now + 1, tz: timezone })
       .prev()
       .getTime();
@@ -203,9 +225,7 @@ export class TimedTriggers {
       const { timezone } = await this.#settings.get(j.workspaceId);
       if (t.type === 'schedule') {
         const last = (await this.#state(`journey-schedule:${j.id}:${j.version}`)) ?? j.activatedAt;
-        earliest(
-          CronExpressionParser.parse(t.cron, { currentDate: last, tz: timezone }).next().getTime(),
-        );
+        earliest(this.#tickAfter(t.cron, timezone, last));
       } else {
         const last =
           (await this.#state(`journey-date:${j.id}:${j.version}`)) ??

@@ -45,15 +45,24 @@ function languageOf(traits: Record<string, unknown>): string | null {
   return /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/i.test(tag) ? tag.toLowerCase() : null;
 }
 
+/** Zones checked so far: building an Intl formatter per message to check one is costly. */
+const knownZones = new Map<string, boolean>();
+
 function timezoneOf(traits: Record<string, unknown>): string | null {
   const zone = trait(traits, 'timezone', 'time_zone', 'timeZone');
   if (zone === null) return null;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone;
-  } catch {
-    return null; // not an IANA zone: dates render in UTC rather than failing the message
+  let valid = knownZones.get(zone);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      valid = true;
+    } catch {
+      valid = false; // not an IANA zone: dates render in UTC rather than failing the message
+    }
+    if (knownZones.size >= 1000) knownZones.clear();
+    knownZones.set(zone, valid);
   }
+  return valid ? zone : null;
 }
 
 export function recipientOf(profile: Profile): Recipient {

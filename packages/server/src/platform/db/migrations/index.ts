@@ -20,6 +20,7 @@ import * as m019 from './019-messaging.js';
 import * as m020 from './020-channels.js';
 import * as m021 from './021-journeys.js';
 import * as m022 from './022-journey-runs.js';
+import * as m023 from './023-budget-index.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -49,6 +50,7 @@ const steps: Record<string, Step> = {
   '020-channels': m020,
   '021-journeys': m021,
   '022-journey-runs': m022,
+  '023-budget-index': m023,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
