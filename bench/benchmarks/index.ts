@@ -12,6 +12,7 @@ import { segmentLive } from './segment-live.js';
 import { sendBenchmark } from './send.js';
 import { journeyBenchmark } from './journey.js';
 import { backtestBenchmark } from './backtest.js';
+import { demoBenchmark } from './demo.js';
 
 /** Every benchmark, in the order `npm run bench` runs them. Add a new one here. */
 export const benchmarks: readonly Benchmark[] = [
@@ -28,4 +29,5 @@ export const benchmarks: readonly Benchmark[] = [
   sendBenchmark,
   journeyBenchmark,
   backtestBenchmark,
+  demoBenchmark,
 ];

@@ -28,6 +28,8 @@ export interface DemoOptions {
   endAt: number;
   /** A workspace id to use; absent: `demo`, else the next `demo-N` when that one is finished. */
   workspace?: string;
+  /** false: replay the store with no flow enabled (what the store alone costs; the benchmark's baseline). */
+  withFlows?: boolean;
   /** Hours of virtual time per step (events are applied at most this late). */
   stepHours?: number;
   onProgress?: (p: DemoProgress) => void;
@@ -176,7 +178,7 @@ export async function runDemo(config: Config, o: DemoOptions): Promise<DemoResul
         },
       });
       const library = flowListSchema.parse(await api.admin('GET', '/api/v1/journey-templates'));
-      for (const f of library.data)
+      for (const f of o.withFlows === false ? [] : library.data)
         await api.admin('POST', '/api/v1/journeys/from-template', {
           template: f.id,
           params: demoFlowParams(f.id, firstDay, o.days),
