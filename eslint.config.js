@@ -15,13 +15,14 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: {
         project: [
           './packages/contracts/tsconfig.json',
           './packages/server/tsconfig.json',
           './packages/server/tsconfig.test.json',
+          './packages/dashboard/tsconfig.json',
         ],
         tsconfigRootDir: import.meta.dirname,
       },

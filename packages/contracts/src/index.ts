@@ -16,3 +16,4 @@ export * from './journeys.js';
 export * from './journey-runs.js';
 export * from './journey-backtest.js';
 export * from './flows.js';
+export * from './users.js';
