@@ -18,8 +18,13 @@ export const uiLocales = ['en', 'he'] as const;
 export const uiLocaleSchema = z.enum(uiLocales);
 export type UiLocale = z.infer<typeof uiLocaleSchema>;
 
+/**
+ * An address, or `name@localhost`: the owner a first start creates is `owner@localhost` unless
+ * COMEBACK_OWNER_EMAIL names another, and must be able to sign in.
+ */
+const emailOrLocal = new RegExp(`${z.regexes.email.source}|^[A-Za-z0-9._%+-]+@localhost$`);
 export const userEmailSchema = z
-  .email('must be an email address')
+  .email({ pattern: emailOrLocal, message: 'must be an email address' })
   .max(254)
   .transform((e) => e.toLowerCase());
 /** Long enough that a guessed or leaked short one does not open a store's customer data. */
@@ -39,6 +44,8 @@ export const workspaceMembershipSchema = z.object({
   id: z.string(),
   name: z.string(),
   role: userRoleSchema,
+  /** The store's currency (ISO 4217), for showing its money. */
+  currency: z.string(),
 });
 export type WorkspaceMembership = z.infer<typeof workspaceMembershipSchema>;
 

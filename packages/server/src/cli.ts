@@ -23,6 +23,7 @@ import { registerJourneyCommands } from './cli-journeys.js';
 import { registerBacktestCommand } from './cli-backtest.js';
 import { registerFlowCommands } from './cli-flows.js';
 import { registerDemoCommand } from './cli-demo.js';
+import { registerUserCommands } from './cli-users.js';
 import { startServer } from './server.js';
 
 /** The configuration the running command read, to name its port and database in errors. */
@@ -112,6 +113,15 @@ program
       process.stdout.write(
         `Created ${k.scope} key for workspace "${k.workspaceId}" (shown once): ${k.key}\n`,
       );
+    }
+    const owner = server.createdOwner;
+    if (owner !== null) {
+      const password =
+        owner.generatedPassword === null
+          ? '(password from COMEBACK_OWNER_PASSWORD)'
+          : `(password shown once): ${owner.generatedPassword}`;
+      process.stdout.write(`Created dashboard owner ${owner.email} ${password}\n`);
+      if (server.url) process.stdout.write(`Sign in to the dashboard at ${server.url}/\n`);
     }
     if (server.url) {
       process.stdout.write(
@@ -260,6 +270,7 @@ registerJourneyCommands(program, () => loadConfig(), clock);
 registerBacktestCommand(program, () => loadConfig(), clock);
 registerFlowCommands(program, () => loadConfig(), clock);
 registerDemoCommand(program, () => loadConfig(), clock);
+registerUserCommands(program, () => loadConfig(), clock);
 
 try {
   await program.parseAsync(process.argv);

@@ -58,6 +58,13 @@ import { composeJourneys } from './compose-journeys.js';
 import { composeFlows, registerRecommendationsFilter } from './compose-flows.js';
 import { SecretBox } from './platform/secret-box.js';
 import { KeyResolver, bootstrapWorkspace, type Bootstrap } from './modules/workspaces/index.js';
+import {
+  LoginThrottle,
+  SessionStore,
+  UserStore,
+  ensureFirstOwner,
+  type CreatedOwner,
+} from './modules/users/index.js';
 import { ManualClock, SystemClock, type Clock } from './platform/clock.js';
 import { migrateToLatest, openDatabase } from './platform/db/database.js';
 import { JobQueue } from './platform/jobs/job-queue.js';
@@ -69,6 +76,8 @@ export interface RunningServer {
   app: FastifyInstance;
   url: string;
   bootstrap: Bootstrap;
+  /** The dashboard owner a first start created (its password printed once), else null. */
+  createdOwner: CreatedOwner | null;
   /** Graceful: stop accepting, commit what was accepted, finish the processor's batch, close. */
   stop(): Promise<void>;
 }
@@ -105,6 +114,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       secretFile: instanceSecretFile(config),
     });
     for (const note of bootstrap.notes) logger.warn(note);
+    // Dashboard users: a first start gives the default workspace an owner, as it gives keys.
+    const users = new UserStore(database, clock);
+    const createdOwner = await ensureFirstOwner(users, {
+      workspaceId: bootstrap.workspaceId,
+      email: config.ownerEmail,
+      password: config.ownerPassword,
+    });
 
     const eventLog = new EventLog(database);
     // Erasure records are keyed with the instance secret (COMEBACK_SECRET must stay stable).
@@ -232,6 +248,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         stampNow: () => clock.now(),
         onError: (error) => logger.warn({ err: error }, 'could not record a key use'),
       }),
+      users,
+      // Session lookups are cached briefly and sign-ins throttled on the wall clock; session
+      // times themselves (idle and absolute expiry) are the clock's.
+      sessions: new SessionStore(database.db, users, clock, { now: () => wallClock.now() }),
+      loginThrottle: new LoginThrottle(() => wallClock.now()),
       gateway: new TrackingGateway(appendQueue, customFields, clock),
       appendQueue,
       processor,
@@ -315,7 +336,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         await services.keys.close();
         await database.close();
       })());
-    return { services, app, url, bootstrap, stop };
+    return { services, app, url, bootstrap, createdOwner, stop };
   } catch (error) {
     await database.close();
     throw error;

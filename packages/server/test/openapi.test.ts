@@ -38,7 +38,11 @@ describe('OpenAPI at /docs', () => {
       ]),
     );
     expect(doc.paths['/api/v1/profiles/{id}']?.delete).toBeDefined();
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['basic', 'bearer']);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual([
+      'basic',
+      'bearer',
+      'session',
+    ]);
     // The track body schema requires the event name, as the validator does.
     const trackBody = JSON.stringify(doc.paths['/v1/track']?.post?.requestBody);
     expect(trackBody).toContain('"required":["event"]');

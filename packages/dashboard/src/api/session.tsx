@@ -24,6 +24,8 @@ export interface SessionState {
   /** Editors and owners change things; viewers only look. */
   canEdit: boolean;
   isOwner: boolean;
+  /** The workspace's currency (ISO 4217) for its money. */
+  currency: string;
   locale: Locale;
   signIn(email: string, password: string): Promise<void>;
   signOut(): Promise<void>;
@@ -85,8 +87,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try {
       await api('DELETE', '/api/v1/session');
     } finally {
-      queryClient.clear();
+      // The session query keeps its observer (clear() would orphan it); the rest was theirs.
       queryClient.setQueryData(['session'], null);
+      queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
     }
   }, [queryClient]);
 
@@ -126,6 +129,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       role,
       canEdit: role === 'owner' || role === 'editor',
       isOwner: role === 'owner',
+      currency: membership?.currency ?? 'USD',
       locale,
       signIn,
       signOut,
@@ -137,6 +141,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       query.isPending,
       workspaceId,
       role,
+      membership?.currency,
       locale,
       signIn,
       signOut,

@@ -108,7 +108,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {t('viewerNote')}
           </Alert>
         ) : null}
-        <main>{children}</main>
+        {children}
       </AppShell.Main>
     </AppShell>
   );

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { userEmailSchema, userPasswordSchema } from '@comeback/contracts';
 import { z } from 'zod';
 
 /** A key given in the environment: long enough not to be guessed. */
@@ -69,7 +71,17 @@ const configSchema = z.object({
   COMEBACK_PROCESSOR_BATCH: z.coerce.number().int().min(1).max(20_000).default(5000),
   COMEBACK_PROCESSOR_THREAD: z.enum(['true', 'false']).default('true'),
   COMEBACK_PROCESSOR_GATHER_MS: z.coerce.number().int().min(0).max(5000).default(50),
+  COMEBACK_OWNER_EMAIL: userEmailSchema.default('owner@localhost'),
+  COMEBACK_OWNER_PASSWORD: userPasswordSchema.optional(),
+  COMEBACK_DASHBOARD_DIR: z.string().min(1).optional(),
 });
+
+/**
+ * The built dashboard beside the server in the repository: this file is
+ * packages/server/{src,dist}/config/, the dashboard's build packages/dashboard/dist.
+ */
+const defaultDashboardDir = () =>
+  fileURLToPath(new URL('../../../dashboard/dist', import.meta.url));
 
 export interface Config {
   databaseUrl: string;
@@ -116,6 +128,12 @@ export interface Config {
   processorGatherMs: number;
   /** On SQLite, apply events in a worker thread (the second core) instead of the main one. */
   processorThread: boolean;
+  /** The dashboard owner a first start creates when the instance has no user at all. */
+  ownerEmail: string;
+  /** That owner's password; unset: one is generated and printed once. */
+  ownerPassword: string | undefined;
+  /** The built dashboard (index.html and assets/), served at `/`. */
+  dashboardDir: string;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -199,6 +217,9 @@ export function readConfig(
       processorBatchSize: e.COMEBACK_PROCESSOR_BATCH,
       processorGatherMs: e.COMEBACK_PROCESSOR_GATHER_MS,
       processorThread: e.COMEBACK_PROCESSOR_THREAD === 'true',
+      ownerEmail: e.COMEBACK_OWNER_EMAIL,
+      ownerPassword: e.COMEBACK_OWNER_PASSWORD,
+      dashboardDir: path.resolve(e.COMEBACK_DASHBOARD_DIR ?? defaultDashboardDir()),
       ...overrides,
     },
   };

@@ -12,6 +12,7 @@ import { importRoutes } from './routes/import-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { customerValueRoutes } from './routes/customer-value-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
+import { overviewRoutes } from './routes/overview-routes.js';
 import { profileRoutes } from './routes/profile-routes.js';
 import { recommendationRoutes } from './routes/recommendation-routes.js';
 import { segmentRoutes } from './routes/segment-routes.js';
@@ -31,6 +32,10 @@ import { clientRoutes, clientTokenRoutes } from './routes/client-routes.js';
 import { feedbackRoutes } from './routes/feedback-routes.js';
 import { trackingLinkRoutes } from './routes/tracking-link-routes.js';
 import { trackingRoutes } from './routes/tracking-routes.js';
+import { sessionRoutes } from './routes/session-routes.js';
+import { userRoutes } from './routes/user-routes.js';
+import { dashboardStatic } from './dashboard-static.js';
+import { installSessions } from './session-auth.js';
 import type { Services } from './services.js';
 
 export async function buildApp(s: Services): Promise<FastifyInstance> {
@@ -57,6 +62,7 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
       }),
   });
   app.decorateRequest('principal', null);
+  await installSessions(app, s.keys, s.sessions);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // JSON bodies, and text/plain ones (browsers' sendBeacon posts JSON as text/plain).
@@ -183,7 +189,16 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     clock: s.clock,
     storeName,
   });
+  overviewRoutes(app, s);
   opsRoutes(app, s);
   keyRoutes(app, s);
+  sessionRoutes(app, {
+    users: s.users,
+    sessions: s.sessions,
+    throttle: s.loginThrottle,
+    secureCookies: s.config.publicUrl?.startsWith('https:') ?? false,
+  });
+  userRoutes(app, { users: s.users, sessions: s.sessions, keys: s.keys });
+  await dashboardStatic(app, { dir: s.config.dashboardDir });
   return app;
 }

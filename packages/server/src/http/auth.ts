@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KeyResolver, KeyScope, Principal } from '../modules/workspaces/index.js';
 import { isRecord } from '../platform/json.js';
 import { sendFailure } from './error-handler.js';
+import { authorizeSession, sessionTokenOf, sessionsOf } from './session-auth.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -78,14 +79,25 @@ function closeBeforeLargeBody(request: FastifyRequest, reply: FastifyReply): voi
 /** "an admin", "a write". */
 const withArticle = (scope: string) => `${/^[aeiou]/.test(scope) ? 'an' : 'a'} ${scope}`;
 
-/** An onRequest hook that admits only keys of `scope` and records whose they are. */
+/**
+ * An onRequest hook that admits only keys of `scope` and records whose they are. The admin
+ * scope also admits a dashboard session (cookie) when no Authorization header is sent: a key,
+ * when given, always decides. A session never stands for a write key.
+ */
 export function requireScope(keys: KeyResolver, scope: KeyScope) {
-  return authorize(
+  const byKey = authorize(
     keys,
     scope,
     (request) => presentedKey(request.headers.authorization),
     closeBeforeLargeBody,
   );
+  if (scope !== 'admin') return byKey;
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const sessions = request.headers.authorization === undefined ? sessionsOf(keys) : undefined;
+    const token = sessions === undefined ? null : sessionTokenOf(request);
+    if (sessions === undefined || token === null) return byKey(request, reply);
+    return authorizeSession(sessions, token, request, reply, closeBeforeLargeBody);
+  };
 }
 
 function authorize(

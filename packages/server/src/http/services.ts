@@ -12,6 +12,7 @@ import type {
 } from '../modules/ingest/index.js';
 import type { CustomFieldRegistry, ProfileQueries } from '../modules/profiles/index.js';
 import type { KeyResolver } from '../modules/workspaces/index.js';
+import type { LoginThrottle, SessionStore, UserStore } from '../modules/users/index.js';
 import type { CatalogService } from '../modules/catalog/index.js';
 import type { ConnectorRegistry, WebhookReceiver } from '../modules/connectors/index.js';
 import type { OrderQueries } from '../modules/profiles/index.js';
@@ -58,6 +59,11 @@ export interface Services {
   logger: Logger;
   database: Database;
   keys: KeyResolver;
+  /** Dashboard users and their memberships. */
+  users: UserStore;
+  /** Dashboard sessions (cookie); `requireScope(keys, 'admin')` admits them too. */
+  sessions: SessionStore;
+  loginThrottle: LoginThrottle;
   gateway: TrackingGateway;
   appendQueue: AppendQueue;
   /** In-process processor: catch-up on demand (test clock, tests) and reading the cursor. */

@@ -10,6 +10,9 @@ import { freshDatabase, type Engine } from './engines.js';
 // Keys given through the environment need at least 24 characters.
 export const WRITE_KEY = 'cbw_test_write_key_000001';
 export const ADMIN_KEY = 'cba_test_admin_key_000001';
+/** The dashboard owner a test server's first start creates (browser tests sign in with it). */
+export const OWNER_EMAIL = 'owner@example.com';
+export const OWNER_PASSWORD = 'owner-password-000001';
 
 export interface TestServer {
   server: RunningServer;
@@ -40,6 +43,8 @@ export async function startTestServer(
       HOST: '127.0.0.1',
       COMEBACK_WRITE_KEY: WRITE_KEY,
       COMEBACK_API_KEY: ADMIN_KEY,
+      COMEBACK_OWNER_EMAIL: OWNER_EMAIL,
+      COMEBACK_OWNER_PASSWORD: OWNER_PASSWORD,
       LOG_LEVEL: 'silent',
     },
     opts.config ?? {},

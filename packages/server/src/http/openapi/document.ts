@@ -55,6 +55,10 @@ export const TAGS = [
   { name: 'imports', description: 'File imports, saved field mappings and SFTP pulls.' },
   { name: 'insights', description: 'Customer value, churn, recommendations, replenishment.' },
   { name: 'workspace', description: 'API keys.' },
+  {
+    name: 'users',
+    description: 'Dashboard users, their roles per workspace, and signing in (session cookie).',
+  },
   { name: 'operations', description: 'Health and monitoring.' },
   { name: 'test clock', description: 'The manual clock (COMEBACK_CLOCK=manual only).' },
 ];

@@ -27,10 +27,12 @@ import { journeyBacktestOperations } from './journey-backtest-operations.js';
 import { flowOperations } from './flow-operations.js';
 import { webhookSubscriptionOperations } from './webhook-subscription-operations.js';
 import { opsOperations } from './ops-operations.js';
+import { overviewOperations } from './overview-operations.js';
 import { profileOperations } from './profile-operations.js';
 import { segmentMembershipOperations } from './segment-membership-operations.js';
 import { segmentOperations } from './segment-operations.js';
 import { trackingOperations } from './tracking-operations.js';
+import { userOperations } from './user-operations.js';
 import { webhookOperations } from './webhook-operations.js';
 
 export { PROBLEMS as DOCUMENTATION_PROBLEMS } from './document.js';
@@ -46,6 +48,7 @@ export const operationCatalogue: Catalogue = {
   ...importOperations,
   ...insightOperations,
   ...opsOperations,
+  ...overviewOperations,
   ...segmentOperations,
   ...segmentMembershipOperations,
   ...templateOperations,
@@ -59,13 +62,16 @@ export const operationCatalogue: Catalogue = {
   ...journeyRunOperations,
   ...journeyBacktestOperations,
   ...flowOperations,
+  ...userOperations,
 };
 
 const description = `Comeback's HTTP API.
 
 - **Tracking** (\`/v1/*\`): Segment-compatible calls with the **write key** (HTTP Basic with the
   key as the user name, or \`Authorization: Bearer\`).
-- **Admin** (\`/api/v1/*\`): the **admin key** as \`Authorization: Bearer <key>\`.
+- **Admin** (\`/api/v1/*\`): the **admin key** as \`Authorization: Bearer <key>\`, or the
+  dashboard's session cookie (\`POST /api/v1/session\`; unsafe requests echo its CSRF token in
+  \`X-CSRF-Token\`; the user's role in the workspace limits what it may do).
 - **Store webhooks** (\`/webhooks/*\`): signed by the store with the connector's secret.
 
 Errors always have one shape: \`{"error":{"code","message","details":[{"field","message"}]}}\`;
@@ -90,6 +96,12 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         securitySchemes: {
           basic: { type: 'http', scheme: 'basic', description: 'write key as the user name' },
           bearer: { type: 'http', scheme: 'bearer' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'comeback_session',
+            description: 'a dashboard session (POST /api/v1/session)',
+          },
         },
       },
     },

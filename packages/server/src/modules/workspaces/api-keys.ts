@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { UserRole } from '@comeback/contracts';
 import type { Database, Db } from '../../platform/db/database.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 
@@ -9,7 +10,17 @@ export type KeyOrigin = 'environment' | 'start' | 'api' | 'cli' | 'unknown';
 export interface Principal {
   workspaceId: string;
   scope: KeyScope;
+  /** The key the request was made with; '' when a signed-in dashboard user made it. */
   keyId: string;
+  /** The dashboard user behind a session cookie; absent for keys. */
+  user?: PrincipalUser;
+}
+
+/** A signed-in dashboard user acting in `Principal.workspaceId` with their role there. */
+export interface PrincipalUser {
+  id: string;
+  email: string;
+  role: UserRole;
 }
 
 export interface CreatedKey {

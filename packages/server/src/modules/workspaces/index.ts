@@ -14,6 +14,7 @@ export {
   type KeyOrigin,
   type KeyScope,
   type Principal,
+  type PrincipalUser,
   type Revoked,
 } from './api-keys.js';
 export { KEY_CACHE_TTL_MS, KEY_USE_WRITE_INTERVAL_MS, KeyResolver } from './key-resolver.js';

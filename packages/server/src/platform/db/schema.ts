@@ -5,6 +5,7 @@ import type * as Insights from './schema-insights.js';
 import type * as Segments from './schema-segments.js';
 import type * as Messaging from './schema-messaging.js';
 import type * as Journeys from './schema-journeys.js';
+import type * as Users from './schema-users.js';
 
 /**
  * The typed view of every table, in one place because Kysely needs one database type.
@@ -234,6 +235,9 @@ export interface Schema {
   import_ledger: Imports.ImportLedgerTable;
   sftp_sources: Imports.SftpSourceTable;
   sftp_files: Imports.SftpFileTable;
+  users: Users.UserTable;
+  user_workspaces: Users.UserWorkspaceTable;
+  sessions: Users.SessionTable;
 }
 
 export type * from './schema-store-data.js';

@@ -21,6 +21,7 @@ import * as m020 from './020-channels.js';
 import * as m021 from './021-journeys.js';
 import * as m022 from './022-journey-runs.js';
 import * as m023 from './023-budget-index.js';
+import * as m024 from './024-users.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -51,6 +52,7 @@ const steps: Record<string, Step> = {
   '021-journeys': m021,
   '022-journey-runs': m022,
   '023-budget-index': m023,
+  '024-users': m024,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

@@ -1,0 +1,111 @@
+import type { Profile, ProfileInsights } from '@comeback/contracts';
+import { Anchor, Badge, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { QueryView } from '../../components/QueryView';
+import { useFormat, useT } from '../../i18n/i18n';
+import { useRecommendations } from './api';
+import { EmptyNote } from './EmptyNote';
+import { ReplenishmentTable } from './ReplenishmentTable';
+import { insightStrings } from './insight-strings';
+
+function Insights({ insights }: { insights: ProfileInsights }) {
+  const t = useT(insightStrings);
+  const format = useFormat();
+  const rows: [string, string][] = [
+    [t('ins_next_category'), insights.next_likely_category ?? '—'],
+    [t('ins_next_category_p'), format.percent(insights.next_likely_category_probability)],
+    [t('ins_replacement'), insights.replacement_category ?? '—'],
+    [t('ins_replacement_due'), format.date(insights.replacement_due_at)],
+  ];
+  return (
+    <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" data-testid="customer-insights">
+      {rows.map(([label, value]) => (
+        <div key={label}>
+          <Text size="xs" c="dimmed">
+            {label}
+          </Text>
+          <Text size="sm">
+            <bdi>{value}</bdi>
+          </Text>
+        </div>
+      ))}
+    </SimpleGrid>
+  );
+}
+
+/** What to offer the person next, what they will run out of, and where they are heading. */
+export function RecommendationsSection({ profile }: { profile: Profile }) {
+  const t = useT(insightStrings);
+  const format = useFormat();
+  const recommendations = useRecommendations(profile.id);
+  return (
+    <Stack gap="xl">
+      <section>
+        <Title order={2} size="h4" mb="sm">
+          {t('recommendationsTitle')}
+        </Title>
+        <QueryView query={recommendations}>
+          {({ data }) =>
+            data.length === 0 ? (
+              <EmptyNote title={t('noRecommendations')} hint={t('noRecommendationsHint')} />
+            ) : (
+              <Table.ScrollContainer minWidth={640}>
+                <Table data-testid="customer-recommendations">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>{t('colProduct')}</Table.Th>
+                      <Table.Th ta="end">{t('colPrice')}</Table.Th>
+                      <Table.Th>{t('colWhy')}</Table.Th>
+                      <Table.Th>{t('colStrategy')}</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {data.map((item) => (
+                      <Table.Tr key={item.productId}>
+                        <Table.Td>
+                          {item.url ? (
+                            <Anchor href={item.url} target="_blank" rel="noopener noreferrer">
+                              <bdi>{item.title}</bdi>
+                            </Anchor>
+                          ) : (
+                            <bdi>{item.title}</bdi>
+                          )}
+                        </Table.Td>
+                        <Table.Td ta="end">{format.number(item.price)}</Table.Td>
+                        <Table.Td>
+                          <bdi>{item.reason}</bdi>
+                        </Table.Td>
+                        <Table.Td>
+                          <Badge variant="light" color="gray">
+                            {item.strategy}
+                          </Badge>
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            )
+          }
+        </QueryView>
+      </section>
+
+      <section>
+        <Title order={2} size="h4" mb="sm">
+          {t('replenishmentTitle')}
+        </Title>
+        <ReplenishmentTable profileId={profile.id} />
+      </section>
+
+      <section>
+        <Title order={2} size="h4" mb="sm">
+          {t('insightsTitle')}
+        </Title>
+        {profile.insights ? (
+          <Insights insights={profile.insights} />
+        ) : (
+          <EmptyNote title={t('noInsights')} hint={t('noInsightsHint')} />
+        )}
+      </section>
+    </Stack>
+  );
+}

@@ -1,0 +1,112 @@
+import type { Journey } from '@comeback/contracts';
+import { Badge, Button, Group, Modal, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useT } from '../../../i18n/i18n';
+import { JourneyStatusBadge } from '../list/JourneyStatusBadge';
+import { editorStrings } from './strings';
+import type { LifecycleAction } from './useJourneyActions';
+
+/**
+ * Save and the journey's lifecycle, as the API offers them: activate a draft (or the changes
+ * to a live journey), resume a paused one, pause an active one, archive anything not archived.
+ * Viewers see the status only.
+ */
+export function EditorToolbar(props: {
+  journey: Journey | null;
+  canEdit: boolean;
+  dirty: boolean;
+  saving: boolean;
+  busy: LifecycleAction | null;
+  onSave: () => void;
+  onLifecycle: (action: LifecycleAction) => void;
+}) {
+  const t = useT(editorStrings);
+  const [confirming, confirm] = useDisclosure(false);
+  const j = props.journey;
+  const status = j?.status ?? 'draft';
+  const editable = props.canEdit && status !== 'archived';
+  const pending = props.saving || props.busy !== null;
+  const activateLabel =
+    status === 'paused' ? t('resume') : status === 'active' ? t('activateChanges') : t('activate');
+  const canActivate =
+    j !== null && (status !== 'active' || j.changedSinceActivation || props.dirty);
+  return (
+    <Group gap="xs" wrap="wrap">
+      {j ? <JourneyStatusBadge status={j.status} /> : null}
+      {j?.activeVersion ? (
+        <Badge variant="default">{t('versionN', { n: j.activeVersion })}</Badge>
+      ) : null}
+      {props.dirty ? (
+        <Badge color="orange" variant="outline" data-testid="journey-unsaved">
+          {t('unsaved')}
+        </Badge>
+      ) : null}
+      {editable ? (
+        <>
+          <Button
+            onClick={props.onSave}
+            loading={props.saving}
+            disabled={pending && !props.saving}
+            data-testid="journey-save"
+          >
+            {t('save')}
+          </Button>
+          {canActivate ? (
+            <Button
+              variant="light"
+              color="teal"
+              onClick={() => props.onLifecycle('activate')}
+              loading={props.busy === 'activate'}
+              disabled={pending && props.busy !== 'activate'}
+              data-testid="journey-activate"
+            >
+              {activateLabel}
+            </Button>
+          ) : null}
+          {status === 'active' ? (
+            <Button
+              variant="default"
+              onClick={() => props.onLifecycle('pause')}
+              loading={props.busy === 'pause'}
+              disabled={pending && props.busy !== 'pause'}
+              data-testid="journey-pause"
+            >
+              {t('pause')}
+            </Button>
+          ) : null}
+          {j ? (
+            <Button
+              variant="subtle"
+              color="red"
+              onClick={confirm.open}
+              disabled={pending}
+              data-testid="journey-archive"
+            >
+              {t('archive')}
+            </Button>
+          ) : null}
+        </>
+      ) : null}
+      <Modal opened={confirming} onClose={confirm.close} title={t('archiveTitle')}>
+        <Text size="sm" mb="md">
+          {t('archiveBody')}
+        </Text>
+        <Group justify="flex-end" gap="xs">
+          <Button variant="default" onClick={confirm.close}>
+            {t('cancel')}
+          </Button>
+          <Button
+            color="red"
+            data-testid="journey-archive-confirm"
+            onClick={() => {
+              confirm.close();
+              props.onLifecycle('archive');
+            }}
+          >
+            {t('archive')}
+          </Button>
+        </Group>
+      </Modal>
+    </Group>
+  );
+}

@@ -1,0 +1,161 @@
+import { defineStrings } from '../../../i18n/i18n';
+
+/** Strings of the flow library gallery and its enable form. */
+export const flowStrings = defineStrings({
+  en: {
+    title: 'Flow library',
+    description:
+      'Ready journeys built from what worked for other stores. Enable one with your own waits, offers and categories.',
+    empty: 'The flow library is empty on this server.',
+    catOnboarding: 'Welcome and onboarding',
+    catAbandonment: 'Abandoned carts and browsing',
+    catCatalog: 'Stock and prices',
+    catPostPurchase: 'After a purchase',
+    catRetention: 'Retention and win-back',
+    catLifecycle: 'Life moments',
+    why: 'Why',
+    trigger: 'Starts when',
+    messages: '{n} messages',
+    enable: 'Enable',
+    enableTitle: 'Enable “{name}”',
+    builds:
+      'With its default values it builds a journey of {steps} steps and {templates} message templates.',
+    paramsTitle: 'Parameters',
+    noParams: 'This flow has no parameters.',
+    typeDays: 'days',
+    typeHours: 'hours',
+    typeNumber: 'number',
+    typeText: 'text',
+    typeCode: 'code: letters, digits, _ or -',
+    typeCategory: 'product category',
+    range: '{min} to {max}',
+    defaultValue: 'default {value}',
+    mode: 'After enabling',
+    modeActivate: 'Start it now',
+    modeDraft: 'Keep it as a draft',
+    preview: 'Preview changes',
+    previewFirst: 'Preview the changes first; then you can enable the flow with these values.',
+    confirmActivate: 'Enable and start',
+    confirmDraft: 'Save as draft',
+    changesTitle: 'What will change',
+    unchanged: 'Nothing will change: the flow is already enabled with these values.',
+    journey: 'Journey',
+    templates: 'Templates',
+    segments: 'Segments',
+    customFields: 'Custom fields',
+    changeCreated: 'created',
+    changeUpdated: 'updated',
+    changeUnchanged: 'unchanged',
+    changeActivated: 'activated',
+    settingsSet: 'The workspace has no sending rules yet, so these will be set:',
+    quietHours: 'Quiet hours {start}–{end}',
+    budgetLine: '{channel}: at most {max} per {amount} {unit}',
+    unitMinutes: 'minutes',
+    unitHours: 'hours',
+    unitDays: 'days',
+    unitWeeks: 'weeks',
+    enabledTitle: 'Enabled',
+    enabledActive: 'The journey is live (version {version}).',
+    enabledDraft: 'The journey is saved as a draft.',
+    openJourney: 'Open the journey',
+    close: 'Close',
+  },
+  he: {
+    title: 'ספריית תהליכים',
+    description:
+      'מסעות מוכנים שנבנו ממה שעבד בחנויות אחרות. הפעילו אחד עם זמני ההמתנה, ההטבות והקטגוריות שלכם.',
+    empty: 'ספריית התהליכים ריקה בשרת זה.',
+    catOnboarding: 'ברוכים הבאים והיכרות',
+    catAbandonment: 'עגלות וגלישה שננטשו',
+    catCatalog: 'מלאי ומחירים',
+    catPostPurchase: 'אחרי רכישה',
+    catRetention: 'שימור והחזרת לקוחות',
+    catLifecycle: 'רגעים בחיים',
+    why: 'למה',
+    trigger: 'מתחיל כאשר',
+    messages: '{n} הודעות',
+    enable: 'הפעלה',
+    enableTitle: 'הפעלת „{name}”',
+    builds: 'עם ערכי ברירת המחדל נבנה מסע של {steps} שלבים ו־{templates} תבניות הודעה.',
+    paramsTitle: 'פרמטרים',
+    noParams: 'לתהליך זה אין פרמטרים.',
+    typeDays: 'ימים',
+    typeHours: 'שעות',
+    typeNumber: 'מספר',
+    typeText: 'טקסט',
+    typeCode: 'קוד: אותיות לטיניות, ספרות, _ או -',
+    typeCategory: 'קטגוריית מוצרים',
+    range: 'בין {min} ל־{max}',
+    defaultValue: 'ברירת מחדל {value}',
+    mode: 'אחרי ההפעלה',
+    modeActivate: 'להתחיל עכשיו',
+    modeDraft: 'לשמור כטיוטה',
+    preview: 'תצוגה מקדימה של השינויים',
+    previewFirst: 'הציגו קודם את השינויים; אחר כך אפשר להפעיל את התהליך עם הערכים האלה.',
+    confirmActivate: 'הפעלה והתחלה',
+    confirmDraft: 'שמירה כטיוטה',
+    changesTitle: 'מה ישתנה',
+    unchanged: 'שום דבר לא ישתנה: התהליך כבר מופעל עם הערכים האלה.',
+    journey: 'מסע',
+    templates: 'תבניות',
+    segments: 'פלחים',
+    customFields: 'שדות מותאמים',
+    changeCreated: 'ייווצר',
+    changeUpdated: 'יעודכן',
+    changeUnchanged: 'ללא שינוי',
+    changeActivated: 'יופעל',
+    settingsSet: 'לסביבת העבודה אין עדיין כללי שליחה, ולכן ייקבעו הכללים האלה:',
+    quietHours: 'שעות שקטות {start}–{end}',
+    budgetLine: '{channel}: לכל היותר {max} בכל {amount} {unit}',
+    unitMinutes: 'דקות',
+    unitHours: 'שעות',
+    unitDays: 'ימים',
+    unitWeeks: 'שבועות',
+    enabledTitle: 'הופעל',
+    enabledActive: 'המסע פעיל (גרסה {version}).',
+    enabledDraft: 'המסע נשמר כטיוטה.',
+    openJourney: 'פתיחת המסע',
+    close: 'סגירה',
+  },
+});
+
+export type FlowStringKey = keyof typeof flowStrings.en;
+type Lookup = Readonly<Record<string, FlowStringKey | undefined>>;
+
+/** The library's categories in the order a store meets its customers. */
+export const categoryKeys: Lookup = {
+  onboarding: 'catOnboarding',
+  abandonment: 'catAbandonment',
+  catalog: 'catCatalog',
+  post_purchase: 'catPostPurchase',
+  retention: 'catRetention',
+  lifecycle: 'catLifecycle',
+};
+
+export const paramTypeKeys: Lookup = {
+  days: 'typeDays',
+  hours: 'typeHours',
+  number: 'typeNumber',
+  text: 'typeText',
+  code: 'typeCode',
+  category: 'typeCategory',
+};
+
+export const changeKeys: Lookup = {
+  created: 'changeCreated',
+  updated: 'changeUpdated',
+  unchanged: 'changeUnchanged',
+  activated: 'changeActivated',
+};
+
+export const unitKeys: Lookup = {
+  minutes: 'unitMinutes',
+  hours: 'unitHours',
+  days: 'unitDays',
+  weeks: 'unitWeeks',
+};
+
+export function flowLabel(t: (key: FlowStringKey) => string, lookup: Lookup, value: string) {
+  const key = lookup[value];
+  return key ? t(key) : value;
+}
