@@ -67,13 +67,20 @@ export function registerDemoCommand(
       const languages = Object.entries(s.messagesByLanguage)
         .map(([l, n]) => `${l} ${n}`)
         .join(', ');
+      const owner = result.createdOwner;
+      const signIn =
+        owner === null
+          ? 'sign in as the owner'
+          : `sign in as ${owner.email}${owner.password ? ` with ${owner.password} (shown once)` : ''}`;
       process.stdout.write(
         `\nMessages by language: ${languages}\n\n` +
-          `Where to look (start the server with \`npm start\`; admin key for "${result.workspace}", shown once: ${result.adminKey}):\n` +
+          `Where to look (start the server with \`npm start\`):\n` +
+          `  the dashboard:     http://localhost:8080/  (${signIn}; choose "Demo store" in the header)\n` +
+          `  or the API with the admin key for "${result.workspace}" (shown once): ${result.adminKey}\n` +
           `  the outbox:        GET /api/v1/messages              (rendered messages, each with its status)\n` +
           `  one flow:          GET /api/v1/journeys/{id}/stats   (per step: entered, sent, delayed, branches)\n` +
           `  why a customer:    GET /api/v1/profiles/{id}/journeys and /api/v1/enrollments/{id}/trace\n` +
-          `  API reference:     /docs   · the dashboard will show the same once it lands\n`,
+          `  API reference:     /docs\n`,
       );
     });
 }

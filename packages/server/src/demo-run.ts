@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import type { Config } from './config/config.js';
 import { demoStore, type DemoAction } from './modules/demo/demo-store.js';
-import { ensureWorkspace, generateKey, insertKey } from './modules/workspaces/index.js';
+import {
+  DEFAULT_WORKSPACE_ID,
+  ensureWorkspace,
+  generateKey,
+  insertKey,
+} from './modules/workspaces/index.js';
 import { ManualClock } from './platform/clock.js';
 import { migrateToLatest, openDatabase, type Db } from './platform/db/database.js';
 import type { Logger } from './platform/logger.js';
@@ -48,6 +53,8 @@ export interface DemoResult {
   workspace: string;
   resumed: boolean;
   adminKey: string;
+  /** The dashboard owner this run's start created (a fresh data directory), else null. */
+  createdOwner: { email: string; password: string | null } | null;
   summary: DemoSummary;
   seconds: number;
   events: number;
@@ -150,6 +157,8 @@ export async function runDemo(config: Config, o: DemoOptions): Promise<DemoResul
       currency: 'EUR',
       now: clock.now(),
     });
+    // The instance's owners browse the demo in the dashboard (their workspace switcher).
+    await server.services.users.shareWithOwnersOf(DEFAULT_WORKSPACE_ID, workspace);
     const adminKey = generateKey('admin');
     const writeKey = generateKey('write');
     await insertKey(db, {
@@ -219,6 +228,9 @@ export async function runDemo(config: Config, o: DemoOptions): Promise<DemoResul
       workspace,
       resumed,
       adminKey,
+      createdOwner: server.createdOwner
+        ? { email: server.createdOwner.email, password: server.createdOwner.generatedPassword }
+        : null,
       summary,
       seconds: (performance.now() - began) / 1000,
       events: store.actions.length,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Config } from '../../src/config/config.js';
 import type { Clock } from '../../src/platform/clock.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 import type { Engine } from '../support/engines.js';
@@ -46,13 +47,14 @@ export interface DashboardRig {
   stop(): Promise<void>;
 }
 
+/** `config`: more settings for the server (an SMTP sink for tests that send email). */
 export async function startDashboard(
   engine: Engine,
-  opts: { clock?: Clock } = {},
+  opts: { clock?: Clock; config?: Partial<Config> } = {},
 ): Promise<DashboardRig> {
   const server = await startTestServer(engine, {
     ...(opts.clock ? { clock: opts.clock } : {}),
-    config: { dashboardDir: DASHBOARD_DIST },
+    config: { ...opts.config, dashboardDir: DASHBOARD_DIST },
   });
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({

@@ -136,3 +136,24 @@ describe.each(engines)('the sign-in throttle on %s', (engine) => {
     expect((await login(t, 'other@example.com', 'whatever-password')).status).toBe(429);
   });
 });
+
+describe.each(engines)('a workspace shared with the owners (the demo store) on %s', (engine) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(engine);
+  });
+  afterAll(async () => t?.stop());
+
+  it("makes the default workspace's owners owners of the new one, once", async () => {
+    const { ensureWorkspace } = await import('../../src/modules/workspaces/index.js');
+    const db = t.server.services.database.db;
+    await ensureWorkspace(db, { id: 'demo', name: 'Demo store', currency: 'EUR', now: 1 });
+    expect(await t.server.services.users.shareWithOwnersOf('default', 'demo')).toBe(1);
+    expect(await t.server.services.users.shareWithOwnersOf('default', 'demo')).toBe(0);
+    const info = await json<SessionInfo>(await login(t, OWNER_EMAIL, OWNER_PASSWORD));
+    expect(info.workspaces.map((w) => [w.id, w.role, w.currency])).toEqual([
+      ['default', 'owner', 'USD'],
+      ['demo', 'owner', 'EUR'],
+    ]);
+  });
+});

@@ -250,6 +250,35 @@ export class UserStore {
     });
   }
 
+  /**
+   * The owners of `fromWorkspace` become owners of `toWorkspace` too (those already members
+   * keep their role): a workspace made for the people running the instance (the demo store)
+   * is then browsable by them at once.
+   */
+  async shareWithOwnersOf(fromWorkspace: string, toWorkspace: string): Promise<number> {
+    const owners = await this.#db
+      .selectFrom('user_workspaces')
+      .select('user_id')
+      .where('workspace_id', '=', fromWorkspace)
+      .where('role', '=', 'owner')
+      .execute();
+    if (owners.length === 0) return 0;
+    const now = this.#clock.now();
+    const added = await this.#db
+      .insertInto('user_workspaces')
+      .values(
+        owners.map((o) => ({
+          user_id: o.user_id,
+          workspace_id: toWorkspace,
+          role: 'owner' as const,
+          created_at: now,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['user_id', 'workspace_id']).doNothing())
+      .executeTakeFirst();
+    return Number(added.numInsertedOrUpdatedRows ?? 0);
+  }
+
   /** Changes a member's role; the last owner cannot stop being one (`keepOneOwner`). */
   async setRole(
     workspaceId: string,
