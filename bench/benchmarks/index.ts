@@ -13,6 +13,7 @@ import { sendBenchmark } from './send.js';
 import { journeyBenchmark } from './journey.js';
 import { backtestBenchmark } from './backtest.js';
 import { demoBenchmark } from './demo.js';
+import { dashboardBenchmark } from './dashboard.js';
 
 /** Every benchmark, in the order `npm run bench` runs them. Add a new one here. */
 export const benchmarks: readonly Benchmark[] = [
@@ -30,4 +31,5 @@ export const benchmarks: readonly Benchmark[] = [
   journeyBenchmark,
   backtestBenchmark,
   demoBenchmark,
+  dashboardBenchmark,
 ];

@@ -19,6 +19,7 @@ import { segmentRoutes } from './routes/segment-routes.js';
 import { segmentMembershipRoutes } from './routes/segment-membership-routes.js';
 import { sftpRoutes } from './routes/sftp-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
+import { messagingStatusRoutes } from './routes/messaging-status-routes.js';
 import { preferenceRoutes } from './routes/preference-routes.js';
 import { templateRoutes } from './routes/template-routes.js';
 import { journeyRoutes } from './routes/journey-routes.js';
@@ -130,6 +131,7 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   journeyBacktestRoutes(app, s);
   flowRoutes(app, s);
   messageRoutes(app, s);
+  messagingStatusRoutes(app, s);
   const storeName = async (workspaceId: string) =>
     (
       await s.database.db

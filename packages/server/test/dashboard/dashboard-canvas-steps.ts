@@ -105,12 +105,16 @@ async function pick(page: Page, field: Locator, option: string) {
   await page.getByRole('option', { name: option, exact: true }).click();
 }
 
-/** One "property compares to value" row of a filter editor: the n-th one in the panel. */
-async function filterRow(page: Page, n: number, property: string, op: string, value: string) {
-  const p = panel(page);
-  await p.getByLabel(`Condition ${n}: property`, { exact: true }).fill(property);
-  await pick(page, p.getByLabel(`Condition ${n}: comparison`, { exact: true }), op);
-  await p.getByLabel(`Condition ${n}: value`, { exact: true }).fill(value);
+/** One "property compares to value" row of a filter editor: the n-th one in `scope`. */
+async function filterRow(
+  page: Page,
+  scope: Locator,
+  n: number,
+  [property, op, value]: [string, string, string],
+) {
+  await scope.getByLabel(`Filter ${n}: property`, { exact: true }).fill(property);
+  await pick(page, scope.getByLabel(`Filter ${n}: comparison`, { exact: true }), op);
+  await scope.getByLabel(`Filter ${n}: value`, { exact: true }).fill(value);
 }
 
 async function chooseTemplate(page: Page, name: string) {
@@ -122,8 +126,8 @@ async function addTrigger(page: Page) {
   const id = await dropBlock(page, 'trigger_event', at.trigger);
   const p = panel(page);
   await pick(page, p.getByLabel('Event', { exact: true }), 'Order Completed');
-  await p.getByRole('button', { name: 'Add a condition' }).click();
-  await filterRow(page, 1, 'total', '≥', '1');
+  await p.getByRole('button', { name: 'Add a filter' }).click();
+  await filterRow(page, p, 1, ['total', '≥', '1']);
   return id;
 }
 
@@ -136,21 +140,48 @@ async function addFirstPurchaseSplit(page: Page) {
   const id = await dropBlock(page, 'split', at.split);
   const p = panel(page);
   await p.getByLabel('Branch name').fill('First purchase');
-  // The first "Add a condition" is the starting event's filter, the second the profile's.
-  const addFilter = p.getByRole('button', { name: 'Add a condition' }).nth(0);
-  const addCondition = p.getByRole('button', { name: 'Add a condition' }).nth(1);
-  await addFilter.click();
-  await filterRow(page, 1, 'total', '≥', '1');
+  // The branch's filters on the starting event and its conditions on the customer are two
+  // named groups, each with its own "Add" button and numbered rows.
+  const branch = p.getByRole('group', { name: 'Branch 1', exact: true });
+  const filters = branch.getByRole('group', { name: 'Filters on the starting event', exact: true });
+  const conditions = branch.getByRole('group', {
+    name: 'Conditions on the customer',
+    exact: true,
+  });
+  await filters.getByRole('button', { name: 'Add a filter' }).click();
+  await filterRow(page, filters, 1, ['total', '≥', '1']);
   // A new profile condition is "Purchases in the last 1 day": only orders of 1 or more.
+  const addCondition = conditions.getByRole('button', { name: 'Add a condition' });
   await addCondition.click();
-  await pick(page, p.getByLabel('Order total', { exact: true }), 'at least');
-  await expect.poll(() => p.getByLabel('Order total: number').inputValue()).toBe('1');
+  await pick(page, conditions.getByLabel('Order total', { exact: true }), 'at least');
+  await expect.poll(() => conditions.getByLabel('Order total: number').inputValue()).toBe('1');
   await addCondition.click();
-  await pick(page, p.getByLabel('Condition 2', { exact: true }), 'Profile field');
-  await p.getByLabel('Field', { exact: true }).fill('computed.order_count');
+  await pick(page, conditions.getByLabel('Condition 2', { exact: true }), 'Profile field');
+  await conditions.getByLabel('Field', { exact: true }).fill('computed.order_count');
   await page.keyboard.press('Escape');
-  await p.getByLabel('Condition 2: value', { exact: true }).fill('1');
+  await conditions.getByLabel('Condition 2: value', { exact: true }).fill('1');
   return id;
+}
+
+/**
+ * The settings' "Only customers who match": a profile field with no name stops the save and
+ * is named next to the condition; removing the row leaves `entry.condition` out again (the
+ * saved definition's entry is checked by the caller).
+ */
+async function checkEntryCondition(page: Page) {
+  const entry = panel(page).getByTestId('entry-condition');
+  expect(await entry.getAttribute('role')).toBe('group');
+  expect(await entry.getAttribute('aria-label')).toBe('Only customers who match');
+  await entry.getByRole('button', { name: 'Add a condition' }).click();
+  await pick(page, entry.getByLabel('Condition 1', { exact: true }), 'Profile field');
+  await page.getByTestId('journey-save').click();
+  await page.getByTestId('journey-problems').waitFor();
+  expect(await entry.getByTestId('condition-problems').textContent()).toContain(
+    'Condition 1: field',
+  );
+  await entry.getByRole('button', { name: 'Remove condition 1' }).click();
+  await expect.poll(() => page.getByTestId('journey-problems').count()).toBe(0);
+  expect(await entry.getByTestId('condition-problems').count()).toBe(0);
 }
 
 export interface BuiltJourney {
@@ -211,6 +242,7 @@ export async function buildSeed000Journey(page: Page, baseUrl: string): Promise<
     false,
   );
   expect(await page.getByTestId('journey-problems').count()).toBe(0);
+  await checkEntryCondition(page);
 
   await page.getByTestId('journey-save').click();
   await page.waitForURL((url) => /^\/journeys\/(?!new$)[^/]+$/.test(url.pathname));

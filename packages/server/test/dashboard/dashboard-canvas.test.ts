@@ -111,6 +111,8 @@ describe.skipIf(skip !== null)('the journey canvas, seed 000 (sqlite)', () => {
       entry: { rule: 'once' },
       start: steps.split,
     });
+    // The entry condition tried and removed on the way leaves nothing behind.
+    expect(saved.definition.entry).not.toHaveProperty('condition');
     expect(saved.definition.steps).toContainEqual({
       id: steps.split,
       type: 'split',

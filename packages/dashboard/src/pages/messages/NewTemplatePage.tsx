@@ -1,5 +1,5 @@
 import type { Template, TemplateInput } from '@comeback/contracts';
-import { Alert, Anchor, Grid, Select, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Grid, Select, Stack } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
@@ -12,6 +12,7 @@ import { messagesStrings } from './strings';
 import { blankDraft, CHANNELS, draftOf, toInput, type TemplateDraft } from './template-draft';
 import { TemplateForm } from './TemplateForm';
 import { TEMPLATES } from './TemplateList';
+import { TemplatePreview } from './TemplatePreview';
 
 interface StarterLayout {
   name: string;
@@ -95,9 +96,7 @@ function NewTemplate({ layouts }: { layouts: StarterLayout[] }) {
             </Stack>
           </Grid.Col>
           <Grid.Col span={{ base: 12, lg: 6 }}>
-            <Stack data-testid="template-preview">
-              <Text c="dimmed">{t('saveToPreview')}</Text>
-            </Stack>
+            <TemplatePreview draft={draft} />
           </Grid.Col>
         </Grid>
       )}

@@ -75,7 +75,10 @@ function TemplateEditor({ initial }: { initial: Template }) {
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 6 }}>
           <Stack>
-            <TemplatePreview template={saved} />
+            <TemplatePreview
+              draft={draft}
+              hint={t('previewDraftHint', { version: saved.version })}
+            />
             {canEdit ? <TestSend template={saved} /> : null}
           </Stack>
         </Grid.Col>

@@ -1,10 +1,11 @@
-import { Alert, Button, Group, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Button, Group, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { ApiError, get, put } from '../../api/client';
 import { useSession } from '../../api/session';
 import { ErrorAlert, QueryView } from '../../components/QueryView';
 import { useT } from '../../i18n/i18n';
+import { SendingStatusSection } from './sender/SendingStatusSection';
 import { settingsStrings } from './strings';
 
 /** GET/PUT /api/v1/messaging/settings (server: http/routes/message-routes.ts). */
@@ -22,11 +23,14 @@ export function SenderPanel() {
     queryFn: () => get<SenderSettings>('/api/v1/messaging/settings'),
   });
   return (
-    <Stack maw={720}>
-      <QueryView query={query}>{(settings) => <SenderForm initial={settings} />}</QueryView>
-      <Alert color="gray" title={t('identitiesTitle')}>
-        {t('identitiesText')}
-      </Alert>
+    <Stack gap="xl">
+      <Stack maw={720}>
+        <Title order={2} size="h3">
+          {t('storeDetailsTitle')}
+        </Title>
+        <QueryView query={query}>{(settings) => <SenderForm initial={settings} />}</QueryView>
+      </Stack>
+      <SendingStatusSection title={t('identitiesTitle')} />
     </Stack>
   );
 }

@@ -16,6 +16,7 @@ import { withCatalogue } from './document.js';
 import { importOperations } from './import-operations.js';
 import { insightOperations } from './insight-operations.js';
 import { messageOperations } from './message-operations.js';
+import { messagingStatusOperations } from './messaging-status-operations.js';
 import { templateOperations } from './template-operations.js';
 import { whatsappOperations } from './whatsapp-operations.js';
 import { twilioOperations } from './twilio-operations.js';
@@ -53,6 +54,7 @@ export const operationCatalogue: Catalogue = {
   ...segmentMembershipOperations,
   ...templateOperations,
   ...messageOperations,
+  ...messagingStatusOperations,
   ...whatsappOperations,
   ...twilioOperations,
   ...webhookSubscriptionOperations,

@@ -186,6 +186,38 @@ export const templateOperations: Catalogue = {
       404: noTemplate,
     },
   },
+  'POST /api/v1/templates/preview': {
+    description:
+      "Renders a template that is not saved (an editor's draft) exactly as `POST " +
+      '/api/v1/templates/{id}/preview` would once saved: the body is what `POST ' +
+      '/api/v1/templates` takes, plus `profileId`, `language` and `data` as in that preview. ' +
+      'Only the variant rendered is compiled; its Liquid and MJML errors answer 400 with the ' +
+      'variant, line and column, as saving does. Nothing is saved. Viewers may call it.',
+    request: { example: { ...welcomeInput, profileId: ANA_ID, language: 'he' } },
+    responses: {
+      200: answer('The rendered draft.', rendered),
+      400: error('validation_failed', 'The draft does not parse, or the request is invalid.', [
+        {
+          summary: 'A Liquid error with line and column',
+          message:
+            'variants.he.subject: line 1, column 14: output "{{ profile.first_name" not closed',
+          details: [
+            {
+              field: 'variants.he.subject',
+              message: 'line 1, column 14: output "{{ profile.first_name" not closed',
+            },
+          ],
+        },
+        {
+          summary: 'An email variant without a subject',
+          message: 'variants.en.subject: an email needs a subject',
+          details: [{ field: 'variants.en.subject', message: 'an email needs a subject' }],
+        },
+      ]),
+      ...adminKeyProblems,
+      404: missing('No profile with this id in this workspace', `no profile ${ANA_ID}`),
+    },
+  },
   'POST /api/v1/templates/{id}/test-send': {
     description:
       'Renders the template (for `profileId` or a sample profile) and sends it to `to`, subject ' +

@@ -28,11 +28,17 @@ const testSendSchema = z.strictObject({
   language: z.string().max(35).optional(),
   data: z.record(z.string(), z.unknown()).optional(),
 });
+/**
+ * A draft to preview: exactly what saving takes (its checks kept: safeExtend) plus who and
+ * which language to render for.
+ */
+const draftPreviewSchema = templateInputSchema.safeExtend(previewRequestSchema.shape);
 
 /**
  * Templates (admin key): saved per channel and versioned (each save a new version, messages
  * name theirs), checked when saved (Liquid and MJML errors with line and column, variables
- * without fallback as warnings), previewed for a profile or a sample, and test-sent.
+ * without fallback as warnings), previewed for a profile or a sample (saved or as a draft), and
+ * test-sent.
  */
 export function templateRoutes(app: FastifyInstance, s: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -204,6 +210,30 @@ export function templateRoutes(app: FastifyInstance, s: Services): void {
           data: request.body.data,
         }),
       ),
+  );
+
+  r.post(
+    '/api/v1/templates/preview',
+    {
+      ...admin,
+      schema: {
+        tags,
+        summary: 'Render an unsaved template (a draft) for a profile or a sample one',
+        security,
+        body: draftPreviewSchema,
+        response: { 200: renderedMessageSchema, ...adminErrors },
+      },
+    },
+    async (request) => {
+      const { profileId, language, data, ...draft } = request.body;
+      return unwrap(
+        await s.messaging.previewDraft(principalOf(request).workspaceId, draft, {
+          profileId,
+          language,
+          data,
+        }),
+      );
+    },
   );
 
   r.post(

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ChannelKind, RenderedMessage, SendRequest, Template } from '@comeback/contracts';
+import type {
+  ChannelKind,
+  RenderedMessage,
+  SendRequest,
+  Template,
+  TemplateDefinition,
+} from '@comeback/contracts';
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/database.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
@@ -9,6 +15,7 @@ import { doubleOptInTemplate } from './double-opt-in.js';
 import { trackLinks } from './link-tracking.js';
 import { newMessageId, type NewMessage, type Outbox } from './outbox.js';
 import { addressFor, checkAddress, recipientOf, type Recipient } from './recipient.js';
+import { SAMPLE_PROFILE } from './sample-profile.js';
 import type { SenderSettings } from './sender-settings.js';
 import type { LinkSigner } from './signed-links.js';
 import type { RenderContext, TemplateService } from './template-service.js';
@@ -32,35 +39,6 @@ export interface PreviewOptions {
   data?: Record<string, unknown> | undefined;
 }
 
-/** Who a preview renders for when no profile is chosen: every common variable filled. */
-const SAMPLE_PROFILE: Recipient = {
-  profileId: 'sample',
-  email: 'dana@example.com',
-  phone: '+972501234567',
-  language: null,
-  timezone: 'Asia/Jerusalem',
-  variables: {
-    id: 'sample',
-    email: 'dana@example.com',
-    phone: '+972501234567',
-    first_name: 'Dana',
-    last_name: 'Levi',
-    language: null,
-    timezone: 'Asia/Jerusalem',
-    traits: { first_name: 'Dana', last_name: 'Levi', email: 'dana@example.com' },
-    computed: {
-      order_count: 3,
-      total_spent: 412.5,
-      average_order_value: 137.5,
-      first_order_at: '2025-03-14T09:12:00.000Z',
-      last_order_at: '2026-10-02T18:40:00.000Z',
-      categories_bought: ['Skin care'],
-      products_bought: ['sku-cream-50'],
-    },
-    predictions: null,
-  },
-};
-
 /**
  * Sending a message: the template rendered for a recipient (profile variables, the caller's
  * data, signed unsubscribe and preference links, the store) and recorded in the outbox. The
@@ -79,14 +57,37 @@ export class MessagingService {
   ): Promise<Result<RenderedMessage>> {
     const template = await this.#d.templates.get(workspaceId, templateIdOrName);
     if (!template.ok) return template;
-    let recipient = SAMPLE_PROFILE;
-    if (options.profileId !== undefined) {
-      const profile = await this.#d.profiles.get(workspaceId, options.profileId);
-      if (!profile.ok) return profile;
-      recipient = recipientOf(profile.value);
-    }
-    const context = await this.#contextFor(workspaceId, template.value, recipient, options.data);
+    const recipient = await this.#previewRecipient(workspaceId, options.profileId);
+    if (!recipient.ok) return recipient;
+    const context = await this.#contextFor(
+      workspaceId,
+      template.value,
+      recipient.value,
+      options.data,
+    );
     return this.#d.templates.render(template.value, context, options.language);
+  }
+
+  /** `preview` for a template not saved yet (the editor's draft): stores nothing. */
+  async previewDraft(
+    workspaceId: string,
+    draft: TemplateDefinition,
+    options: PreviewOptions,
+  ): Promise<Result<RenderedMessage>> {
+    const recipient = await this.#previewRecipient(workspaceId, options.profileId);
+    if (!recipient.ok) return recipient;
+    const context = await this.#contextFor(workspaceId, draft, recipient.value, options.data);
+    return this.#d.templates.renderDraft(draft, context, options.language);
+  }
+
+  /** The profile a preview is for, or the sample one. */
+  async #previewRecipient(
+    workspaceId: string,
+    profileId: string | undefined,
+  ): Promise<Result<Recipient>> {
+    if (profileId === undefined) return ok(SAMPLE_PROFILE);
+    const profile = await this.#d.profiles.get(workspaceId, profileId);
+    return profile.ok ? ok(recipientOf(profile.value)) : profile;
   }
 
   /**
@@ -294,7 +295,7 @@ export class MessagingService {
 
   async #contextFor(
     workspaceId: string,
-    template: Template,
+    template: Pick<Template, 'channel' | 'kind' | 'defaultLanguage'>,
     recipient: Recipient,
     data: Record<string, unknown> | undefined,
   ): Promise<RenderContext> {

@@ -74,6 +74,28 @@ const issueDetail = (i: VariantIssue): ErrorDetail => ({
   message: `line ${i.line}, column ${i.column}: ${i.message}`,
 });
 
+/** Compile problems as saving reports them: the first in the message, each in `details`. */
+function issuesFailure(issues: VariantIssue[]): Result<never> {
+  const first = issues[0];
+  const where = first ? `${first.field}: line ${first.line}, column ${first.column}: ` : '';
+  return fail(
+    'validation_failed',
+    `${where}${first?.message ?? 'the template does not compile'}`,
+    issues.map(issueDetail),
+  );
+}
+
+/** The definition's shape checked again (callers other than HTTP skip the route's schema). */
+function parseDefinition(input: TemplateDefinition): Result<TemplateDefinition> {
+  const parsed = templateInputSchema.safeParse(input);
+  if (parsed.success) return ok(parsed.data);
+  const details = parsed.error.issues.map((i) => ({
+    field: i.path.map(String).join('.'),
+    message: i.message,
+  }));
+  return fail('validation_failed', 'the template is not valid', details);
+}
+
 /**
  * Message templates of a workspace: each save is checked whole (every variant's Liquid parsed,
  * every email body compiled by MJML) and stored as a new immutable version; rendering uses a
@@ -207,10 +229,47 @@ export class TemplateService {
     }
     const compiled = await compiling;
     if (!compiled.ok) return compiled;
-    const rendered = await renderCompiled(this.#engine, compiled.value, context);
+    return this.#renderCompiled(template.name, compiled.value, context);
+  }
+
+  /**
+   * Renders an unsaved definition (the editor's draft) as `render` would render it once saved:
+   * the same language choice, compile and Liquid. Only the variant shown is compiled, so a
+   * preview costs one MJML run; its Liquid and MJML errors fail with line and column as saving
+   * does. Nothing is stored or cached: a draft changes with every keystroke.
+   */
+  async renderDraft(
+    input: TemplateDefinition,
+    context: RenderContext,
+    language?: string,
+  ): Promise<Result<RenderedMessage>> {
+    const parsed = parseDefinition(input);
+    if (!parsed.ok) return parsed;
+    const draft = parsed.value;
+    const chosen = chooseLanguage(
+      draft.variants,
+      draft.defaultLanguage,
+      language,
+      context.profile.language,
+    );
+    const variant = draft.variants[chosen];
+    // The schema requires the default language's variant, which chooseLanguage falls back to.
+    if (!variant) throw new Error(`a checked draft has no ${chosen} variant`);
+    this.#onCompile?.(`:draft:${chosen}`);
+    const outcome = await compileVariant(this.#engine, draft.channel, chosen, variant);
+    if (!outcome.ok) return issuesFailure(outcome.issues);
+    return this.#renderCompiled(draft.name, outcome.compiled, context);
+  }
+
+  async #renderCompiled(
+    name: string,
+    compiled: CompiledVariant,
+    context: RenderContext,
+  ): Promise<Result<RenderedMessage>> {
+    const rendered = await renderCompiled(this.#engine, compiled, context);
     if (rendered.ok) return rendered;
-    return fail('validation_failed', `rendering ${template.name}: ${rendered.error.message}`, [
-      { field: `variants.${chosen}`, message: rendered.error.message },
+    return fail('validation_failed', `rendering ${name}: ${rendered.error.message}`, [
+      { field: `variants.${compiled.language}`, message: rendered.error.message },
     ]);
   }
 
@@ -222,15 +281,9 @@ export class TemplateService {
       warnings: TemplateWarning[];
     }>
   > {
-    const parsed = templateInputSchema.safeParse(input);
-    if (!parsed.success) {
-      const details = parsed.error.issues.map((i) => ({
-        field: i.path.map(String).join('.'),
-        message: i.message,
-      }));
-      return fail('validation_failed', 'the template is not valid', details);
-    }
-    const definition = parsed.data;
+    const parsed = parseDefinition(input);
+    if (!parsed.ok) return parsed;
+    const definition = parsed.value;
     const compiled = new Map<string, CompiledVariant>();
     const warnings: TemplateWarning[] = [];
     const issues: VariantIssue[] = [];
@@ -243,13 +296,7 @@ export class TemplateService {
         warnings.push(...outcome.warnings);
       }
     }
-    const [first] = issues;
-    if (first)
-      return fail(
-        'validation_failed',
-        `${first.field}: line ${first.line}, column ${first.column}: ${first.message}`,
-        issues.map(issueDetail),
-      );
+    if (issues.length > 0) return issuesFailure(issues);
     return ok({ definition, compiled, warnings });
   }
 

@@ -1,9 +1,9 @@
 import { segmentConditionSchema, type SegmentCondition } from '@comeback/contracts';
 import { Button, Group, JsonInput, Stack, Switch, Text } from '@mantine/core';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useT } from '../../../i18n/i18n';
 import { ConditionRow, isRowCondition, newRow, type RowCondition } from './ConditionRow';
-import { editorStrings } from './strings';
+import { editorStrings, type EditorT } from './strings';
 
 const MAX_ROWS = 50;
 
@@ -22,22 +22,60 @@ function conditionOf(rows: RowCondition[]): SegmentCondition | undefined {
   return { type: 'and', conditions: rows };
 }
 
+/** A fault in the condition: its path inside it (`conditions.1.field`, '' for the whole). */
+export interface ConditionProblem {
+  path: string;
+  message: string;
+}
+
+/**
+ * Where a fault is, in the rows' own words when they are shown: "Condition 2: field" (the
+ * rows of an "and" are its `conditions`; a lone row is the condition itself).
+ */
+function placeOf(
+  path: string,
+  value: SegmentCondition | undefined,
+  rowsShown: boolean,
+  t: EditorT,
+) {
+  if (!rowsShown) return path;
+  if (value?.type !== 'and') return path ? `${t('conditionType', { n: 1 })}: ${path}` : path;
+  const inRow = /^conditions\.(\d+)(?:\.(.+))?$/.exec(path);
+  if (!inRow) return path;
+  const row = t('conditionType', { n: Number(inRow[1]) + 1 });
+  return inRow[2] ? `${row}: ${inRow[2]}` : row;
+}
+
 /**
  * A condition on the profile, as the segment language says it: rows that must all hold (a
  * field, an event, purchases, a segment), or any tree of and / or / not in JSON, checked with
- * the same schema as the API before it is kept.
+ * the same schema as the API before it is kept. The rows sit in a named group (`groupLabel`,
+ * else the visible label) so they are not taken for an event's filters next to them; the
+ * API's faults on the condition are listed under it and describe the group.
  */
 export function ConditionEditor(props: {
   label: string;
+  groupLabel?: string;
+  description?: string;
   value: SegmentCondition | undefined;
   onChange: (value: SegmentCondition | undefined) => void;
+  problems?: readonly ConditionProblem[];
+  'data-testid'?: string;
 }) {
   const t = useT(editorStrings);
+  const problemsId = useId();
   const rows = rowsOf(props.value);
   const [asJson, setAsJson] = useState(rows === null);
   const json = asJson || rows === null;
+  const problems = props.problems ?? [];
   return (
-    <Stack gap={6}>
+    <Stack
+      gap={6}
+      role="group"
+      aria-label={props.groupLabel ?? props.label}
+      aria-describedby={problems.length > 0 ? problemsId : undefined}
+      data-testid={props['data-testid']}
+    >
       <Group justify="space-between" wrap="nowrap">
         <Text size="sm" fw={500}>
           {props.label}
@@ -77,6 +115,26 @@ export function ConditionEditor(props: {
           ) : null}
         </>
       )}
+      {props.description ? (
+        <Text size="xs" c="dimmed">
+          {props.description}
+        </Text>
+      ) : null}
+      {problems.length > 0 ? (
+        <Stack gap={2} id={problemsId} data-testid="condition-problems">
+          {problems.map((p, i) => (
+            <Text key={i} size="xs" c="red.7">
+              {p.path === '' ? null : (
+                <>
+                  <bdi>{placeOf(p.path, props.value, !json, t)}</bdi>
+                  {': '}
+                </>
+              )}
+              {p.message}
+            </Text>
+          ))}
+        </Stack>
+      ) : null}
     </Stack>
   );
 }

@@ -174,7 +174,7 @@ function FieldRow({
         size="xs"
       />
       <Select<FieldOperator>
-        aria-label={t('filterOperator', { n })}
+        aria-label={t('conditionOperator', { n })}
         data={fieldOperators.map((o) => ({ value: o, label: t(`op_${o}`) }))}
         value={c.operator}
         allowDeselect={false}
@@ -183,7 +183,7 @@ function FieldRow({
       />
       {operands === 'value' ? (
         <ScalarInput
-          aria-label={t('filterValue', { n })}
+          aria-label={t('conditionValue', { n })}
           value={c.value}
           onChange={(value) => onChange({ ...c, value })}
           size="xs"
@@ -191,7 +191,7 @@ function FieldRow({
       ) : null}
       {operands === 'values' || operands === 'pair' ? (
         <ScalarListInput
-          aria-label={t('filterValue', { n })}
+          aria-label={t('conditionValue', { n })}
           description={operands === 'pair' ? t('pairHint') : t('listHint')}
           value={c.values ?? []}
           onChange={(values) => onChange({ ...c, values })}

@@ -19,9 +19,12 @@ export function withOperator(f: PropertyFilter, operator: Operator): PropertyFil
 /**
  * Property filters on an event (`total` >= 1): all must hold. Values are typed as text and
  * read as numbers or true/false when they look like one; `in` takes a comma-separated list.
+ * The rows sit in a named group: a form may hold these next to a profile's conditions, and a
+ * screen reader says which "Filter 1" it is in (`groupLabel`, else the visible label).
  */
 export function FilterEditor(props: {
   label: string;
+  groupLabel?: string;
   value: PropertyFilter[] | undefined;
   onChange: (value: PropertyFilter[] | undefined) => void;
 }) {
@@ -34,7 +37,7 @@ export function FilterEditor(props: {
     props.onChange(next.length > 0 ? next : undefined);
   };
   return (
-    <Stack gap={6}>
+    <Stack gap={6} role="group" aria-label={props.groupLabel ?? props.label}>
       <Text size="sm" fw={500}>
         {props.label}
       </Text>

@@ -1,6 +1,7 @@
 import type { JourneyDefinition } from '@comeback/contracts';
 import { NumberInput, Select, Stack, Switch, Textarea, TextInput, Title } from '@mantine/core';
 import { useT } from '../../../i18n/i18n';
+import { ConditionEditor, type ConditionProblem } from './ConditionEditor';
 import { DurationInput, EventInput, ReferenceSelect, wholeNumber } from './fields';
 import type { JourneyMeta } from './model';
 import type { Problem } from './problems';
@@ -9,10 +10,21 @@ import { editorStrings } from './strings';
 
 type EntryRule = JourneyDefinition['entry']['rule'];
 type OverBudget = JourneyDefinition['sending']['overBudget'];
+const ENTRY_CONDITION = 'entry.condition';
+
+/** The faults at or below `field` (the API's paths), with paths relative to it. */
+function problemsUnder(problems: readonly Problem[], field: string): ConditionProblem[] {
+  return problems.flatMap((p) =>
+    p.field === field || p.field.startsWith(`${field}.`)
+      ? [{ path: p.field.slice(field.length + 1), message: p.message }]
+      : [],
+  );
+}
 
 /**
  * The journey as a whole (shown when no block is selected): its name, who may enter and how
- * often, the goal that counts as a conversion, and how its messages meet the frequency budget.
+ * often (and only whom: a segment, a condition on the profile), the goal that counts as a
+ * conversion, and how its messages meet the frequency budget.
  */
 export function JourneySettingsForm(props: {
   value: JourneyMeta;
@@ -83,6 +95,14 @@ export function JourneySettingsForm(props: {
         options={segments.list}
         onChange={(segment) => setEntry({ ...m.entry, segment: segment || undefined })}
         nothingFound={t('noSegments')}
+      />
+      <ConditionEditor
+        label={t('entryCondition')}
+        description={t('entryConditionHint')}
+        value={m.entry.condition}
+        onChange={(condition) => setEntry({ ...m.entry, condition })}
+        problems={problemsUnder(props.problems, ENTRY_CONDITION)}
+        data-testid="entry-condition"
       />
       <Title order={3} size="h6" mt="xs">
         {t('goalTitle')}

@@ -23,7 +23,9 @@ const MAX_BRANCHES = 10;
 /**
  * A split by properties: each branch holds when all its conditions do (on the event that
  * started the journey, and on the profile now); the first that holds is taken, else
- * "otherwise". A branch's output appears on the block as soon as it is added.
+ * "otherwise". A branch's output appears on the block as soon as it is added. Each branch,
+ * and in it the event's filters and the customer's conditions, is a named group: their rows
+ * share words ("Filter 1", "Condition 1") that only the group tells apart.
  */
 export function SplitForm(props: { step: Split; onChange: (s: JourneyStep) => void }) {
   const t = useT(editorStrings);
@@ -36,7 +38,14 @@ export function SplitForm(props: { step: Split; onChange: (s: JourneyStep) => vo
         {t('splitHint')}
       </Text>
       {s.branches.map((b, i) => (
-        <Paper key={i} withBorder p="xs">
+        <Paper
+          key={i}
+          withBorder
+          p="xs"
+          role="group"
+          aria-label={t('outputBranch', { n: i + 1 })}
+          data-testid={`split-branch-${i}`}
+        >
           <Stack gap="xs">
             <Group justify="space-between" wrap="nowrap">
               <Title order={3} size="h6">
@@ -63,11 +72,13 @@ export function SplitForm(props: { step: Split; onChange: (s: JourneyStep) => vo
             />
             <FilterEditor
               label={t('triggerFilters')}
+              groupLabel={t('startingEventFilters')}
               value={b.triggerWhere}
               onChange={(triggerWhere) => setBranch(i, { ...b, triggerWhere })}
             />
             <ConditionEditor
               label={t('profileCondition')}
+              groupLabel={t('customerConditions')}
               value={b.condition}
               onChange={(condition) => setBranch(i, { ...b, condition })}
             />
