@@ -116,7 +116,9 @@ async function sendCounts(database: Database, workspaceId: string, window: Overv
  * Opens and clicks of the window's messages, each message counted once. They are events in
  * the log (`Email Opened`, `Email Link Clicked`) naming the message in `properties.messageId`;
  * the ones the tracker judged a machine's (a mail server fetching images, a link scanner) are
- * left out. Only events since the window began can concern its messages.
+ * left out. Only events since the window began can concern its messages. The engaged set is
+ * materialized: left to itself SQLite joined it into the scan of the window's messages and read
+ * the events once per message (3 s on the demo store instead of milliseconds).
  */
 async function engagementCounts(database: Database, workspaceId: string, window: OverviewWindow) {
   const json = (key: string) =>
@@ -128,7 +130,7 @@ async function engagementCounts(database: Database, workspaceId: string, window:
       ? sql`coalesce(${json('machine')}, 'false') <> 'true'`
       : sql`coalesce(${json('machine')}, 0) = 0`;
   const result = await sql<{ channel: string; day: number; opened: number; clicked: number }>`
-    with engaged as (
+    with engaged as materialized (
       select ${json('messageId')} as message_id,
         max(case when e.event = 'Email Opened' then 1 else 0 end) as opened,
         max(case when e.event = 'Email Link Clicked' then 1 else 0 end) as clicked
