@@ -23,6 +23,7 @@ export class JourneyEngine {
   readonly #logger: Logger;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> = Promise.resolve();
+  #ticking: Promise<unknown> = Promise.resolve();
   #stopped = false;
 
   constructor(deps: {
@@ -83,8 +84,10 @@ export class JourneyEngine {
   start(pollMs = 250): void {
     const tick = () => {
       if (this.#stopped) return;
-      this.run()
-        .then(() => this.nextDueAt())
+      // The whole tick (its drain and its next-due read) is what stop() waits for: a read
+      // after the database closed would fail.
+      this.#ticking = this.run()
+        .then(() => (this.#stopped ? null : this.nextDueAt()))
         .then(
           (next) => {
             // Due already yet not taken (another worker's lease): the next poll will see.
@@ -92,7 +95,7 @@ export class JourneyEngine {
             return wait <= 0 ? pollMs : Math.min(pollMs, wait);
           },
           (error: unknown) => {
-            this.#logger.error({ err: error }, 'journey engine failed');
+            if (!this.#stopped) this.#logger.error({ err: error }, 'journey engine failed');
             return pollMs;
           },
         )
@@ -108,5 +111,6 @@ export class JourneyEngine {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#running;
+    await this.#ticking;
   }
 }

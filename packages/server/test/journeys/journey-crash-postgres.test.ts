@@ -1,3 +1,0 @@
-import { journeyCrashSuite } from './journey-crash-suite.js';
-
-journeyCrashSuite('postgres');
