@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SlowFirstSequencer } from './packages/server/test/support/slow-first-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -10,5 +11,7 @@ export default defineConfig({
     // Storage tests each create their own databases; two workers keep the 2-core machine busy.
     maxWorkers: 2,
     fileParallelism: true,
+    // Long files start first so both workers finish together (see the sequencer).
+    sequence: { sequencer: SlowFirstSequencer },
   },
 });

@@ -148,3 +148,16 @@ export const journeyStatsSchema = z.object({
   steps: z.array(stepStatsSchema),
 });
 export type JourneyStats = z.infer<typeof journeyStatsSchema>;
+
+/** One journey's headline results, for lists: every journey of a workspace in one read. */
+export const journeySummarySchema = journeyStatsSchema.pick({
+  journeyId: true,
+  entered: true,
+  active: true,
+  completed: true,
+  exited: true,
+  converted: true,
+  revenue: true,
+  messagesSent: true,
+});
+export type JourneySummary = z.infer<typeof journeySummarySchema>;

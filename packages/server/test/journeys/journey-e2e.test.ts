@@ -210,6 +210,18 @@ for (const engine of engines) {
         thanks_sms: 1,
         miss_you_whatsapp: 1,
       });
+      // The list's one read agrees with the journey's own statistics, for every journey.
+      const summaries = await w.get<{ data: Record<string, unknown>[] }>('/api/v1/journey-stats');
+      const journeys = await w.get<{ data: { id: string }[] }>('/api/v1/journeys');
+      expect(summaries.data.map((s) => s.journeyId).sort()).toEqual(
+        journeys.data.map((j) => j.id).sort(),
+      );
+      for (const summary of summaries.data) {
+        const full = await w.get<Record<string, unknown>>(
+          `/api/v1/journeys/${String(summary.journeyId)}/stats`,
+        );
+        expect({ ...summary, steps: full.steps, holdout: full.holdout }).toEqual(full);
+      }
     }, 60_000);
 
     it('abandoned cart: the email with the cart lines after 4 hours; an order stops it at once', async () => {

@@ -61,6 +61,30 @@ export const journeyRunOperations: Catalogue = {
       ...adminKeyProblems,
     },
   },
+  'GET /api/v1/journey-stats': {
+    description:
+      'The headline results of every journey of the workspace in one read (what a list of ' +
+      'journeys shows): entered, inside, completed, left, converted, revenue and messages ' +
+      'queued, counted over every version; a journey nobody entered has zeros. Per-step ' +
+      'counts are in `GET /api/v1/journeys/{id}/stats`.',
+    responses: {
+      200: answer('One row per journey.', {
+        data: [
+          {
+            journeyId: JOURNEY_ID,
+            entered: 120,
+            active: 31,
+            completed: 80,
+            exited: 0,
+            converted: 9,
+            revenue: 812.4,
+            messagesSent: 211,
+          },
+        ],
+      }),
+      ...adminKeyProblems,
+    },
+  },
   'GET /api/v1/journeys/{id}/stats': {
     description:
       'How many entered, are inside, completed, left, converted (goal reached) and the ' +

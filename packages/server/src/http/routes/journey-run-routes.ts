@@ -5,6 +5,7 @@ import {
   stepIdSchema,
   journeySettingsSchema,
   journeyStatsSchema,
+  journeySummarySchema,
 } from '@comeback/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -70,6 +71,22 @@ export function journeyRunRoutes(
       },
     },
     async (request) => deps.journeySettings.put(principalOf(request).workspaceId, request.body),
+  );
+
+  r.get(
+    '/api/v1/journey-stats',
+    {
+      ...admin,
+      schema: {
+        tags,
+        summary: 'Entered, converted, revenue and messages sent of every journey, in one read',
+        security,
+        response: { 200: z.object({ data: z.array(journeySummarySchema) }), ...errors },
+      },
+    },
+    async (request) => ({
+      data: await deps.journeyReads.summaries(principalOf(request).workspaceId),
+    }),
   );
 
   r.get(

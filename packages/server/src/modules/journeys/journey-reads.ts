@@ -1,4 +1,4 @@
-import type { Enrollment, JourneyStats, TraceEntry } from '@comeback/contracts';
+import type { Enrollment, JourneyStats, JourneySummary, TraceEntry } from '@comeback/contracts';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import type { JourneyEnrollmentTable } from '../../platform/db/schema-journeys.js';
@@ -156,6 +156,62 @@ export class JourneyReads {
       },
       steps: [...steps.values()],
     };
+  }
+
+  /**
+   * Headline results of every journey of a workspace in two grouped reads (a list page would
+   * otherwise ask once per journey). Journeys nobody entered are listed with zeros.
+   */
+  async summaries(workspaceId: string): Promise<JourneySummary[]> {
+    const ofWorkspace = this.#db
+      .selectFrom('journeys')
+      .select('id')
+      .where('workspace_id', '=', workspaceId);
+    const [journeys, statuses, sent] = await Promise.all([
+      ofWorkspace.orderBy('id').execute(),
+      this.#db
+        .selectFrom('journey_enrollments')
+        .select(['journey_id', 'status'])
+        .select(sql<number>`count(*)`.as('n'))
+        .select(sql<number>`coalesce(sum(revenue), 0)`.as('revenue'))
+        .where('journey_id', 'in', ofWorkspace)
+        .groupBy(['journey_id', 'status'])
+        .execute(),
+      this.#db
+        .selectFrom('journey_steps')
+        .select('journey_id')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('journey_id', 'in', ofWorkspace)
+        .where('outcome', '=', 'sent')
+        .groupBy('journey_id')
+        .execute(),
+    ]);
+    const byId = new Map<string, JourneySummary>();
+    for (const j of journeys)
+      byId.set(j.id, {
+        journeyId: j.id,
+        entered: 0,
+        active: 0,
+        completed: 0,
+        exited: 0,
+        converted: 0,
+        revenue: 0,
+        messagesSent: 0,
+      });
+    for (const r of statuses) {
+      const s = byId.get(r.journey_id);
+      if (!s) continue;
+      const n = Number(r.n);
+      s.entered += n;
+      s.revenue += Number(r.revenue);
+      const status = oneOf(enrollmentStatuses, r.status);
+      if (status) s[status] += n;
+    }
+    for (const r of sent) {
+      const s = byId.get(r.journey_id);
+      if (s) s.messagesSent = Number(r.n);
+    }
+    return [...byId.values()];
   }
 }
 

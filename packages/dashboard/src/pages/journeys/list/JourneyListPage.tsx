@@ -19,7 +19,7 @@ import { PageHeader } from '../../../components/PageHeader';
 import { QueryView } from '../../../components/QueryView';
 import { useT } from '../../../i18n/i18n';
 import { journeyStrings } from '../strings';
-import { fetchJourneys, journeyKeys } from './journey-queries';
+import { fetchJourneySummaries, fetchJourneys, journeyKeys } from './journey-queries';
 import { JourneyStatsCells } from './JourneyStatsCells';
 import { JourneyStatusBadge } from './JourneyStatusBadge';
 
@@ -78,6 +78,11 @@ export function JourneyListPage() {
 
 function JourneyTable({ journeys }: { journeys: Journey[] }) {
   const t = useT(journeyStrings);
+  const summaries = useQuery({
+    queryKey: journeyKeys.summaries,
+    queryFn: fetchJourneySummaries,
+    staleTime: 30_000,
+  });
   return (
     <Table.ScrollContainer minWidth={640}>
       <Table striped highlightOnHover data-testid="journey-list">
@@ -116,7 +121,7 @@ function JourneyTable({ journeys }: { journeys: Journey[] }) {
                   ) : null}
                 </Group>
               </Table.Td>
-              <JourneyStatsCells journeyId={j.id} />
+              <JourneyStatsCells summary={summaries.data?.get(j.id)} state={summaries.status} />
             </Table.Tr>
           ))}
         </Table.Tbody>

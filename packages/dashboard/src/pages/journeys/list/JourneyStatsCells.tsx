@@ -1,29 +1,30 @@
+import type { JourneySummary } from '@comeback/contracts';
 import { Loader, Table, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { useFormat, useT } from '../../../i18n/i18n';
 import { journeyStrings } from '../strings';
-import { fetchJourneyStats, journeyKeys } from './journey-queries';
 
 /**
- * Entered / converted / revenue of one row. The API answers statistics per journey, so each
- * row asks for its own; a failed row shows a dash instead of failing the list.
+ * Entered / converted / revenue of one row, from the list's one summary read
+ * (`GET /api/v1/journey-stats`); while it loads a spinner, if it failed a dash, so the list of
+ * journeys itself never waits for or fails with its numbers.
  */
-export function JourneyStatsCells({ journeyId }: { journeyId: string }) {
+export function JourneyStatsCells({
+  summary,
+  state,
+}: {
+  summary: JourneySummary | undefined;
+  state: 'pending' | 'error' | 'success';
+}) {
   const t = useT(journeyStrings);
   const format = useFormat();
-  const stats = useQuery({
-    queryKey: journeyKeys.stats(journeyId),
-    queryFn: () => fetchJourneyStats(journeyId),
-    staleTime: 30_000,
-  });
-  if (stats.isPending) {
+  if (state === 'pending') {
     return (
       <Table.Td colSpan={3}>
         <Loader size="xs" aria-label="Loading" />
       </Table.Td>
     );
   }
-  if (stats.isError) {
+  if (state === 'error' || !summary) {
     return (
       <Table.Td colSpan={3}>
         <Text size="sm" c="dimmed">
@@ -32,12 +33,11 @@ export function JourneyStatsCells({ journeyId }: { journeyId: string }) {
       </Table.Td>
     );
   }
-  const s = stats.data;
   return (
     <>
-      <Table.Td data-testid="journey-entered">{format.number(s.entered)}</Table.Td>
-      <Table.Td data-testid="journey-converted">{format.number(s.converted)}</Table.Td>
-      <Table.Td data-testid="journey-revenue">{format.number(s.revenue)}</Table.Td>
+      <Table.Td data-testid="journey-entered">{format.number(summary.entered)}</Table.Td>
+      <Table.Td data-testid="journey-converted">{format.number(summary.converted)}</Table.Td>
+      <Table.Td data-testid="journey-revenue">{format.number(summary.revenue)}</Table.Td>
     </>
   );
 }

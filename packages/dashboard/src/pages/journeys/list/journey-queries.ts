@@ -1,4 +1,4 @@
-import type { Journey, JourneyDefinition, JourneyStats } from '@comeback/contracts';
+import type { Journey, JourneyDefinition, JourneyStats, JourneySummary } from '@comeback/contracts';
 import { get } from '../../../api/client';
 
 /**
@@ -11,6 +11,7 @@ export const journeyKeys = {
   list: ['journeys', 'list'] as const,
   one: (id: string) => ['journeys', id] as const,
   stats: (id: string) => ['journeys', id, 'stats'] as const,
+  summaries: ['journeys', 'summaries'] as const,
   versions: (id: string) => ['journeys', id, 'versions'] as const,
   flows: ['journeys', 'flow-library'] as const,
   flow: (id: string) => ['journeys', 'flow-library', id] as const,
@@ -27,5 +28,12 @@ export const journeyPath = (id: string) => `/api/v1/journeys/${encodeURIComponen
 export const fetchJourneys = async () => (await get<{ data: Journey[] }>('/api/v1/journeys')).data;
 export const fetchJourney = (id: string) => get<Journey>(journeyPath(id));
 export const fetchJourneyStats = (id: string) => get<JourneyStats>(`${journeyPath(id)}/stats`);
+export const fetchJourneySummaries = async () =>
+  new Map(
+    (await get<{ data: JourneySummary[] }>('/api/v1/journey-stats')).data.map((s) => [
+      s.journeyId,
+      s,
+    ]),
+  );
 export const fetchJourneyVersions = async (id: string) =>
   (await get<{ data: JourneyVersion[] }>(`${journeyPath(id)}/versions`)).data;

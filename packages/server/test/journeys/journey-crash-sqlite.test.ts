@@ -1,0 +1,3 @@
+import { journeyCrashSuite } from './journey-crash-suite.js';
+
+journeyCrashSuite('sqlite');
