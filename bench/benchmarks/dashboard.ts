@@ -9,6 +9,7 @@ import { createLogger } from '../../packages/server/dist/platform/logger.js';
 import { startServer } from '../../packages/server/dist/server.js';
 import type { Benchmark } from '../lib/benchmark.js';
 import { chainJourney, probeCanvas, type CanvasProbe } from '../lib/canvas-probe.js';
+import { probeCustomerList, type ListProbe } from '../lib/customer-list-probe.js';
 import { removeDir, tempDir } from '../lib/cleanup.js';
 import { resultRow, type ResultRow } from '../lib/result.js';
 import { intFromEnv } from '../lib/scale.js';
@@ -87,6 +88,7 @@ export const dashboardBenchmark: Benchmark = {
       ];
     }
     const customers = intFromEnv('BENCH_DASHBOARD_CUSTOMERS', 300);
+    const listCustomers = intFromEnv('BENCH_DASHBOARD_LIST_CUSTOMERS', 100_000);
     const dir = tempDir('dashboard');
     try {
       const parsed = readConfig({
@@ -143,6 +145,7 @@ export const dashboardBenchmark: Benchmark = {
         });
         const perPage: { page: string; ours: number; baseline: number; calls: number }[] = [];
         const canvases: CanvasProbe[] = [];
+        let list: ListProbe | undefined;
         try {
           const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
           await page.addInitScript(
@@ -196,10 +199,18 @@ export const dashboardBenchmark: Benchmark = {
             const { id } = (await created.json()) as { id: string };
             canvases.push(await probeCanvas(page, server.url, id, steps));
           }
+          ctx.log(`dashboard: ${fmt(listCustomers)} more customers, then the customer list...`);
+          list = await probeCustomerList(page, {
+            url: server.url,
+            adminKey: demo.adminKey,
+            count: listCustomers,
+            catchUp: () => server.services.processor.catchUp(),
+          });
         } finally {
           await browser.close();
         }
         const [small, large] = canvases as [CanvasProbe, CanvasProbe];
+        if (!list) throw new Error('the customer list was not probed');
         const worst = perPage.reduce((a, b) => (b.ours > a.ours ? b : a));
         return [
           bundle,
@@ -219,6 +230,20 @@ export const dashboardBenchmark: Benchmark = {
                   (p) => `${p.page} ${Math.round(p.ours)}/${Math.round(p.baseline)} (${p.calls})`,
                 )
                 .join(', ') +
+              '. Baseline: the same GETs with the admin key from Node',
+          }),
+          resultRow({
+            name: NAME,
+            metric: 'customer_list_api_max_ms',
+            unit: 'ms',
+            ours: list.ours,
+            baseline: list.baseline,
+            target: { atMost: 300 },
+            digits: 0,
+            notes:
+              `the customer list with ${fmt(customers + listCustomers)} profiles, paged and searched ` +
+              'in Chromium; slowest profiles call per step: ' +
+              list.steps.map((s) => `${s.step} ${Math.round(s.ms)}`).join(', ') +
               '. Baseline: the same GETs with the admin key from Node',
           }),
           resultRow({

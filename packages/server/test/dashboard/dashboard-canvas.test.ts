@@ -9,6 +9,8 @@ import {
 } from './dashboard-harness.js';
 import {
   buildSeed000Journey,
+  connect,
+  dropBlock,
   JOURNEY_NAME,
   nodeCounts,
   seed000Templates,
@@ -155,6 +157,11 @@ describe.skipIf(skip !== null)('the journey canvas, seed 000 (sqlite)', () => {
     await page.goto(`${rig.url}/journeys/${encodeURIComponent(journey.id)}`);
     await rig.signIn(page);
     await page.getByTestId('journey-canvas').waitFor();
+    // The blocks are where they were dropped (kept by this browser), not laid out by depth,
+    // which would put the exit (the split's other branch) on the email's row.
+    const top = async (id: string) =>
+      (await page.locator(`.react-flow__node[data-id="${id}"]`).boundingBox())?.y ?? NaN;
+    expect((await top(steps.exit)) - (await top(steps.email))).toBeGreaterThan(50);
     await expectCounts(page, steps.trigger, { entered: '2' });
     await expectCounts(page, steps.email, { sent: '2' });
     await expectCounts(page, steps.sms, { sent: '1' });
@@ -191,6 +198,42 @@ describe.skipIf(skip !== null)('the journey canvas, seed 000 (sqlite)', () => {
       [steps.sms, 'sent'],
       [steps.exit, 'completed'],
     ]);
+    await context.close();
+  }, 120_000);
+
+  it('undoes and redoes canvas edits, by the buttons and by the keys', async () => {
+    const { context, page } = await rig.open();
+    await page.setViewportSize({ width: 1700, height: 1250 });
+    await rig.signIn(page);
+    await page.goto(`${rig.url}/journeys/new`);
+    await page.getByTestId('journey-canvas').waitFor();
+    const nodes = page.locator('.react-flow__node');
+    const edges = page.locator('.react-flow__edge');
+    const undo = page.getByTestId('journey-undo');
+    const redo = page.getByTestId('journey-redo');
+    expect(await undo.isDisabled()).toBe(true);
+
+    const wait = await dropBlock(page, 'wait', { x: 200, y: 150 });
+    const email = await dropBlock(page, 'send_email', { x: 200, y: 320 });
+    await connect(page, wait, 'next', email);
+    expect(await edges.count()).toBe(1);
+
+    await undo.click();
+    await expect.poll(() => edges.count()).toBe(0);
+    await undo.click();
+    await expect.poll(() => nodes.count()).toBe(1);
+    await redo.click();
+    await expect.poll(() => nodes.count()).toBe(2);
+    await redo.click();
+    await expect.poll(() => edges.count()).toBe(1);
+    expect(await redo.isDisabled()).toBe(true);
+
+    // The keys, with the canvas (not a text field) focused.
+    await page.getByTestId('journey-canvas').click({ position: { x: 500, y: 40 } });
+    await page.keyboard.press('Control+Z');
+    await expect.poll(() => edges.count()).toBe(0);
+    await page.keyboard.press('Control+Shift+Z');
+    await expect.poll(() => edges.count()).toBe(1);
     await context.close();
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import type { Journey } from '@comeback/contracts';
-import { Badge, Button, Group, Modal, Text } from '@mantine/core';
+import { Badge, Button, Group, Modal, Text, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useT } from '../../../i18n/i18n';
 import { JourneyStatusBadge } from '../list/JourneyStatusBadge';
@@ -19,6 +19,7 @@ export function EditorToolbar(props: {
   busy: LifecycleAction | null;
   onSave: () => void;
   onLifecycle: (action: LifecycleAction) => void;
+  history: { undo: () => void; redo: () => void; canUndo: boolean; canRedo: boolean };
 }) {
   const t = useT(editorStrings);
   const [confirming, confirm] = useDisclosure(false);
@@ -43,6 +44,26 @@ export function EditorToolbar(props: {
       ) : null}
       {editable ? (
         <>
+          <Tooltip label={t('undoHint')}>
+            <Button
+              variant="default"
+              onClick={props.history.undo}
+              disabled={!props.history.canUndo}
+              data-testid="journey-undo"
+            >
+              {t('undo')}
+            </Button>
+          </Tooltip>
+          <Tooltip label={t('redoHint')}>
+            <Button
+              variant="default"
+              onClick={props.history.redo}
+              disabled={!props.history.canRedo}
+              data-testid="journey-redo"
+            >
+              {t('redo')}
+            </Button>
+          </Tooltip>
           <Button
             onClick={props.onSave}
             loading={props.saving}

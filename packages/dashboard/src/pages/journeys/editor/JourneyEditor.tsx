@@ -1,5 +1,6 @@
 import type { Journey } from '@comeback/contracts';
 import { Alert, Anchor, Group, List, Stack, Tabs } from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useEffect, useMemo, useState } from 'react';
@@ -58,6 +59,16 @@ function EditorBody({ journey }: { journey: Journey | null }) {
   const { problems, save, lifecycle } = useJourneyActions(journey, editor);
   const info = useCanvasState(journey, readOnly, problems);
   useLeaveWarning(editor.dirty);
+  // Typing fields keep their own undo: the hotkeys skip inputs, text areas and selects.
+  useHotkeys(
+    readOnly
+      ? []
+      : [
+          ['mod+Z', editor.undo],
+          ['mod+shift+Z', editor.redo],
+          ['mod+Y', editor.redo],
+        ],
+  );
 
   const canvas = (
     <Group align="flex-start" gap="sm" wrap="nowrap">
@@ -83,6 +94,7 @@ function EditorBody({ journey }: { journey: Journey | null }) {
               save.mutate();
             }}
             onLifecycle={(action) => lifecycle.mutate(action)}
+            history={editor}
           />
         }
       />

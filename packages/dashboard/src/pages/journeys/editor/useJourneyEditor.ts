@@ -7,6 +7,7 @@ import {
 } from '@xyflow/react';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { NODE_WIDTH, ROW } from './layout';
+import { useEditHistory } from './useEditHistory';
 import {
   blockOf,
   newStep,
@@ -51,21 +52,55 @@ export function useJourneyEditor(initial: { meta: JourneyMeta; nodes: JourneyNod
     setEdited((prev) => (ids.every((id) => prev.has(id)) ? prev : new Set([...prev, ...ids])));
   }, []);
 
+  // The latest draft for callbacks that stay the same across renders (the memoized palette
+  // must not re-render while blocks are dragged) and for the edit history's snapshots.
+  const nodesRef = useRef(nodes);
+  nodesRef.current = nodes;
+  const metaRef = useRef(meta);
+  metaRef.current = meta;
+  const snapshot = useCallback(() => ({ nodes: nodesRef.current, meta: metaRef.current }), []);
+  const restore = useCallback(
+    (to: { nodes: JourneyNode[]; meta: JourneyMeta }, from: { nodes: JourneyNode[] }) => {
+      const before = new Map(from.nodes.map((n) => [n.id, n]));
+      const after = new Set(to.nodes.map((n) => n.id));
+      // Blocks that differ are edited again: the API's complaints about them wait for a save.
+      const differ = [
+        ...to.nodes.filter((n) => before.get(n.id)?.data !== n.data).map((n) => n.id),
+        ...from.nodes.filter((n) => !after.has(n.id)).map((n) => n.id),
+      ];
+      setNodes(deselected(to.nodes));
+      setMetaState(to.meta);
+      touch(differ);
+    },
+    [touch],
+  );
+  const history = useEditHistory(snapshot, restore);
+  const { checkpoint } = history;
+  /** Whether a drag is under way: one drag is one step back, however many moves it made. */
+  const dragging = useRef(false);
+
   const onNodesChange = useCallback(
     (changes: NodeChange<JourneyNode>[]) => {
       const removed = new Set(changes.flatMap((c) => (c.type === 'remove' ? [c.id] : [])));
+      const moves = changes.flatMap((c) => (c.type === 'position' ? [c] : []));
+      if (moves.some((c) => c.dragging) && !dragging.current) {
+        dragging.current = true;
+        checkpoint();
+      } else if (removed.size > 0) checkpoint();
+      if (moves.some((c) => c.dragging === false)) dragging.current = false;
       setNodes((ns) => {
         const next = applyNodeChanges(changes, ns);
         return removed.size > 0 ? withoutReferences(next, removed) : next;
       });
       if (removed.size > 0) touch([...removed]);
     },
-    [touch],
+    [touch, checkpoint],
   );
 
   const disconnect = useCallback(
     (ids: string[]) => {
       const cut = ids.map(parseEdgeId);
+      checkpoint();
       setNodes((ns) =>
         ns.map((n) => {
           let data = n.data;
@@ -75,7 +110,7 @@ export function useJourneyEditor(initial: { meta: JourneyMeta; nodes: JourneyNod
       );
       touch(cut.map((c) => c.source));
     },
-    [touch],
+    [touch, checkpoint],
   );
 
   const onEdgesChange = useCallback(
@@ -98,6 +133,7 @@ export function useJourneyEditor(initial: { meta: JourneyMeta; nodes: JourneyNod
 
   const connect = useCallback(
     ({ source, sourceHandle, target }: Connection) => {
+      checkpoint();
       setNodes((ns) =>
         ns.map((n) =>
           n.id === source ? { ...n, data: withOutput(n.data, sourceHandle ?? 'next', target) } : n,
@@ -105,19 +141,15 @@ export function useJourneyEditor(initial: { meta: JourneyMeta; nodes: JourneyNod
       );
       touch([source]);
     },
-    [touch],
+    [touch, checkpoint],
   );
-
-  // The latest nodes for the palette's callbacks, which stay the same across renders so the
-  // memoized palette does not re-render while blocks are dragged.
-  const nodesRef = useRef(nodes);
-  nodesRef.current = nodes;
 
   /** A block from the palette at `position` (centred there), selected; one trigger at most. */
   const addBlock = useCallback(
     (kind: PaletteKind, position: XYPosition, connectFrom?: { source: string; handle: string }) => {
       const at = { x: position.x - NODE_WIDTH / 2, y: position.y };
       const block = blockOf(kind);
+      checkpoint();
       if ('trigger' in block) {
         setNodes((ns) => {
           const existing = ns.find((n) => n.id === TRIGGER_NODE_ID);
@@ -160,7 +192,7 @@ export function useJourneyEditor(initial: { meta: JourneyMeta; nodes: JourneyNod
       });
       touch(connectFrom ? [id, connectFrom.source] : [id]);
     },
-    [touch],
+    [touch, checkpoint],
   );
 
   /**
@@ -183,10 +215,11 @@ export function useJourneyEditor(initial: { meta: JourneyMeta; nodes: JourneyNod
 
   const updateNode = useCallback(
     (id: string, data: JourneyNodeData) => {
+      checkpoint(`block:${id}`);
       setNodes((ns) => ns.map((n) => (n.id === id ? { ...n, data } : n)));
       touch([id]);
     },
-    [touch],
+    [touch, checkpoint],
   );
 
   const removeNode = useCallback(
@@ -196,10 +229,11 @@ export function useJourneyEditor(initial: { meta: JourneyMeta; nodes: JourneyNod
 
   const setMeta = useCallback(
     (next: JourneyMeta) => {
+      checkpoint('journey');
       setMetaState(next);
       touch([]);
     },
-    [touch],
+    [touch, checkpoint],
   );
 
   /** Select one block (null: none, which shows the journey's own settings). */
@@ -235,6 +269,10 @@ export function useJourneyEditor(initial: { meta: JourneyMeta; nodes: JourneyNod
     select,
     setMeta,
     markSaved,
+    undo: history.undo,
+    redo: history.redo,
+    canUndo: history.canUndo,
+    canRedo: history.canRedo,
   };
 }
 export type JourneyEditor = ReturnType<typeof useJourneyEditor>;
