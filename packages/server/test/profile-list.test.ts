@@ -24,6 +24,9 @@ const people = [
   { userId: 'u-4', email: 'dan@example.com', name: 'Daniel Ortega' },
   { userId: 'u-5', email: 'x_y@example.com', first_name: 'Xavier' },
   { userId: 'u-6', email: 'xzy@example.com', first_name: 'Xena' },
+  // JSON writes the quote escaped and the Hebrew as it is: both found all the same.
+  { userId: 'u-7', email: 'liam@example.com', first_name: 'Liam', last_name: 'O"Brien' },
+  { userId: 'u-8', email: 'dana@example.com', first_name: 'דנה', last_name: 'כהן' },
 ];
 
 describe.each(engines)('listing and searching profiles on %s', (engine) => {
@@ -76,7 +79,7 @@ describe.each(engines)('listing and searching profiles on %s', (engine) => {
   afterAll(async () => t?.stop());
 
   it('lists every profile once, newest first, across pages (ties in time included)', async () => {
-    expect(all.size).toBe(26);
+    expect(all.size).toBe(28);
     const seen = await walk('', 7);
     expect(seen.map((p) => p.id).sort()).toEqual([...all].sort());
     const times = seen.map((p) => Date.parse(p.createdAt));
@@ -108,6 +111,10 @@ describe.each(engines)('listing and searching profiles on %s', (engine) => {
     expect(await emails('Daniel O')).toEqual(['dan@example.com']);
     expect(await emails('bulk-1')).toHaveLength(11);
     expect(await emails('nobody')).toEqual([]);
+    expect(await emails('o"b')).toEqual(['liam@example.com']);
+    expect(await emails('liam o"')).toEqual(['liam@example.com']);
+    expect(await emails('דנה כ')).toEqual(['dana@example.com']);
+    expect(await emails('כהן')).toEqual(['dana@example.com']);
     // LIKE's wildcards in q match themselves only.
     expect(await emails('x_')).toEqual(['x_y@example.com']);
     expect(await emails('%')).toEqual([]);

@@ -45,6 +45,23 @@ export function decodeProfileCursor(cursor: string): Position | null {
 /** `q` as a LIKE prefix pattern: its own %, _ and \ match themselves. */
 const prefixPattern = (q: string) => `${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+const likeEscaped = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * On SQLite a cheap first test for the name conditions: any name that matches contains the
+ * term's first word somewhere in the traits' JSON text, and a LIKE over that text (ASCII case
+ * ignored, as lower() does) rejects almost every row before the traits are parsed four times;
+ * a search matching no one among 100k profiles no longer parses them all. Skipped when the
+ * word holds a character JSON writes escaped (a quote, a backslash, a control character), which
+ * the raw text would not contain. PostgreSQL reads its binary JSON without parsing text.
+ */
+function namePrefilter(dialect: Database['dialect'], q: string): Expression<SqlBool> | null {
+  const word = q.trim().split(/\s+/)[0] ?? '';
+  // eslint-disable-next-line no-control-regex
+  if (dialect !== 'sqlite' || word === '' || /["\\\u0000-\u001f]/.test(word)) return null;
+  return sql<SqlBool>`profiles.traits like ${`%${likeEscaped(word)}%`} escape '\\'`;
+}
+
 /**
  * One page of a workspace's profiles, newest first, by (created_at, id) so pages are stable on
  * both engines: a profile created while someone pages appears before their cursor, never twice
@@ -83,6 +100,13 @@ export async function pageProfileIds(
     const fullName = sql<string>`(coalesce(${trait('first_name')}, '') || ' ' || coalesce(${trait('last_name')}, ''))`;
     const startsWith = (value: Expression<string>): Expression<SqlBool> =>
       sql<SqlBool>`lower(${value}) like ${pattern} escape '\\'`;
+    const names = [
+      startsWith(trait('first_name')),
+      startsWith(trait('last_name')),
+      startsWith(trait('name')),
+      startsWith(fullName),
+    ];
+    const hint = namePrefilter(database.dialect, request.q);
     query = query.where((eb) =>
       eb.or([
         eb(
@@ -95,10 +119,7 @@ export async function pageProfileIds(
             .where('kind', 'in', ['email', 'user_id'])
             .where(startsWith(sql<string>`identifiers.value`)),
         ),
-        startsWith(trait('first_name')),
-        startsWith(trait('last_name')),
-        startsWith(trait('name')),
-        startsWith(fullName),
+        hint === null ? eb.or(names) : eb.and([hint, eb.or(names)]),
       ]),
     );
   }
