@@ -146,7 +146,13 @@ export async function runDemo(config: Config, o: DemoOptions): Promise<DemoResul
   const clock = new ManualClock(state.postedUntil);
   const server = await startServer(
     { ...config, clock: 'manual', port: 0, host: '127.0.0.1', role: 'all' },
-    { clock, background: false, ...(o.logger ? { logger: o.logger } : {}) },
+    {
+      clock,
+      background: false,
+      // A synthetic store, replayed again after a crash (it resumes): no fsync per step.
+      durability: 'replay',
+      ...(o.logger ? { logger: o.logger } : {}),
+    },
   );
   const stepMs = (o.stepHours ?? 3) * 3_600_000;
   try {

@@ -87,6 +87,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Skip the background loops (tests drive the processor and jobs themselves). */
   background?: boolean;
+  /** SQLite durability of this process's connection (OpenOptions); the demo's replay relaxes it. */
+  durability?: 'full' | 'replay';
 }
 
 /** The composition root: the only place where the parts are wired together. */
@@ -102,6 +104,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const clock: Clock = opts.clock ?? manualClock ?? wallClock;
   const database = openDatabase(config.databaseUrl, {
     onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost'),
+    ...(opts.durability ? { durability: opts.durability } : {}),
   });
   try {
     const applied = await migrateToLatest(database);

@@ -37,8 +37,12 @@ export interface OpenOptions {
    * processor thread's own connection, whose state is derived from the log and re-derived after
    * such a loss (a later full commit's fsync makes earlier commits durable too, in order). It
    * applies to the derived file only; the log's file stays FULL on every connection.
+   * 'replay': both files NORMAL, on this connection only - for the demo's replay of a
+   * synthetic store, which is run again (it resumes) rather than trusted to survive a power
+   * loss; it commits thousands of small steps whose fsyncs were half of its time. Other
+   * processes' connections to the same files keep their own setting.
    */
-  durability?: 'full' | 'normal';
+  durability?: 'full' | 'normal' | 'replay';
   /**
    * SQLite: write transactions begin DEFERRED, so each takes the write lock of only the files
    * it writes, when it first writes them - for the processor's own connection, whose writes go
@@ -78,7 +82,8 @@ export function openDatabase(url: string, opts: OpenOptions = {}): Database {
       // The log's file is always FULL: on the processor's connection too, whose only writes
       // to it (deleting events a batch dropped) must not be undone by a power loss after the
       // derived file recorded them done.
-      const normal = opts.durability === 'normal' && schema === DERIVED_SCHEMA;
+      const normal =
+        opts.durability === 'replay' || (opts.durability === 'normal' && schema === DERIVED_SCHEMA);
       raw.pragma(`${schema}.journal_mode = WAL`);
       // A WAL that grew under load is cut back to 64 MB each time it starts over.
       raw.pragma(`${schema}.journal_size_limit = 67108864`);
