@@ -54,6 +54,7 @@ export function syntheticLines(customers: number, products: number, seed: number
           category: `cat${p % 200}`,
           quantity: 1,
           description: '',
+          price: 1,
         });
       }
     }

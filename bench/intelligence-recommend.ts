@@ -1,60 +1,74 @@
 /**
- * Offline evaluation of the recommendation strategies and the replenishment estimator on the
- * full UCI Online Retail data (docs/guides/recommendations.md).
+ * Offline evaluation of the recommendations on the full UCI Online Retail data (issue 14,
+ * docs/adr/0012-recommendation-strategies.md), with "buy again" as the baseline every row is
+ * compared with.
  *
- * Time split at `--cutoff` (default 2011-09-01): everything is fitted on the orders before it.
- * Recommendations: for every customer who bought before the cut-off and again after it, each
- * strategy recommends 10 products at the cut-off, with the product's exclusion rules (nothing
- * already bought unless replenishable and due); the truth is the set of products of the
- * customer's first invoice after the cut-off. Reported: hit-rate@10 (share of customers with at
- * least one hit) and NDCG@10 (binary relevance), each beside global popularity (the 10 best
- * sellers at the cut-off, the same for everyone, nothing excluded) in the same run.
- * Replenishment: for every (customer, product) bought before the cut-off and bought again after
- * it, the predicted next purchase day (the due date, or the cut-off when already due) against the
- * actual first purchase after the cut-off: coverage (share with a prediction) and the median
- * absolute error in days, beside the same error of one global median interval for every product.
+ * Protocol, per test cut (2011-06-01, 2011-09-01, 2011-10-01; or `--cutoff`): the models are
+ * fitted on the orders before the cut, non-products learned there by the production rule and
+ * dropped; every customer who bought before the cut and again after it gets 10 products at the
+ * cut; the truth is the set of products of their first invoice after it. Reported per method:
+ * hit@10 on any item, hit@10 on items new to the customer, NDCG@10, each with a 95% bootstrap
+ * interval over customers, and the paired interval of the ratio to buy again.
+ *
+ * The blend's free parameters (buy-again share of the list, its half-life and propensity
+ * weight) are chosen on a validation cut three months before the test cut, whose truth is the
+ * next invoice *before* the test cut: the test period is never seen by the tuning.
+ *
+ * Baselines: buy again (each customer's own products by the number of orders that held them,
+ * ties to the most recent), item-item cosine ("also bought", bought products excluded) and the
+ * store's 10 best sellers (nothing excluded; for the new-item figure, bought ones excluded).
+ * At 2011-09-01 the replenishment error and every single strategy are reported too.
  */
 import { execFileSync } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { PurchaseHistory } from '../packages/server/dist/modules/insights/recommend/purchase-history.js';
 import {
-  fitRecommendations,
-  modelView,
-} from '../packages/server/dist/modules/insights/recommend/recommendation-model.js';
-import {
-  recommend,
+  BUY_AGAIN_SHARE,
   STRATEGIES,
-  type Strategy,
+  type BlendOptions,
 } from '../packages/server/dist/modules/insights/recommend/recommender.js';
-import {
-  dueNow,
-  orderGapDays,
-  type CustomerContext,
-} from '../packages/server/dist/modules/insights/recommend/strategies.js';
-import { replenishmentDue } from '../packages/server/dist/modules/insights/replenish/due-dates.js';
+import { DEFAULT_BUY_AGAIN } from '../packages/server/dist/modules/insights/recommend/strategies.js';
 import { evaluateReplenishment } from '../packages/server/dist/modules/insights/replenish/replenishment-evaluation.js';
-import {
-  learnRepurchaseIntervals,
-  purchaseOccasions,
-} from '../packages/server/dist/modules/insights/replenish/repurchase-intervals.js';
 import { readOnlineRetail, type RetailLine } from './lib/online-retail.js';
+import {
+  blendMethod,
+  bootstrap,
+  globalPopularity,
+  mean,
+  mostBought,
+  prepareCut,
+  scoreMethod,
+  strategyMethod,
+  type Cut,
+  type Scores,
+} from './lib/recommend-cuts.js';
 import { scaleRows } from './intelligence-recommend-scale.js';
 import { resultRow, type ResultRow } from './lib/result.js';
 import { fmt } from './lib/stats.js';
 
 export interface RecommendationBenchArgs {
-  /** YYYY-MM-DD, UTC. */
+  /** YYYY-MM-DD, UTC: only this test cut. */
   cutoff?: string;
   /** Recommendations per customer. */
   k?: number;
   log?: (line: string) => void;
-  /** Instead of the full data (tests). */
+  /** Instead of the full data (tests); every cleaned line, non-products included. */
   lines?: RetailLine[];
 }
 
+export const TEST_CUTS = ['2011-06-01', '2011-09-01', '2011-10-01'];
+/** The cut with the per-strategy and replenishment figures. */
 export const DEFAULT_CUTOFF = '2011-09-01';
-const TARGET_RATIO = 1.5;
+const VALIDATION_MONTHS = 3;
+/** The blend must beat buy again by this factor on any-item hit@10. */
+const TARGET_RATIO = 1.05;
+/** Of 10 products, at least this many the customer never bought. */
+const MIN_NEW = 3;
+const GRID = {
+  buyAgainShare: [0.6, 0.7],
+  halfLifeDays: [180, 365],
+  propensityWeight: [3, 10],
+  trendWeight: [0, 1, 2],
+};
 
 /** `--cutoff YYYY-MM-DD` from command-line arguments (the rest is ignored). */
 export function cutoffFromArgs(argv: readonly string[]): string | undefined {
@@ -65,192 +79,185 @@ export function cutoffFromArgs(argv: readonly string[]): string | undefined {
   return value;
 }
 
-interface TestCase {
-  customer: string;
-  truth: Set<string>;
-}
+const utc = (day: string) => Date.parse(`${day}T00:00:00Z`);
+const dayOf = (t: number) => new Date(t).toISOString().slice(0, 10);
+const monthsBefore = (t: number, months: number) => {
+  const d = new Date(t);
+  d.setUTCMonth(d.getUTCMonth() - months);
+  return d.getTime();
+};
 
-export function nextInvoiceTargets(lines: readonly RetailLine[], cutoff: number): TestCase[] {
-  const trained = new Set<string>();
-  const first = new Map<string, { order: string; at: number }>();
-  for (const l of lines) {
-    if (l.orderedAt < cutoff) trained.add(l.customerId);
-    else {
-      const f = first.get(l.customerId);
-      if (!f || l.orderedAt < f.at) first.set(l.customerId, { order: l.orderId, at: l.orderedAt });
+/** The blend options with the best any-item hit@k on the validation cut (ties: NDCG). */
+function tune(validation: Cut, k: number): { options: Partial<BlendOptions>; hit: number } {
+  let best = { options: {} as Partial<BlendOptions>, hit: -1, ndcg: -1 };
+  for (const buyAgainShare of GRID.buyAgainShare) {
+    for (const halfLifeDays of GRID.halfLifeDays) {
+      for (const propensityWeight of GRID.propensityWeight) {
+        for (const trendWeight of GRID.trendWeight) {
+          const buyAgain = { halfLifeDays, propensityWeight, trendWeight };
+          const options = { buyAgainShare, buyAgain };
+          const s = scoreMethod(validation, blendMethod(options), k);
+          const hit = mean(s.hitAny);
+          const ndcg = mean(s.ndcg);
+          if (hit > best.hit || (hit === best.hit && ndcg > best.ndcg)) {
+            best = { options, hit, ndcg };
+          }
+        }
+      }
     }
   }
-  const truth = new Map<string, Set<string>>();
-  for (const l of lines) {
-    if (l.orderedAt < cutoff || !trained.has(l.customerId)) continue;
-    if (first.get(l.customerId)?.order !== l.orderId) continue;
-    let set = truth.get(l.customerId);
-    if (!set) truth.set(l.customerId, (set = new Set()));
-    set.add(l.productId);
-  }
-  return [...truth].map(([customer, t]) => ({ customer, truth: t }));
+  return best;
 }
 
-/** hit@k (0/1) and NDCG@k with binary relevance for one ranked list. */
-export function rankingScores(ranked: readonly string[], truth: ReadonlySet<string>, k: number) {
-  let dcg = 0;
-  let hit = 0;
-  ranked.slice(0, k).forEach((id, i) => {
-    if (truth.has(id)) {
-      hit = 1;
-      dcg += 1 / Math.log2(i + 2);
-    }
-  });
-  let ideal = 0;
-  for (let i = 0; i < Math.min(k, truth.size); i++) ideal += 1 / Math.log2(i + 2);
-  return { hit, ndcg: ideal ? dcg / ideal : 0 };
-}
+const ci = (s: readonly number[]) => bootstrap([s], (m) => m[0] ?? NaN);
+const interval = ([lo, hi]: [number, number], digits = 3) =>
+  `[${fmt(lo, digits)}, ${fmt(hi, digits)}]`;
+const withCi = (s: readonly number[]) => `${fmt(mean(s), 3)} ${interval(ci(s))}`;
 
 export async function recommendationBench(
   args: RecommendationBenchArgs = {},
 ): Promise<ResultRow[]> {
   const log = args.log ?? ((line: string) => console.log(line));
-  const cutoffText = args.cutoff ?? DEFAULT_CUTOFF;
-  const cutoff = Date.parse(`${cutoffText}T00:00:00Z`);
   const k = args.k ?? 10;
-  const lines = args.lines ?? (await readOnlineRetail());
-  const train = lines.filter((l) => l.orderedAt < cutoff);
-  const tests = nextInvoiceTargets(lines, cutoff);
-  log(
-    `${fmt(lines.length)} clean lines; ${fmt(train.length)} before ${cutoffText}; ${fmt(tests.length)} customers to predict`,
-  );
-
-  const history = PurchaseHistory.from(train);
-  const fitted = fitRecommendations(history, { now: cutoff });
-  const occasions = purchaseOccasions(history, 1);
-  const intervals = learnRepurchaseIntervals(history, {}, occasions);
-  const due = replenishmentDue(history, intervals, () => undefined, {}, occasions);
-  // Time and memory of the build in a process of its own: this one holds other benchmarks' data.
-  const build = args.lines ? null : buildProbe(cutoffText);
-  if (build) {
+  const lines = args.lines ?? (await readOnlineRetail(undefined, { keepNonProducts: true }));
+  const rows: ResultRow[] = [];
+  for (const testDay of args.cutoff ? [args.cutoff] : TEST_CUTS) {
+    const cutoff = utc(testDay);
+    const validation = prepareCut(lines, monthsBefore(cutoff, VALIDATION_MONTHS), cutoff);
+    const tuned = tune(validation, k);
+    const test = prepareCut(lines, cutoff);
+    const chosen = `share ${tuned.options.buyAgainShare}, half-life ${tuned.options.buyAgain?.halfLifeDays} d, propensity weight ${tuned.options.buyAgain?.propensityWeight}, trend weight ${tuned.options.buyAgain?.trendWeight}`;
     log(
-      `model build ${fmt(build.buildMs)} ms; peak RSS ${fmt(build.peakRssMb)} MB ` +
-        `(${fmt(build.loadedRssMb)} MB with the data loaded, before the build)`,
+      `cut ${testDay}: ${fmt(test.tests.length)} customers; blend tuned on ${dayOf(validation.cut)} ` +
+        `(${fmt(validation.tests.length)} customers, next invoice before ${testDay}): ${chosen}, hit@${k} ${fmt(tuned.hit, 3)}`,
     );
-  }
-
-  const model = modelView(fitted);
-  const totals = new Map<Strategy | 'baseline', { hit: number; ndcg: number }>();
-  const add = (name: Strategy | 'baseline', s: { hit: number; ndcg: number }) => {
-    const t = totals.get(name) ?? { hit: 0, ndcg: 0 };
-    totals.set(name, { hit: t.hit + s.hit, ndcg: t.ndcg + s.ndcg });
-  };
-  const baseline = fitted.popular.slice(0, k).map((p) => p.productId);
-  const scoreStarted = performance.now();
-  for (const test of tests) {
-    const c = history.customerIndex.get(test.customer);
-    if (c === undefined) continue;
-    const ctx = contextOf(history, c, due[c] ?? [], cutoff);
-    const rules = {
-      bought: new Set(ctx.purchases.map((p) => p.productId)),
-      dueNow: dueNow(ctx),
-      removedFromCart: ctx.removedFromCart,
-      catalog: () => undefined,
-      requireCatalog: false,
-    };
-    add('baseline', rankingScores(baseline, test.truth, k));
-    for (const strategy of STRATEGIES) {
-      const recs = recommend(strategy, ctx, model, rules, k).map((r) => r.productId);
-      add(strategy, rankingScores(recs, test.truth, k));
+    rows.push(...cutRows(test, tuned.options, chosen, k, log));
+    if (testDay === DEFAULT_CUTOFF || args.cutoff) {
+      rows.push(...strategyRows(test, k, log), ...replenishmentRows(test, log, testDay));
     }
   }
-  const perCustomerMs = (performance.now() - scoreStarted) / Math.max(1, tests.length);
-  const n = Math.max(1, tests.length);
-  const base = totals.get('baseline') ?? { hit: 0, ndcg: 0 };
+  const build = args.lines ? null : buildProbe(args.cutoff ?? DEFAULT_CUTOFF);
+  if (build) {
+    rows.push(
+      resultRow({
+        name: 'intelligence',
+        metric: 'recommend_model_build_ms',
+        unit: 'ms',
+        ours: build.buildMs,
+        target: null,
+        notes:
+          `every model (non-products, bought together, also bought, popularity, repeat propensity, ` +
+          `category pairs, repurchase intervals, due dates) on the orders before ${args.cutoff ?? DEFAULT_CUTOFF}, ` +
+          `in a process of its own`,
+      }),
+      resultRow({
+        name: 'intelligence',
+        metric: 'recommend_peak_rss_mb',
+        unit: 'MB',
+        ours: build.peakRssMb,
+        target: null,
+        notes:
+          `peak resident set size of that process: Node, the parsed CSV (${fmt(build.loadedRssMb)} MB ` +
+          `peak before the build) and the models`,
+      }),
+    );
+  }
+  rows.push(...(await scaleRows(log)));
+  return rows;
+}
+
+/** The table of one test cut: ours beside buy again, item-item and popularity, with intervals. */
+function cutRows(
+  cut: Cut,
+  options: Partial<BlendOptions>,
+  chosen: string,
+  k: number,
+  log: (line: string) => void,
+): ResultRow[] {
+  const ours = scoreMethod(cut, blendMethod(options), k);
+  const again = scoreMethod(cut, mostBought, k);
+  const againOurs = scoreMethod(cut, strategyMethod('buy_again'), k);
+  const itemItem = scoreMethod(cut, strategyMethod('also_bought'), k);
+  const popularity = scoreMethod(cut, globalPopularity, k);
+  const popularNew = scoreMethod(cut, strategyMethod('popular'), k);
+  const line = (name: string, s: Scores, fresh: Scores = s) =>
+    log(
+      `  ${name.padEnd(34)} any ${withCi(s.hitAny)}  new ${withCi(fresh.hitNew)}  NDCG ${fmt(mean(s.ndcg), 3)}`,
+    );
+  line('ours (blend)', ours);
+  line('buy again (most bought)', again);
+  line('buy_again strategy', againOurs);
+  line('item-item cosine (also bought)', itemItem);
+  line('popularity (new: bought excluded)', popularity, popularNew);
+  const ratio = bootstrap([ours.hitAny, again.hitAny], ([o = 0, b = 1]) => o / b);
+  const overItemItem = bootstrap([ours.hitNew, itemItem.hitNew], ([o = 0, b = 0]) => o - b);
+  const fewNew = ours.newOffered.filter((n) => n < MIN_NEW).length;
+  log(
+    `  ours / buy again ${fmt(mean(ours.hitAny) / mean(again.hitAny), 3)} ${interval(ratio)}; ` +
+      `new-item ours - item-item ${fmt(mean(ours.hitNew) - mean(itemItem.hitNew), 3)} ${interval(overItemItem)}; ` +
+      `lists with fewer than ${MIN_NEW} new products: ${fewNew}`,
+  );
+  const day = dayOf(cut.cut);
+  const shape = `Online Retail, cut ${day}, ${fmt(cut.tests.length)} customers, next invoice; blend ${chosen} (validation cut)`;
+  return [
+    resultRow({
+      name: 'intelligence',
+      metric: `recommend_blend_hit_rate_at_${k}_${day}`,
+      unit: 'share',
+      ours: mean(ours.hitAny),
+      baseline: mean(again.hitAny),
+      target: { ratioAtLeast: TARGET_RATIO },
+      validIf: [{ text: `>= ${MIN_NEW} new of ${k} in every list`, holds: fewNew === 0 }],
+      digits: 3,
+      notes:
+        `${shape}. Baseline: buy again (own products by orders). 95% bootstrap: ours ${interval(ci(ours.hitAny))}, ` +
+        `buy again ${interval(ci(again.hitAny))}, ratio ${interval(ratio)}; item-item ${withCi(itemItem.hitAny)}, ` +
+        `popularity ${withCi(popularity.hitAny)}; NDCG ours ${fmt(mean(ours.ndcg), 3)} vs ${fmt(mean(again.ndcg), 3)}`,
+    }),
+    resultRow({
+      name: 'intelligence',
+      metric: `recommend_blend_new_item_hit_rate_at_${k}_${day}`,
+      unit: 'share',
+      ours: mean(ours.hitNew),
+      baseline: mean(itemItem.hitNew),
+      target: null,
+      digits: 3,
+      notes:
+        `${shape}: a product of the next invoice the customer never bought. Baseline: item-item cosine ` +
+        `(10 new products) ${interval(ci(itemItem.hitNew))}; ours (at least ${MIN_NEW} new) ${interval(ci(ours.hitNew))}; ` +
+        `popularity, bought excluded ${withCi(popularNew.hitNew)}; ours - item-item ${interval(overItemItem)}`,
+    }),
+  ];
+}
+
+/** Every single strategy at one cut, beside buy again. */
+function strategyRows(cut: Cut, k: number, log: (line: string) => void): ResultRow[] {
+  const again = scoreMethod(cut, mostBought, k);
   const rows: ResultRow[] = [];
-  const shape = `Online Retail, cut-off ${cutoffText}, ${fmt(tests.length)} customers, next invoice`;
   for (const strategy of STRATEGIES) {
-    const t = totals.get(strategy) ?? { hit: 0, ndcg: 0 };
-    log(`${strategy.padEnd(20)} hit@${k} ${fmt(t.hit / n, 3)}  NDCG@${k} ${fmt(t.ndcg / n, 3)}`);
-    if (strategy === 'recently_viewed') continue; // the data has no product views
+    if (strategy === 'blend' || strategy === 'recently_viewed') continue; // no views in the data
+    const s = scoreMethod(cut, strategyMethod(strategy), k);
+    log(
+      `  ${strategy.padEnd(20)} hit@${k} ${fmt(mean(s.hitAny), 3)}  new ${fmt(mean(s.hitNew), 3)}  NDCG@${k} ${fmt(mean(s.ndcg), 3)}`,
+    );
     rows.push(
       resultRow({
         name: 'intelligence',
         metric: `recommend_${strategy}_hit_rate_at_${k}`,
         unit: 'share',
-        ours: t.hit / n,
-        baseline: base.hit / n,
-        target: strategy === 'blend' ? { ratioAtLeast: TARGET_RATIO } : null,
+        ours: mean(s.hitAny),
+        baseline: mean(again.hitAny),
+        target: null,
         digits: 3,
-        notes: `${shape}; NDCG@${k} ${fmt(t.ndcg / n, 3)} vs popularity ${fmt(base.ndcg / n, 3)}`,
+        notes: `Online Retail, cut ${dayOf(cut.cut)}, the strategy alone (defaults: buy-again share ${BUY_AGAIN_SHARE}, half-life ${DEFAULT_BUY_AGAIN.halfLifeDays} d); baseline buy again; new-item hit ${fmt(mean(s.hitNew), 3)}`,
       }),
     );
   }
-  log(
-    `${'popularity'.padEnd(20)} hit@${k} ${fmt(base.hit / n, 3)}  NDCG@${k} ${fmt(base.ndcg / n, 3)}`,
-  );
-  rows.push(
-    ...(build
-      ? [
-          resultRow({
-            name: 'intelligence',
-            metric: 'recommend_model_build_ms',
-            unit: 'ms',
-            ours: build.buildMs,
-            target: null,
-            notes:
-              `every model (bought together, also bought, popularity, category pairs, repurchase intervals, due dates) ` +
-              `on the ${fmt(history.baskets.length)} orders before ${cutoffText} (${fmt(history.customers.length)} customers, ` +
-              `${fmt(history.productCount)} products), in a process of its own; then ${fmt(perCustomerMs, 2)} ms per customer ` +
-              `for all ${STRATEGIES.length} strategies`,
-          }),
-          resultRow({
-            name: 'intelligence',
-            metric: 'recommend_peak_rss_mb',
-            unit: 'MB',
-            ours: build.peakRssMb,
-            target: null,
-            notes:
-              `peak resident set size of that process: Node, the parsed CSV (${fmt(build.loadedRssMb)} MB ` +
-              `peak before the build) and the models`,
-          }),
-        ]
-      : []),
-    ...replenishmentRows(lines, cutoff, history, due, log, cutoffText),
-  );
-  rows.push(...(await scaleRows(log)));
   return rows;
 }
 
-function contextOf(
-  history: PurchaseHistory,
-  c: number,
-  due: CustomerContext['replenishments'],
-  now: number,
-): CustomerContext {
-  const purchases = (history.basketsOf[c] ?? []).flatMap((b, n) => {
-    const basket = history.baskets[b];
-    return (basket?.items ?? []).map((i) => ({
-      productId: history.products[i] ?? '',
-      orderId: String(n),
-      at: basket?.orderedAt ?? 0,
-    }));
-  });
-  const times = (history.basketsOf[c] ?? []).map((b) => history.baskets[b]?.orderedAt ?? 0);
-  return {
-    now,
-    purchases,
-    viewed: [],
-    removedFromCart: new Set(),
-    replenishments: due,
-    orderGapDays: orderGapDays(times),
-  };
-}
-
-function replenishmentRows(
-  lines: readonly RetailLine[],
-  cutoff: number,
-  history: PurchaseHistory,
-  due: ReturnType<typeof replenishmentDue>,
-  log: (line: string) => void,
-  cutoffText: string,
-): ResultRow[] {
-  const r = evaluateReplenishment(history, due, lines, cutoff);
+function replenishmentRows(cut: Cut, log: (line: string) => void, cutoffText: string): ResultRow[] {
+  const r = evaluateReplenishment(cut.history, cut.due, cut.lines, cut.cut);
   const days = (n: number) => `${fmt(n, 1)} days`;
   log(
     `replenishment: ${fmt(r.pairs)} repurchased pairs; coverage ${fmt(r.coverage, 3)}; ` +

@@ -9,9 +9,15 @@
  *   numbers from the textbook formulas (the conditional expectation through the direct 2F1
  *   series, without Euler's transformation);
  * - parameter recovery: the fitted parameters against the ones the customers were drawn from;
- * - the whole job on SQLite: read 100k customers' orders, fit, score and store the predictions.
+ * - the whole job on SQLite: read 100k customers' orders, fit, score and store the predictions;
+ * - the degenerate-fit verdict on CDNOW and Online Retail, with the 90-day holdout check
+ *   (intelligence-btyd-verdict.ts).
  *
  * Scale: BENCH_BTYD_CUSTOMERS (default 100,000); seed BENCH_SEED.
+ *
+ * The recommendation rows (intelligence-recommend.ts: blend vs buy again, item-item and
+ * popularity at three test cuts, the job at 100k x 10k) and the replenishment precision rows
+ * (intelligence-replenish.ts) follow; bench/README.md describes every row.
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -43,7 +49,9 @@ import { ManualClock } from '../packages/server/dist/platform/clock.js';
 import { migrateToLatest, openDatabase } from '../packages/server/dist/platform/db/database.js';
 import { JobQueue } from '../packages/server/dist/platform/jobs/job-queue.js';
 import { createLogger } from '../packages/server/dist/platform/logger.js';
+import { btydVerdictBench } from './intelligence-btyd-verdict.js';
 import { cutoffFromArgs, recommendationBench } from './intelligence-recommend.js';
+import { replenishmentPrecisionBench } from './intelligence-replenish.js';
 import type { Benchmark } from './lib/benchmark.js';
 import { removeDir, tempDir } from './lib/cleanup.js';
 import { resultRow, type ResultRow } from './lib/result.js';
@@ -192,6 +200,7 @@ export async function btydBench(log: (line: string) => void = console.log): Prom
   const job = await jobOnSqlite(orders);
   log(`job on SQLite: ${fmt(job.ms)} ms for ${fmt(job.run.scoredProfiles)} profiles`);
 
+  const verdicts = await btydVerdictBench(log);
   const shape = `${fmt(n)} customers drawn from r=${TRUTH.r}, alpha=${TRUTH.alpha}, a=${TRUTH.a}, b=${TRUTH.b} over ${WEEKS} weeks (seed ${seed})`;
   const p4 = (v: number) => v.toFixed(4);
   return [
@@ -241,9 +250,10 @@ export async function btydBench(log: (line: string) => void = console.log): Prom
       target: { atMost: 30_000 },
       notes:
         `CustomerValueService.fit on SQLite: read ${fmt(job.orders)} orders, fit, score and ` +
-        `store ${fmt(job.run.scoredProfiles)} predictions (reading, fitting and scoring ` +
-        `${fmt(job.run.durationMs)} ms; the rest is writing)`,
+        `store ${fmt(job.run.scoredProfiles)} predictions (reading, fitting, the holdout ` +
+        `check and scoring ${fmt(job.run.durationMs)} ms; the rest is writing)`,
     }),
+    ...verdicts,
   ];
 }
 
@@ -251,11 +261,20 @@ export const intelligence: Benchmark = {
   name: 'intelligence',
   summary:
     'customer value (BG/NBD + Gamma-Gamma) for 100k synthetic customers: fit time vs ' +
-    'Nelder–Mead, scoring rate vs the textbook formulas, parameter recovery, the job on SQLite; ' +
-    'recommendations on Online Retail (hit-rate@10, NDCG@10 per strategy vs popularity, ' +
-    '--cutoff YYYY-MM-DD), replenishment error, the recommendation job at 100k x 10k',
+    'Nelder–Mead, scoring rate vs the textbook formulas, parameter recovery, the job on SQLite, ' +
+    'the degenerate-fit verdict on CDNOW and Online Retail with the 90-day holdout check; ' +
+    'recommendations on Online Retail at 3 test cuts (--cutoff YYYY-MM-DD for one), non-products ' +
+    'learned by the production rule, blend settings chosen on an earlier validation cut: ' +
+    'any-item and new-item hit@10 with bootstrap intervals vs buy again (most bought), ' +
+    'item-item and popularity, every strategy at 2011-09-01; replenishment error and ' +
+    'precision/recall of "due within 30 days" vs one global interval; the recommendation job ' +
+    'at 100k x 10k',
   async run({ log, argv }) {
     const cutoff = cutoffFromArgs(argv);
-    return [...(await btydBench(log)), ...(await recommendationBench({ cutoff, log }))];
+    return [
+      ...(await btydBench(log)),
+      ...(await recommendationBench({ cutoff, log })),
+      ...(await replenishmentPrecisionBench(log)),
+    ];
   },
 };

@@ -2,7 +2,9 @@
  * Reads the UCI Online Retail data (../shared/data/online-retail, see its README) into purchase
  * lines, cleaned as the README says: a CustomerID, an invoice not starting with 'C' (a
  * cancellation), Quantity > 0 and UnitPrice > 0. Lines that are not merchandise (postage,
- * bank charges, manual adjustments, ...) are dropped too: nobody recommends postage.
+ * bank charges, manual adjustments, ...) are dropped too, by the production rule
+ * (learnProductFacts over descriptions, prices, codes and frequency; no list kept here), unless
+ * the caller asks to keep them to learn the rule at its own cut-off as production would.
  *
  * The data has no categories. A product's category here is its *type* taken from the
  * description: the last word that is not a colour, size, pattern or other modifier, singular
@@ -14,6 +16,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { parse } from 'csv-parse';
+import {
+  learnProductFacts,
+  merchandiseOnly,
+  type FactLine,
+} from '../../packages/server/dist/modules/insights/recommend/product-facts.js';
 import type { PurchaseLine } from '../../packages/server/dist/modules/insights/recommend/purchase-history.js';
 
 export const DATA_DIR = path.resolve(
@@ -22,20 +29,6 @@ export const DATA_DIR = path.resolve(
 );
 export const FULL_FILE = path.join(DATA_DIR, 'online_retail_full.csv.gz');
 export const SAMPLE_FILE = path.join(DATA_DIR, 'online_retail_sample_10pct_customers.csv');
-
-const NOT_MERCHANDISE = new Set([
-  'POST',
-  'DOT',
-  'M',
-  'C2',
-  'D',
-  'S',
-  'B',
-  'BANK CHARGES',
-  'AMAZONFEE',
-  'CRUK',
-  'PADS',
-]);
 
 const MODIFIERS = new Set(
   (
@@ -71,10 +64,28 @@ function typeOf(description: string): string | null {
 
 export interface RetailLine extends PurchaseLine {
   description: string;
+  price: number;
 }
 
-/** Streams the raw file (gzip or not) and returns the cleaned lines, oldest first. */
-export async function readOnlineRetail(file = FULL_FILE): Promise<RetailLine[]> {
+/** The production fit's view of a line (recommend/product-facts.ts). */
+export const factLine = (l: RetailLine): FactLine => ({ ...l, name: l.description });
+
+/** Drops what production learns to be postage, fees and adjustments from `learnFrom`. */
+export function withoutNonProducts<L extends RetailLine>(
+  lines: readonly L[],
+  learnFrom = lines,
+): L[] {
+  return merchandiseOnly(lines, learnProductFacts(learnFrom.map(factLine)));
+}
+
+/**
+ * Streams the raw file (gzip or not) and returns the cleaned lines, oldest first; non-products
+ * dropped (learned on the whole file) unless `keepNonProducts`.
+ */
+export async function readOnlineRetail(
+  file = FULL_FILE,
+  options: { keepNonProducts?: boolean } = {},
+): Promise<RetailLine[]> {
   const input = fs.createReadStream(file);
   const stream = (file.endsWith('.gz') ? input.pipe(zlib.createGunzip()) : input).pipe(
     parse({ columns: true, skip_empty_lines: true }),
@@ -89,7 +100,6 @@ export async function readOnlineRetail(file = FULL_FILE): Promise<RetailLine[]> 
     const price = Number(row.UnitPrice ?? row.unit_price);
     const when = row.InvoiceDate ?? row.invoice_date ?? '';
     if (!customer || invoice.startsWith('C') || !(quantity > 0) || !(price > 0)) continue;
-    if (NOT_MERCHANDISE.has(code)) continue;
     const description = (row.Description ?? '').trim();
     if (description && !descriptions.has(code)) descriptions.set(code, description);
     lines.push({
@@ -100,6 +110,7 @@ export async function readOnlineRetail(file = FULL_FILE): Promise<RetailLine[]> 
       category: null,
       quantity,
       description,
+      price,
     });
   }
   if (descriptions.size === 0) await readDescriptions(descriptions);
@@ -115,7 +126,8 @@ export async function readOnlineRetail(file = FULL_FILE): Promise<RetailLine[]> 
     line.category = t !== null && (perType.get(t) ?? 0) >= 3 ? t : null;
     line.description ||= descriptions.get(line.productId) ?? '';
   }
-  return lines.sort((a, b) => a.orderedAt - b.orderedAt);
+  lines.sort((a, b) => a.orderedAt - b.orderedAt);
+  return options.keepNonProducts ? lines : withoutNonProducts(lines);
 }
 
 /** The sample file has no descriptions: products.csv has the first one seen per stock code. */

@@ -11,12 +11,16 @@ import {
   learnRepurchaseIntervals,
   purchaseOccasions,
 } from '../../packages/server/dist/modules/insights/replenish/repurchase-intervals.js';
-import { readOnlineRetail } from './online-retail.js';
+import { readOnlineRetail, withoutNonProducts } from './online-retail.js';
 
 const cutoff = Date.parse(`${process.argv[2] ?? '2011-09-01'}T00:00:00Z`);
-const lines = (await readOnlineRetail()).filter((l) => l.orderedAt < cutoff);
+const all = (await readOnlineRetail(undefined, { keepNonProducts: true })).filter(
+  (l) => l.orderedAt < cutoff,
+);
 const loadedRssMb = process.resourceUsage().maxRSS / 1024;
 const started = performance.now();
+// Non-products are learned as part of the build, as the production fit does.
+const lines = withoutNonProducts(all);
 const history = PurchaseHistory.from(lines);
 const fitted = fitRecommendations(history, { now: cutoff });
 const occasions = purchaseOccasions(history, 1);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fitJobSchema } from './fit-jobs.js';
 
 /**
  * Customer value and churn (BG/NBD + Gamma-Gamma, or transparent rules when a store has too
@@ -7,6 +8,8 @@ import { z } from 'zod';
  */
 export const churnRisks = ['low', 'medium', 'high'] as const;
 export const predictionMethods = ['bg_nbd', 'rules'] as const;
+/** weak: the fit did not identify who has stopped buying (or the rules were used). */
+export const predictionQualities = ['good', 'weak'] as const;
 
 export const profilePredictionsSchema = z.object({
   /** Probability that the customer is still active (BG/NBD), or the rules' stand-in. */
@@ -19,6 +22,12 @@ export const profilePredictionsSchema = z.object({
   /** When the customer has an even chance of having ordered again; null: not within a year. */
   expected_next_order_at: z.string().nullable(),
   method: z.enum(predictionMethods),
+  /**
+   * weak: the fit could not tell who has stopped buying (p_alive, churn_risk and the next order
+   * then follow the transparent rules), or the store has too little data for the models.
+   */
+  quality: z.enum(predictionQualities),
+  quality_reason: z.string().nullable(),
   computed_at: z.string(),
 });
 export type ProfilePredictions = z.infer<typeof profilePredictionsSchema>;
@@ -27,6 +36,51 @@ export const churnThresholdsSchema = z.object({
   high: z.number().describe('churn_risk is high when the score is below this'),
   medium: z.number().describe('medium when below this (and not high); low otherwise'),
   score: z.string().describe('what is compared with the thresholds'),
+});
+
+export const fitQualitySchema = z.object({
+  level: z.enum(predictionQualities),
+  /**
+   * Failed checks: parameters_at_bounds, no_dropout_signal, short_history; too_little_data when
+   * the rules were used for want of buyers.
+   */
+  failed: z.array(z.string()),
+  reason: z.string().nullable(),
+  /** ln L of the nested no-dropout model (NBD) and 2·(ln L_BG/NBD − ln L_NBD); null for rules. */
+  noDropoutLogLikelihood: z.number().nullable(),
+  likelihoodRatio: z.number().nullable(),
+  windowWeeks: z.number().nullable(),
+  medianGapWeeks: z.number().nullable(),
+});
+
+/** What the fit's data covers: scores are as of the store's data, not only the clock. */
+export const asOfSchema = z.object({
+  /** The last counted order the fit read; null with no order. */
+  dataEndsAt: z.string().nullable(),
+  /** The instant x, t_x and T were computed at: the clock, or the data's end when stale. */
+  asOf: z.string(),
+  /** Whether the data ends long before the clock (an imported history, a stopped feed). */
+  stale: z.boolean(),
+  daysBehindClock: z.number().nullable(),
+  note: z.string().nullable(),
+});
+
+/** Fit 90 days before the data ends, forecast those 90 days, compare (btyd/holdout.ts). */
+export const holdoutSchema = z.object({
+  cutAt: z.string(),
+  endsAt: z.string(),
+  horizonDays: z.number().int(),
+  customers: z.number().int(),
+  method: z.enum(predictionMethods),
+  quality: z.enum(predictionQualities),
+  /** Repeat purchase-days in the window: forecast, what happened, each customer's own past rate. */
+  forecast: z.number(),
+  actual: z.number(),
+  naive: z.number(),
+  /** Mean absolute error per customer of the forecast and of the own-past-rate forecast. */
+  modelMae: z.number(),
+  naiveMae: z.number(),
+  beatsNaive: z.boolean(),
 });
 
 export const customerValueRunSchema = z.object({
@@ -76,15 +130,31 @@ export const customerValueRunSchema = z.object({
     spendNote: z.string().nullable(),
   }),
   durationMs: z.number(),
+  /** Whether the fit identifies dropout; null for runs recorded before the checks existed. */
+  quality: fitQualitySchema.nullable(),
+  asOf: asOfSchema,
+  /** The store's own 90-day holdout check; null when it could not run (holdoutNote says why). */
+  holdout: holdoutSchema.nullable(),
+  holdoutNote: z.string().nullable(),
 });
 export type CustomerValueRun = z.infer<typeof customerValueRunSchema>;
+
+/** A requested fit (fit-jobs.ts), with the run it produced once it succeeded. */
+export const customerValueFitSchema = fitJobSchema.extend({
+  /** The run it produced (status succeeded). */
+  run: customerValueRunSchema.nullable(),
+});
+export type CustomerValueFit = z.infer<typeof customerValueFitSchema>;
 
 export const customerValueStatusSchema = z.object({
   lastRun: customerValueRunSchema.nullable(),
   thresholds: churnThresholdsSchema,
   minimumData: z.object({ buyers: z.number().int(), repeatBuyers: z.number().int() }),
   schedule: z.string(),
+  /** The latest fit requested or run (daily or on demand), with its status and progress. */
+  latestFit: customerValueFitSchema.nullable(),
 });
+export type CustomerValueStatus = z.infer<typeof customerValueStatusSchema>;
 
 export const explanationStepSchema = z.object({
   quantity: z.string(),
@@ -116,6 +186,8 @@ export const predictionExplanationSchema = z.object({
     customers: true,
     repeatCustomers: true,
     logLikelihood: true,
+    quality: true,
+    asOf: true,
   }),
 });
 export type PredictionExplanation = z.infer<typeof predictionExplanationSchema>;

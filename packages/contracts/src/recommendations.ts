@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { asOfSchema } from './customer-value.js';
+import { fitJobSchema } from './fit-jobs.js';
 
 /**
  * Recommendations, replenishment and life stage (docs/guides/recommendations.md): what the
@@ -7,6 +9,7 @@ import { z } from 'zod';
  */
 export const recommendationStrategies = [
   'blend',
+  'buy_again',
   'bought_together',
   'also_bought',
   'popular_in_category',
@@ -79,6 +82,29 @@ export const replenishmentItemSchema = z.object({
   lapsed: z.boolean(),
 });
 
+/**
+ * `due`: the replenishments still relevant, soonest first; `lapsed`: those overdue by more than
+ * the lapse (a habit the customer gave up), most recently due first. Paged: `cursor` is the
+ * `nextCursor` of the previous page.
+ */
+export const replenishmentQuerySchema = z.object({
+  list: z.enum(['due', 'lapsed']).default('due'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z
+    .string()
+    .regex(/^\d{1,7}$/, 'cursor must be the nextCursor of a previous page')
+    .optional(),
+});
+
+export const replenishmentPageSchema = z.object({
+  data: z.array(replenishmentItemSchema),
+  nextCursor: z.string().nullable(),
+  /** Items in this list (all pages). */
+  total: z.number().int(),
+  /** Items in the other list (`lapsed` when this one is `due`, and the reverse). */
+  otherList: z.number().int(),
+});
+
 export const recommendationRunSchema = z.object({
   id: z.string(),
   model: z.string(),
@@ -90,13 +116,24 @@ export const recommendationRunSchema = z.object({
   products: z.number().int(),
   parameters: z.record(z.string(), z.unknown()),
   details: z.record(z.string(), z.unknown()),
+  /** When the orders the fit read end; null for runs recorded before it was kept. */
+  asOf: asOfSchema.nullable(),
 });
 export type RecommendationRun = z.infer<typeof recommendationRunSchema>;
 
-export const fitOutcomeSchema = z.object({
-  workspaceId: z.string(),
-  /** false: nothing changed since the last fit (no order, product, merge or erasure). */
-  fitted: z.boolean(),
-  runs: z.array(recommendationRunSchema),
-  written: z.record(z.string(), z.number().int()),
+/**
+ * A requested fit of the recommendation, replenishment and life-stage models, run by the job
+ * queue (fit-jobs.ts: `POST .../recommendations/fit` answers 202 with it, `GET
+ * .../recommendations/fits/{id}` follows it). Not a model run: a fit that succeeded records
+ * one run per model (`GET /api/v1/insights/recommendations`).
+ */
+export const recommendationFitSchema = fitJobSchema.extend({
+  force: z.boolean(),
+  /** false: skipped, nothing changed since the last fit; null until it succeeded. */
+  fitted: z.boolean().nullable(),
+  /** Rows written per table (status succeeded). */
+  written: z.record(z.string(), z.number().int()).nullable(),
+  /** When the orders it read end, and whether that is long before the clock. */
+  asOf: asOfSchema.nullable(),
 });
+export type RecommendationFit = z.infer<typeof recommendationFitSchema>;

@@ -37,3 +37,20 @@ export function QueryView<T>({
   if (query.isError) return <ErrorAlert error={query.error} />;
   return <>{children(query.data)}</>;
 }
+
+/** A list read: loading, failed, empty (saying what that means), or its rows. */
+export function ListView<T>({
+  query,
+  empty,
+  children,
+}: {
+  query: UseQueryResult<{ data: T[] }>;
+  empty: ReactNode;
+  children: (rows: T[]) => ReactNode;
+}) {
+  return (
+    <QueryView query={query}>
+      {({ data }) => (data.length === 0 ? empty : children(data))}
+    </QueryView>
+  );
+}

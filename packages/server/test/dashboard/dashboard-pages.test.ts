@@ -54,6 +54,7 @@ describe.skipIf(skip !== null)('dashboard pages (sqlite)', () => {
     '/messages',
     '/setup',
     '/settings',
+    '/settings/models',
   ];
 
   async function visit(page: Page, pathname: string): Promise<number[]> {

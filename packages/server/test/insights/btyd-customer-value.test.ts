@@ -124,6 +124,7 @@ describe('predictCustomer', () => {
     gammaGamma: { p: 6.25, q: 3.74, gamma: 15.44 },
     rules: { storeGapWeeks: 4, defaultGap: false, storeMeanValue: 30 },
     annualDiscountRate: 0,
+    quality: { level: 'good', reason: null },
   };
 
   it('combines BG/NBD and Gamma-Gamma: CLV = expected orders in 365 days x expected spend', () => {
@@ -195,6 +196,7 @@ describe('predictCustomer', () => {
       gammaGamma: null,
       rules,
       annualDiscountRate: 0,
+      quality: { level: 'weak', reason: 'too little data' },
     };
     const overdue = predictCustomer(model, { x: 0, tx: 0, T: 10, monetary: null, averageValue: 0 });
     expect(overdue.pAlive).toBeCloseTo(0.4, 12);

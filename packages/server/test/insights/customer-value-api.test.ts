@@ -1,13 +1,20 @@
 /**
  * Customer value end to end, on both engines: orders sent through the tracking API, the fit
- * (on demand and as the daily job on the test clock), predictions on profiles and explained.
+ * (requested: 202 and polled; and as the daily job on the test clock), predictions on profiles
+ * and explained.
  */
-import type { CustomerValueRun, PredictionExplanation, Profile } from '@comeback/contracts';
+import type {
+  CustomerValueFit,
+  CustomerValueRun,
+  PredictionExplanation,
+  Profile,
+} from '@comeback/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulateCustomers } from '../../src/modules/insights/btyd/simulate.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { engines } from '../support/engines.js';
 import { json, startTestServer, type TestServer } from '../support/test-server.js';
+import { awaitFit } from './customer-value-fit-helper.js';
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
@@ -17,6 +24,7 @@ const TODAY = Math.floor(NOW / DAY);
 
 interface Status {
   lastRun: CustomerValueRun | null;
+  latestFit: CustomerValueFit | null;
   thresholds: { high: number; medium: number; score: string };
   minimumData: { buyers: number; repeatBuyers: number };
 }
@@ -79,10 +87,27 @@ describe.each(engines)('customer value on %s', (engine) => {
         properties: { order_id: `O-${n}` },
       },
     ]);
+    // The request answers at once with the fit, queued; a job runs it.
     const res = await t.api('/api/v1/insights/customer-value/fit', { method: 'POST' });
-    expect(res.status, await res.clone().text()).toBe(200);
-    const run = await json<CustomerValueRun>(res);
+    expect(res.status, await res.clone().text()).toBe(202);
+    const queued = await json<CustomerValueFit>(res);
+    expect(queued).toMatchObject({ status: 'queued', progress: 0, run: null, error: null });
+    expect(res.headers.get('location')).toBe(`/api/v1/insights/customer-value/fits/${queued.id}`);
+    expect(queued.requestedAt).toBe(new Date(NOW).toISOString());
+    const fit = await awaitFit(t, queued.id);
+    expect(fit).toMatchObject({ id: queued.id, status: 'succeeded', progress: 1, error: null });
+    const run = fit.run;
+    if (!run) throw new Error('no run');
     expect(run.method).toBe('rules');
+    // The rules are never a strong model; the data ends 10 days before the clock: not stale.
+    expect(run.quality).toMatchObject({ level: 'weak', failed: ['too_little_data'] });
+    expect(run.asOf).toEqual({
+      dataEndsAt: new Date(daysAgo(10)).toISOString(),
+      asOf: new Date(NOW).toISOString(),
+      stale: false,
+      daysBehindClock: 9,
+      note: null,
+    });
     expect(run.reason).toMatch(
       /too little data.*3 buyers of which 1 bought again.*100 buyers and 20 repeat/,
     );
@@ -96,11 +121,18 @@ describe.each(engines)('customer value on %s', (engine) => {
 
     const s = await status();
     expect(s.lastRun?.id).toBe(run.id);
+    expect(s.latestFit?.id).toBe(queued.id);
     expect(s.thresholds).toMatchObject({ high: 0.3, medium: 0.7 });
     expect(s.minimumData).toEqual({ buyers: 100, repeatBuyers: 20 });
 
     const a = await profile('rules-a');
-    expect(a.predictions).toMatchObject({ method: 'rules', p_alive: 1, churn_risk: 'low' });
+    expect(a.predictions).toMatchObject({
+      method: 'rules',
+      p_alive: 1,
+      churn_risk: 'low',
+      quality: 'weak',
+    });
+    expect(a.predictions?.quality_reason).toMatch(/too little data/);
     // One order per 20-day gap while active: 90 / 20 = 4.5.
     expect(a.predictions?.expected_orders_90d).toBeCloseTo(4.5, 10);
     expect(a.predictions?.predicted_clv_365d).toBeCloseTo((365 / 20) * (110 / 3), 8);
@@ -174,6 +206,11 @@ describe.each(engines)('customer value on %s', (engine) => {
     const p = await profile(`sim-${i}`);
     expect(p.predictions?.method).toBe('bg_nbd');
     expect(p.predictions?.computed_at).toBe(new Date(fitAt).toISOString());
+    // Every prediction carries the run's verdict on the fit.
+    expect(p.predictions?.quality).toBe(lastRun?.quality?.level);
+    expect(p.predictions?.quality_reason).toBe(lastRun?.quality?.reason);
+    expect(lastRun?.asOf).toMatchObject({ stale: false, asOf: new Date(fitAt).toISOString() });
+    expect(lastRun?.holdout?.customers).toBeGreaterThan(0);
     const res = await explain(p.id);
     expect(res.status).toBe(200);
     const body = await json<PredictionExplanation>(res);
@@ -194,6 +231,28 @@ describe.each(engines)('customer value on %s', (engine) => {
 
     // Earlier customers are scored by the models now too.
     expect((await profile('rules-c')).predictions?.method).toBe('bg_nbd');
+  });
+
+  it('a fit of an unknown id is 404, a malformed id 400 naming the field', async () => {
+    const missing = await t.api('/api/v1/insights/customer-value/fits/999999');
+    expect(missing.status).toBe(404);
+    const bad = await t.api('/api/v1/insights/customer-value/fits/abc');
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/params\.id/);
+  });
+
+  it('a second request while a fit is queued answers with that fit', async () => {
+    const service = t.server.services.customerValue;
+    const first = await service.requestFit('default');
+    const second = await service.requestFit('default');
+    expect(second.id).toBe(first.id);
+    await t.server.services.jobs.runDue();
+    const done = await awaitFit(t, first.id);
+    expect(done.status).toBe('succeeded');
+    const third = await service.requestFit('default');
+    expect(Number(third.id)).toBeGreaterThan(Number(first.id));
+    await t.server.services.jobs.runDue();
+    expect((await awaitFit(t, third.id)).status).toBe('succeeded');
   });
 
   it('a fit requested while one is under way joins it', async () => {

@@ -87,3 +87,55 @@ describe("one workspace's fit", () => {
     expect(fit.stats).toEqual({ orders: 25, lines: 25, customers: 5, products: 2 });
   });
 });
+
+describe('replenishment in the fit: evidence, habit, and the next relevant due item', () => {
+  const lines: FitLine[] = [];
+  const buy = (customerId: string, productId: string, days: number[]) => {
+    for (const d of days) {
+      lines.push({
+        customerId,
+        orderId: `${customerId}-${productId}-${d}`,
+        orderedAt: day(d),
+        productId,
+        category: null,
+        quantity: 1,
+      });
+    }
+  };
+  // Tea: 5 habitual buyers (every 30 days) among 25: replenishable, but only for the habit.
+  for (let c = 0; c < 5; c++) buy(`h${c}`, 'tea', [0, 30, 60]);
+  for (let c = 0; c < 20; c++) buy(`once${c}`, 'tea', [50]);
+  // Cards: 5 of 65 buyers bought twice: under the repeat share that makes a product replenishable.
+  for (let c = 0; c < 5; c++) buy(`h${c}`, 'card', [0, 30]);
+  for (let c = 0; c < 60; c++) buy(`card${c}`, 'card', [40]);
+  // Soap: the same habitual buyers, a year earlier: long lapsed by now.
+  for (let c = 0; c < 5; c++) buy(`h${c}`, 'soap', [-400, -370, -340]);
+  const fit = fitWorkspace(lines, new Map(), day(100));
+
+  it('stores only what the evidence calls replenishable', () => {
+    expect(fit.productReplenishment.map((r) => r.product_id).sort()).toEqual(['soap', 'tea']);
+  });
+
+  it('is due only for the customers with the habit', () => {
+    const tea = fit.profileReplenishment.filter((r) => r.product_id === 'tea');
+    expect(tea.map((r) => r.profile_id).sort()).toEqual(['h0', 'h1', 'h2', 'h3', 'h4']);
+    expect(fit.profileReplenishment.some((r) => r.product_id === 'card')).toBe(false);
+  });
+
+  it('shows the next relevant due item, not a lapsed one', () => {
+    const h0 = fit.profileInsights.find((p) => p.profile_id === 'h0');
+    // Soap was due on day -310, more than 3 intervals ago: the list keeps it, "next" does not.
+    expect(
+      fit.profileReplenishment.find((r) => r.profile_id === 'h0' && r.product_id === 'soap'),
+    ).toMatchObject({ due_at: day(-310) });
+    expect(h0).toMatchObject({
+      next_replenishment_product: 'tea',
+      next_replenishment_due_at: day(90),
+    });
+    const once = fit.profileInsights.find((p) => p.profile_id === 'once0');
+    expect(once).toMatchObject({
+      next_replenishment_product: null,
+      next_replenishment_due_at: null,
+    });
+  });
+});

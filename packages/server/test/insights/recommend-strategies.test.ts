@@ -46,6 +46,10 @@ const fitted: FittedRecommendations = {
     ['serum', 'Skin'],
     ['camera', 'Photo'],
   ]),
+  repeatRate: new Map([
+    ['cream', 0.5],
+    ['camera', 0.05],
+  ]),
 };
 const model = modelView(fitted, (id) => id.toUpperCase());
 const ctx = (over: Partial<CustomerContext> = {}): CustomerContext => ({
@@ -175,8 +179,10 @@ describe('recommender', () => {
     expect(ids(recommend('popular', c, model, rules(), 1))).toEqual(['bestseller']);
   });
 
-  it('blends the strategies by weighted reciprocal rank and names the main contributor', () => {
-    const out = recommend('blend', c, model, rules({ bought: new Set(['cream']) }), 5);
+  it('blends the discovery strategies by weighted reciprocal rank and names the main contributor', () => {
+    // Without buy-again slots, the blend is the fusion of the strategies for new products.
+    const bought = rules({ bought: new Set(['cream']) });
+    const out = recommend('blend', c, model, bought, 5, { buyAgainShare: 0 });
     // serum: also bought #1 (1.5/11), bought together #2 (1/12), popular in Skin #1 (0.7/11).
     expect(out.map((r) => [r.productId, r.strategy])).toEqual([
       ['serum', 'also_bought'],

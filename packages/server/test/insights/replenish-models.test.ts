@@ -5,9 +5,11 @@ import {
   nextLikelyCategory,
 } from '../../src/modules/insights/replenish/category-progression.js';
 import {
+  DEFAULT_DUE,
   dueInWords,
   dueOf,
   effectiveInterval,
+  isLapsed,
   replenishmentDue,
 } from '../../src/modules/insights/replenish/due-dates.js';
 import {
@@ -65,6 +67,8 @@ describe('repurchase intervals', () => {
       intervals: 7,
       buyers: 7,
       repeatShare: 5 / 7,
+      // Own intervals of c1 (30, 30: CV 0) and c3 (40, 10: CV 0.6); the others have one.
+      irregularity: 0.3,
     });
   });
 
@@ -88,11 +92,11 @@ describe('repurchase intervals', () => {
 
 describe('due dates', () => {
   const learned = { intervalDays: 28, repeatShare: 0.5 };
-  const options = { personalWeight: 3, maxIntervalDays: 730 };
+  const options = { personalWeight: 3, maxIntervalDays: 730, minHabitPurchases: 2 };
 
   it('lets the catalog usage period win, per unit bought (contact lenses: 30 days a box)', () => {
     const base = effectiveInterval(learned, { consumable: true, usageDays: 30 }, 0.05);
-    expect(base).toEqual({ intervalDays: 30, source: 'catalog' });
+    expect(base).toEqual({ intervalDays: 30, source: 'catalog', anyBuyer: true });
     const one = dueOf({ times: [day(0)], lastQuantity: 1 }, base, options);
     expect(one).toEqual({ intervalDays: 30, dueAt: day(30), lastBoughtAt: day(0) });
     const two = dueOf({ times: [day(0), day(10)], lastQuantity: 2 }, base, options);
@@ -101,7 +105,7 @@ describe('due dates', () => {
 
   it('uses the learned interval, blended with the customer own habit', () => {
     const base = effectiveInterval(learned, undefined, 0.05);
-    expect(base).toEqual({ intervalDays: 28, source: 'learned' });
+    expect(base).toEqual({ intervalDays: 28, source: 'learned', anyBuyer: true });
     expect(dueOf({ times: [day(0)], lastQuantity: 1 }, base, options)?.dueAt).toBe(day(28));
     // Two own intervals of 30 days: (2 x 30 + 3 x 28) / 5 = 28.8.
     const own = dueOf({ times: [day(0), day(30), day(60)], lastQuantity: 1 }, base, options);
@@ -117,8 +121,53 @@ describe('due dates', () => {
         { consumable: true, usageDays: null },
         0.05,
       ),
-    ).toEqual({ intervalDays: 90, source: 'learned' });
+    ).toEqual({ intervalDays: 90, source: 'learned', anyBuyer: true });
     expect(effectiveInterval(undefined, { consumable: true, usageDays: null }, 0.05)).toBe(null);
+  });
+
+  it('takes evidence: enough buyers repurchase, at regular enough intervals', () => {
+    const rules = { maxIrregularity: 0.5, habitRepeatShare: 0.5 };
+    const product = { intervalDays: 30, repeatShare: 0.3, irregularity: 0.2 };
+    expect(effectiveInterval(product, undefined, 0.1, rules)).toEqual({
+      intervalDays: 30,
+      source: 'learned',
+      anyBuyer: false,
+    });
+    expect(effectiveInterval(product, undefined, 0.4, rules)).toBe(null);
+    expect(effectiveInterval({ ...product, irregularity: 0.8 }, undefined, 0.1, rules)).toBe(null);
+    // Nobody has two intervals to compare: regularity unproven.
+    expect(effectiveInterval({ ...product, irregularity: null }, undefined, 0.1, rules)).toBe(null);
+    // The catalog wins over thin or irregular evidence.
+    const consumable = { consumable: true, usageDays: null };
+    expect(
+      effectiveInterval({ ...product, irregularity: 3, repeatShare: 0.01 }, consumable, 0.1, rules),
+    ).toEqual({ intervalDays: 30, source: 'learned', anyBuyer: true });
+  });
+
+  it('is due only for a customer with the habit, unless most buyers repurchase', () => {
+    const rules = { maxIrregularity: Infinity, habitRepeatShare: 0.5 };
+    const rare = effectiveInterval({ intervalDays: 30, repeatShare: 0.2 }, undefined, 0.1, rules);
+    const strict = { ...options, minHabitPurchases: 3 };
+    expect(dueOf({ times: [day(0)], lastQuantity: 1 }, rare, strict)).toBe(null);
+    expect(dueOf({ times: [day(0), day(30)], lastQuantity: 1 }, rare, strict)).toBe(null);
+    expect(dueOf({ times: [day(0), day(30), day(60)], lastQuantity: 1 }, rare, strict)?.dueAt).toBe(
+      day(90),
+    );
+    const habitual = effectiveInterval(
+      { intervalDays: 30, repeatShare: 0.6 },
+      undefined,
+      0.1,
+      rules,
+    );
+    expect(dueOf({ times: [day(0)], lastQuantity: 1 }, habitual, strict)?.dueAt).toBe(day(30));
+  });
+
+  it('lapses after the given number of intervals overdue', () => {
+    const d = { dueAt: day(30), intervalDays: 30 };
+    expect(isLapsed(d, day(30 + 90), 3)).toBe(false);
+    expect(isLapsed(d, day(30 + 91), 3)).toBe(true);
+    expect(isLapsed(d, day(30 + 31), 1)).toBe(true);
+    expect(isLapsed(d, day(0), DEFAULT_DUE.lapsedAfterIntervals)).toBe(false);
   });
 
   it('gives every customer a due date per replenishable product', () => {

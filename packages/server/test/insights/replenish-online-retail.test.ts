@@ -10,8 +10,14 @@ import {
   PurchaseHistory,
   type PurchaseLine,
 } from '../../src/modules/insights/recommend/purchase-history.js';
-import { replenishmentDue } from '../../src/modules/insights/replenish/due-dates.js';
+import { DEFAULT_DUE, replenishmentDue } from '../../src/modules/insights/replenish/due-dates.js';
 import { evaluateReplenishment } from '../../src/modules/insights/replenish/replenishment-evaluation.js';
+import {
+  flaggedPairs,
+  globalIntervalDue,
+  precisionRecall,
+  repurchasedInWindow,
+} from '../../src/modules/insights/replenish/replenishment-precision.js';
 import { learnRepurchaseIntervals } from '../../src/modules/insights/replenish/repurchase-intervals.js';
 import { hasSharedData, sharedDataPath } from '../support/shared-data.js';
 
@@ -52,7 +58,7 @@ function evaluateSample() {
   const intervals = learnRepurchaseIntervals(history);
   const due = replenishmentDue(history, intervals, () => undefined);
   const result = evaluateReplenishment(history, due, lines, CUTOFF);
-  return { lines, history, intervals, result };
+  return { lines, history, intervals, due, result };
 }
 
 describe.skipIf(!hasSharedData)('replenishment on the Online Retail sample', () => {
@@ -83,12 +89,25 @@ describe.skipIf(!hasSharedData)('replenishment on the Online Retail sample', () 
     expect(middle).toBeLessThan(90);
   });
 
-  it('predicts repurchases about as well as or better than one global interval', () => {
+  it('sends fewer, more precise "due within 30 days" reminders than one global interval', () => {
+    const { lines, history, due } = sample;
+    const actual = repurchasedInWindow(history, lines, CUTOFF, 30);
+    const lapse = DEFAULT_DUE.lapsedAfterIntervals;
+    const ours = precisionRecall(flaggedPairs(due.flat(), CUTOFF, 30, lapse), actual);
+    const global = globalIntervalDue(history);
+    const baseline = precisionRecall(flaggedPairs(global.due, CUTOFF, 30, lapse), actual);
+    expect(actual.size).toBeGreaterThan(500);
+    expect(ours.flagged).toBeLessThan(baseline.flagged / 2);
+    expect(ours.precision).toBeGreaterThan(baseline.precision * 1.5);
+    expect(ours.recall).toBeGreaterThan(0.05);
+  });
+
+  it('dates the repurchases of the pairs it covers about as well as one global interval', () => {
     const { result } = sample;
-    // A tenth of the customers is thin data: fewer products reach the support of 5 repeat
-    // customers (coverage about 0.47 here, about 0.9 on the full data).
+    // Only the habits are dated now (a product bought once by most is not due): coverage of
+    // the pairs bought again is about a fifth on this sample.
     expect(result.pairs).toBeGreaterThan(1000);
-    expect(result.coverage).toBeGreaterThan(0.3);
+    expect(result.coverage).toBeGreaterThan(0.1);
     expect(result.coverage).toBeLessThanOrEqual(1);
     expect(result.medianAbsErrorDays).toBeGreaterThan(0);
     expect(result.medianAbsErrorDays).toBeLessThan(60);

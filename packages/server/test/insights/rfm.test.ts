@@ -8,6 +8,7 @@ import { quintiles, rfmGroupOf, rfmScores } from '../../src/modules/insights/rfm
 import { ManualClock } from '../../src/platform/clock.js';
 import { engines } from '../support/engines.js';
 import { json, startTestServer, type TestServer } from '../support/test-server.js';
+import { fitAndWait } from './customer-value-fit-helper.js';
 
 describe('RFM scoring', () => {
   it('scores by quintile, ties sharing the lower one', () => {
@@ -100,9 +101,7 @@ describe.each(engines)('RFM groups as segment fields on %s', (engine) => {
       ).data.map((m) => m.userId);
     expect(await membersNow()).toEqual([]);
 
-    expect((await t.api('/api/v1/insights/customer-value/fit', { method: 'POST' })).status).toBe(
-      200,
-    );
+    await fitAndWait(t);
     await t.settle();
     // c8 and c9: the most recent fifth and the most frequent fifth.
     expect((await membersNow()).sort()).toEqual(['c8', 'c9']);

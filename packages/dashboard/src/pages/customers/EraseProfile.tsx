@@ -1,12 +1,11 @@
 import type { Profile } from '@comeback/contracts';
-import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useLocation } from 'wouter';
 import { del } from '../../api/client';
 import { useSession } from '../../api/session';
-import { ErrorAlert } from '../../components/QueryView';
+import { ConfirmButton } from '../../components/ConfirmButton';
 import { useT } from '../../i18n/i18n';
 import { profileKey } from './api';
 import { identifierOf } from './customer-name';
@@ -19,7 +18,6 @@ import { customerStrings } from './strings';
 export function EraseProfile({ profile }: { profile: Profile }) {
   const t = useT(customerStrings);
   const { canEdit } = useSession();
-  const [opened, { open, close }] = useDisclosure(false);
   const [typed, setTyped] = useState('');
   const queryClient = useQueryClient();
   const [, navigate] = useLocation();
@@ -35,47 +33,30 @@ export function EraseProfile({ profile }: { profile: Profile }) {
   });
 
   if (!canEdit) return null;
-  const dismiss = () => {
-    setTyped('');
-    erase.reset();
-    close();
-  };
   return (
-    <>
-      <Button color="red" variant="light" onClick={open} data-testid="customer-erase">
-        {t('erase')}
-      </Button>
-      <Modal opened={opened} onClose={dismiss} title={t('eraseTitle')} centered>
-        <Stack gap="sm">
-          <Text size="sm">{t('eraseExplain')}</Text>
-          <TextInput
-            label={
-              <>
-                {t('eraseTypeToConfirm')} <bdi dir="ltr">{expected}</bdi>
-              </>
-            }
-            value={typed}
-            onChange={(event) => setTyped(event.currentTarget.value)}
-            data-testid="customer-erase-confirm"
-            autoComplete="off"
-          />
-          <ErrorAlert error={erase.error} />
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={dismiss}>
-              {t('cancel')}
-            </Button>
-            <Button
-              color="red"
-              disabled={typed.trim() !== expected}
-              loading={erase.isPending}
-              onClick={() => erase.mutate()}
-              data-testid="customer-erase-submit"
-            >
-              {t('eraseConfirm')}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
-    </>
+    <ConfirmButton
+      label={t('erase')}
+      confirmLabel={t('eraseConfirm')}
+      title={t('eraseTitle')}
+      onConfirm={() => erase.mutateAsync()}
+      action={erase}
+      canConfirm={typed.trim() === expected}
+      onDismiss={() => setTyped('')}
+      testId="customer-erase"
+      confirmTestId="customer-erase-submit"
+    >
+      <Text size="sm">{t('eraseExplain')}</Text>
+      <TextInput
+        label={
+          <>
+            {t('eraseTypeToConfirm')} <bdi dir="ltr">{expected}</bdi>
+          </>
+        }
+        value={typed}
+        onChange={(event) => setTyped(event.currentTarget.value)}
+        data-testid="customer-erase-confirm"
+        autoComplete="off"
+      />
+    </ConfirmButton>
   );
 }

@@ -1,6 +1,6 @@
 import type { Profile } from '@comeback/contracts';
-import { Badge, Button, Center, Code, Table, Text, Title } from '@mantine/core';
-import { QueryView } from '../../components/QueryView';
+import { Badge, Code, Table, Text, Title } from '@mantine/core';
+import { OlderPagesTable } from '../../components/DataTable';
 import { useFormat, useT } from '../../i18n/i18n';
 import { useProfileEvents, type StoredEvent } from './api';
 import { compactJson } from './customer-name';
@@ -23,62 +23,36 @@ export function EventsSection({ profile }: { profile: Profile }) {
       <Title order={2} size="h4" mb="sm">
         {t('eventsTitle')}
       </Title>
-      <QueryView query={events}>
-        {({ pages }) => {
-          const rows = pages.flatMap((page) => page.data);
-          if (rows.length === 0)
-            return <EmptyNote title={t('noEvents')} hint={t('noEventsHint')} />;
-          return (
-            <>
-              <Table.ScrollContainer minWidth={720}>
-                <Table data-testid="customer-events">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>{t('colWhen')}</Table.Th>
-                      <Table.Th>{t('colEvent')}</Table.Th>
-                      <Table.Th>{t('colDetails')}</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {rows.map((event) => (
-                      <Table.Tr key={event.messageId} data-testid="event-row">
-                        <Table.Td>
-                          {format.dateTime(event.timestamp)}
-                          {event.timeAdjusted ? (
-                            <Text size="xs" c="dimmed">
-                              {t('timeAdjusted')}
-                            </Text>
-                          ) : null}
-                        </Table.Td>
-                        <Table.Td>
-                          <Badge variant="light" color="gray" me="xs">
-                            {event.type}
-                          </Badge>
-                          {event.event ? <bdi>{event.event}</bdi> : null}
-                        </Table.Td>
-                        <Table.Td dir="ltr">
-                          <Code>{compactJson(eventDetail(event), 160)}</Code>
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-              {events.hasNextPage ? (
-                <Center mt="sm">
-                  <Button
-                    variant="default"
-                    loading={events.isFetchingNextPage}
-                    onClick={() => void events.fetchNextPage()}
-                  >
-                    {t('showOlder')}
-                  </Button>
-                </Center>
+      <OlderPagesTable
+        query={events}
+        empty={<EmptyNote title={t('noEvents')} hint={t('noEventsHint')} />}
+
+        minWidth={720}
+        testId="customer-events"
+        columns={[t('colWhen'), t('colEvent'), t('colDetails')]}
+      >
+        {(event) => (
+          <Table.Tr key={event.messageId} data-testid="event-row">
+            <Table.Td>
+              {format.dateTime(event.timestamp)}
+              {event.timeAdjusted ? (
+                <Text size="xs" c="dimmed">
+                  {t('timeAdjusted')}
+                </Text>
               ) : null}
-            </>
-          );
-        }}
-      </QueryView>
+            </Table.Td>
+            <Table.Td>
+              <Badge variant="light" color="gray" me="xs">
+                {event.type}
+              </Badge>
+              {event.event ? <bdi>{event.event}</bdi> : null}
+            </Table.Td>
+            <Table.Td dir="ltr">
+              <Code>{compactJson(eventDetail(event), 160)}</Code>
+            </Table.Td>
+          </Table.Tr>
+        )}
+      </OlderPagesTable>
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import type { Order, Profile } from '@comeback/contracts';
 import { Badge, Table, Text, Title } from '@mantine/core';
-import { QueryView } from '../../components/QueryView';
+import { ListTable } from '../../components/DataTable';
 import { useFormat, useT } from '../../i18n/i18n';
 import { useOrders } from './api';
 import { EmptyNote } from './EmptyNote';
@@ -23,55 +23,46 @@ export function OrdersSection({ profile }: { profile: Profile }) {
       <Title order={2} size="h4" mb="sm">
         {t('ordersTitle')}
       </Title>
-      <QueryView query={orders}>
-        {({ data }) =>
-          data.length === 0 ? (
-            <EmptyNote title={t('noOrders')} hint={t('noOrdersHint')} />
-          ) : (
-            <Table.ScrollContainer minWidth={720}>
-              <Table data-testid="customer-orders">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('colOrderedAt')}</Table.Th>
-                    <Table.Th>{t('colOrder')}</Table.Th>
-                    <Table.Th>{t('colStatus')}</Table.Th>
-                    <Table.Th>{t('colItems')}</Table.Th>
-                    <Table.Th ta="end">{t('colTotal')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {data.map((order) => (
-                    <Table.Tr key={order.orderId} data-testid="order-row">
-                      <Table.Td>{format.dateTime(order.orderedAt)}</Table.Td>
-                      <Table.Td>
-                        <bdi dir="ltr">{order.orderNumber ?? order.orderId}</bdi>
-                      </Table.Td>
-                      <Table.Td>
-                        <Badge variant="light" color={order.cancelledAt ? 'red' : 'gray'}>
-                          {order.status}
-                        </Badge>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm" lineClamp={2}>
-                          <bdi>{lineSummary(order)}</bdi>
-                        </Text>
-                      </Table.Td>
-                      <Table.Td ta="end">
-                        {money(order.total, order.currency)}
-                        {order.refunded > 0 ? (
-                          <Text size="xs" c="red">
-                            {t('refunded', { amount: money(order.refunded, order.currency) })}
-                          </Text>
-                        ) : null}
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )
-        }
-      </QueryView>
+      <ListTable
+        query={orders}
+        empty={<EmptyNote title={t('noOrders')} hint={t('noOrdersHint')} />}
+        minWidth={720}
+        testId="customer-orders"
+        columns={[
+          t('colOrderedAt'),
+          t('colOrder'),
+          t('colStatus'),
+          t('colItems'),
+          { label: t('colTotal'), end: true },
+        ]}
+      >
+        {(order) => (
+          <Table.Tr key={order.orderId} data-testid="order-row">
+            <Table.Td>{format.dateTime(order.orderedAt)}</Table.Td>
+            <Table.Td>
+              <bdi dir="ltr">{order.orderNumber ?? order.orderId}</bdi>
+            </Table.Td>
+            <Table.Td>
+              <Badge variant="light" color={order.cancelledAt ? 'red' : 'gray'}>
+                {order.status}
+              </Badge>
+            </Table.Td>
+            <Table.Td>
+              <Text size="sm" lineClamp={2}>
+                <bdi>{lineSummary(order)}</bdi>
+              </Text>
+            </Table.Td>
+            <Table.Td ta="end">
+              {money(order.total, order.currency)}
+              {order.refunded > 0 ? (
+                <Text size="xs" c="red">
+                  {t('refunded', { amount: money(order.refunded, order.currency) })}
+                </Text>
+              ) : null}
+            </Table.Td>
+          </Table.Tr>
+        )}
+      </ListTable>
     </section>
   );
 }

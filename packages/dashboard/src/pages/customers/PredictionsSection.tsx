@@ -31,21 +31,45 @@ function PredictionStats({ predictions }: { predictions: ProfilePredictions }) {
         : t('p_not_within_year'),
     ],
     [t('p_method'), t(`method_${predictions.method}`)],
+    [
+      t('p_quality'),
+      <Badge
+        key="quality"
+        color={predictions.quality === 'good' ? 'green' : 'orange'}
+        variant="light"
+        data-testid="prediction-quality"
+      >
+        {t(`quality_${predictions.quality}`)}
+      </Badge>,
+    ],
     [t('p_computed_at'), format.dateTime(predictions.computed_at)],
   ];
   return (
-    <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" data-testid="customer-predictions">
-      {stats.map(([label, value]) => (
-        <div key={label}>
-          <Text size="xs" c="dimmed">
-            {label}
-          </Text>
-          <Text size="sm" component="div">
-            {value}
-          </Text>
-        </div>
-      ))}
-    </SimpleGrid>
+    <Stack gap="xs">
+      <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" data-testid="customer-predictions">
+        {stats.map(([label, value]) => (
+          <div key={label}>
+            <Text size="xs" c="dimmed">
+              {label}
+            </Text>
+            <Text size="sm" component="div">
+              {value}
+            </Text>
+          </div>
+        ))}
+      </SimpleGrid>
+      {predictions.quality === 'weak' ? (
+        <Text size="sm" c="dimmed" data-testid="prediction-weak">
+          {t('weakNote')}
+          {predictions.quality_reason ? (
+            <>
+              {' '}
+              <bdi>{predictions.quality_reason}</bdi>
+            </>
+          ) : null}
+        </Text>
+      ) : null}
+    </Stack>
   );
 }
 

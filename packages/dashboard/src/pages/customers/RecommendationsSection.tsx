@@ -1,6 +1,6 @@
 import type { Profile, ProfileInsights } from '@comeback/contracts';
 import { Anchor, Badge, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { QueryView } from '../../components/QueryView';
+import { ListTable } from '../../components/DataTable';
 import { useFormat, useT } from '../../i18n/i18n';
 import { useRecommendations } from './api';
 import { EmptyNote } from './EmptyNote';
@@ -43,50 +43,42 @@ export function RecommendationsSection({ profile }: { profile: Profile }) {
         <Title order={2} size="h4" mb="sm">
           {t('recommendationsTitle')}
         </Title>
-        <QueryView query={recommendations}>
-          {({ data }) =>
-            data.length === 0 ? (
-              <EmptyNote title={t('noRecommendations')} hint={t('noRecommendationsHint')} />
-            ) : (
-              <Table.ScrollContainer minWidth={640}>
-                <Table data-testid="customer-recommendations">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>{t('colProduct')}</Table.Th>
-                      <Table.Th ta="end">{t('colPrice')}</Table.Th>
-                      <Table.Th>{t('colWhy')}</Table.Th>
-                      <Table.Th>{t('colStrategy')}</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {data.map((item) => (
-                      <Table.Tr key={item.productId}>
-                        <Table.Td>
-                          {item.url ? (
-                            <Anchor href={item.url} target="_blank" rel="noopener noreferrer">
-                              <bdi>{item.title}</bdi>
-                            </Anchor>
-                          ) : (
-                            <bdi>{item.title}</bdi>
-                          )}
-                        </Table.Td>
-                        <Table.Td ta="end">{format.number(item.price)}</Table.Td>
-                        <Table.Td>
-                          <bdi>{item.reason}</bdi>
-                        </Table.Td>
-                        <Table.Td>
-                          <Badge variant="light" color="gray">
-                            {item.strategy}
-                          </Badge>
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-            )
-          }
-        </QueryView>
+        <ListTable
+          query={recommendations}
+          empty={<EmptyNote title={t('noRecommendations')} hint={t('noRecommendationsHint')} />}
+
+          minWidth={640}
+          testId="customer-recommendations"
+          columns={[
+            t('colProduct'),
+            { label: t('colPrice'), end: true },
+            t('colWhy'),
+            t('colStrategy'),
+          ]}
+        >
+          {(item) => (
+            <Table.Tr key={item.productId}>
+              <Table.Td>
+                {item.url ? (
+                  <Anchor href={item.url} target="_blank" rel="noopener noreferrer">
+                    <bdi>{item.title}</bdi>
+                  </Anchor>
+                ) : (
+                  <bdi>{item.title}</bdi>
+                )}
+              </Table.Td>
+              <Table.Td ta="end">{format.number(item.price)}</Table.Td>
+              <Table.Td>
+                <bdi>{item.reason}</bdi>
+              </Table.Td>
+              <Table.Td>
+                <Badge variant="light" color="gray">
+                  {item.strategy}
+                </Badge>
+              </Table.Td>
+            </Table.Tr>
+          )}
+        </ListTable>
       </section>
 
       <section>

@@ -1,5 +1,6 @@
-import { Badge, Table } from '@mantine/core';
-import { QueryView } from '../../components/QueryView';
+import { Badge, SegmentedControl, Stack, Table } from '@mantine/core';
+import { useState } from 'react';
+import { OlderPagesTable } from '../../components/DataTable';
 import { useFormat, useT } from '../../i18n/i18n';
 import { useReplenishment, type ReplenishmentItem } from './api';
 import { EmptyNote } from './EmptyNote';
@@ -16,61 +17,87 @@ function useDueText() {
         : t('overdueBy', { days: -item.dueInDays });
 }
 
-/** Replenishable products the person bought, soonest due first. */
+/**
+ * Replenishable products the person bought: the due list (soonest first, what a reminder
+ * would name) or, apart, the lapsed ones (overdue so long the habit looks over), a page at a
+ * time with the count of each list.
+ */
 export function ReplenishmentTable({ profileId }: { profileId: string }) {
   const t = useT(insightStrings);
   const format = useFormat();
   const dueText = useDueText();
-  const replenishment = useReplenishment(profileId);
+  const [list, setList] = useState<'due' | 'lapsed'>('due');
+  const replenishment = useReplenishment(profileId, list);
+  const first = replenishment.data?.pages[0];
+  const counts = first
+    ? list === 'due'
+      ? { due: first.total, lapsed: first.otherList }
+      : { due: first.otherList, lapsed: first.total }
+    : null;
+  const label = (which: 'due' | 'lapsed') =>
+    counts
+      ? t(which === 'due' ? 'listDueN' : 'listLapsedN', { count: format.number(counts[which]) })
+      : t(which === 'due' ? 'listDue' : 'listLapsed');
   return (
-    <QueryView query={replenishment}>
-      {({ data }) =>
-        data.length === 0 ? (
-          <EmptyNote title={t('noReplenishment')} hint={t('noReplenishmentHint')} />
-        ) : (
-          <Table.ScrollContainer minWidth={640}>
-            <Table data-testid="customer-replenishment">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('colProduct')}</Table.Th>
-                  <Table.Th>{t('colLastBought')}</Table.Th>
-                  <Table.Th ta="end">{t('colInterval')}</Table.Th>
-                  <Table.Th>{t('colDue')}</Table.Th>
-                  <Table.Th>{t('colSource')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {data.map((item) => (
-                  <Table.Tr key={item.productId}>
-                    <Table.Td>
-                      <bdi>{item.title}</bdi>
-                    </Table.Td>
-                    <Table.Td>
-                      {format.date(item.lastBoughtAt)} ({format.number(item.purchases)}×)
-                    </Table.Td>
-                    <Table.Td ta="end">
-                      {t('days', { days: format.number(Math.round(item.intervalDays)) })}
-                    </Table.Td>
-                    <Table.Td>
-                      {format.date(item.dueAt)} · {dueText(item)}{' '}
-                      {item.lapsed ? (
-                        <Badge color="gray" variant="light">
-                          {t('lapsed')}
-                        </Badge>
-                      ) : item.dueInDays <= 0 ? (
-                        <Badge color="orange" variant="light">
-                          {t('dueNow')}
-                        </Badge>
-                      ) : null}
-                    </Table.Td>
-                    <Table.Td>{t(`source_${item.source}`)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )
-      }
-    </QueryView>
+    <Stack gap="xs">
+      <SegmentedControl
+        value={list}
+        onChange={(value) => setList(value === 'lapsed' ? 'lapsed' : 'due')}
+        data={[
+          { value: 'due', label: label('due') },
+          { value: 'lapsed', label: label('lapsed') },
+        ]}
+        aria-label={t('listChoice')}
+        data-testid="replenishment-list"
+        w="fit-content"
+      />
+      <OlderPagesTable
+        query={replenishment}
+        moreLabel={t('showMoreItems')}
+        empty={
+          list === 'due' ? (
+            <EmptyNote title={t('noReplenishment')} hint={t('noReplenishmentHint')} />
+          ) : (
+            <EmptyNote title={t('noLapsed')} hint={t('noLapsedHint')} />
+          )
+        }
+        minWidth={640}
+        testId="customer-replenishment"
+        columns={[
+          t('colProduct'),
+          t('colLastBought'),
+          { label: t('colInterval'), end: true },
+          t('colDue'),
+          t('colSource'),
+        ]}
+      >
+        {(item) => (
+          <Table.Tr key={item.productId}>
+            <Table.Td>
+              <bdi>{item.title}</bdi>
+            </Table.Td>
+            <Table.Td>
+              {format.date(item.lastBoughtAt)} ({format.number(item.purchases)}×)
+            </Table.Td>
+            <Table.Td ta="end">
+              {t('days', { days: format.number(Math.round(item.intervalDays)) })}
+            </Table.Td>
+            <Table.Td>
+              {format.date(item.dueAt)} · {dueText(item)}{' '}
+              {item.lapsed ? (
+                <Badge color="gray" variant="light">
+                  {t('lapsed')}
+                </Badge>
+              ) : item.dueInDays <= 0 ? (
+                <Badge color="orange" variant="light">
+                  {t('dueNow')}
+                </Badge>
+              ) : null}
+            </Table.Td>
+            <Table.Td>{t(`source_${item.source}`)}</Table.Td>
+          </Table.Tr>
+        )}
+      </OlderPagesTable>
+    </Stack>
   );
 }

@@ -124,11 +124,28 @@ export const useRecommendations = (id: string) =>
       get<{ data: RecommendationItem[] }>(profilePath(id, '/recommendations'), { limit: 10 }),
   });
 
-export const useReplenishment = (id: string) =>
-  useQuery({
-    queryKey: partKey(id, 'replenishment'),
-    queryFn: () => get<{ data: ReplenishmentItem[] }>(profilePath(id, '/replenishment')),
+/** One page of a replenishment list: `total` in this list, `otherList` in the other. */
+export interface ReplenishmentPage {
+  data: ReplenishmentItem[];
+  nextCursor: string | null;
+  total: number;
+  otherList: number;
+}
+
+/** Due items (soonest first) or lapsed ones, a page at a time. */
+export const useReplenishment = (id: string, list: 'due' | 'lapsed') =>
+  useInfiniteQuery({
+    queryKey: partKey(id, `replenishment-${list}`),
+    queryFn: ({ pageParam }) =>
+      get<ReplenishmentPage>(profilePath(id, '/replenishment'), {
+        list,
+        limit: REPLENISHMENT_LIMIT,
+        cursor: pageParam,
+      }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
+const REPLENISHMENT_LIMIT = 20;
 
 export const useProfileSegments = (id: string) =>
   useQuery({

@@ -147,7 +147,6 @@ export const customerStrings = defineStrings({
     colEvent: 'Event',
     colDetails: 'Details',
     timeAdjusted: 'time of receipt (sent time was off)',
-    showOlder: 'Show older',
   },
   he: {
     listTitle: 'לקוחות',
@@ -293,6 +292,5 @@ export const customerStrings = defineStrings({
     colEvent: 'אירוע',
     colDetails: 'פרטים',
     timeAdjusted: 'זמן הקבלה (זמן השליחה היה שגוי)',
-    showOlder: 'הצגת ישנים יותר',
   },
 });

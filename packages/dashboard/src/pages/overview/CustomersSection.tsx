@@ -1,10 +1,10 @@
+import type { Overview } from '@comeback/contracts';
 import { BarChart, DonutChart } from '@mantine/charts';
 import { Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useFormat, useT } from '../../i18n/i18n';
 import { useChartDirection } from './chart-direction';
 import { Section } from './Section';
 import { overviewStrings } from './strings';
-import type { Overview } from './types';
 
 export function RepeatPurchaseSection({ funnel }: { funnel: Overview['repeatPurchase'] }) {
   const t = useT(overviewStrings);

@@ -1,11 +1,11 @@
-import { LineChart } from '@mantine/charts';
-import { Anchor, Table, Text, Title } from '@mantine/core';
+import type { Overview } from '@comeback/contracts';
+import { Anchor, Table, Text } from '@mantine/core';
 import { Link } from 'wouter';
-import { useFormat, useLocale, useT } from '../../i18n/i18n';
-import { shortDay, useChartDirection } from './chart-direction';
+import { DataTable } from '../../components/DataTable';
+import { useFormat, useT } from '../../i18n/i18n';
+import { DailyChart } from './DailyChart';
 import { Section } from './Section';
 import { overviewStrings } from './strings';
-import type { Overview } from './types';
 
 const PALETTE = ['teal.6', 'blue.6', 'grape.6', 'orange.6', 'red.6', 'cyan.6', 'lime.7', 'pink.6'];
 /** More lines than this are unreadable; the table below lists every journey. */
@@ -18,13 +18,11 @@ export function JourneysSection(props: {
 }) {
   const t = useT(overviewStrings);
   const f = useFormat();
-  const { locale } = useLocale();
-  const axes = useChartDirection();
   const money = (v: number) => f.money(v, props.currency);
   const charted = props.journeys.slice(0, MAX_LINES);
   // One row per day, one column per journey (keyed by position: names may hold any character).
   const data = props.days.map((day, i) => ({
-    label: shortDay(day, locale),
+    day,
     ...Object.fromEntries(charted.map((j, k) => [`j${k}`, j.byDay[i]?.revenue ?? 0])),
   }));
 
@@ -34,55 +32,42 @@ export function JourneysSection(props: {
         <Text c="dimmed">{t('noJourneys')}</Text>
       ) : (
         <>
-          <Title order={3} size="h5" mb="xs">
-            {t('revenueOverTime')}
-          </Title>
-          <LineChart
-            h={240}
+          <DailyChart
+            title={t('revenueOverTime')}
             data={data}
-            dataKey="label"
             series={charted.map((j, k) => ({
               name: `j${k}`,
               label: j.name,
               color: PALETTE[k] ?? 'gray.6',
             }))}
-            curveType="monotone"
-            withLegend
-            withDots={false}
             valueFormatter={money}
-            {...axes}
           />
-          <Table.ScrollContainer minWidth={520} mt="md">
-            <Table striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('journey')}</Table.Th>
-                  <Table.Th>{t('entered')}</Table.Th>
-                  <Table.Th>{t('converted')}</Table.Th>
-                  <Table.Th>{t('conversionRate')}</Table.Th>
-                  <Table.Th>{t('revenue')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {props.journeys.map((j) => (
-                  <Table.Tr key={j.journeyId}>
-                    <Table.Td>
-                      <Anchor
-                        component={Link}
-                        href={`/journeys/${encodeURIComponent(j.journeyId)}`}
-                      >
-                        {j.name}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{f.number(j.entered)}</Table.Td>
-                    <Table.Td>{f.number(j.converted)}</Table.Td>
-                    <Table.Td>{j.entered > 0 ? f.percent(j.converted / j.entered) : '—'}</Table.Td>
-                    <Table.Td>{money(j.revenue)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable
+            minWidth={520}
+            mt="md"
+            striped
+            columns={[
+              t('journey'),
+              t('entered'),
+              t('converted'),
+              t('conversionRate'),
+              t('revenue'),
+            ]}
+          >
+            {props.journeys.map((j) => (
+              <Table.Tr key={j.journeyId}>
+                <Table.Td>
+                  <Anchor component={Link} href={`/journeys/${encodeURIComponent(j.journeyId)}`}>
+                    {j.name}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>{f.number(j.entered)}</Table.Td>
+                <Table.Td>{f.number(j.converted)}</Table.Td>
+                <Table.Td>{j.entered > 0 ? f.percent(j.converted / j.entered) : '—'}</Table.Td>
+                <Table.Td>{money(j.revenue)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </DataTable>
         </>
       )}
     </Section>

@@ -1,10 +1,10 @@
-import { LineChart } from '@mantine/charts';
+import type { Overview } from '@comeback/contracts';
 import { Paper, SimpleGrid, Table, Text, Title } from '@mantine/core';
-import { useFormat, useLocale, useT } from '../../i18n/i18n';
-import { shortDay, useChartDirection } from './chart-direction';
+import { DataTable } from '../../components/DataTable';
+import { useFormat, useT } from '../../i18n/i18n';
+import { DailyChart } from './DailyChart';
 import { Section } from './Section';
 import { overviewStrings } from './strings';
-import type { MessageCounts, Overview } from './types';
 
 const KINDS = ['sent', 'delivered', 'opened', 'clicked'] as const;
 const COLORS = { sent: 'blue.6', delivered: 'teal.6', opened: 'grape.6', clicked: 'orange.6' };
@@ -12,9 +12,7 @@ const COLORS = { sent: 'blue.6', delivered: 'teal.6', opened: 'grape.6', clicked
 export function MessagesSection({ messages }: { messages: Overview['messages'] }) {
   const t = useT(overviewStrings);
   const f = useFormat();
-  const { locale } = useLocale();
-  const axes = useChartDirection();
-  const totals = messages.byChannel.reduce<MessageCounts>(
+  const totals = messages.byChannel.reduce<Record<(typeof KINDS)[number], number>>(
     (sum, c) => ({
       sent: sum.sent + c.sent,
       delivered: sum.delivered + c.delivered,
@@ -48,47 +46,30 @@ export function MessagesSection({ messages }: { messages: Overview['messages'] }
         <Text c="dimmed">{t('noMessages')}</Text>
       ) : (
         <>
-          <Title order={3} size="h5" mb="xs">
-            {t('messagesOverTime')}
-          </Title>
-          <LineChart
-            h={240}
-            data={messages.byDay.map((d) => ({ ...d, label: shortDay(d.day, locale) }))}
-            dataKey="label"
+          <DailyChart
+            title={t('messagesOverTime')}
+            data={messages.byDay}
             series={KINDS.map((kind) => ({ name: kind, label: t(kind), color: COLORS[kind] }))}
-            curveType="monotone"
-            withLegend
-            withDots={false}
             valueFormatter={f.number}
-            {...axes}
           />
           <Title order={3} size="h5" mt="md" mb="xs">
             {t('byChannel')}
           </Title>
-          <Table.ScrollContainer minWidth={480}>
-            <Table striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('channel')}</Table.Th>
-                  {KINDS.map((kind) => (
-                    <Table.Th key={kind}>{t(kind)}</Table.Th>
-                  ))}
-                  <Table.Th>{t('failed')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {messages.byChannel.map((c) => (
-                  <Table.Tr key={c.channel}>
-                    <Table.Td>{t(c.channel)}</Table.Td>
-                    {KINDS.map((kind) => (
-                      <Table.Td key={kind}>{f.number(c[kind])}</Table.Td>
-                    ))}
-                    <Table.Td>{f.number(c.failed)}</Table.Td>
-                  </Table.Tr>
+          <DataTable
+            minWidth={480}
+            striped
+            columns={[t('channel'), ...KINDS.map((kind) => t(kind)), t('failed')]}
+          >
+            {messages.byChannel.map((c) => (
+              <Table.Tr key={c.channel}>
+                <Table.Td>{t(c.channel)}</Table.Td>
+                {KINDS.map((kind) => (
+                  <Table.Td key={kind}>{f.number(c[kind])}</Table.Td>
                 ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+                <Table.Td>{f.number(c.failed)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </DataTable>
         </>
       )}
     </Section>

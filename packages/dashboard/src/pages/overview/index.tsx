@@ -1,3 +1,4 @@
+import type { Overview } from '@comeback/contracts';
 import '@mantine/charts/styles.css';
 import { SegmentedControl, SimpleGrid, Stack } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -10,7 +11,6 @@ import { ChurnSection, RepeatPurchaseSection } from './CustomersSection';
 import { JourneysSection } from './JourneysSection';
 import { MessagesSection } from './MessagesSection';
 import { overviewStrings } from './strings';
-import type { Overview } from './types';
 
 const WINDOWS = { '7': 'days7', '30': 'days30', '90': 'days90', '365': 'days365' } as const;
 type WindowDays = keyof typeof WINDOWS;

@@ -33,7 +33,6 @@ export const segmentStrings = defineStrings({
     deleteTitle: 'Delete this segment?',
     deleteBody:
       'Its members and history go with it. A segment used by a journey or another segment cannot be deleted until that changes.',
-    cancel: 'Cancel',
     confirmDelete: 'Delete segment',
     readOnly: 'You can look at this segment; only editors and owners can change it.',
     liveSize: 'Live size',
@@ -92,7 +91,6 @@ export const segmentStrings = defineStrings({
     deleteTitle: 'למחוק את הסגמנט?',
     deleteBody:
       'החברים וההיסטוריה שלו יימחקו איתו. סגמנט שמסע לקוח או סגמנט אחר משתמשים בו לא יימחק עד שזה ישתנה.',
-    cancel: 'ביטול',
     confirmDelete: 'מחיקת הסגמנט',
     readOnly: 'אפשר לצפות בסגמנט הזה; רק עורכים ובעלים יכולים לשנות אותו.',
     liveSize: 'גודל חי',

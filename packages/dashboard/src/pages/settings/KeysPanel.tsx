@@ -1,22 +1,12 @@
-import {
-  Badge,
-  Button,
-  Group,
-  Modal,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Badge, Group, Select, Stack, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { ApiError, del, get, post } from '../../api/client';
-import { ErrorAlert, QueryView } from '../../components/QueryView';
+import { useState } from 'react';
+import { del, get, post } from '../../api/client';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { ListTable } from '../../components/DataTable';
+import { FormModal } from '../../components/form';
 import { useFormat, useT } from '../../i18n/i18n';
-import { ConfirmButton } from './ConfirmButton';
 import { SecretOnce } from './SecretOnce';
 import { settingsStrings } from './strings';
 
@@ -76,66 +66,56 @@ export function KeysPanel() {
           testId="key-secret"
         />
       ) : null}
-      <QueryView query={query}>
-        {({ data }) =>
-          data.length === 0 ? (
-            <Text c="dimmed">{t('noKeys')}</Text>
-          ) : (
-            <Table.ScrollContainer minWidth={720}>
-              <Table striped>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('prefix')}</Table.Th>
-                    <Table.Th>{t('scope')}</Table.Th>
-                    <Table.Th>{t('label')}</Table.Th>
-                    <Table.Th>{t('created')}</Table.Th>
-                    <Table.Th>{t('lastUsed')}</Table.Th>
-                    <Table.Th>{t('status')}</Table.Th>
-                    <Table.Th>
-                      <VisuallyHidden>{t('revoke')}</VisuallyHidden>
-                    </Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {data.map((k) => (
-                    <Table.Tr key={k.id} data-testid="key-row">
-                      <Table.Td>
-                        <Text span ff="monospace" dir="ltr">
-                          {k.prefix}…
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>{k.scope === 'admin' ? t('scopeAdmin') : t('scopeWrite')}</Table.Td>
-                      <Table.Td>{k.label ?? '—'}</Table.Td>
-                      <Table.Td>{f.dateTime(k.createdAt)}</Table.Td>
-                      <Table.Td>{k.lastUsedAt ? f.dateTime(k.lastUsedAt) : t('never')}</Table.Td>
-                      <Table.Td>
-                        {k.revokedAt ? (
-                          <Badge color="gray">{t('revoked', { date: f.date(k.revokedAt) })}</Badge>
-                        ) : (
-                          <Badge color="teal">{k.current ? t('thisKey') : t('active')}</Badge>
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        {k.revokedAt ? null : (
-                          <ConfirmButton
-                            label={t('revoke')}
-                            ariaLabel={`${t('revoke')} ${k.prefix}`}
-                            title={t('revokeTitle')}
-                            text={t('revokeText', { prefix: k.prefix })}
-                            onConfirm={() => revoke.mutateAsync(k.id)}
-                            pending={revoke.isPending}
-                            error={revoke.error}
-                          />
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )
-        }
-      </QueryView>
+      <ListTable
+        query={query}
+        empty={<Text c="dimmed">{t('noKeys')}</Text>}
+        minWidth={720}
+        striped
+        columns={[
+          t('prefix'),
+          t('scope'),
+          t('label'),
+          t('created'),
+          t('lastUsed'),
+          t('status'),
+          { label: <VisuallyHidden>{t('revoke')}</VisuallyHidden> },
+        ]}
+      >
+        {(k) => (
+          <Table.Tr key={k.id} data-testid="key-row">
+            <Table.Td>
+              <Text span ff="monospace" dir="ltr">
+                {k.prefix}…
+              </Text>
+            </Table.Td>
+            <Table.Td>{k.scope === 'admin' ? t('scopeAdmin') : t('scopeWrite')}</Table.Td>
+            <Table.Td>{k.label ?? '—'}</Table.Td>
+            <Table.Td>{f.dateTime(k.createdAt)}</Table.Td>
+            <Table.Td>{k.lastUsedAt ? f.dateTime(k.lastUsedAt) : t('never')}</Table.Td>
+            <Table.Td>
+              {k.revokedAt ? (
+                <Badge color="gray">{t('revoked', { date: f.date(k.revokedAt) })}</Badge>
+              ) : (
+                <Badge color="teal">{k.current ? t('thisKey') : t('active')}</Badge>
+              )}
+            </Table.Td>
+            <Table.Td>
+              {k.revokedAt ? null : (
+                <ConfirmButton
+                  compact
+                  label={t('revoke')}
+                  ariaLabel={`${t('revoke')} ${k.prefix}`}
+                  title={t('revokeTitle')}
+                  onConfirm={() => revoke.mutateAsync(k.id)}
+                  action={revoke}
+                >
+                  {t('revokeText', { prefix: k.prefix })}
+                </ConfirmButton>
+              )}
+            </Table.Td>
+          </Table.Tr>
+        )}
+      </ListTable>
     </Stack>
   );
 }
@@ -154,53 +134,40 @@ function CreateKey({ onCreated }: { onCreated: (key: CreatedKey) => void }) {
       close();
     },
   });
-  const fieldError = (field: string) =>
-    create.error instanceof ApiError ? create.error.fieldMessage(field) : undefined;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate();
-  };
   return (
-    <>
-      <Button onClick={open} data-testid="keys-create">
-        {t('createKey')}
-      </Button>
-      <Modal opened={opened} onClose={close} title={t('newKey')} centered>
-        <form onSubmit={submit}>
-          <Stack>
-            <Select
-              label={t('scope')}
-              value={scope}
-              allowDeselect={false}
-              onChange={(v) => setScope(v === 'write' ? 'write' : 'admin')}
-              data={[
-                { value: 'admin', label: t('scopeAdmin') },
-                { value: 'write', label: t('scopeWrite') },
-              ]}
-              error={fieldError('scope')}
-            />
-            <TextInput
-              label={t('label')}
-              placeholder={t('labelHint')}
-              value={label}
-              maxLength={200}
-              onChange={(e) => setLabel(e.currentTarget.value)}
-              error={fieldError('label')}
-            />
-            {create.error && !fieldError('label') && !fieldError('scope') ? (
-              <ErrorAlert error={create.error} />
-            ) : null}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={close}>
-                {t('cancel')}
-              </Button>
-              <Button type="submit" loading={create.isPending}>
-                {t('createKey')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Modal>
-    </>
+    <FormModal
+      label={t('createKey')}
+      title={t('newKey')}
+      testId="keys-create"
+      opened={opened}
+      onOpen={open}
+      onClose={close}
+      mutation={create}
+      fields={['label', 'scope']}
+    >
+      {(fieldError) => (
+        <>
+          <Select
+            label={t('scope')}
+            value={scope}
+            allowDeselect={false}
+            onChange={(v) => setScope(v === 'write' ? 'write' : 'admin')}
+            data={[
+              { value: 'admin', label: t('scopeAdmin') },
+              { value: 'write', label: t('scopeWrite') },
+            ]}
+            error={fieldError('scope')}
+          />
+          <TextInput
+            label={t('label')}
+            placeholder={t('labelHint')}
+            value={label}
+            maxLength={200}
+            onChange={(e) => setLabel(e.currentTarget.value)}
+            error={fieldError('label')}
+          />
+        </>
+      )}
+    </FormModal>
   );
 }

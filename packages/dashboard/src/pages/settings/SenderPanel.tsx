@@ -1,8 +1,9 @@
-import { Button, Group, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { ApiError, get, put } from '../../api/client';
+import { useState } from 'react';
+import { get, put } from '../../api/client';
 import { useSession } from '../../api/session';
+import { SaveBar, useMutationForm } from '../../components/form';
 import { ErrorAlert, QueryView } from '../../components/QueryView';
 import { useT } from '../../i18n/i18n';
 import { SendingStatusSection } from './sender/SendingStatusSection';
@@ -52,12 +53,7 @@ function SenderForm({ initial }: { initial: SenderSettings }) {
       }),
     onSuccess: (saved) => queryClient.setQueryData(SENDER, saved),
   });
-  const fieldError = (field: string) =>
-    save.error instanceof ApiError ? save.error.fieldMessage(field) : undefined;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
+  const { fieldError, submit } = useMutationForm(save);
   return (
     <form onSubmit={submit}>
       <Stack>
@@ -94,18 +90,7 @@ function SenderForm({ initial }: { initial: SenderSettings }) {
         {save.error && !['storeName', 'address', 'url'].some((f) => fieldError(f)) ? (
           <ErrorAlert error={save.error} />
         ) : null}
-        {save.isSuccess ? (
-          <Text c="teal" size="sm" role="status">
-            {t('saved')}
-          </Text>
-        ) : null}
-        {canEdit ? (
-          <Group>
-            <Button type="submit" loading={save.isPending}>
-              {t('save')}
-            </Button>
-          </Group>
-        ) : null}
+        <SaveBar mutation={save} canEdit={canEdit} />
       </Stack>
     </form>
   );

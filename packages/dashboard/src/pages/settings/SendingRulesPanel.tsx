@@ -1,9 +1,10 @@
 import type { JourneySettings } from '@comeback/contracts';
-import { Button, Group, Select, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Group, Select, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
-import { ApiError, get, put } from '../../api/client';
+import { useState } from 'react';
+import { get, put } from '../../api/client';
 import { useSession } from '../../api/session';
+import { SaveBar, useMutationForm } from '../../components/form';
 import { ErrorAlert, QueryView } from '../../components/QueryView';
 import { useT } from '../../i18n/i18n';
 import { BudgetEditor } from './BudgetEditor';
@@ -39,12 +40,7 @@ function RulesForm({ initial }: { initial: JourneySettings }) {
       }),
     onSuccess: (saved) => queryClient.setQueryData(RULES, saved),
   });
-  const fieldError = (field: string) =>
-    save.error instanceof ApiError ? save.error.fieldMessage(field) : undefined;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
+  const { fieldError, submit } = useMutationForm(save);
   const zones = TIME_ZONES.includes(timezone) ? TIME_ZONES : [timezone, ...TIME_ZONES];
 
   return (
@@ -107,18 +103,7 @@ function RulesForm({ initial }: { initial: JourneySettings }) {
           errorOf={(path) => fieldError(`budget.${path}`)}
         />
         <ErrorAlert error={save.error} />
-        {save.isSuccess ? (
-          <Text c="teal" size="sm" role="status">
-            {t('saved')}
-          </Text>
-        ) : null}
-        {canEdit ? (
-          <Group>
-            <Button type="submit" loading={save.isPending}>
-              {t('save')}
-            </Button>
-          </Group>
-        ) : null}
+        <SaveBar mutation={save} canEdit={canEdit} />
       </Stack>
     </form>
   );

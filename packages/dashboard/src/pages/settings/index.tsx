@@ -4,6 +4,7 @@ import { useSession } from '../../api/session';
 import { PageHeader } from '../../components/PageHeader';
 import { useT } from '../../i18n/i18n';
 import { KeysPanel } from './KeysPanel';
+import { ModelsPanel } from './models/ModelsPanel';
 import { SenderPanel } from './SenderPanel';
 import { SendingRulesPanel } from './SendingRulesPanel';
 import { settingsStrings } from './strings';
@@ -14,9 +15,10 @@ const TABS = {
   users: 'tabUsers',
   rules: 'tabRules',
   sender: 'tabSender',
+  models: 'tabModels',
 } as const;
 type Tab = keyof typeof TABS;
-const TAB_KEYS: readonly Tab[] = ['keys', 'users', 'rules', 'sender'];
+const TAB_KEYS: readonly Tab[] = ['keys', 'users', 'rules', 'sender', 'models'];
 const tabOf = (value: string | undefined): Tab | undefined => TAB_KEYS.find((tab) => tab === value);
 
 /** /settings/<tab>: the tab is in the address, so a link can open it. */
@@ -49,6 +51,9 @@ export default function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="sender">
           <SenderPanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="models">
+          <ModelsPanel />
         </Tabs.Panel>
       </Tabs>
     </>

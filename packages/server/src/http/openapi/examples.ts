@@ -66,6 +66,8 @@ export const anaPredictions = {
   churn_risk: 'low',
   expected_next_order_at: '2026-05-09T00:00:00.000Z',
   method: 'bg_nbd',
+  quality: 'good',
+  quality_reason: null,
   computed_at: at.fit,
 };
 

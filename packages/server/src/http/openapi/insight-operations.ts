@@ -1,6 +1,6 @@
 import type { Catalogue } from './catalogue-types.js';
 import { ANA_ID, anaPredictions, at, lensProduct, solutionProduct } from './examples.js';
-import { adminKeyProblems, answer, error, invalid, missing } from './responses.js';
+import { adminKeyProblems, answer, answers, error, invalid, missing } from './responses.js';
 
 const noProfile = missing('No profile with this id in this workspace', `no profile ${ANA_ID}`);
 const longId = invalid(
@@ -50,7 +50,49 @@ const customerValueRun = {
     spendNote: null,
   },
   durationMs: 184.2,
+  quality: {
+    level: 'good',
+    failed: [],
+    reason: null,
+    noDropoutLogLikelihood: -9763.66,
+    likelihoodRatio: 362.46,
+    windowWeeks: 38.86,
+    medianGapWeeks: 6.95,
+  },
+  asOf: {
+    dataEndsAt: at.lastOrder,
+    asOf: at.fit,
+    stale: false,
+    daysBehindClock: 32,
+    note: null,
+  },
+  holdout: {
+    cutAt: '2026-02-02T23:59:59.999Z',
+    endsAt: at.fit,
+    horizonDays: 90,
+    customers: 2357,
+    method: 'bg_nbd',
+    quality: 'good',
+    forecast: 706.97,
+    actual: 704,
+    naive: 1139.04,
+    modelMae: 0.387,
+    naiveMae: 0.474,
+    beatsNaive: true,
+  },
+  holdoutNote: null,
 };
+const customerValueFit = (status: 'queued' | 'running' | 'succeeded') => ({
+  id: '12',
+  status,
+  progress: status === 'queued' ? 0 : status === 'running' ? 0.45 : 1,
+  stage: status === 'queued' ? 'queued' : status === 'running' ? 'holdout check' : 'done',
+  requestedAt: at.fit,
+  startedAt: status === 'queued' ? null : at.fit,
+  finishedAt: status === 'succeeded' ? '2026-05-04T03:00:04.000Z' : null,
+  error: null,
+  run: status === 'succeeded' ? customerValueRun : null,
+});
 const recommendationRun = {
   id: '7',
   model: 'recommendations',
@@ -62,7 +104,32 @@ const recommendationRun = {
   products: 148,
   parameters: { popularityHalfLifeDays: 60, popularLimit: 50, maxItemsPerCustomer: 100 },
   details: { written: { item_neighbours: 5120, popular_products: 148, category_links: 36 } },
+  asOf: { dataEndsAt: at.lastOrder, asOf: at.fit, stale: false, daysBehindClock: 32, note: null },
 };
+const recommendationFit = (status: 'queued' | 'running' | 'succeeded') => ({
+  id: '31',
+  status,
+  progress: status === 'queued' ? 0 : status === 'running' ? 0.4 : 1,
+  stage: status === 'queued' ? 'queued' : status === 'running' ? 'reading orders' : 'done',
+  force: false,
+  requestedAt: at.fit,
+  startedAt: status === 'queued' ? null : at.fit,
+  finishedAt: status === 'succeeded' ? '2026-05-04T04:00:11.000Z' : null,
+  error: null,
+  fitted: status === 'succeeded' ? true : null,
+  written:
+    status === 'succeeded'
+      ? { item_neighbours: 5120, popular_products: 148, category_links: 36 }
+      : null,
+  asOf: status === 'succeeded' ? recommendationRun.asOf : null,
+});
+/** The 202 of a requested fit: where the client follows it. */
+const followAt = (example: string) => ({
+  Location: {
+    description: 'The fit: GET it to follow its status and progress.',
+    schema: { type: 'string', example },
+  },
+});
 const item = (
   p: { id: string; title: string; url: string; imageUrl: string; price: number },
   score: number,
@@ -93,18 +160,40 @@ export const insightOperations: Catalogue = {
         thresholds,
         minimumData: { buyers: 100, repeatBuyers: 20 },
         schedule: 'daily at 03:00 UTC, and on POST /api/v1/insights/customer-value/fit',
+        latestFit: customerValueFit('succeeded'),
       }),
       ...adminKeyProblems,
     },
   },
   'POST /api/v1/insights/customer-value/fit': {
     description:
-      'Fits the customer-value models now, as the daily job does, and scores every customer ' +
-      '(`predictions` on each profile). With fewer buyers than the minimum, simple rules are ' +
-      'used and `reason` says why.',
+      'Requests a fit of the customer-value models, as the daily job does, and answers at once ' +
+      '(202) with the fit, queued: a job fits, checks the fit (`quality`: weak when the data ' +
+      'cannot tell who has stopped buying) and on the store’s own last 90 days (`holdout`), ' +
+      'and scores every customer (`predictions` on each profile), as of the store’s data ' +
+      '(`asOf`). While a fit is queued or running, a new request answers with that one. ' +
+      'Follow it at its `Location`, GET /api/v1/insights/customer-value/fits/{id}.',
     responses: {
-      200: answer('The run.', customerValueRun),
+      202: {
+        ...answer('The fit, queued.', customerValueFit('queued')),
+        headers: followAt('/api/v1/insights/customer-value/fits/12'),
+      },
       ...adminKeyProblems,
+    },
+  },
+  'GET /api/v1/insights/customer-value/fits/{id}': {
+    description:
+      'A requested fit: `queued`, `running` (with `progress` 0-1 and its `stage`), ' +
+      '`succeeded` (with the run it produced) or `failed` (with the `error`).',
+    parameters: { id: '12' },
+    responses: {
+      200: answers('The fit.', [
+        { summary: 'Running', value: customerValueFit('running') },
+        { summary: 'Succeeded', value: customerValueFit('succeeded') },
+      ]),
+      400: invalid('An id that is not a number', 'params.id', 'expected a fit id (digits)'),
+      ...adminKeyProblems,
+      404: missing('No such fit in this workspace', 'no customer-value fit 12'),
     },
   },
   'GET /api/v1/profiles/{id}/predictions/explain': {
@@ -149,6 +238,8 @@ export const insightOperations: Catalogue = {
           customers: 2357,
           repeatCustomers: 1189,
           logLikelihood: -9582.43,
+          quality: customerValueRun.quality,
+          asOf: customerValueRun.asOf,
         },
       }),
       400: invalid(
@@ -218,12 +309,18 @@ export const insightOperations: Catalogue = {
   },
   'GET /api/v1/profiles/{id}/replenishment': {
     description:
-      "The consumables this person bought with the date each runs out (from the product's " +
-      '`usage_days` or learned from repeat purchases), soonest first; `lapsed` when long past ' +
-      'due.',
-    parameters: { id: ANA_ID },
+      "The consumables this person buys again, with the date each runs out (from the product's " +
+      '`usage_days`, or learned from repeat purchases when enough buyers repurchase it), for ' +
+      'the products they have the habit of (or that the catalog says run out). `list=due` ' +
+      '(default): still relevant, soonest first; `list=lapsed`: overdue for longer than the ' +
+      'lapse (a habit given up), most recently due first. `limit` 1-200 (default 50); ' +
+      '`cursor` is the `nextCursor` of the previous page. `otherList` counts the other list.',
+    parameters: { id: ANA_ID, list: 'due', limit: 50 },
     responses: {
       200: answer('The replenishable products.', {
+        nextCursor: null,
+        total: 1,
+        otherList: 0,
         data: [
           {
             productId: 'lens-30',
@@ -257,23 +354,42 @@ export const insightOperations: Catalogue = {
   },
   'POST /api/v1/insights/recommendations/fit': {
     description:
-      'Fits the recommendation, replenishment and life-stage models now, as the daily job ' +
-      'does. Skipped (`fitted: false`) when no order, product, merge or erasure changed since ' +
-      'the last fit, unless `force=true`.',
+      'Queues a fit of the recommendation, replenishment and life-stage models, as the daily ' +
+      'job does, and answers 202 at once with the fit, queued; follow it at its `Location`, ' +
+      'GET /api/v1/insights/recommendations/fits/{id}. The fit is skipped (`fitted: false`) ' +
+      'when no order, product, merge or erasure changed since the last one, unless ' +
+      '`force=true`. While a fit is queued, a new request answers with that one. A fit reads ' +
+      "the orders up to the clock; `asOf` says when the store's data ends, and `stale` when " +
+      'that is long before the clock (an imported history: the models then describe the day ' +
+      'the data ends).',
     parameters: { force: 'true' },
     responses: {
-      200: answer('What was fitted and written.', {
-        workspaceId: 'default',
-        fitted: true,
-        runs: [recommendationRun],
-        written: { item_neighbours: 5120, popular_products: 148, category_links: 36 },
-      }),
+      202: {
+        ...answer('The fit, queued.', recommendationFit('queued')),
+        headers: followAt('/api/v1/insights/recommendations/fits/31'),
+      },
       400: invalid(
         'force that is not a boolean',
         'querystring.force',
         'Invalid option: expected one of "true"|"1"|"yes"|"on"|"y"|"enabled"|"false"|"0"|"no"|"off"|"n"|"disabled"',
       ),
       ...adminKeyProblems,
+    },
+  },
+  'GET /api/v1/insights/recommendations/fits/{id}': {
+    description:
+      'A requested fit: `queued`, `running` (with `progress` 0-1 and the `stage` under way), ' +
+      '`succeeded` (with `fitted`, the rows `written` and `asOf`) or `failed` (with the ' +
+      '`error`). The model runs a fit records are listed by GET /api/v1/insights/recommendations.',
+    parameters: { id: '31' },
+    responses: {
+      200: answers('The fit.', [
+        { summary: 'Running', value: recommendationFit('running') },
+        { summary: 'Succeeded', value: recommendationFit('succeeded') },
+      ]),
+      400: invalid('An id that is not a number', 'params.id', 'expected a fit id (digits)'),
+      ...adminKeyProblems,
+      404: missing('No such fit in this workspace', 'no recommendation fit 31'),
     },
   },
 };

@@ -1,4 +1,10 @@
-import { storableText } from '@comeback/contracts';
+import {
+  connectorSchema,
+  createdConnectorSchema,
+  dataRequestSchema,
+  deliverySchema,
+  storableText,
+} from '@comeback/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -11,30 +17,6 @@ import { adminErrors, idParamsUpTo } from './admin-schemas.js';
 
 const errors = adminErrors;
 const idParams = idParamsUpTo(64);
-const connectorSchema = z.object({
-  id: z.string(),
-  platform: z.enum(platforms),
-  name: z.string(),
-  shopDomain: z.string().nullable(),
-  webhookPath: z.string(),
-  webhookUrl: z.string(),
-  createdAt: z.string(),
-  disabledAt: z.string().nullable(),
-  deliveries: z.object({
-    total: z.number(),
-    failed: z.number(),
-    lastReceivedAt: z.string().nullable(),
-    lastError: z.string().nullable(),
-  }),
-});
-const deliverySchema = z.object({
-  deliveryId: z.string(),
-  topic: z.string(),
-  receivedAt: z.string(),
-  outcome: z.enum(['processed', 'ignored', 'failed']),
-  events: z.number(),
-  error: z.string().nullable(),
-});
 /** Webhook bodies up to 5 MB: a large Shopify order with hundreds of lines stays well under. */
 const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
 
@@ -78,7 +60,7 @@ export function connectorRoutes(app: FastifyInstance, s: Services): void {
             .max(253)
             .optional(),
         }),
-        response: { 201: connectorSchema.extend({ secret: z.string() }), ...errors },
+        response: { 201: createdConnectorSchema, ...errors },
       },
     },
     async (request, reply) => {
@@ -192,17 +174,7 @@ export function connectorRoutes(app: FastifyInstance, s: Services): void {
         security,
         params: idParams,
         response: {
-          200: z.object({
-            data: z.array(
-              z.object({
-                id: z.number(),
-                receivedAt: z.string(),
-                identifiers: z.record(z.string(), z.unknown()),
-                request: z.record(z.string(), z.unknown()),
-                profiles: z.array(z.record(z.string(), z.unknown())),
-              }),
-            ),
-          }),
+          200: z.object({ data: z.array(dataRequestSchema) }),
           ...errors,
         },
       },

@@ -1,5 +1,5 @@
 import {
-  customerValueRunSchema,
+  customerValueFitSchema,
   customerValueStatusSchema,
   errorEnvelopeSchema,
   predictionExplanationSchema,
@@ -14,7 +14,10 @@ import type { Services } from '../services.js';
 
 const errors = { 401: errorEnvelopeSchema, 403: errorEnvelopeSchema };
 
-/** Customer value and churn: the last fit, fitting on demand, and a prediction explained. */
+/**
+ * Customer value and churn: the last fit, requesting a fit (answered at once, run by a job) and
+ * following its progress, and a prediction explained.
+ */
 export function customerValueRoutes(app: FastifyInstance, s: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const admin = { onRequest: requireScope(s.keys, 'admin') };
@@ -43,12 +46,50 @@ export function customerValueRoutes(app: FastifyInstance, s: Services): void {
       schema: {
         tags: ['insights'],
         summary:
-          'Fit the customer-value models now (as the daily job does) and score every customer',
+          'Request a fit of the customer-value models (as the daily job does): answers 202 at ' +
+          'once with the fit, queued, followed at its Location (GET .../fits/{id})',
         security,
-        response: { 200: customerValueRunSchema, ...errors },
+        response: { 202: customerValueFitSchema, ...errors },
       },
     },
-    async (request) => s.customerValue.fit(principalOf(request).workspaceId),
+    async (request, reply) => {
+      const fit = await s.customerValue.requestFit(principalOf(request).workspaceId);
+      // A worker runs it; in a process that is one, start now rather than at the next poll.
+      if (s.config.role !== 'api') {
+        s.jobs
+          .runDue()
+          .catch((error: unknown) => s.logger.error({ err: error }, 'customer-value fit job'));
+      }
+      void reply.header('location', `/api/v1/insights/customer-value/fits/${fit.id}`);
+      return reply.code(202).send(fit);
+    },
+  );
+
+  r.get(
+    '/api/v1/insights/customer-value/fits/:id',
+    {
+      ...admin,
+      schema: {
+        tags: ['insights'],
+        summary:
+          'A requested fit: queued, running (with progress and stage), succeeded (with its run) ' +
+          'or failed (with the error)',
+        security,
+        params: z.object({ id: z.string().regex(/^[0-9]{1,15}$/, 'expected a fit id (digits)') }),
+        response: {
+          200: customerValueFitSchema,
+          ...errors,
+          400: errorEnvelopeSchema,
+          404: errorEnvelopeSchema,
+        },
+      },
+    },
+    async (request) => {
+      const workspaceId = principalOf(request).workspaceId;
+      const fit = await s.customerValue.fitStatus(workspaceId, Number(request.params.id));
+      if (!fit) throw AppError.of('not_found', `no customer-value fit ${request.params.id}`);
+      return fit;
+    },
   );
 
   r.get(

@@ -1,15 +1,16 @@
 import {
-  fitOutcomeSchema,
+  recommendationFitSchema,
   recommendationItemSchema,
   recommendationRunSchema,
   recommendationsQuerySchema,
   relatedQuerySchema,
-  replenishmentItemSchema,
+  replenishmentPageSchema,
+  replenishmentQuerySchema,
 } from '@comeback/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { unwrap } from '../../platform/errors.js';
+import { AppError, unwrap } from '../../platform/errors.js';
 import { principalOf, requireScope } from '../auth.js';
 import type { Services } from '../services.js';
 import { adminErrors, idParamsUpTo } from './admin-schemas.js';
@@ -77,15 +78,17 @@ export function recommendationRoutes(app: FastifyInstance, s: Services): void {
       ...admin,
       schema: {
         tags: ['profiles', 'insights'],
-        summary: "A profile's replenishable products with due dates, soonest first",
+        summary:
+          "A profile's replenishable products with due dates: still due (soonest first) or lapsed (list=lapsed), a page at a time",
         security,
         params: idParams,
-        response: { 200: z.object({ data: z.array(replenishmentItemSchema) }), ...errors },
+        querystring: replenishmentQuerySchema,
+        response: { 200: replenishmentPageSchema, ...errors },
       },
     },
     async (request) => {
       const ws = principalOf(request).workspaceId;
-      return { data: unwrap(await s.recommendations.replenishment(ws, request.params.id)) };
+      return unwrap(await s.recommendations.replenishment(ws, request.params.id, request.query));
     },
   );
 
@@ -114,13 +117,45 @@ export function recommendationRoutes(app: FastifyInstance, s: Services): void {
       schema: {
         tags: ['insights'],
         summary:
-          'Fit now, as the daily job does (skipped when no order, product, merge or erasure changed since the last fit, unless force)',
+          'Queue a fit, as the daily job does (skipped when no order, product, merge or erasure changed since the last fit, unless force); 202 with the fit, followed at its Location',
         security,
         querystring: z.object({ force: z.stringbool().default(false) }),
-        response: { 200: fitOutcomeSchema, ...errors },
+        response: { 202: recommendationFitSchema, ...errors },
       },
     },
-    async (request) =>
-      s.recommendations.fit(principalOf(request).workspaceId, { force: request.query.force }),
+    async (request, reply) => {
+      const ws = principalOf(request).workspaceId;
+      const fit = await s.recommendations.requestFit(ws, { force: request.query.force });
+      // A worker runs it; in a process that is one, start now rather than at the next poll.
+      if (s.config.role !== 'api') {
+        s.jobs
+          .runDue()
+          .catch((error: unknown) => s.logger.error({ err: error }, 'recommendation fit job'));
+      }
+      void reply.header('location', `/api/v1/insights/recommendations/fits/${fit.id}`);
+      return reply.code(202).send(fit);
+    },
+  );
+
+  r.get(
+    '/api/v1/insights/recommendations/fits/:id',
+    {
+      ...admin,
+      schema: {
+        tags: ['insights'],
+        summary:
+          'A requested fit: queued, running (with progress and stage), succeeded (with what it ' +
+          'wrote) or failed (with the error)',
+        security,
+        params: z.object({ id: z.string().regex(/^[0-9]{1,15}$/, 'expected a fit id (digits)') }),
+        response: { 200: recommendationFitSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const ws = principalOf(request).workspaceId;
+      const fit = await s.recommendations.fitStatus(ws, Number(request.params.id));
+      if (!fit) throw AppError.of('not_found', `no recommendation fit ${request.params.id}`);
+      return fit;
+    },
   );
 }

@@ -1,4 +1,11 @@
-import { errorEnvelopeSchema, importFormats, importKinds, storableText } from '@comeback/contracts';
+import {
+  errorEnvelopeSchema,
+  sftpFileSchema,
+  sftpFileStatuses,
+  sftpRunResultSchema,
+  sftpSettingsSchema,
+  sftpSourceSchema,
+} from '@comeback/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -21,42 +28,14 @@ const problem =
     if (p !== null) ctx.addIssue({ code: 'custom', message: `${hint}: ${p}` });
   };
 
-const settings = z.object({
-  name: storableText().min(1).max(200),
-  host: z
-    .string()
-    .min(1)
-    .max(255)
-    .regex(/^[A-Za-z0-9._:[\]-]+$/, 'must be a host name or an IP address'),
-  port: z.number().int().min(1).max(65535),
-  username: storableText().min(1).max(255),
-  /** Pin the server's host key: `SHA256:…` as `ssh-keygen -lf` prints it; null unpins. */
-  hostFingerprint: z
-    .string()
-    .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be an OpenSSH fingerprint such as SHA256:AbC…')
-    .nullable(),
-  /** The folder polled; `processed/` and `failed/` are made inside it. */
-  remoteDir: storableText().min(1).max(1024),
-  /** A glob on file names: `*.csv`, `customers-*.csv.gz`, `orders-????-??-??.jsonl`. */
-  pattern: storableText()
-    .min(1)
-    .max(200)
-    .superRefine(problem(globProblem, 'must be a file name pattern')),
-  kind: z.enum(importKinds),
-  /** Default (null): from each file's extension. */
-  format: z.enum(importFormats).nullable(),
-  /** The name of a saved field mapping; null: columns named like fields map to them. */
-  mapping: storableText().min(1).max(200).nullable(),
-  schedule: z
-    .string()
-    .max(200)
-    .superRefine(problem(cronProblem, 'must be a cron expression such as "*/15 * * * *"')),
-  /** The zone the schedule is read in (`0 6 * * *` at 6:00 there). */
-  timezone: z
-    .string()
-    .max(64)
-    .refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
-  enabled: z.boolean(),
+/** The writable fields with the checks only the server can make (cron, glob, time zone). */
+const base = sftpSettingsSchema.shape;
+const settings = sftpSettingsSchema.extend({
+  pattern: base.pattern.superRefine(problem(globProblem, 'must be a file name pattern')),
+  schedule: base.schedule.superRefine(
+    problem(cronProblem, 'must be a cron expression such as "*/15 * * * *"'),
+  ),
+  timezone: base.timezone.refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
 });
 /** Write-only: sealed at rest, never returned. */
 const credentials = z.object({
@@ -96,36 +75,6 @@ const createBody = settings
   });
 const patchBody = settings.partial().extend(credentials.shape).superRefine(checkKey);
 
-const sourceSchema = settings.extend({
-  id: z.string(),
-  authMethods: z.array(z.enum(['password', 'privateKey'])),
-  seenHostFingerprint: z.string().nullable(),
-  nextRunAt: z.string().nullable(),
-  lastRunAt: z.string().nullable(),
-  lastSuccessAt: z.string().nullable(),
-  lastError: z.string().nullable(),
-  lastErrorAt: z.string().nullable(),
-  files: z.object({ imported: z.number(), failed: z.number(), pendingMoves: z.number() }),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-const fileStatuses = ['importing', 'imported', 'failed'] as const;
-const fileSchema = z.object({
-  id: z.number(),
-  name: z.string(),
-  size: z.number(),
-  mtime: z.string(),
-  status: z.enum(fileStatuses),
-  attempts: z.number(),
-  summary: z.record(z.string(), z.unknown()).nullable(),
-  error: z.string().nullable(),
-  movedTo: z.string().nullable(),
-  moveError: z.string().nullable(),
-  startedAt: z.string(),
-  finishedAt: z.string().nullable(),
-  movedAt: z.string().nullable(),
-});
-
 /** Admin API: scheduled SFTP pulls (sources, run now, the per-file log). */
 export function sftpRoutes(app: FastifyInstance, s: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -151,7 +100,7 @@ export function sftpRoutes(app: FastifyInstance, s: Services): void {
         summary: 'Add an SFTP folder to poll on a cron schedule (credentials are write-only)',
         security,
         body: createBody,
-        response: { 201: sourceSchema, ...errors },
+        response: { 201: sftpSourceSchema, ...errors },
       },
     },
     async (request, reply) => {
@@ -172,7 +121,7 @@ export function sftpRoutes(app: FastifyInstance, s: Services): void {
         tags,
         summary: 'SFTP sources with their last run, last error and next run',
         security,
-        response: { 200: z.object({ data: z.array(sourceSchema) }), ...errors },
+        response: { 200: z.object({ data: z.array(sftpSourceSchema) }), ...errors },
       },
     },
     async (request) => ({ data: await s.sftpSources.list(principalOf(request).workspaceId) }),
@@ -187,7 +136,7 @@ export function sftpRoutes(app: FastifyInstance, s: Services): void {
         summary: 'One SFTP source',
         security,
         params: idParams,
-        response: { 200: sourceSchema, ...errors },
+        response: { 200: sftpSourceSchema, ...errors },
       },
     },
     async (request) => owned(principalOf(request).workspaceId, request.params.id),
@@ -203,7 +152,7 @@ export function sftpRoutes(app: FastifyInstance, s: Services): void {
         security,
         params: idParams,
         body: patchBody,
-        response: { 200: sourceSchema, ...errors },
+        response: { 200: sftpSourceSchema, ...errors },
       },
     },
     async (request) => {
@@ -245,7 +194,7 @@ export function sftpRoutes(app: FastifyInstance, s: Services): void {
         security,
         params: idParams,
         response: {
-          200: z.object({ error: z.string().nullable(), files: z.array(fileSchema) }),
+          200: sftpRunResultSchema,
           409: errorEnvelopeSchema,
           ...errors,
         },
@@ -276,10 +225,10 @@ export function sftpRoutes(app: FastifyInstance, s: Services): void {
         security,
         params: idParams,
         querystring: z.object({
-          status: z.enum(fileStatuses).optional(),
+          status: z.enum(sftpFileStatuses).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
-        response: { 200: z.object({ data: z.array(fileSchema) }), ...errors },
+        response: { 200: z.object({ data: z.array(sftpFileSchema) }), ...errors },
       },
     },
     async (request) => {

@@ -1,10 +1,10 @@
 /**
- * Customer value and churn per workspace: read the orders, summarise each customer (x, t_x, T,
- * monetary value; same-day orders merged; weeks), fit BG/NBD + Gamma-Gamma or fall back to the
- * rules, score every customer and store the predictions. Runs daily as a job and on demand.
+ * Customer value and churn per workspace: fits run as jobs (daily, and when requested through
+ * the API, which answers at once with the fit's id and polls its progress); the fit itself is
+ * customer-value-fit.ts. Also the status, and a prediction explained step by step.
  */
-import { performance } from 'node:perf_hooks';
 import type {
+  CustomerValueFit,
   CustomerValueRun,
   PredictionExplanation,
   ProfilePredictions,
@@ -19,35 +19,19 @@ import {
   CHURN_THRESHOLDS,
   MIN_BUYERS,
   MIN_REPEAT_BUYERS,
-  fitCustomerValue,
-  predictCustomer,
-  scoringModelOf,
   type ScoringModel,
 } from './btyd/customer-value.js';
 import { explainPrediction } from './btyd/explain.js';
-import {
-  DAY_MS,
-  DAYS_PER_WEEK,
-  summarizePurchases,
-  type CustomerSummary,
-} from './btyd/summaries.js';
-import {
-  latestRun,
-  predictionRow,
-  purchasesByProfile,
-  runById,
-  saveRun,
-  type NewRun,
-  type PredictionRow,
-} from './customer-value-store.js';
-import { markFitCompleted } from '../../platform/db/fit-markers.js';
-import { rfmScores } from './rfm.js';
-import { rfmInputs, saveRfm } from './rfm-store.js';
+import { DAY_MS } from './btyd/summaries.js';
+import { computeCustomerValue, type FitContext } from './customer-value-fit.js';
+import { createFit, fitView, unfinishedFit, updateFit } from './customer-value-fit-store.js';
+import { latestRun, predictionRow, runById } from './customer-value-store.js';
 
 export const FIT_CUSTOMER_VALUE_JOB = 'insights.fit-customer-value';
 /** The daily fit runs at this hour (UTC), when stores are quiet. */
 export const DAILY_FIT_HOUR_UTC = 3;
-const WEEK_MS = DAYS_PER_WEEK * DAY_MS;
+/** A fit still queued or running this long after it was asked for lost its worker. */
+const ABANDONED_AFTER_MS = 3_600_000;
 
 export const CHURN_THRESHOLDS_VIEW = {
   high: CHURN_THRESHOLDS.high,
@@ -72,8 +56,7 @@ export class CustomerValueService {
   readonly #database: Database;
   readonly #clock: Clock;
   readonly #jobs: JobQueue;
-  readonly #log: Logger;
-  readonly #annualDiscountRate: number;
+  readonly #context: FitContext;
   /** Fits under way in this process, per workspace: a second request joins the first. */
   readonly #running = new Map<string, Promise<CustomerValueRun>>();
 
@@ -87,98 +70,119 @@ export class CustomerValueService {
     this.#database = database;
     this.#clock = clock;
     this.#jobs = jobs;
-    this.#log = log;
-    this.#annualDiscountRate = opts.annualDiscountRate ?? 0;
+    this.#context = {
+      database,
+      log,
+      annualDiscountRate: opts.annualDiscountRate ?? 0,
+      warned: new Set(),
+    };
+  }
+
+  /**
+   * Queues a fit and returns it (status queued) without waiting for it; while one is queued or
+   * running, a new request returns that one. A job runs it (`jobHandler`).
+   */
+  async requestFit(workspaceId: string): Promise<CustomerValueFit> {
+    const db = this.#database.db;
+    const now = this.#clock.now();
+    let id = await unfinishedFit(db, workspaceId);
+    const current = id === null ? null : await fitView(db, workspaceId, id);
+    if (current && Date.parse(current.requestedAt) < now - ABANDONED_AFTER_MS) {
+      await updateFit(db, Number(current.id), {
+        status: 'failed',
+        finishedAt: now,
+        error: 'abandoned: its worker stopped before finishing',
+      });
+      id = null;
+    }
+    if (id === null) {
+      id = await createFit(db, workspaceId, now);
+      await this.#jobs.enqueue(
+        {
+          kind: FIT_CUSTOMER_VALUE_JOB,
+          runAt: now,
+          workspaceId,
+          payload: { fitId: id },
+          dedupeKey: `${FIT_CUSTOMER_VALUE_JOB}:request:${id}`,
+          // A failed fit is reported on the fit; the caller asks again rather than a retry
+          // re-running a fit that fails the same way.
+          maxAttempts: 1,
+        },
+        now,
+      );
+    }
+    const view = await fitView(db, workspaceId, id);
+    if (!view) throw new Error(`customer-value fit ${id} vanished`);
+    return view;
+  }
+
+  /** A fit of this workspace with its status and progress; null when there is none. */
+  fitStatus(workspaceId: string, id: number): Promise<CustomerValueFit | null> {
+    return fitView(this.#database.db, workspaceId, id);
   }
 
   /** Fits the workspace's models (or chooses the rules), scores every customer, stores it all. */
-  fit(workspaceId: string): Promise<CustomerValueRun> {
+  fit(workspaceId: string, fitId?: number): Promise<CustomerValueRun> {
     const running = this.#running.get(workspaceId);
-    if (running) return running;
-    const fit = this.#fit(workspaceId).finally(() => this.#running.delete(workspaceId));
+    if (running) return fitId === undefined ? running : this.#follow(running, fitId);
+    const fit = this.#fit(workspaceId, fitId).finally(() => this.#running.delete(workspaceId));
     this.#running.set(workspaceId, fit);
     return fit;
   }
 
-  async #fit(workspaceId: string): Promise<CustomerValueRun> {
+  /** A requested fit that joined one under way ends as that one does. */
+  async #follow(running: Promise<CustomerValueRun>, fitId: number): Promise<CustomerValueRun> {
+    const db = this.#database.db;
+    try {
+      const run = await running;
+      await updateFit(db, fitId, {
+        status: 'succeeded',
+        progress: 1,
+        stage: 'done (joined the fit under way)',
+        finishedAt: this.#clock.now(),
+        runId: Number(run.id),
+      });
+      return run;
+    } catch (error) {
+      await updateFit(db, fitId, {
+        status: 'failed',
+        finishedAt: this.#clock.now(),
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    }
+  }
+
+  async #fit(workspaceId: string, requested?: number): Promise<CustomerValueRun> {
     const db = this.#database.db;
     const now = this.#clock.now();
-    // Durations are operational figures, measured on the process's monotonic clock.
-    const started = performance.now();
-    const purchases = await purchasesByProfile(db, workspaceId, now);
-    const ids: string[] = [];
-    const summaries: CustomerSummary[] = [];
-    for (const [id, list] of purchases) {
-      const summary = summarizePurchases(list, now);
-      if (summary) {
-        ids.push(id);
-        summaries.push(summary);
-      }
+    const fitId = requested ?? (await createFit(db, workspaceId, now));
+    await updateFit(db, fitId, {
+      status: 'running',
+      startedAt: now,
+      progress: 0,
+      stage: 'started',
+    });
+    try {
+      const run = await computeCustomerValue(this.#context, workspaceId, now, (stage, progress) =>
+        updateFit(db, fitId, { stage, progress }),
+      );
+      await updateFit(db, fitId, {
+        status: 'succeeded',
+        progress: 1,
+        stage: 'done',
+        finishedAt: this.#clock.now(),
+        runId: Number(run.id),
+      });
+      return run;
+    } catch (error) {
+      await updateFit(db, fitId, {
+        status: 'failed',
+        finishedAt: this.#clock.now(),
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
     }
-    const model = fitCustomerValue(summaries, { annualDiscountRate: this.#annualDiscountRate });
-    const scoring = scoringModelOf(model);
-    const rows = summaries.map((c, i) =>
-      predictionRowOf(workspaceId, ids[i] ?? '', scoring, c, now),
-    );
-    const bg = model.method === 'bg_nbd' ? model.bgNbd : model.rejectedFit;
-    const gg = model.method === 'bg_nbd' ? model.gammaGamma : null;
-    const run: NewRun = {
-      method: model.method,
-      reason: model.method === 'rules' ? model.reason : null,
-      fittedAt: now,
-      customers: summaries.length,
-      repeatCustomers: summaries.filter((c) => c.x > 0).length,
-      scoredProfiles: rows.length,
-      parameters: {
-        bg_nbd: scoring.bgNbd,
-        gamma_gamma: scoring.gammaGamma,
-        rules: {
-          store_gap_weeks: scoring.rules.storeGapWeeks,
-          default_gap: scoring.rules.defaultGap,
-          store_mean_value: scoring.rules.storeMeanValue,
-        },
-        annual_discount_rate: scoring.annualDiscountRate,
-        time_unit: 'week',
-      },
-      logLikelihood: model.method === 'bg_nbd' ? model.bgNbd.logLikelihood : null,
-      models: {
-        bg_nbd: bg
-          ? {
-              customers: bg.customers,
-              repeatCustomers: bg.repeatCustomers,
-              logLikelihood: bg.logLikelihood,
-              optimizer: bg.optimizer,
-              evaluations: bg.evaluations,
-              converged: bg.converged,
-            }
-          : null,
-        gamma_gamma: gg
-          ? {
-              customers: gg.customers,
-              logLikelihood: gg.logLikelihood,
-              optimizer: gg.optimizer,
-              evaluations: gg.evaluations,
-              converged: gg.converged,
-            }
-          : null,
-        spendNote: model.method === 'bg_nbd' ? model.spendNote : null,
-      },
-      durationMs: Math.round((performance.now() - started) * 10) / 10,
-    };
-    const id = await saveRun(db, workspaceId, run, rows);
-    await saveRfm(this.#database, workspaceId, rfmScores(rfmInputs(purchases)), now);
-    await markFitCompleted(db, 'customer_value', workspaceId, id);
-    this.#log.info(
-      {
-        workspaceId,
-        method: run.method,
-        customers: run.customers,
-        repeatCustomers: run.repeatCustomers,
-        durationMs: run.durationMs,
-      },
-      'customer value fitted',
-    );
-    return { ...run, id, fittedAt: new Date(now).toISOString() };
   }
 
   async status(workspaceId: string) {
@@ -186,6 +190,7 @@ export class CustomerValueService {
       lastRun: await latestRun(this.#database.db, workspaceId),
       thresholds: CHURN_THRESHOLDS_VIEW,
       minimumData: { buyers: MIN_BUYERS, repeatBuyers: MIN_REPEAT_BUYERS },
+      latestFit: await this.#latestFit(workspaceId),
       schedule: `daily at ${String(DAILY_FIT_HOUR_UTC).padStart(2, '0')}:00 UTC, and on POST /api/v1/insights/customer-value/fit`,
     };
   }
@@ -207,6 +212,8 @@ export class CustomerValueService {
         storeMeanValue: params.rules.store_mean_value,
       },
       annualDiscountRate: params.annual_discount_rate,
+      // The prediction's own record: a run from before the checks reads as it was scored.
+      quality: { level: row.quality, reason: row.quality_reason },
     };
     const input = {
       x: Number(row.x),
@@ -239,6 +246,8 @@ export class CustomerValueService {
         customers: run.customers,
         repeatCustomers: run.repeatCustomers,
         logLikelihood: run.logLikelihood,
+        quality: run.quality,
+        asOf: run.asOf,
       },
     };
   }
@@ -270,44 +279,27 @@ export class CustomerValueService {
       // Tomorrow's runs for every workspace, not only this one: a workspace created since the
       // start (`comeback keys create --workspace`, the demo) joins the daily fits this way.
       // One plan per workspace and day (the dedupe key), however many runs ask.
-      await this.scheduleDaily(this.#clock.now());
-      await this.fit(job.workspaceId);
+      const fitId = job.payload.fitId;
+      if (typeof fitId !== 'number') {
+        await this.scheduleDaily(this.#clock.now());
+        await this.fit(job.workspaceId);
+        return;
+      }
+      // A requested fit given up as abandoned (requestFit) is not brought back to life.
+      const requested = await fitView(this.#database.db, job.workspaceId, fitId);
+      if (requested?.status !== 'queued') return;
+      await this.fit(job.workspaceId, fitId);
     };
   }
-}
 
-function predictionRowOf(
-  workspaceId: string,
-  profileId: string,
-  scoring: ScoringModel,
-  c: CustomerSummary,
-  now: number,
-): Omit<PredictionRow, 'run_id'> {
-  const p = predictCustomer(scoring, c);
-  // Inputs are bounded (amounts.ts), so these are finite; a NaN would still fail the whole
-  // run on SQLite (stored as NULL) and the API's schema, so none is ever stored.
-  const finite = (n: number) => (Number.isFinite(n) ? n : 0);
-  return {
-    workspace_id: workspaceId,
-    profile_id: profileId,
-    method: scoring.method,
-    p_alive: finite(p.pAlive),
-    expected_orders_90d: finite(p.expectedOrders90d),
-    expected_orders_365d: finite(p.expectedOrders365d),
-    predicted_clv_365d: finite(p.clv365d),
-    expected_spend: finite(p.spend),
-    churn_risk: p.churnRisk,
-    churn_basis: p.churnBasis,
-    churn_score: finite(p.churnScore),
-    expected_next_order_at:
-      p.nextOrderWeeks === null || !Number.isFinite(p.nextOrderWeeks)
-        ? null
-        : Math.round(now + p.nextOrderWeeks * WEEK_MS),
-    x: c.x,
-    t_x: c.tx,
-    t_cal: c.T,
-    monetary: c.monetary,
-    average_order_value: c.averageValue,
-    computed_at: now,
-  };
+  async #latestFit(workspaceId: string): Promise<CustomerValueFit | null> {
+    const row = await this.#database.db
+      .selectFrom('customer_value_fits')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? fitView(this.#database.db, workspaceId, Number(row.id)) : null;
+  }
 }

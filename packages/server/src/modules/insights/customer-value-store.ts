@@ -3,6 +3,7 @@
  * its predictions, and reading them back.
  */
 import { MAX_AMOUNT, customerValueRunSchema, type CustomerValueRun } from '@comeback/contracts';
+import type { Insertable, Selectable } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import type { CustomerValuePredictionTable } from '../../platform/db/schema.js';
 import { readJsonObject } from '../../platform/json.js';
@@ -12,8 +13,14 @@ export const CUSTOMER_VALUE_MODEL = 'customer_value';
 /** Rows per upsert statement and per transaction: short write locks on SQLite. */
 const CHUNK = 1000;
 
-export type PredictionRow = CustomerValuePredictionTable;
-export type NewRun = Omit<CustomerValueRun, 'id' | 'fittedAt'> & { fittedAt: number };
+export type PredictionRow = Selectable<CustomerValuePredictionTable>;
+export type NewPredictionRow = Omit<Insertable<CustomerValuePredictionTable>, 'run_id'>;
+export type NewRun = Omit<CustomerValueRun, 'id' | 'fittedAt'> & {
+  fittedAt: number;
+  /** Epoch ms of the data's last counted order (null with none) and of the computation. */
+  dataEndsAt: number | null;
+  asOfAt: number;
+};
 
 const iso = (t: number) => new Date(t).toISOString();
 
@@ -55,7 +62,7 @@ export async function saveRun(
   db: Db,
   workspaceId: string,
   run: NewRun,
-  rows: Omit<PredictionRow, 'run_id'>[],
+  rows: NewPredictionRow[],
 ): Promise<string> {
   const inserted = await db
     .insertInto('insights_model_runs')
@@ -70,8 +77,17 @@ export async function saveRun(
       scored_profiles: run.scoredProfiles,
       parameters: JSON.stringify(run.parameters),
       log_likelihood: run.logLikelihood,
-      details: JSON.stringify(run.models),
+      // The checks ride in the details: they are read back with the run, never queried.
+      details: JSON.stringify({
+        ...run.models,
+        quality: run.quality,
+        holdout: run.holdout,
+        holdoutNote: run.holdoutNote,
+        asOf: { stale: run.asOf.stale, note: run.asOf.note },
+      }),
       duration_ms: run.durationMs,
+      data_ends_at: run.dataEndsAt,
+      as_of: run.asOfAt,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -102,6 +118,8 @@ export async function saveRun(
             monetary: eb.ref('excluded.monetary'),
             average_order_value: eb.ref('excluded.average_order_value'),
             computed_at: eb.ref('excluded.computed_at'),
+            quality: eb.ref('excluded.quality'),
+            quality_reason: eb.ref('excluded.quality_reason'),
           })),
         )
         .execute();
@@ -127,10 +145,31 @@ type RunRow = {
   log_likelihood: number | null;
   details: unknown;
   duration_ms: number;
+  data_ends_at: number | null;
+  as_of: number | null;
 };
+
+const DAY_MS = 86_400_000;
+const isoOrNull = (t: number | null) => (t === null ? null : iso(Number(t)));
+
+/** The run's "as of" view; a run from before migration 026 was computed as of its fit time. */
+function asOfView(r: RunRow, details: Record<string, unknown>) {
+  const recorded = readJsonObject(details.asOf);
+  const asOf = r.as_of === null ? Number(r.fitted_at) : Number(r.as_of);
+  const endsAt = r.data_ends_at === null ? null : Number(r.data_ends_at);
+  return {
+    dataEndsAt: isoOrNull(endsAt),
+    asOf: iso(asOf),
+    stale: recorded.stale === true,
+    daysBehindClock:
+      endsAt === null ? null : Math.max(0, Math.floor((Number(r.fitted_at) - endsAt) / DAY_MS)),
+    note: typeof recorded.note === 'string' ? recorded.note : null,
+  };
+}
 
 /** A run as the API shows it; null when its stored figures do not read back (see latestRun). */
 function runView(r: RunRow): CustomerValueRun | null {
+  const details = readJsonObject(r.details);
   const parsed = customerValueRunSchema.safeParse({
     id: String(r.id),
     method: r.method,
@@ -141,8 +180,12 @@ function runView(r: RunRow): CustomerValueRun | null {
     scoredProfiles: Number(r.scored_profiles),
     parameters: readJsonObject(r.parameters),
     logLikelihood: r.log_likelihood === null ? null : Number(r.log_likelihood),
-    models: readJsonObject(r.details),
+    models: details,
     durationMs: Number(r.duration_ms),
+    quality: details.quality ?? null,
+    asOf: asOfView(r, details),
+    holdout: details.holdout ?? null,
+    holdoutNote: details.holdoutNote ?? null,
   });
   return parsed.success ? parsed.data : null;
 }
@@ -159,6 +202,8 @@ const runColumns = [
   'log_likelihood',
   'details',
   'duration_ms',
+  'data_ends_at',
+  'as_of',
 ] as const;
 
 /**

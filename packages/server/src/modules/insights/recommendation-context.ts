@@ -75,7 +75,12 @@ export async function profileData(
 
   const categories = new Map<string, string>();
   const names = new Map<string, string>();
-  const purchases = lines.flatMap((l) => {
+  // Postage, fees and adjustments are dropped here exactly as the fit dropped them.
+  const learned = await learnedProducts(db, workspaceId, [
+    ...new Set(lines.flatMap((l) => l.product_id ?? [])),
+  ]);
+  const merchandise = lines.filter((l) => !learned.get(l.product_id ?? '')?.nonProduct);
+  const purchases = merchandise.flatMap((l) => {
     if (l.product_id === null) return [];
     if (l.category) categories.set(l.product_id, l.category);
     if (l.name) names.set(l.product_id, l.name);
@@ -102,7 +107,11 @@ export async function profileData(
     }
   }
 
-  const due = await dueItems(db, workspaceId, lines);
+  for (const [id, p] of learned) {
+    if (p.title && !names.has(id)) names.set(id, p.title);
+    if (p.category && !categories.has(id)) categories.set(id, p.category);
+  }
+  const due = await dueItems(db, workspaceId, merchandise);
   const ctx: CustomerContext = {
     now,
     purchases,
@@ -183,6 +192,39 @@ async function dueItems(
   });
 }
 
+export interface LearnedProduct {
+  title: string | null;
+  category: string | null;
+  nonProduct: string | null;
+  repeatRate: number | null;
+}
+
+/** What the last fit learned from all order lines about these products (titles, non-products). */
+export async function learnedProducts(
+  db: Db,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<Map<string, LearnedProduct>> {
+  const out = new Map<string, LearnedProduct>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('learned_products')
+      .select(['product_id', 'title', 'category', 'non_product', 'repeat_rate'])
+      .where('workspace_id', '=', workspaceId)
+      .where('product_id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      out.set(r.product_id, {
+        title: r.title,
+        category: r.category,
+        nonProduct: r.non_product,
+        repeatRate: r.repeat_rate === null ? null : Number(r.repeat_rate),
+      });
+    }
+  }
+  return out;
+}
+
 /**
  * The part of the stored model that seeds and categories reach: neighbour lists of `seeds`,
  * complementary links of `categories`, and the popularity lists of those categories, of their
@@ -201,6 +243,7 @@ export async function modelSlice(
     popularByCategory: new Map(),
     complementary: new Map(),
     categoryOf: new Map(),
+    repeatRate: new Map(),
   };
   const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
     const list = map.get(key);
@@ -261,7 +304,19 @@ export async function modelSlice(
     if (p.category === '') fitted.popular.push(item);
     else push(fitted.popularByCategory, p.category, item);
   }
-  return fitted;
+  // Titles learned from every customer's order lines, for stores without a catalog: any
+  // product of the slice may be shown or named in a reason.
+  const ids = new Set(seeds);
+  for (const map of [fitted.boughtTogether, fitted.alsoBought, fitted.popularByCategory]) {
+    for (const list of map.values()) for (const r of list) ids.add(r.productId);
+  }
+  for (const r of fitted.popular) ids.add(r.productId);
+  const titles = new Map<string, string>();
+  for (const [id, p] of await learnedProducts(db, workspaceId, [...ids])) {
+    if (p.title) titles.set(id, p.title);
+    if (p.repeatRate !== null) fitted.repeatRate.set(id, p.repeatRate);
+  }
+  return { ...fitted, titles };
 }
 
 /** The catalog rows of every candidate the slice and the context can propose. */

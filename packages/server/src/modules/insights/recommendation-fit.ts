@@ -2,19 +2,26 @@ import type {
   CategoryLinkTable,
   CategoryReplacementTable,
   ItemNeighbourTable,
+  LearnedProductTable,
   PopularProductTable,
   ProductReplenishmentTable,
   ProfileInsightTable,
   ProfileReplenishmentTable,
 } from '../../platform/db/schema.js';
-import { DAY_MS, PurchaseHistory, type PurchaseLine } from './recommend/purchase-history.js';
+import { PurchaseHistory, type PurchaseLine } from './recommend/purchase-history.js';
+import { learnProductFacts, merchandiseOnly } from './recommend/product-facts.js';
 import { DEFAULT_FIT, fitRecommendations } from './recommend/recommendation-model.js';
 import {
   DEFAULT_PROGRESSION,
   learnCategoryProgression,
   nextLikelyCategory,
 } from './replenish/category-progression.js';
-import { DEFAULT_DUE, LAPSED_AFTER_INTERVALS, replenishmentDue } from './replenish/due-dates.js';
+import {
+  DEFAULT_DUE,
+  effectiveInterval,
+  isLapsed,
+  replenishmentDue,
+} from './replenish/due-dates.js';
 import {
   categoryOccasions,
   DEFAULT_REPLACEMENT,
@@ -39,10 +46,15 @@ export interface CatalogProduct {
   url?: string | null;
   imageUrl?: string | null;
   price?: number | null;
+  /** The catalog says this is not merchandise (postage, a fee): never fitted nor offered. */
+  nonProduct?: boolean;
 }
 
-/** A purchase line whose customer is a profile id; `category` as the order line gave it. */
-export type FitLine = PurchaseLine;
+/**
+ * A purchase line whose customer is a profile id; `category`, `name` and `price` as the order
+ * line gave them (name and price teach titles and non-products, recommend/product-facts.ts).
+ */
+export type FitLine = PurchaseLine & { name?: string | null; price?: number | null };
 
 type Rows<T> = Omit<T, 'workspace_id'>[];
 export interface WorkspaceFit {
@@ -53,6 +65,7 @@ export interface WorkspaceFit {
   categoryReplacement: Rows<CategoryReplacementTable>;
   profileReplenishment: Rows<ProfileReplenishmentTable>;
   profileInsights: Rows<ProfileInsightTable>;
+  learnedProducts: Rows<LearnedProductTable>;
   stats: { orders: number; lines: number; customers: number; products: number };
   parameters: Record<string, Record<string, unknown>>;
 }
@@ -67,9 +80,9 @@ export function fitWorkspace(
   catalog: ReadonlyMap<string, CatalogProduct>,
   now: number,
 ): WorkspaceFit {
-  const history = PurchaseHistory.from(
-    lines.map((l) => ({ ...l, category: lineCategory(l, catalog) })),
-  );
+  const categorised = lines.map((l) => ({ ...l, category: lineCategory(l, catalog) }));
+  const facts = learnProductFacts(categorised, (id) => catalog.get(id)?.nonProduct);
+  const history = PurchaseHistory.from(merchandiseOnly(categorised, facts));
   const fitted = fitRecommendations(history, { now });
   const occasions = purchaseOccasions(history, DEFAULT_DUE.minGapDays);
   const intervals = learnRepurchaseIntervals(history, DEFAULT_DUE, occasions);
@@ -147,7 +160,10 @@ export function fitWorkspace(
     seen.add(id);
     const learned = intervals.get(id);
     const usageDays = catalog.get(id)?.usageDays ?? null;
-    if (!learned && usageDays === null) continue;
+    // Only what the evidence calls replenishable is stored: the live due dates
+    // (recommendation-context.ts) treat a product without a row as not replenishable.
+    const base = effectiveInterval(learned, timing(id), DEFAULT_DUE.minRepeatShare, DEFAULT_DUE);
+    if (!base && usageDays === null) continue;
     productReplenishment.push({
       product_id: id,
       interval_days: usageDays ?? learned?.intervalDays ?? 0,
@@ -185,8 +201,7 @@ export function fitWorkspace(
         due_at: d.dueAt,
         source: d.source,
       });
-      const lapsed = now - d.dueAt > LAPSED_AFTER_INTERVALS * d.intervalDays * DAY_MS;
-      if (!lapsed && (!next || d.dueAt < next.dueAt)) next = d;
+      if (!isLapsed(d, now) && (!next || d.dueAt < next.dueAt)) next = d;
     }
     const stage = nextLikelyCategory(history, c, transitions);
     const replacement = replacementDue(byCategory[c] ?? new Map(), cycles, now);
@@ -211,6 +226,14 @@ export function fitWorkspace(
     categoryReplacement,
     profileReplenishment,
     profileInsights,
+    learnedProducts: [...facts.values()].map((f) => ({
+      product_id: f.productId,
+      title: f.title,
+      category: f.category,
+      non_product: f.nonProduct,
+      orders: f.orders,
+      repeat_rate: fitted.repeatRate.get(f.productId) ?? null,
+    })),
     stats: {
       orders: history.baskets.length,
       lines: lines.length,
@@ -219,7 +242,7 @@ export function fitWorkspace(
     },
     parameters: {
       recommendations: { ...DEFAULT_FIT, now },
-      replenishment: { ...DEFAULT_DUE, lapsedAfterIntervals: LAPSED_AFTER_INTERVALS },
+      replenishment: { ...DEFAULT_DUE },
       life_stage: { progression: DEFAULT_PROGRESSION, replacement: DEFAULT_REPLACEMENT },
     },
   };

@@ -1,10 +1,10 @@
 /**
- * Recommendations, replenishment and life stage per workspace: the daily fit (skipped when
- * nothing it reads changed; otherwise every model refitted from all orders and only changed
- * rows written), the run log, and the per-request answers of the admin API.
+ * Recommendations, replenishment and life stage per workspace: fits run by the job queue (daily,
+ * and on request: `requestFit` queues one and returns at once, with its status and progress),
+ * the run log, and the per-request answers of the admin API.
  */
-import { performance } from 'node:perf_hooks';
 import type {
+  RecommendationFit,
   RecommendationItem,
   RecommendationRun,
   RecommendationStrategy,
@@ -12,7 +12,6 @@ import type {
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/database.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
-import { readJsonObject } from '../../platform/json.js';
 import type { JobHandler } from '../../platform/jobs/job-runner.js';
 import type { JobQueue } from '../../platform/jobs/job-queue.js';
 import type { Logger } from '../../platform/logger.js';
@@ -27,7 +26,12 @@ import {
   type RelatedStrategy,
 } from './recommend/recommender.js';
 import { dueNow } from './recommend/strategies.js';
-import { dueInWords, LAPSED_AFTER_INTERVALS } from './replenish/due-dates.js';
+import {
+  duePage,
+  type ListOptions,
+  type ReplenishmentItem,
+  type ReplenishmentPage,
+} from './replenish/due-lists.js';
 import {
   candidateCatalog,
   hasCatalog,
@@ -35,128 +39,169 @@ import {
   profileData,
   type ProfileData,
 } from './recommendation-context.js';
-import { fitWorkspace, type CatalogProduct } from './recommendation-fit.js';
-import { catalogProducts, fitSignature, trainingLines } from './recommendation-store.js';
-import { writeFit } from './recommendation-writer.js';
-import { markFitCompleted } from '../../platform/db/fit-markers.js';
+import type { CatalogProduct } from './recommendation-fit.js';
+import {
+  latestRuns,
+  recommendationAsOf,
+  runFit,
+  type FitDeps,
+  type FitOutcome,
+} from './recommendation-fit-runner.js';
+import {
+  catalogProducts,
+  createFit,
+  fitView,
+  queuedFit,
+  updateFit,
+} from './recommendation-store.js';
 
 export const FIT_RECOMMENDATIONS_JOB = 'insights.fit-recommendations';
+/** Dedupe key prefix of the job of a requested fit: `<prefix>:<fit id>`. */
+const FIT_REQUEST_KEY = `${FIT_RECOMMENDATIONS_JOB}:request`;
 /** The daily fit runs at this hour (UTC): after customer value (03:00), when stores are quiet. */
 export const RECOMMENDATION_FIT_HOUR_UTC = 4;
-const MODELS = ['recommendations', 'replenishment', 'life_stage'] as const;
 
 export function nextRecommendationFitAt(now: number): number {
   const today = Math.floor(now / DAY_MS) * DAY_MS + RECOMMENDATION_FIT_HOUR_UTC * 3_600_000;
   return today > now ? today : today + DAY_MS;
 }
 
-export interface FitOutcome {
-  workspaceId: string;
-  fitted: boolean;
-  runs: RecommendationRun[];
-  written: Record<string, number>;
-}
+export type { FitOutcome };
 
-export interface ReplenishmentItem {
-  productId: string;
-  title: string;
-  lastBoughtAt: string;
-  purchases: number;
-  intervalDays: number;
-  dueAt: string;
-  dueInDays: number;
-  due: string;
-  source: 'learned' | 'catalog';
-  lapsed: boolean;
-}
+export type { ReplenishmentItem, ReplenishmentPage };
 
 const iso = (t: number) => new Date(t).toISOString();
 
 export class RecommendationService {
   readonly #fits = new Map<string, Promise<FitOutcome>>();
+  readonly #deps: FitDeps;
   constructor(
     private readonly database: Database,
     private readonly clock: Clock,
     private readonly jobs: JobQueue,
     private readonly profiles: ProfileQueries,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.#deps = { database, logger, warned: new Set() };
+  }
 
-  /** Fits one workspace; one fit per workspace at a time in this process (a second call waits). */
-  fit(workspaceId: string, opts: { force?: boolean } = {}): Promise<FitOutcome> {
+  /**
+   * Queues a fit and returns it (status queued) without waiting: a job runs it. While one is
+   * still queued, a new request returns that one (a forced request upgrades a plain one).
+   */
+  async requestFit(
+    workspaceId: string,
+    opts: { force?: boolean } = {},
+  ): Promise<RecommendationFit> {
+    const db = this.database.db;
+    const now = this.clock.now();
+    const force = opts.force ?? false;
+    const waiting = await queuedFit(db, workspaceId);
+    let id = waiting?.id ?? null;
+    const current = waiting && (await this.fitStatus(workspaceId, waiting.id));
+    if (current?.status === 'failed') {
+      // Its job was given up (the worker died): record that, and queue a new one.
+      await updateFit(db, Number(current.id), {
+        status: 'failed',
+        finishedAt: now,
+        error: current.error ?? 'its job was given up',
+      });
+      id = null;
+    } else if (waiting && force && !waiting.force) {
+      await db
+        .updateTable('recommendation_fits')
+        .set({ force: 1 })
+        .where('id', '=', waiting.id)
+        .execute();
+    }
+    if (id === null) {
+      id = await createFit(db, workspaceId, now, { force, status: 'queued' });
+      await this.jobs.enqueue(
+        {
+          kind: FIT_RECOMMENDATIONS_JOB,
+          runAt: now,
+          workspaceId,
+          payload: { fitId: id },
+          dedupeKey: `${FIT_REQUEST_KEY}:${id}`,
+          // A failed fit is reported on the fit; the caller asks again rather than a retry
+          // re-running a fit that fails the same way.
+          maxAttempts: 1,
+        },
+        now,
+      );
+    }
+    const view = await this.fitStatus(workspaceId, id);
+    if (!view) throw new Error(`recommendation fit ${id} vanished`);
+    return view;
+  }
+
+  /** A fit of this workspace with its status and progress; null when there is none. */
+  fitStatus(workspaceId: string, id: number): Promise<RecommendationFit | null> {
+    return fitView(this.database.db, workspaceId, id, {
+      jobKey: FIT_REQUEST_KEY,
+      asOfView: (dataEndsAt, clockAt) => recommendationAsOf(dataEndsAt, clockAt).view,
+    });
+  }
+
+  /**
+   * Fits one workspace now, recording the fit (`fitId`: a requested one; else a new one, as the
+   * daily job does); one fit per workspace at a time in this process (a second call waits).
+   */
+  fit(workspaceId: string, opts: { force?: boolean; fitId?: number } = {}): Promise<FitOutcome> {
     const previous = this.#fits.get(workspaceId) ?? Promise.resolve(undefined);
     const next = previous
       .catch(() => undefined)
-      .then(() => this.#fit(workspaceId, opts.force ?? false));
+      .then(() => this.#fit(workspaceId, opts.force ?? false, opts.fitId));
     this.#fits.set(workspaceId, next);
     return next.finally(() => {
       if (this.#fits.get(workspaceId) === next) this.#fits.delete(workspaceId);
     });
   }
 
-  async #fit(workspaceId: string, force: boolean): Promise<FitOutcome> {
+  async #fit(workspaceId: string, force: boolean, requested?: number): Promise<FitOutcome> {
     const db = this.database.db;
-    const signature = await fitSignature(db, workspaceId);
-    const latest = await this.runs(workspaceId, MODELS.length);
-    if (!force && latest.length && latest.every((r) => r.details.signature === signature)) {
-      return { workspaceId, fitted: false, runs: latest, written: {} };
-    }
-    const started = performance.now();
     const now = this.clock.now();
-    const [lines, catalog] = await Promise.all([
-      trainingLines(db, workspaceId),
-      catalogProducts(db, workspaceId),
-    ]);
-    const fit = fitWorkspace(lines, catalog, now);
-    const fittedMs = performance.now() - started;
-    const written = await writeFit(this.database, workspaceId, fit);
-    const durationMs = performance.now() - started;
-    for (const model of MODELS) {
-      await db
-        .insertInto('recommendation_runs')
-        .values({
-          workspace_id: workspaceId,
-          model,
-          fitted_at: now,
-          duration_ms: durationMs,
-          ...fit.stats,
-          parameters: JSON.stringify(fit.parameters[model] ?? {}),
-          details: JSON.stringify({ signature, fitMs: Math.round(fittedMs), written }),
-          signature,
-        })
-        .execute();
-    }
-    await markFitCompleted(db, 'recommendations', workspaceId, now);
-    this.logger.info({ workspaceId, ...fit.stats, durationMs, written }, 'recommendations fitted');
-    return {
-      workspaceId,
-      fitted: true,
-      runs: await this.runs(workspaceId, MODELS.length),
-      written,
+    const fitId =
+      requested ?? (await createFit(db, workspaceId, now, { force, status: 'running' }));
+    await updateFit(db, fitId, {
+      status: 'running',
+      startedAt: now,
+      progress: 0,
+      stage: 'started',
+    });
+    // Progress is written when it moved by a step, not on every page read.
+    let shown = 0;
+    const progress = async (stage: string, share: number) => {
+      if (share - shown < 0.05 && share < 1) return;
+      shown = share;
+      await updateFit(db, fitId, { stage, progress: share });
     };
+    try {
+      const outcome = await runFit(this.#deps, workspaceId, now, force, progress);
+      await updateFit(db, fitId, {
+        status: 'succeeded',
+        progress: 1,
+        stage: outcome.fitted ? 'done' : 'skipped: nothing changed since the last fit',
+        finishedAt: this.clock.now(),
+        fitted: outcome.fitted,
+        written: outcome.written,
+        dataEndsAt: outcome.dataEndsAt,
+        asOf: outcome.asOfAt,
+      });
+      return outcome;
+    } catch (error) {
+      await updateFit(db, fitId, {
+        status: 'failed',
+        finishedAt: this.clock.now(),
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    }
   }
 
   /** The latest runs, newest first. */
-  async runs(workspaceId: string, limit = 30): Promise<RecommendationRun[]> {
-    const rows = await this.database.db
-      .selectFrom('recommendation_runs')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => ({
-      id: String(r.id),
-      model: r.model,
-      fittedAt: iso(Number(r.fitted_at)),
-      durationMs: Math.round(Number(r.duration_ms)),
-      orders: Number(r.orders),
-      lines: Number(r.lines),
-      customers: Number(r.customers),
-      products: Number(r.products),
-      parameters: readJsonObject(r.parameters),
-      details: readJsonObject(r.details),
-    }));
+  runs(workspaceId: string, limit = 30): Promise<RecommendationRun[]> {
+    return latestRuns(this.database.db, workspaceId, limit);
   }
 
   async forProfile(
@@ -250,38 +295,24 @@ export class RecommendationService {
     return ok(recs.map((r) => item(r, catalog, titleOf)));
   }
 
-  /** The profile's replenishable products, soonest due first, worked out from live orders. */
-  async replenishment(workspaceId: string, id: string): Promise<Result<ReplenishmentItem[]>> {
+  /**
+   * The profile's replenishable products worked out from live orders: `due` (still relevant,
+   * soonest first) or `lapsed` (overdue past the lapse, most recently due first), a page at a
+   * time (`cursor`: the offset of the page, as the previous page's nextCursor gave it).
+   */
+  async replenishment(
+    workspaceId: string,
+    id: string,
+    opts: ListOptions = {},
+  ): Promise<Result<ReplenishmentPage>> {
     const profile = await this.profiles.get(workspaceId, id);
     if (!profile.ok) return profile;
     const db = this.database.db;
     const now = this.clock.now();
     const data = await profileData(db, workspaceId, profile.value.id, now);
-    const catalog = await catalogProducts(
-      db,
-      workspaceId,
-      data.due.map((d) => d.productId),
-    );
-    const titleOf = titles(catalog, data);
-    return ok(
-      [...data.due]
-        .sort((a, b) => a.dueAt - b.dueAt || a.productId.localeCompare(b.productId))
-        .map((d) => {
-          const words = dueInWords(d.dueAt, now);
-          return {
-            productId: d.productId,
-            title: titleOf(d.productId),
-            lastBoughtAt: iso(d.lastBoughtAt),
-            purchases: d.purchases,
-            intervalDays: Math.round(d.intervalDays * 10) / 10,
-            dueAt: iso(d.dueAt),
-            dueInDays: words.days,
-            due: words.text,
-            source: d.source,
-            lapsed: now - d.dueAt > LAPSED_AFTER_INTERVALS * d.intervalDays * DAY_MS,
-          };
-        }),
-    );
+    const { entries, page } = duePage(data.due, now, opts);
+    const ids = entries.map((d) => d.productId);
+    return ok(page(titles(await catalogProducts(db, workspaceId, ids), data)));
   }
 
   /** Plans each workspace's next daily fit (idempotent: one job per workspace and day). */
@@ -304,9 +335,16 @@ export class RecommendationService {
     }
   }
 
+  /** The job: a requested fit (payload fitId), or the daily one (which plans tomorrow's). */
   jobHandler(): JobHandler {
     return async (job) => {
       if (!job.workspaceId) return;
+      const fitId = job.payload.fitId;
+      if (typeof fitId === 'number') {
+        const force = (await this.fitStatus(job.workspaceId, fitId))?.force ?? false;
+        await this.fit(job.workspaceId, { fitId, force });
+        return;
+      }
       // Tomorrow's runs for every workspace, not only this one: a workspace created since the
       // start (`comeback keys create --workspace`, the demo) joins the daily fits this way.
       // One plan per workspace and day (the dedupe key), however many runs ask.
@@ -332,7 +370,7 @@ function item(
   const p = catalog.get(r.productId);
   return {
     productId: r.productId,
-    title: titleOf(r.productId),
+    title: r.title ?? titleOf(r.productId),
     url: p?.url ?? null,
     imageUrl: p?.imageUrl ?? null,
     price: p?.price ?? null,

@@ -1,5 +1,7 @@
+import type { RecommendationFit } from '@comeback/contracts';
 import type { Db } from '../../platform/db/database.js';
-import { readStringArray } from '../../platform/json.js';
+import type { RecommendationFitTable } from '../../platform/db/schema.js';
+import { readJsonObject, readStringArray } from '../../platform/json.js';
 import type { CatalogProduct, FitLine } from './recommendation-fit.js';
 
 /**
@@ -35,41 +37,57 @@ export async function fitSignature(db: Db, workspaceId: string): Promise<string>
     .join(':');
 }
 
-/** Lines of every counted order (not awaiting, not cancelled, not wholly refunded). */
-export async function trainingLines(db: Db, workspaceId: string): Promise<FitLine[]> {
+/**
+ * Lines of every counted order (not awaiting, not cancelled, not wholly refunded) placed at or
+ * before `until` (the clock: a fit as of a past instant never sees what came after it).
+ * `onPage` hears the share of the orders read so far.
+ */
+export async function trainingLines(
+  db: Db,
+  workspaceId: string,
+  until: number,
+  onPage: (share: number) => Promise<void> = () => Promise.resolve(),
+): Promise<FitLine[]> {
   const out: FitLine[] = [];
+  const counted = db
+    .selectFrom('profile_orders')
+    .where('workspace_id', '=', workspaceId)
+    .where('ordered_at', '>=', 0)
+    .where('ordered_at', '<=', until)
+    .where('status', '!=', 'cancelled');
+  const total = await counted.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  const all = Math.max(1, Number(total?.n ?? 0));
+  let read = 0;
   let after = '';
   for (;;) {
-    const orders = await db
-      .selectFrom('profile_orders')
+    const orders = await counted
       .select(['order_id', 'profile_id', 'ordered_at', 'total', 'refunded'])
-      .where('workspace_id', '=', workspaceId)
       .where('order_id', '>', after)
-      .where('ordered_at', '>=', 0)
-      .where('status', '!=', 'cancelled')
       .orderBy('order_id')
       .limit(PAGE)
       .execute();
     const last = orders[orders.length - 1];
     if (!last) return out;
     after = last.order_id;
-    const counted = new Map(
+    read += orders.length;
+    await onPage(Math.min(1, read / all));
+    const kept = new Map(
       orders
         .filter((o) => !(o.total > 0 && o.refunded >= o.total))
         .map((o) => [o.order_id, o] as const),
     );
-    if (!counted.size) continue;
+    if (!kept.size) continue;
     const lines = await db
       .selectFrom('order_lines')
-      .select(['order_id', 'product_id', 'category', 'quantity'])
+      .select(['order_id', 'product_id', 'category', 'quantity', 'name', 'price'])
       .where('workspace_id', '=', workspaceId)
-      .where('order_id', 'in', [...counted.keys()])
+      .where('order_id', 'in', [...kept.keys()])
       .where('product_id', 'is not', null)
       .orderBy('order_id')
       .orderBy('line_no')
       .execute();
     for (const l of lines) {
-      const order = counted.get(l.order_id);
+      const order = kept.get(l.order_id);
       if (!order || l.product_id === null) continue;
       out.push({
         customerId: order.profile_id,
@@ -78,6 +96,9 @@ export async function trainingLines(db: Db, workspaceId: string): Promise<FitLin
         productId: l.product_id,
         category: l.category,
         quantity: Number(l.quantity),
+        // Name and price teach titles and non-products (recommend/product-facts.ts).
+        name: l.name,
+        price: l.price === null ? null : Number(l.price),
       });
     }
   }
@@ -124,4 +145,139 @@ export async function catalogProducts(
   if (!ids) await load();
   else for (let i = 0; i < ids.length; i += 500) await load(ids.slice(i, i + 500));
   return out;
+}
+
+type FitRow = RecommendationFitTable;
+export interface FitPatch {
+  status?: FitRow['status'];
+  progress?: number;
+  stage?: string | null;
+  startedAt?: number;
+  finishedAt?: number;
+  fitted?: boolean;
+  written?: Record<string, number>;
+  dataEndsAt?: number | null;
+  asOf?: number;
+  error?: string;
+}
+
+/** A requested (queued) or started (running: the daily job) fit; its id. */
+export async function createFit(
+  db: Db,
+  workspaceId: string,
+  now: number,
+  opts: { force: boolean; status: 'queued' | 'running' },
+): Promise<number> {
+  const row = await db
+    .insertInto('recommendation_fits')
+    .values({
+      workspace_id: workspaceId,
+      status: opts.status,
+      progress: 0,
+      stage: opts.status === 'queued' ? 'queued' : 'started',
+      force: opts.force ? 1 : 0,
+      requested_at: now,
+      started_at: opts.status === 'running' ? now : null,
+      finished_at: null,
+      fitted: null,
+      written: null,
+      data_ends_at: null,
+      as_of: null,
+      error: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+export async function updateFit(db: Db, id: number, patch: FitPatch): Promise<void> {
+  const set: Partial<Omit<FitRow, 'id'>> = {};
+  if (patch.status !== undefined) set.status = patch.status;
+  if (patch.progress !== undefined) set.progress = Math.max(0, Math.min(1, patch.progress));
+  if (patch.stage !== undefined) set.stage = patch.stage;
+  if (patch.startedAt !== undefined) set.started_at = patch.startedAt;
+  if (patch.finishedAt !== undefined) set.finished_at = patch.finishedAt;
+  if (patch.fitted !== undefined) set.fitted = patch.fitted ? 1 : 0;
+  if (patch.written !== undefined) set.written = JSON.stringify(patch.written);
+  if (patch.dataEndsAt !== undefined) set.data_ends_at = patch.dataEndsAt;
+  if (patch.asOf !== undefined) set.as_of = patch.asOf;
+  if (patch.error !== undefined) set.error = patch.error.slice(0, 2000);
+  await db.updateTable('recommendation_fits').set(set).where('id', '=', id).execute();
+}
+
+/** The workspace's fit still waiting for a worker, if any (a new request joins it). */
+export async function queuedFit(
+  db: Db,
+  workspaceId: string,
+): Promise<{ id: number; force: boolean } | null> {
+  const row = await db
+    .selectFrom('recommendation_fits')
+    .select(['id', 'force'])
+    .where('workspace_id', '=', workspaceId)
+    .where('status', '=', 'queued')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { id: Number(row.id), force: Boolean(row.force) } : null;
+}
+
+const isoOrNull = (t: number | null) => (t === null ? null : new Date(Number(t)).toISOString());
+
+/**
+ * One fit as the API shows it. A fit whose job was parked as failed (its worker died, on every
+ * attempt) reads as failed with the job's error, though no worker could write that on the fit.
+ */
+export async function fitView(
+  db: Db,
+  workspaceId: string,
+  id: number,
+  opts: {
+    jobKey: string;
+    /** What the API says of the data's end, judged against the clock when the fit ran. */
+    asOfView: (dataEndsAt: number | null, clockAt: number) => RecommendationFit['asOf'];
+  },
+): Promise<RecommendationFit | null> {
+  const row = await db
+    .selectFrom('recommendation_fits')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return null;
+  let { status, error } = row;
+  if (status === 'queued' || status === 'running') {
+    const job = await db
+      .selectFrom('jobs')
+      .select(['status', 'last_error'])
+      .where('dedupe_key', '=', `${opts.jobKey}:${id}`)
+      .executeTakeFirst();
+    if (job?.status === 'failed') {
+      status = 'failed';
+      error = job.last_error ?? 'its worker stopped before finishing';
+    }
+  }
+  const written = row.written === null ? null : readJsonObject(row.written);
+  return {
+    id: String(row.id),
+    status,
+    progress: status === 'succeeded' ? 1 : Number(row.progress),
+    stage: row.stage,
+    force: Boolean(row.force),
+    requestedAt: new Date(Number(row.requested_at)).toISOString(),
+    startedAt: isoOrNull(row.started_at),
+    finishedAt: isoOrNull(row.finished_at),
+    error,
+    fitted: row.fitted === null ? null : Boolean(row.fitted),
+    written:
+      written === null
+        ? null
+        : Object.fromEntries(Object.entries(written).map(([k, v]) => [k, Number(v)])),
+    asOf:
+      row.as_of === null
+        ? null
+        : opts.asOfView(
+            row.data_ends_at === null ? null : Number(row.data_ends_at),
+            Number(row.started_at ?? row.as_of),
+          ),
+  };
 }

@@ -108,6 +108,30 @@ export async function writeFit(
       },
       insert: (trx, rows) => trx.insertInto('category_links').values(withWs(rows)).execute().then(),
     }),
+    learned_products: await syncGroups(database, fit.learnedProducts, {
+      key: (r) => r.product_id,
+      // The order count moves with every order; only a new name, category or verdict matters.
+      compare: (r) => [r.title, r.category, r.non_product, hundredth(r.repeat_rate)],
+      stored: () =>
+        db
+          .selectFrom('learned_products')
+          .select(['product_id', 'title', 'category', 'non_product', 'orders', 'repeat_rate'])
+          .where('workspace_id', '=', ws)
+          .execute(),
+      remove: (trx, groups) =>
+        trx
+          .deleteFrom('learned_products')
+          .where('workspace_id', '=', ws)
+          .where(
+            'product_id',
+            'in',
+            groups.map((g) => g.product_id),
+          )
+          .execute()
+          .then(),
+      insert: (trx, rows) =>
+        trx.insertInto('learned_products').values(withWs(rows)).execute().then(),
+    }),
     ...(await writeReplenishment(database, ws, fit)),
   };
 }

@@ -1,4 +1,5 @@
 import type { ProfilePredictions } from '@comeback/contracts';
+import type { Selectable } from 'kysely';
 import type { Db, Trx } from '../../platform/db/database.js';
 import type { CustomerValuePredictionTable } from '../../platform/db/schema.js';
 
@@ -21,7 +22,7 @@ const isoOrNull = (v: number | null): string | null => {
  */
 export function predictionsView(
   row: Pick<
-    CustomerValuePredictionTable,
+    Selectable<CustomerValuePredictionTable>,
     | 'p_alive'
     | 'expected_orders_90d'
     | 'expected_orders_365d'
@@ -30,6 +31,8 @@ export function predictionsView(
     | 'expected_next_order_at'
     | 'method'
     | 'computed_at'
+    | 'quality'
+    | 'quality_reason'
   >,
 ): ProfilePredictions {
   return {
@@ -40,6 +43,8 @@ export function predictionsView(
     churn_risk: row.churn_risk,
     expected_next_order_at: isoOrNull(row.expected_next_order_at),
     method: row.method,
+    quality: row.quality,
+    quality_reason: row.quality_reason,
     computed_at: new Date(Number(row.computed_at)).toISOString(),
   };
 }
@@ -60,6 +65,8 @@ export async function predictionsOf(
       'expected_next_order_at',
       'method',
       'computed_at',
+      'quality',
+      'quality_reason',
     ])
     .where('workspace_id', '=', workspaceId)
     .where('profile_id', '=', profileId)

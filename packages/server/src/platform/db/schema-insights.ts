@@ -16,6 +16,42 @@ export interface InsightsModelRunTable {
   log_likelihood: number | null;
   details: unknown;
   duration_ms: number;
+  /** The last counted order the fit read, and the instant it computed as of (migration 026). */
+  data_ends_at: number | null;
+  as_of: number | null;
+}
+/** A requested customer-value fit and its progress; run_id once it succeeded (migration 026). */
+export interface CustomerValueFitTable {
+  id: Generated<number>;
+  workspace_id: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  progress: number;
+  stage: string | null;
+  requested_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  run_id: number | null;
+  error: string | null;
+}
+/** A requested recommendation fit and its progress (migration 027). */
+export interface RecommendationFitTable {
+  id: Generated<number>;
+  workspace_id: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  progress: number;
+  stage: string | null;
+  force: number;
+  requested_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  /** 0: skipped, nothing changed since the last fit; null until it finished. */
+  fitted: number | null;
+  /** Rows written per table. */
+  written: unknown;
+  /** The last counted order the fit read, and the instant it computed as of. */
+  data_ends_at: number | null;
+  as_of: number | null;
+  error: string | null;
 }
 export interface CustomerValuePredictionTable {
   workspace_id: string;
@@ -38,6 +74,9 @@ export interface CustomerValuePredictionTable {
   monetary: number | null;
   average_order_value: number;
   computed_at: number;
+  /** 'weak' when the fit did not identify dropout, or the rules were used (migration 026). */
+  quality: Generated<'good' | 'weak'>;
+  quality_reason: string | null;
 }
 
 /** Recommendations, replenishment and life stage (migration 008). */
@@ -65,6 +104,18 @@ export interface ItemNeighbourTable {
   related_id: string;
   score: number;
   support: number;
+}
+/** What the recommendation fit learned per product from order lines (migration 025). */
+export interface LearnedProductTable {
+  workspace_id: string;
+  product_id: string;
+  title: string | null;
+  category: string | null;
+  /** Why it is not merchandise (recommend/product-facts.ts); null for a product. */
+  non_product: string | null;
+  orders: number;
+  /** Share of its buyers who bought it again (shrunk); null for non-products. */
+  repeat_rate: number | null;
 }
 export interface PopularProductTable {
   workspace_id: string;

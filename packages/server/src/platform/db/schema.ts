@@ -221,6 +221,8 @@ export interface Schema {
   data_requests: StoreData.DataRequestTable;
   insights_model_runs: Insights.InsightsModelRunTable;
   customer_value_predictions: Insights.CustomerValuePredictionTable;
+  customer_value_fits: Insights.CustomerValueFitTable;
+  recommendation_fits: Insights.RecommendationFitTable;
   recommendation_runs: Insights.RecommendationRunTable;
   item_neighbours: Insights.ItemNeighbourTable;
   popular_products: Insights.PopularProductTable;
@@ -230,6 +232,7 @@ export interface Schema {
   profile_replenishment: Insights.ProfileReplenishmentTable;
   profile_insights: Insights.ProfileInsightTable;
   profile_rfm: Insights.ProfileRfmTable;
+  learned_products: Insights.LearnedProductTable;
   import_jobs: Imports.ImportJobTable;
   import_mappings: Imports.ImportMappingTable;
   import_ledger: Imports.ImportLedgerTable;

@@ -1,6 +1,6 @@
 import { Alert, Badge, Group, Stack, Text, Title } from '@mantine/core';
 import { useT } from '../../../i18n/i18n';
-import { CopyValue } from './CopyValue';
+import { CopyField } from '../../../components/CopyField';
 import { Fact, Interpolated, Ltr } from './ChannelCard';
 import { sendingStatusStrings } from './strings';
 import type { EmailStatus } from './types';
@@ -62,12 +62,14 @@ export function DkimSection({ email }: { email: EmailStatus }) {
               <Text size="xs" c="dimmed">
                 {t('dnsHint')}
               </Text>
-              <CopyValue
+              <CopyField
+                button="word"
                 label={t('recordName')}
                 value={dkim.dnsRecordName}
                 testId="sender-dkim-record-name"
               />
-              <CopyValue
+              <CopyField
+                button="word"
                 label={t('recordValue')}
                 value={dkim.dnsRecordValue}
                 testId="sender-dkim-record-value"

@@ -1,7 +1,7 @@
 import { Alert, Divider, Text } from '@mantine/core';
 import { useT } from '../../../i18n/i18n';
+import { CopyField } from '../../../components/CopyField';
 import { ChannelCard, Fact, Ltr } from './ChannelCard';
-import { CopyValue } from './CopyValue';
 import { DkimSection } from './DkimSection';
 import { sendingStatusStrings } from './strings';
 import type { EmailStatus } from './types';
@@ -58,8 +58,14 @@ export function EmailCard({ email }: { email: EmailStatus }) {
       <Divider />
       <DkimSection email={email} />
       <Divider />
-      <CopyValue label={t('feedbackUrl')} value={email.feedbackUrl} testId="sender-feedback-url" />
-      <CopyValue
+      <CopyField
+        button="word"
+        label={t('feedbackUrl')}
+        value={email.feedbackUrl}
+        testId="sender-feedback-url"
+      />
+      <CopyField
+        button="word"
         label={t('bounceMailUrl')}
         value={email.bounceMailUrl}
         testId="sender-bounce-mail-url"

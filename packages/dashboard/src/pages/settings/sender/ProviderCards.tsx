@@ -1,7 +1,7 @@
 import { Alert, Code, Text } from '@mantine/core';
 import { useT } from '../../../i18n/i18n';
+import { CopyField } from '../../../components/CopyField';
 import { ChannelCard, Fact, Interpolated, Ltr } from './ChannelCard';
-import { CopyValue } from './CopyValue';
 import { sendingStatusStrings } from './strings';
 import type { SendingStatus, SmsStatus, WhatsAppStatus } from './types';
 
@@ -41,9 +41,15 @@ export function SmsCard({ sms }: { sms: SmsStatus }) {
       ) : (
         <Text size="sm">{t('localOutboxText')}</Text>
       )}
-      <CopyValue label={t('inboundUrl')} value={sms.inboundUrl} testId="sender-sms-inbound-url" />
+      <CopyField
+        button="word"
+        label={t('inboundUrl')}
+        value={sms.inboundUrl}
+        testId="sender-sms-inbound-url"
+      />
       {sms.statusCallbackUrl !== null ? (
-        <CopyValue
+        <CopyField
+          button="word"
           label={t('statusCallbackUrl')}
           value={sms.statusCallbackUrl}
           testId="sender-sms-status-url"
@@ -90,7 +96,8 @@ export function WhatsAppCard({ whatsapp }: { whatsapp: WhatsAppStatus }) {
       ) : (
         <Text size="sm">{t('localOutboxText')}</Text>
       )}
-      <CopyValue
+      <CopyField
+        button="word"
         label={t('webhookUrl')}
         value={whatsapp.webhookUrl}
         testId="sender-whatsapp-webhook-url"
@@ -115,7 +122,12 @@ export function PushCard({ push }: { push: SendingStatus['push'] }) {
         </Fact>
       ) : null}
       {push.vapidPublicKey !== null ? (
-        <CopyValue label={t('vapidKey')} value={push.vapidPublicKey} testId="sender-push-key" />
+        <CopyField
+          button="word"
+          label={t('vapidKey')}
+          value={push.vapidPublicKey}
+          testId="sender-push-key"
+        />
       ) : (
         <Text size="sm">{t('pushOffText')}</Text>
       )}
@@ -139,7 +151,8 @@ export function InboxWebhooksCard({ status }: { status: SendingStatus }) {
           <Code dir="ltr">{status.webhooks.signatureHeader}</Code>
         </Interpolated>
       </Text>
-      <CopyValue
+      <CopyField
+        button="word"
         label={t('webhookSecretUrl')}
         value={status.webhooks.secretUrl}
         testId="sender-webhook-secret-url"

@@ -5,8 +5,6 @@ export const sendingStatusStrings = defineStrings({
   en: {
     intro:
       'How each channel sends, as the server is configured. Nothing here can be changed from the dashboard.',
-    copy: 'Copy',
-    copied: 'Copied',
     envVars: 'Set in the server’s environment:',
     credentialsTitle: 'Credentials are write-only',
     credentialsText:
@@ -96,8 +94,6 @@ export const sendingStatusStrings = defineStrings({
   },
   he: {
     intro: 'כיצד כל ערוץ שולח, לפי תצורת השרת. אי אפשר לשנות כאן דבר מלוח הבקרה.',
-    copy: 'העתקה',
-    copied: 'הועתק',
     envVars: 'נקבע במשתני הסביבה של השרת:',
     credentialsTitle: 'פרטי גישה הם לכתיבה בלבד',
     credentialsText:

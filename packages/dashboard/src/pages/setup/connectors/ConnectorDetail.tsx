@@ -1,12 +1,12 @@
+import type { Connector } from '@comeback/contracts';
 import { Anchor, Badge, Group, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { get } from '../../../api/client';
 import { QueryView } from '../../../components/QueryView';
 import { useFormat, useT } from '../../../i18n/i18n';
-import { CopyField } from '../shared/CopyField';
+import { CopyField } from '../../../components/CopyField';
 import { setupKeys } from '../shared/keys';
-import type { Connector } from '../shared/types';
 import { DataRequests } from './DataRequests';
 import { DeliveryLog } from './DeliveryLog';
 import { connectorStrings } from './strings';

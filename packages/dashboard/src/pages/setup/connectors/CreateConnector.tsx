@@ -1,3 +1,4 @@
+import type { CreatedConnector, StorePlatform } from '@comeback/contracts';
 import {
   Alert,
   Button,
@@ -15,18 +16,18 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, post } from '../../../api/client';
 import { ErrorAlert } from '../../../components/QueryView';
 import { useT } from '../../../i18n/i18n';
-import { CopyField } from '../shared/CopyField';
+import { CopyField } from '../../../components/CopyField';
 import { setupKeys } from '../shared/keys';
-import { platforms, type CreatedConnector, type Platform } from '../shared/types';
+import { platforms } from '../shared/types';
 import { connectorStrings } from './strings';
 
-const isPlatform = (v: string | null): v is Platform => platforms.some((p) => p === v);
+const isPlatform = (v: string | null): v is StorePlatform => platforms.some((p) => p === v);
 
 /** The create form, then (once) the webhook URL and signing secret to paste into the shop. */
 export function CreateConnector(props: { opened: boolean; onClose: () => void }) {
   const t = useT(connectorStrings);
   const queryClient = useQueryClient();
-  const [platform, setPlatform] = useState<Platform>('shopify');
+  const [platform, setPlatform] = useState<StorePlatform>('shopify');
   const [name, setName] = useState('');
   const [shopDomain, setShopDomain] = useState('');
   const [secret, setSecret] = useState('');

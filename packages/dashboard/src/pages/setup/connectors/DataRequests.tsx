@@ -1,3 +1,4 @@
+import type { DataRequest } from '@comeback/contracts';
 import { Button, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { get } from '../../../api/client';
@@ -5,7 +6,7 @@ import { QueryView } from '../../../components/QueryView';
 import { useFormat, useT } from '../../../i18n/i18n';
 import { saveBlob } from '../shared/download';
 import { setupKeys } from '../shared/keys';
-import type { DataRequest, ListOf } from '../shared/types';
+import type { ListOf } from '../shared/types';
 import { connectorStrings } from './strings';
 
 /** Who asked: the identifiers the shop sent (email, phone, customer id), as text. */

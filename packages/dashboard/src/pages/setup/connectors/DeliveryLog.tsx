@@ -1,11 +1,13 @@
-import { Badge, Button, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import type { Delivery } from '@comeback/contracts';
+import { Badge, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { get } from '../../../api/client';
-import { QueryView } from '../../../components/QueryView';
+import { PagedLogTable, useGrowingLimit } from '../../../components/PagedLog';
 import { useFormat, useT } from '../../../i18n/i18n';
+import { ErrorText } from '../shared/ErrorText';
 import { setupKeys } from '../shared/keys';
-import type { Delivery, ListOf } from '../shared/types';
+import type { ListOf } from '../shared/types';
 import { connectorStrings } from './strings';
 
 /** The API pages the log by a growing limit (newest first), up to its maximum of 500. */
@@ -17,7 +19,8 @@ export function DeliveryLog({ connectorId }: { connectorId: string }) {
   const t = useT(connectorStrings);
   const fmt = useFormat();
   const [failedOnly, setFailedOnly] = useState(false);
-  const [limit, setLimit] = useState(PAGE);
+  const pager = useGrowingLimit(PAGE, MAX);
+  const { limit } = pager;
   const query = useQuery({
     queryKey: setupKeys.deliveries(connectorId, failedOnly, limit),
     queryFn: () =>
@@ -40,7 +43,7 @@ export function DeliveryLog({ connectorId }: { connectorId: string }) {
           value={failedOnly ? 'failed' : 'all'}
           onChange={(v) => {
             setFailedOnly(v === 'failed');
-            setLimit(PAGE);
+            pager.restart();
           }}
           data={[
             { value: 'all', label: t('all') },
@@ -49,69 +52,39 @@ export function DeliveryLog({ connectorId }: { connectorId: string }) {
           data-testid="delivery-filter"
         />
       </Group>
-      <QueryView query={query}>
-        {({ data }) =>
-          data.length === 0 ? (
-            <Text c="dimmed" size="sm">
-              {failedOnly ? t('noFailures') : t('noDeliveries')}
-            </Text>
-          ) : (
-            <>
-              <Table.ScrollContainer minWidth={700}>
-                <Table striped data-testid="delivery-log">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>{t('received')}</Table.Th>
-                      <Table.Th>{t('topic')}</Table.Th>
-                      <Table.Th>{t('outcome')}</Table.Th>
-                      <Table.Th>{t('events')}</Table.Th>
-                      <Table.Th>{t('error')}</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {data.map((d) => (
-                      <Table.Tr key={d.deliveryId} data-outcome={d.outcome}>
-                        <Table.Td>{fmt.dateTime(d.receivedAt)}</Table.Td>
-                        <Table.Td>
-                          <bdi>{d.topic}</bdi>
-                        </Table.Td>
-                        <Table.Td>
-                          <Badge color={outcomeColor[d.outcome]} variant="light">
-                            {t(d.outcome)}
-                          </Badge>
-                        </Table.Td>
-                        <Table.Td>{fmt.number(d.events)}</Table.Td>
-                        <Table.Td>
-                          {d.error ? (
-                            <Text size="sm" c="red.8">
-                              <bdi>{d.error}</bdi>
-                            </Text>
-                          ) : null}
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-              <Group justify="space-between">
-                <Text size="xs" c="dimmed">
-                  {t('showing', { count: fmt.number(data.length) })}
-                </Text>
-                {data.length >= limit && limit < MAX ? (
-                  <Button
-                    size="xs"
-                    variant="light"
-                    loading={query.isFetching}
-                    onClick={() => setLimit((l) => Math.min(l + PAGE, MAX))}
-                  >
-                    {t('loadMore')}
-                  </Button>
-                ) : null}
-              </Group>
-            </>
-          )
+      <PagedLogTable
+        query={query}
+        pager={pager}
+        count
+        empty={
+          <Text c="dimmed" size="sm">
+            {failedOnly ? t('noFailures') : t('noDeliveries')}
+          </Text>
         }
-      </QueryView>
+
+        minWidth={700}
+        striped
+        testId="delivery-log"
+        columns={[t('received'), t('topic'), t('outcome'), t('events'), t('error')]}
+      >
+        {(d) => (
+          <Table.Tr key={d.deliveryId} data-outcome={d.outcome}>
+            <Table.Td>{fmt.dateTime(d.receivedAt)}</Table.Td>
+            <Table.Td>
+              <bdi>{d.topic}</bdi>
+            </Table.Td>
+            <Table.Td>
+              <Badge color={outcomeColor[d.outcome]} variant="light">
+                {t(d.outcome)}
+              </Badge>
+            </Table.Td>
+            <Table.Td>{fmt.number(d.events)}</Table.Td>
+            <Table.Td>
+              <ErrorText error={d.error} />
+            </Table.Td>
+          </Table.Tr>
+        )}
+      </PagedLogTable>
     </Stack>
   );
 }

@@ -56,8 +56,6 @@ export const connectorStrings = defineStrings({
     ignored: 'Ignored',
     noDeliveries: 'No deliveries yet. When the shop sends its first webhook it shows up here.',
     noFailures: 'No failed deliveries.',
-    loadMore: 'Load more',
-    showing: 'Showing the latest {count}',
     dataRequests: 'Data requests',
     dataRequestsHint:
       'Customers’ requests for their data that the shop forwarded (GDPR), with each person’s export.',
@@ -120,8 +118,6 @@ export const connectorStrings = defineStrings({
     ignored: 'הושמט',
     noDeliveries: 'עדיין אין משלוחים. כשהחנות תשלח את ה-Webhook הראשון הוא יופיע כאן.',
     noFailures: 'אין משלוחים שנכשלו.',
-    loadMore: 'טעינת עוד',
-    showing: 'מוצגים {count} האחרונים',
     dataRequests: 'בקשות מידע',
     dataRequestsHint:
       'בקשות של לקוחות לקבל את המידע שלהם שהחנות העבירה (GDPR), עם הייצוא של כל אדם.',

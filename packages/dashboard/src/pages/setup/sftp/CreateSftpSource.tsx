@@ -1,4 +1,4 @@
-import type { SavedMapping } from '@comeback/contracts';
+import type { SavedMapping, SftpSource } from '@comeback/contracts';
 import {
   Button,
   Group,
@@ -19,7 +19,7 @@ import { ApiError, get, post } from '../../../api/client';
 import { ErrorAlert } from '../../../components/QueryView';
 import { useT } from '../../../i18n/i18n';
 import { setupKeys } from '../shared/keys';
-import { importKinds, type ListOf, type SftpSource } from '../shared/types';
+import { importKinds, type ListOf } from '../shared/types';
 import { sftpStrings } from './strings';
 
 interface Form {

@@ -1,22 +1,15 @@
-import {
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  SegmentedControl,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import type { SftpFile, SftpSource } from '@comeback/contracts';
+import { Anchor, Badge, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { get } from '../../../api/client';
+import { PagedLogTable, useGrowingLimit } from '../../../components/PagedLog';
 import { QueryView } from '../../../components/QueryView';
 import { useFormat, useT } from '../../../i18n/i18n';
+import { ErrorText } from '../shared/ErrorText';
 import { setupKeys } from '../shared/keys';
-import { sftpFileStatuses, type ListOf, type SftpFile, type SftpSource } from '../shared/types';
+import { sftpFileStatuses, type ListOf } from '../shared/types';
 import { sftpStrings } from './strings';
 
 /** The API pages the file log by a growing limit (newest first), up to its maximum of 500. */
@@ -30,7 +23,8 @@ export function SftpFiles({ id }: { id: string }) {
   const t = useT(sftpStrings);
   const fmt = useFormat();
   const [status, setStatus] = useState<SftpFile['status'] | null>(null);
-  const [limit, setLimit] = useState(PAGE);
+  const pager = useGrowingLimit(PAGE, MAX);
+  const { limit } = pager;
   const base = `/api/v1/sftp-sources/${encodeURIComponent(id)}`;
   const source = useQuery({
     queryKey: setupKeys.sftpSource(id),
@@ -69,7 +63,7 @@ export function SftpFiles({ id }: { id: string }) {
         value={status ?? 'all'}
         onChange={(v) => {
           setStatus(isStatus(v) ? v : null);
-          setLimit(PAGE);
+          pager.restart();
         }}
         data={[
           { value: 'all', label: t('all') },
@@ -77,75 +71,51 @@ export function SftpFiles({ id }: { id: string }) {
         ]}
         style={{ alignSelf: 'flex-start' }}
       />
-      <QueryView query={files}>
-        {({ data }) =>
-          data.length === 0 ? (
-            <Text c="dimmed" size="sm">
-              {t('noFiles')}
-            </Text>
-          ) : (
-            <>
-              <Table.ScrollContainer minWidth={800}>
-                <Table striped data-testid="sftp-files">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>{t('fileName')}</Table.Th>
-                      <Table.Th>{t('size')}</Table.Th>
-                      <Table.Th>{t('fileStatus')}</Table.Th>
-                      <Table.Th>{t('attempts')}</Table.Th>
-                      <Table.Th>{t('started')}</Table.Th>
-                      <Table.Th>{t('movedTo')}</Table.Th>
-                      <Table.Th>{t('error')}</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {data.map((f) => (
-                      <Table.Tr key={f.id}>
-                        <Table.Td>
-                          <bdi>{f.name}</bdi>
-                        </Table.Td>
-                        <Table.Td>{fmt.number(f.size)}</Table.Td>
-                        <Table.Td>
-                          <Badge color={statusColor[f.status]} variant="light">
-                            {t(f.status)}
-                          </Badge>
-                        </Table.Td>
-                        <Table.Td>{fmt.number(f.attempts)}</Table.Td>
-                        <Table.Td>{fmt.dateTime(f.startedAt)}</Table.Td>
-                        <Table.Td>
-                          <bdi>{f.movedTo ?? '—'}</bdi>
-                        </Table.Td>
-                        <Table.Td>
-                          {f.error || f.moveError ? (
-                            <Text size="sm" c="red.8">
-                              <bdi>{f.error ?? f.moveError}</bdi>
-                            </Text>
-                          ) : null}
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-              <Group justify="space-between">
-                <Text size="xs" c="dimmed">
-                  {t('showingFiles', { count: fmt.number(data.length) })}
-                </Text>
-                {data.length >= limit && limit < MAX ? (
-                  <Button
-                    size="xs"
-                    variant="light"
-                    loading={files.isFetching}
-                    onClick={() => setLimit((l) => Math.min(l + PAGE, MAX))}
-                  >
-                    {t('loadMore')}
-                  </Button>
-                ) : null}
-              </Group>
-            </>
-          )
+      <PagedLogTable
+        query={files}
+        pager={pager}
+        count
+        empty={
+          <Text c="dimmed" size="sm">
+            {t('noFiles')}
+          </Text>
         }
-      </QueryView>
+
+        minWidth={800}
+        striped
+        testId="sftp-files"
+        columns={[
+          t('fileName'),
+          t('size'),
+          t('fileStatus'),
+          t('attempts'),
+          t('started'),
+          t('movedTo'),
+          t('error'),
+        ]}
+      >
+        {(f) => (
+          <Table.Tr key={f.id}>
+            <Table.Td>
+              <bdi>{f.name}</bdi>
+            </Table.Td>
+            <Table.Td>{fmt.number(f.size)}</Table.Td>
+            <Table.Td>
+              <Badge color={statusColor[f.status]} variant="light">
+                {t(f.status)}
+              </Badge>
+            </Table.Td>
+            <Table.Td>{fmt.number(f.attempts)}</Table.Td>
+            <Table.Td>{fmt.dateTime(f.startedAt)}</Table.Td>
+            <Table.Td>
+              <bdi>{f.movedTo ?? '—'}</bdi>
+            </Table.Td>
+            <Table.Td>
+              <ErrorText error={f.error ?? f.moveError} />
+            </Table.Td>
+          </Table.Tr>
+        )}
+      </PagedLogTable>
     </Stack>
   );
 }

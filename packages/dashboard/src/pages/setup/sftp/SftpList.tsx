@@ -1,14 +1,16 @@
-import { Alert, Badge, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
+import type { SftpRunResult, SftpSource } from '@comeback/contracts';
+import { Alert, Badge, Button, Stack, Table, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link } from 'wouter';
 import { del, get, post } from '../../../api/client';
 import { useSession } from '../../../api/session';
-import { ErrorAlert, QueryView } from '../../../components/QueryView';
+import { ConfirmButton } from '../../../components/ConfirmButton';
+import { ListTable } from '../../../components/DataTable';
+import { ErrorAlert } from '../../../components/QueryView';
 import { useFormat, useT } from '../../../i18n/i18n';
-import { ConfirmButton } from '../shared/ConfirmButton';
 import { setupKeys } from '../shared/keys';
-import type { ListOf, SftpRunResult, SftpSource } from '../shared/types';
+import { ListHeader, RowActions } from '../shared/list-parts';
+import type { ListOf } from '../shared/types';
 import { CreateSftpSource } from './CreateSftpSource';
 import { sftpStrings } from './strings';
 
@@ -33,16 +35,13 @@ export function SftpList() {
 
   return (
     <Stack>
-      <Group justify="space-between">
-        <Title order={2} size="h3">
-          {t('listTitle')}
-        </Title>
-        {canEdit ? (
-          <Button onClick={open} data-testid="sftp-create">
-            {t('create')}
-          </Button>
-        ) : null}
-      </Group>
+      <ListHeader
+        title={t('listTitle')}
+        createLabel={t('create')}
+        createTestId="sftp-create"
+        canEdit={canEdit}
+        onCreate={open}
+      />
       <Text size="sm" c="dimmed">
         {t('listHint')}
       </Text>
@@ -59,117 +58,108 @@ export function SftpList() {
             : t('ranOk', { count: fmt.number(run.data.files.length) })}
         </Alert>
       ) : null}
-      <ErrorAlert error={run.error ?? remove.error} />
-      <QueryView query={query}>
-        {({ data }) =>
-          data.length === 0 ? (
-            <Text c="dimmed" data-testid="sftp-empty">
-              {t('empty')}
-            </Text>
-          ) : (
-            <Table.ScrollContainer minWidth={900}>
-              <Table verticalSpacing="sm" data-testid="sftp-list">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('name')}</Table.Th>
-                    <Table.Th>{t('server')}</Table.Th>
-                    <Table.Th>{t('schedule')}</Table.Th>
-                    <Table.Th>{t('lastRun')}</Table.Th>
-                    <Table.Th>{t('files')}</Table.Th>
-                    <Table.Th>{t('status')}</Table.Th>
-                    <Table.Th>{t('actions')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {data.map((s) => (
-                    <Table.Tr key={s.id} data-testid={`sftp-row-${s.id}`}>
-                      <Table.Td>
-                        <Text fw={500}>{s.name}</Text>
-                        <Text size="xs" c="dimmed">
-                          {t(s.kind)}
-                          {s.mapping ? <bdi> · {s.mapping}</bdi> : null}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm">
-                          <bdi>{`${s.username}@${s.host}:${s.port}`}</bdi>
-                        </Text>
-                        <Text size="xs" c="dimmed">
-                          <bdi>{`${s.remoteDir}/${s.pattern}`}</bdi>
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm">
-                          <bdi>{`${s.schedule} (${s.timezone})`}</bdi>
-                        </Text>
-                        <Text size="xs" c="dimmed">
-                          {t('nextRun')}: {fmt.dateTime(s.nextRunAt)}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        {fmt.dateTime(s.lastRunAt)}
-                        {s.lastError ? (
-                          <Text size="xs" c="red.8" lineClamp={2} title={s.lastError}>
-                            {t('lastError')}: {s.lastError}
-                          </Text>
-                        ) : null}
-                      </Table.Td>
-                      <Table.Td>
-                        {t('importedFailed', {
-                          imported: fmt.number(s.files.imported),
-                          failed: fmt.number(s.files.failed),
-                        })}
-                      </Table.Td>
-                      <Table.Td>
-                        <Badge color={s.enabled ? 'teal' : 'gray'} variant="light">
-                          {s.enabled ? t('active') : t('paused')}
-                        </Badge>
-                      </Table.Td>
-                      <Table.Td>
-                        <Group gap="xs" wrap="nowrap">
-                          <Button
-                            component={Link}
-                            href={`/setup/sftp/${encodeURIComponent(s.id)}`}
-                            size="xs"
-                            variant="light"
-                            aria-label={t('filesOf', { name: s.name })}
-                          >
-                            {t('files')}
-                          </Button>
-                          {canEdit ? (
-                            <>
-                              <Button
-                                size="xs"
-                                variant="light"
-                                loading={run.isPending && run.variables === s.id}
-                                disabled={run.isPending}
-                                onClick={() => run.mutate(s.id)}
-                                aria-label={t('runNowOf', { name: s.name })}
-                                data-testid={`sftp-run-${s.id}`}
-                              >
-                                {t('runNow')}
-                              </Button>
-                              <ConfirmButton
-                                label={t('remove')}
-                                ariaLabel={t('removeOf', { name: s.name })}
-                                title={t('removeTitle')}
-                                message={t('removeMessage', { name: s.name })}
-                                confirmLabel={t('remove')}
-                                loading={remove.isPending && remove.variables === s.id}
-                                onConfirm={() => remove.mutate(s.id)}
-                              />
-                            </>
-                          ) : null}
-                        </Group>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )
+      <ErrorAlert error={run.error} />
+      <ListTable
+        query={query}
+        empty={
+          <Text c="dimmed" data-testid="sftp-empty">
+            {t('empty')}
+          </Text>
         }
-      </QueryView>
+
+        minWidth={900}
+        verticalSpacing="sm"
+        testId="sftp-list"
+        columns={[
+          t('name'),
+          t('server'),
+          t('schedule'),
+          t('lastRun'),
+          t('files'),
+          t('status'),
+          t('actions'),
+        ]}
+      >
+        {(s) => (
+          <Table.Tr key={s.id} data-testid={`sftp-row-${s.id}`}>
+            <Table.Td>
+              <Text fw={500}>{s.name}</Text>
+              <Text size="xs" c="dimmed">
+                {t(s.kind)}
+                {s.mapping ? <bdi> · {s.mapping}</bdi> : null}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              <Text size="sm">
+                <bdi>{`${s.username}@${s.host}:${s.port}`}</bdi>
+              </Text>
+              <Text size="xs" c="dimmed">
+                <bdi>{`${s.remoteDir}/${s.pattern}`}</bdi>
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              <Text size="sm">
+                <bdi>{`${s.schedule} (${s.timezone})`}</bdi>
+              </Text>
+              <Text size="xs" c="dimmed">
+                {t('nextRun')}: {fmt.dateTime(s.nextRunAt)}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              {fmt.dateTime(s.lastRunAt)}
+              {s.lastError ? (
+                <Text size="xs" c="red.8" lineClamp={2} title={s.lastError}>
+                  {t('lastError')}: {s.lastError}
+                </Text>
+              ) : null}
+            </Table.Td>
+            <Table.Td>
+              {t('importedFailed', {
+                imported: fmt.number(s.files.imported),
+                failed: fmt.number(s.files.failed),
+              })}
+            </Table.Td>
+            <Table.Td>
+              <Badge color={s.enabled ? 'teal' : 'gray'} variant="light">
+                {s.enabled ? t('active') : t('paused')}
+              </Badge>
+            </Table.Td>
+            <Table.Td>
+              <RowActions
+                href={`/setup/sftp/${encodeURIComponent(s.id)}`}
+                linkLabel={t('files')}
+                linkAriaLabel={t('filesOf', { name: s.name })}
+              >
+                {canEdit ? (
+                  <>
+                    <Button
+                      size="xs"
+                      variant="light"
+                      loading={run.isPending && run.variables === s.id}
+                      disabled={run.isPending}
+                      onClick={() => run.mutate(s.id)}
+                      aria-label={t('runNowOf', { name: s.name })}
+                      data-testid={`sftp-run-${s.id}`}
+                    >
+                      {t('runNow')}
+                    </Button>
+                    <ConfirmButton
+                      compact
+                      label={t('remove')}
+                      ariaLabel={t('removeOf', { name: s.name })}
+                      title={t('removeTitle')}
+                      onConfirm={() => remove.mutateAsync(s.id)}
+                      action={remove}
+                    >
+                      {t('removeMessage', { name: s.name })}
+                    </ConfirmButton>
+                  </>
+                ) : null}
+              </RowActions>
+            </Table.Td>
+          </Table.Tr>
+        )}
+      </ListTable>
       {canEdit ? <CreateSftpSource opened={creating} onClose={close} /> : null}
     </Stack>
   );

@@ -19,6 +19,7 @@ import {
   type GammaGammaFit,
   type GammaGammaParams,
 } from './gamma-gamma.js';
+import { assessFit, type FitQuality, type FitQualityLevel } from './fit-quality.js';
 import { scoreByRules, storeRules, type StoreRules } from './rules.js';
 import { DAYS_PER_WEEK, type CustomerSummary } from './summaries.js';
 
@@ -33,8 +34,8 @@ export const WEEKS_365D = 365 / DAYS_PER_WEEK;
 const SANE_PARAM = Math.exp(25);
 
 export type ChurnRisk = 'low' | 'medium' | 'high';
-/** What churn_risk compares with the thresholds. */
-export type ChurnBasis = 'p_alive' | 'p_order_365d';
+/** What churn_risk compares with the thresholds ('rules_p_alive': the rules', on a weak fit). */
+export type ChurnBasis = 'p_alive' | 'p_order_365d' | 'rules_p_alive';
 
 export interface ModelOptions {
   /** Yearly rate for discounting the CLV month by month; 0 (the default) does not discount. */
@@ -48,6 +49,8 @@ export type CustomerValueModel =
       /** Null when the spend model could not be used; spendNote says why. */
       gammaGamma: GammaGammaFit | null;
       spendNote: string | null;
+      /** Whether the fit identifies dropout (fit-quality.ts); weak: churn follows the rules. */
+      quality: FitQuality;
       rules: StoreRules;
       annualDiscountRate: number;
     }
@@ -85,7 +88,8 @@ export function fitCustomerValue(
         `again; needs at least ${MIN_BUYERS} buyers and ${MIN_REPEAT_BUYERS} repeat buyers`,
     );
   }
-  const bgNbd = fitBgNbd(new BgNbdData(customers));
+  const data = new BgNbdData(customers);
+  const bgNbd = fitBgNbd(data);
   const { r, alpha, a, b } = bgNbd.params;
   if (!bgNbd.converged || !Number.isFinite(bgNbd.logLikelihood) || !sane([r, alpha, a, b])) {
     return asRules(
@@ -112,7 +116,14 @@ export function fitCustomerValue(
   }
   const spendNote =
     spendProblem && `${spendProblem}; spend per order is each customer's own average`;
-  return { method: 'bg_nbd', bgNbd, gammaGamma, spendNote, rules, annualDiscountRate };
+  const quality = assessFit(bgNbd, customers, data);
+  return { method: 'bg_nbd', bgNbd, gammaGamma, spendNote, quality, rules, annualDiscountRate };
+}
+
+/** How far a prediction can be trusted, and why not when it cannot. */
+export interface PredictionQuality {
+  level: FitQualityLevel;
+  reason: string | null;
 }
 
 /** What scoring needs: the parameters only (a stored run is turned back into this). */
@@ -122,6 +133,8 @@ export interface ScoringModel {
   gammaGamma: GammaGammaParams | null;
   rules: StoreRules;
   annualDiscountRate: number;
+  /** Weak: P(alive), churn risk and the next order come from the rules (dropout unidentified). */
+  quality: PredictionQuality;
 }
 
 export function scoringModelOf(model: CustomerValueModel): ScoringModel {
@@ -132,6 +145,7 @@ export function scoringModelOf(model: CustomerValueModel): ScoringModel {
         gammaGamma: model.gammaGamma?.params ?? null,
         rules: model.rules,
         annualDiscountRate: model.annualDiscountRate,
+        quality: { level: model.quality.level, reason: model.quality.reason },
       }
     : {
         method: 'rules',
@@ -139,6 +153,8 @@ export function scoringModelOf(model: CustomerValueModel): ScoringModel {
         gammaGamma: null,
         rules: model.rules,
         annualDiscountRate: model.annualDiscountRate,
+        // The rules are what a store gets when the models cannot be fitted: never strong.
+        quality: { level: 'weak', reason: model.reason },
       };
 }
 
@@ -157,6 +173,7 @@ export interface CustomerPrediction {
   churnScore: number;
   /** Weeks from now to the expected next order; null when not expected within 365 days. */
   nextOrderWeeks: number | null;
+  quality: PredictionQuality;
 }
 
 export function churnRiskOf(score: number): ChurnRisk {
@@ -199,6 +216,7 @@ export function predictCustomer(model: ScoringModel, c: ScoringInput): CustomerP
       churnBasis: 'p_alive',
       churnScore: s.pAlive,
       nextOrderWeeks: s.nextOrderWeeks,
+      quality: model.quality,
     };
   }
   const p = model.bgNbd;
@@ -206,6 +224,27 @@ export function predictCustomer(model: ScoringModel, c: ScoringInput): CustomerP
   const expectedBy = (weeks: number) => conditionalExpectedPurchases(p, weeks, c);
   const expectedOrders365d = expectedBy(WEEKS_365D);
   const spend = spendOf(model, c);
+  const clv365d =
+    model.annualDiscountRate === 0
+      ? expectedOrders365d * spend
+      : discountedValue(expectedBy, spend, model.annualDiscountRate);
+  if (model.quality.level === 'weak') {
+    // Dropout is not identified: the purchase rate (expected orders, CLV) still comes from the
+    // fit, but whether the customer is still active is the rules' gap-based judgement.
+    const s = scoreByRules(model.rules, c, WEEKS_365D);
+    return {
+      pAlive: s.pAlive,
+      expectedOrders90d: expectedBy(WEEKS_90D),
+      expectedOrders365d,
+      spend,
+      clv365d,
+      churnRisk: churnRiskOf(s.pAlive),
+      churnBasis: 'rules_p_alive',
+      churnScore: s.pAlive,
+      nextOrderWeeks: s.nextOrderWeeks,
+      quality: model.quality,
+    };
+  }
   const { basis: churnBasis, score: churnScore } = churnScoreOf(p, c, pAlive);
   const next = medianWeeksToNextPurchase(p, c);
   return {
@@ -213,14 +252,12 @@ export function predictCustomer(model: ScoringModel, c: ScoringInput): CustomerP
     expectedOrders90d: expectedBy(WEEKS_90D),
     expectedOrders365d,
     spend,
-    clv365d:
-      model.annualDiscountRate === 0
-        ? expectedOrders365d * spend
-        : discountedValue(expectedBy, spend, model.annualDiscountRate),
+    clv365d,
     churnRisk: churnRiskOf(churnScore),
     churnBasis,
     churnScore,
     nextOrderWeeks: next !== null && next <= WEEKS_365D ? next : null,
+    quality: model.quality,
   };
 }
 

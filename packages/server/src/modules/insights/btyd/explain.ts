@@ -95,7 +95,8 @@ export function explainPrediction(model: ScoringModel, c: ScoringInput): Explana
   const gg = model.gammaGamma;
   const population = gg ? populationMeanSpend(gg) : null;
   const churn = churnScoreOf(p, c, pAlive);
-  return [
+  const weak = model.quality.level === 'weak' ? scoreByRules(model.rules, c, WEEKS_365D) : null;
+  const steps: ExplanationStep[] = [
     {
       quantity: 'p_alive',
       formula: '1 / (1 + odds), odds = [x > 0] · a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)',
@@ -135,6 +136,45 @@ export function explainPrediction(model: ScoringModel, c: ScoringInput): Explana
         'none when p_alive ≤ 0.5 or t > 365 days',
       value: prediction.nextOrderWeeks,
       terms: { p_alive: pAlive },
+    },
+  ];
+  if (!weak) return steps;
+  // A weak fit: the model's P(alive) is shown for the record, then the rules' judgement that
+  // the prediction actually uses for P(alive), churn and the next order.
+  return [
+    {
+      quantity: 'quality',
+      formula: model.quality.reason ?? 'weak fit',
+      value: 'weak',
+      terms: { model_p_alive: pAlive },
+    },
+    ...steps.filter(
+      (st) =>
+        st.quantity !== 'p_alive' &&
+        st.quantity !== 'churn_risk' &&
+        st.quantity !== 'expected_next_order_in_weeks',
+    ),
+    {
+      quantity: 'gap_weeks',
+      formula:
+        weak.gapSource === 'customer'
+          ? "the customer's average time between purchase days, t_x / x"
+          : "the store's typical gap: the median of t_x / x over its repeat buyers",
+      value: weak.gapWeeks,
+      terms: { source: weak.gapSource, store_gap_weeks: model.rules.storeGapWeeks },
+    },
+    {
+      quantity: 'p_alive',
+      formula: 'the rules: 1 while recency ≤ gap, else gap / recency (recency = T − t_x)',
+      value: weak.pAlive,
+      terms: { recency_weeks: weak.recencyWeeks, gap_weeks: weak.gapWeeks, model_p_alive: pAlive },
+    },
+    churnStep('rules_p_alive', weak.pAlive, prediction.churnRisk),
+    {
+      quantity: 'expected_next_order_in_weeks',
+      formula: 'max(0, gap − recency) while p_alive ≥ 0.5 and within 365 days, otherwise none',
+      value: prediction.nextOrderWeeks,
+      terms: { gap_weeks: weak.gapWeeks, recency_weeks: weak.recencyWeeks, p_alive: weak.pAlive },
     },
   ];
 }

@@ -11,6 +11,7 @@ import {
   topProductsByCategory,
 } from './popularity.js';
 import type { PurchaseHistory } from './purchase-history.js';
+import { repeatPropensity } from './repeat-propensity.js';
 
 /**
  * The fitted recommendation model of one store: neighbour lists per product, popularity overall
@@ -34,6 +35,10 @@ export interface FittedRecommendations {
   popularByCategory: Map<string, RelatedProduct[]>;
   complementary: Map<string, CategoryLink[]>;
   categoryOf: Map<string, string>;
+  /** Names learned from order lines (no catalog title needed); absent: none known. */
+  titles?: Map<string, string>;
+  /** Per product, the share of its buyers who bought it again (repeat-propensity.ts). */
+  repeatRate: Map<string, number>;
 }
 
 export interface FitOptions {
@@ -81,6 +86,8 @@ export function fitRecommendations(
     now: o.now,
     halfLifeDays: o.popularityHalfLifeDays,
   });
+  const repeatRate = new Map<string, number>();
+  repeatPropensity(history).forEach((r, i) => repeatRate.set(history.products[i] ?? '', r));
   const categoryOf = new Map<string, string>();
   history.categoryOf.forEach((c, i) => {
     if (c != null) categoryOf.set(history.products[i] ?? '', c);
@@ -94,6 +101,7 @@ export function fitRecommendations(
     ),
     complementary: complementaryCategories(history, o.categoryPairs),
     categoryOf,
+    repeatRate,
   };
 }
 
@@ -105,6 +113,8 @@ export interface ModelView {
   complementary(category: string): readonly CategoryLink[];
   categoryOf(productId: string): string | null;
   titleOf(productId: string): string;
+  /** The product's repeat propensity; null when the fit did not know it. */
+  repeatRate(productId: string): number | null;
 }
 
 export function modelView(
@@ -118,6 +128,12 @@ export function modelView(
       category === null ? fitted.popular : (fitted.popularByCategory.get(category) ?? []),
     complementary: (category) => fitted.complementary.get(category) ?? [],
     categoryOf: (id) => fitted.categoryOf.get(id) ?? null,
-    titleOf,
+    repeatRate: (id) => fitted.repeatRate.get(id) ?? null,
+    // The caller's titles (catalog, the customer's own lines) first; an id is never a title
+    // while any order line named the product.
+    titleOf: (id) => {
+      const t = titleOf(id);
+      return t === id ? (fitted.titles?.get(id) ?? id) : t;
+    },
   };
 }

@@ -211,6 +211,62 @@ export function dueReplenishments(ctx: CustomerContext): Candidate[] {
   return tally.ranked();
 }
 
+/**
+ * "Buy again": how fast a purchase stops predicting the next one, and how much the product's
+ * repeat propensity (share of its buyers who rebought it) weighs beside the customer's own
+ * count. Chosen on the validation cuts of the offline evaluation, never on the test cuts
+ * (docs/adr/0012-recommendation-strategies.md).
+ */
+export interface BuyAgainOptions {
+  halfLifeDays: number;
+  propensityWeight: number;
+  /** Weight of what sells now (the store's popularity, relative to its best seller). */
+  trendWeight: number;
+}
+export const DEFAULT_BUY_AGAIN: BuyAgainOptions = {
+  halfLifeDays: 180,
+  propensityWeight: 3,
+  trendWeight: 1,
+};
+
+/**
+ * The customer's own products by repurchase likelihood: every order holding the product
+ * counts, weighted by its age (frequency x recency), plus the product's repeat propensity
+ * (what breaks the many ties of products bought once). The baseline discovery must beat.
+ */
+export function buyAgain(
+  ctx: CustomerContext,
+  model: Pick<ModelView, 'repeatRate' | 'popular'>,
+  options: Partial<BuyAgainOptions> = {},
+): Candidate[] {
+  const o = { ...DEFAULT_BUY_AGAIN, ...options };
+  const trend = new Map<string, number>();
+  if (o.trendWeight > 0) {
+    const list = model.popular(null);
+    const top = list[0]?.score ?? 0;
+    for (const p of list) trend.set(p.productId, top > 0 ? p.score / top : 0);
+  }
+  const own = new Map<string, { score: number; orders: Set<string> }>();
+  for (const p of ctx.purchases) {
+    let e = own.get(p.productId);
+    if (!e) own.set(p.productId, (e = { score: 0, orders: new Set() }));
+    if (e.orders.has(p.orderId)) continue;
+    e.orders.add(p.orderId);
+    e.score += decay(ctx.now - p.at, o.halfLifeDays);
+  }
+  return [...own]
+    .map(([productId, e]) => ({
+      productId,
+      score:
+        e.score +
+        o.propensityWeight * (model.repeatRate(productId) ?? 0) +
+        o.trendWeight * (trend.get(productId) ?? 0),
+      reason:
+        e.orders.size === 1 ? 'you bought this before' : `you bought this ${e.orders.size} times`,
+    }))
+    .sort((a, b) => b.score - a.score || a.productId.localeCompare(b.productId));
+}
+
 /** The store's bestsellers right now: the baseline every strategy must beat. */
 export function popular(_ctx: CustomerContext, model: ModelView): Candidate[] {
   return model

@@ -39,6 +39,12 @@ export interface ProductInterval {
   buyers: number;
   /** customers / buyers: how habitual the product is. */
   repeatShare: number;
+  /**
+   * How irregular one customer's own intervals are: the median, over the customers with at
+   * least two intervals, of their coefficient of variation (standard deviation / mean). 0 is a
+   * clockwork habit; null when no customer has two intervals to compare.
+   */
+  irregularity: number | null;
 }
 
 /** One customer's purchases of one product, merged into occasions. */
@@ -95,6 +101,7 @@ export function learnRepurchaseIntervals(
   const o = { ...DEFAULT_INTERVALS, ...options };
   const medians = new Map<number, number[]>();
   const counts = new Map<number, number>();
+  const variations = new Map<number, number[]>();
   const buyers = new Int32Array(history.productCount);
   for (const customer of occasions) {
     for (const occ of customer) {
@@ -105,6 +112,11 @@ export function learnRepurchaseIntervals(
       if (!list) medians.set(occ.product, (list = []));
       list.push(median(intervals));
       counts.set(occ.product, (counts.get(occ.product) ?? 0) + intervals.length);
+      if (intervals.length >= 2) {
+        let cvs = variations.get(occ.product);
+        if (!cvs) variations.set(occ.product, (cvs = []));
+        cvs.push(coefficientOfVariation(intervals));
+      }
     }
   }
   const out = new Map<string, ProductInterval>();
@@ -121,9 +133,18 @@ export function learnRepurchaseIntervals(
       intervals: counts.get(product) ?? 0,
       buyers: buyers[product] ?? 0,
       repeatShare: list.length / Math.max(1, buyers[product] ?? 0),
+      irregularity: variations.has(product) ? median(variations.get(product) ?? []) : null,
     });
   }
   return out;
+}
+
+/** Standard deviation / mean (population form); 0 for equal values. */
+export function coefficientOfVariation(values: readonly number[]): number {
+  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+  if (!(mean > 0)) return 0;
+  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length;
+  return Math.sqrt(variance) / mean;
 }
 
 export function median(values: readonly number[]): number {

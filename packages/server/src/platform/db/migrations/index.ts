@@ -22,6 +22,10 @@ import * as m021 from './021-journeys.js';
 import * as m022 from './022-journey-runs.js';
 import * as m023 from './023-budget-index.js';
 import * as m024 from './024-users.js';
+import * as m025 from './025-learned-products.js';
+import * as m026 from './026-customer-value-fits.js';
+import * as m027 from './027-recommendation-fits.js';
+import * as m028 from './028-overview-index.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -53,6 +57,10 @@ const steps: Record<string, Step> = {
   '022-journey-runs': m022,
   '023-budget-index': m023,
   '024-users': m024,
+  '025-learned-products': m025,
+  '026-customer-value-fits': m026,
+  '027-recommendation-fits': m027,
+  '028-overview-index': m028,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

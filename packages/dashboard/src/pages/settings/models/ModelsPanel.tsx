@@ -1,0 +1,168 @@
+import type { CustomerValueRun, CustomerValueStatus, RecommendationRun } from '@comeback/contracts';
+import { Alert, Badge, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { get } from '../../../api/client';
+import { QueryView } from '../../../components/QueryView';
+import { useFormat, useT } from '../../../i18n/i18n';
+import { FitNow } from './FitNow';
+import { modelStrings } from './strings';
+
+const CV = '/api/v1/insights/customer-value';
+const REC = '/api/v1/insights/recommendations';
+const cvKey = ['models', 'customer-value'] as const;
+const recKey = ['models', 'recommendations'] as const;
+const CHECKS = [
+  'parameters_at_bounds',
+  'no_dropout_signal',
+  'short_history',
+  'too_little_data',
+] as const;
+type Check = (typeof CHECKS)[number];
+const isCheck = (c: string): c is Check => CHECKS.some((k) => k === c);
+
+/** Settings → models: what each fit learned, whether to trust it, and fit now. */
+export function ModelsPanel() {
+  const t = useT(modelStrings);
+  const cv = useQuery({ queryKey: cvKey, queryFn: () => get<CustomerValueStatus>(CV) });
+  const rec = useQuery({
+    queryKey: recKey,
+    queryFn: async () => (await get<{ data: RecommendationRun[] }>(REC, { limit: 6 })).data,
+  });
+  return (
+    <Stack gap="md">
+      <Text size="sm" c="dimmed">
+        {t('intro')}
+      </Text>
+      <Paper withBorder p="md" data-testid="models-customer-value">
+        <Title order={2} size="h4" mb="sm">
+          {t('cvTitle')}
+        </Title>
+        <QueryView query={cv}>
+          {(status) => (
+            <Stack gap="sm">
+              {status.lastRun ? (
+                <CustomerValueRunView run={status.lastRun} />
+              ) : (
+                <Text size="sm">{t('neverFitted')}</Text>
+              )}
+              <FitNow base={CV} current={status.latestFit} refresh={cvKey} testId="models-cv-fit" />
+            </Stack>
+          )}
+        </QueryView>
+      </Paper>
+      <Paper withBorder p="md" data-testid="models-recommendations">
+        <Title order={2} size="h4" mb="sm">
+          {t('recTitle')}
+        </Title>
+        <QueryView query={rec}>
+          {(runs) => (
+            <Stack gap="sm">
+              {runs.length > 0 ? (
+                <RecommendationRuns runs={runs} />
+              ) : (
+                <Text size="sm">{t('neverFitted')}</Text>
+              )}
+              <FitNow base={REC} current={null} refresh={recKey} testId="models-rec-fit" />
+            </Stack>
+          )}
+        </QueryView>
+      </Paper>
+    </Stack>
+  );
+}
+
+function StaleNote({ asOf }: { asOf: CustomerValueRun['asOf'] | null }) {
+  const t = useT(modelStrings);
+  const format = useFormat();
+  if (!asOf?.stale || !asOf.dataEndsAt) return null;
+  return (
+    <Alert color="yellow" data-testid="models-stale">
+      {t('stale', {
+        date: format.date(asOf.dataEndsAt),
+        days: format.number(Math.round(asOf.daysBehindClock ?? 0)),
+      })}
+    </Alert>
+  );
+}
+
+function CustomerValueRunView({ run }: { run: CustomerValueRun }) {
+  const t = useT(modelStrings);
+  const format = useFormat();
+  const quality = run.quality?.level ?? null;
+  const checks = (run.quality?.failed ?? []).filter(isCheck).map((c) => t(`check_${c}`));
+  return (
+    <Stack gap="xs">
+      <Group gap="xs">
+        <Text size="sm">
+          {t('lastFit', {
+            at: format.dateTime(run.fittedAt),
+            customers: format.number(run.customers),
+            method: run.method === 'bg_nbd' ? 'BG/NBD' : t('method_rules'),
+          })}
+        </Text>
+        {quality ? (
+          <Badge
+            color={quality === 'good' ? 'green' : 'orange'}
+            variant="light"
+            data-testid="models-quality"
+          >
+            {t(`quality_${quality}`)}
+          </Badge>
+        ) : null}
+      </Group>
+      {quality === 'weak' ? (
+        <Text size="sm">
+          {t('weakIntro')}{' '}
+          {checks.length > 0 ? t('failedChecks', { checks: checks.join('; ') }) : null}
+        </Text>
+      ) : null}
+      <StaleNote asOf={run.asOf} />
+      {run.holdout ? (
+        <Text size="sm" data-testid="models-holdout">
+          {t('holdout', {
+            forecast: format.number(Math.round(run.holdout.forecast)),
+            actual: format.number(Math.round(run.holdout.actual)),
+            naive: format.number(Math.round(run.holdout.naive)),
+          })}{' '}
+          {run.holdout.beatsNaive ? t('holdoutBeats') : t('holdoutLoses')}
+        </Text>
+      ) : null}
+    </Stack>
+  );
+}
+
+function RecommendationRuns({ runs }: { runs: RecommendationRun[] }) {
+  const t = useT(modelStrings);
+  const format = useFormat();
+  return (
+    <>
+      <StaleNote asOf={runs[0]?.asOf ?? null} />
+      <Table.ScrollContainer minWidth={520}>
+        <Table aria-label={t('recRuns')}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('colModel')}</Table.Th>
+              <Table.Th>{t('colFitted')}</Table.Th>
+              <Table.Th>{t('colOrders')}</Table.Th>
+              <Table.Th>{t('colCustomers')}</Table.Th>
+              <Table.Th>{t('colProducts')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {runs.map((run) => (
+              <Table.Tr key={run.id}>
+                <Table.Td>
+                  <bdi>{run.model}</bdi>
+                </Table.Td>
+                <Table.Td>{format.dateTime(run.fittedAt)}</Table.Td>
+                <Table.Td>{format.number(run.orders)}</Table.Td>
+                <Table.Td>{format.number(run.customers)}</Table.Td>
+                <Table.Td>{format.number(run.products)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </>
+  );
+}

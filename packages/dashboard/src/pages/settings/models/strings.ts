@@ -1,0 +1,73 @@
+import { defineStrings } from '../../../i18n/i18n';
+
+/** Settings → models: the customer-value and recommendation fits, their quality, fit now. */
+export const modelStrings = defineStrings({
+  en: {
+    intro:
+      'The models learn from this store’s orders once a day. Fit now after an import, or to see the latest data at work.',
+    cvTitle: 'Customer value and churn',
+    recTitle: 'Recommendations and replenishment',
+    fitNow: 'Fit now',
+    fitQueued: 'Waiting to start…',
+    fitRunning: 'Fitting: {stage}',
+    fitDone: 'Fitted.',
+    fitFailed: 'The fit failed: {error}',
+    neverFitted: 'Not fitted yet: the models need orders.',
+    lastFit: 'Last fit {at}, on {customers} customers ({method}).',
+    quality_good: 'Reliable fit',
+    quality_weak: 'Weak fit',
+    weakIntro:
+      'The model could not tell who has stopped buying, so churn risk and the next order follow the transparent rules.',
+    check_parameters_at_bounds: 'the parameters ran to their limits',
+    check_no_dropout_signal: 'the data shows no sign of customers dropping out',
+    check_short_history: 'the history is short compared with the time between purchases',
+    check_too_little_data: 'too few buyers and repeat buyers for the models',
+    failedChecks: 'Why: {checks}.',
+    stale: 'The store’s data ends on {date}, {days} days before today: scores are as of that day.',
+    holdout:
+      '90-day check on this store: forecast {forecast} repeat purchases, {actual} happened; each customer’s own past rate forecast {naive}.',
+    holdoutBeats: 'The model was closer than that simple forecast.',
+    holdoutLoses: 'The simple forecast was closer: treat the predictions with care.',
+    recRuns: 'Latest fits',
+    method_rules: 'transparent rules',
+    colModel: 'Model',
+    colFitted: 'Fitted',
+    colOrders: 'Orders',
+    colCustomers: 'Customers',
+    colProducts: 'Products',
+  },
+  he: {
+    intro:
+      'המודלים לומדים מההזמנות של החנות פעם ביום. אפשר להריץ עכשיו אחרי ייבוא, או כדי לראות את הנתונים האחרונים בפעולה.',
+    cvTitle: 'ערך לקוח ונטישה',
+    recTitle: 'המלצות וחידוש מלאי',
+    fitNow: 'הרצה עכשיו',
+    fitQueued: 'ממתין להתחלה…',
+    fitRunning: 'בהרצה: {stage}',
+    fitDone: 'הסתיים.',
+    fitFailed: 'ההרצה נכשלה: {error}',
+    neverFitted: 'עדיין לא הורץ: המודלים צריכים הזמנות.',
+    lastFit: 'הרצה אחרונה {at}, על {customers} לקוחות ({method}).',
+    quality_good: 'התאמה אמינה',
+    quality_weak: 'התאמה חלשה',
+    weakIntro:
+      'המודל לא הצליח לזהות מי הפסיק לקנות, ולכן סיכון הנטישה וההזמנה הבאה נקבעים לפי הכללים השקופים.',
+    check_parameters_at_bounds: 'הפרמטרים הגיעו לגבולותיהם',
+    check_no_dropout_signal: 'הנתונים אינם מראים לקוחות שנוטשים',
+    check_short_history: 'ההיסטוריה קצרה ביחס לזמן שבין רכישות',
+    check_too_little_data: 'מעט מדי קונים וקונים חוזרים בשביל המודלים',
+    failedChecks: 'למה: {checks}.',
+    stale: 'הנתונים של החנות מסתיימים ב־{date}, {days} ימים לפני היום: הציונים נכונים ליום ההוא.',
+    holdout:
+      'בדיקת 90 יום בחנות הזו: התחזית הייתה {forecast} רכישות חוזרות, בפועל {actual}; קצב העבר של כל לקוח חזה {naive}.',
+    holdoutBeats: 'המודל היה קרוב יותר מהתחזית הפשוטה.',
+    holdoutLoses: 'התחזית הפשוטה הייתה קרובה יותר: יש להתייחס לתחזיות בזהירות.',
+    recRuns: 'הרצות אחרונות',
+    method_rules: 'כללים שקופים',
+    colModel: 'מודל',
+    colFitted: 'הורץ',
+    colOrders: 'הזמנות',
+    colCustomers: 'לקוחות',
+    colProducts: 'מוצרים',
+  },
+});
