@@ -13,9 +13,12 @@ const SLOW_FIRST = [
   'journeys/journey-crash-postgres', // ~130 s
   'journeys/journey-crash-sqlite', // ~120 s
   'process/crash-safety',
-  'imports/sftp',
-  'users/users-cli',
-  'dashboard/dashboard-pages',
+  'process/startup', // ~105 s
+  'users/users-cli', // ~65 s
+  'dashboard/dashboard-pages', // ~60 s
+  'imports/sftp', // ~55 s
+  'dashboard/dashboard-roles',
+  'dashboard/dashboard-basics',
   'dashboard/dashboard-canvas',
   'demo/demo-store',
   'insights/recommend-api',
