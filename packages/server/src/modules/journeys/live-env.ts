@@ -82,7 +82,9 @@ export function liveEnv(d: LiveEnvDeps): RunnerEnv {
         .where('e.workspace_id', '=', workspaceId)
         .where('e.event', '=', event)
         .where('e.received_at', '>=', since)
-        .orderBy('e.seq')
+        // By the profile's own index: ordered by e.seq, SQLite's planner (no statistics) drove
+        // the join from every event of the workspace, 1.4 ms a call on the demo store (0.08).
+        .orderBy('ep.seq')
         .limit(MAX_ACTION_EVENTS)
         .execute();
       return rows.map((r) => ({
