@@ -131,26 +131,8 @@ export class CustomerValueService {
   }
 
   /** A requested fit that joined one under way ends as that one does. */
-  async #follow(running: Promise<CustomerValueRun>, fitId: number): Promise<CustomerValueRun> {
-    const db = this.#database.db;
-    try {
-      const run = await running;
-      await updateFit(db, fitId, {
-        status: 'succeeded',
-        progress: 1,
-        stage: 'done (joined the fit under way)',
-        finishedAt: this.#clock.now(),
-        runId: Number(run.id),
-      });
-      return run;
-    } catch (error) {
-      await updateFit(db, fitId, {
-        status: 'failed',
-        finishedAt: this.#clock.now(),
-        error: error instanceof Error ? error.message : String(error),
-      });
-      throw error;
-    }
+  #follow(running: Promise<CustomerValueRun>, fitId: number): Promise<CustomerValueRun> {
+    return this.#settle(fitId, running, 'done (joined the fit under way)');
   }
 
   async #fit(workspaceId: string, requested?: number): Promise<CustomerValueRun> {
@@ -163,14 +145,25 @@ export class CustomerValueService {
       progress: 0,
       stage: 'started',
     });
+    const work = computeCustomerValue(this.#context, workspaceId, now, (stage, progress) =>
+      updateFit(db, fitId, { stage, progress }),
+    );
+    return this.#settle(fitId, work, 'done');
+  }
+
+  /** Records how a fit ended: succeeded with its run, or failed with the error (rethrown). */
+  async #settle(
+    fitId: number,
+    work: Promise<CustomerValueRun>,
+    stage: string,
+  ): Promise<CustomerValueRun> {
+    const db = this.#database.db;
     try {
-      const run = await computeCustomerValue(this.#context, workspaceId, now, (stage, progress) =>
-        updateFit(db, fitId, { stage, progress }),
-      );
+      const run = await work;
       await updateFit(db, fitId, {
         status: 'succeeded',
         progress: 1,
-        stage: 'done',
+        stage,
         finishedAt: this.#clock.now(),
         runId: Number(run.id),
       });
