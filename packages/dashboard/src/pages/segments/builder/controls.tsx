@@ -9,12 +9,8 @@ import {
 import { Group, NumberInput, Select, TagsInput, TextInput } from '@mantine/core';
 import { useT } from '../../../i18n/i18n';
 import { useBuilder, useFaultAt } from './context';
-import type { ScalarKind } from './operators';
+import { isoDay, type ScalarKind } from './operators';
 import { builderStrings } from './strings';
-
-/** The calendar day `offset` days from today, as a date input shows it. */
-const isoDay = (offset: number) =>
-  new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 const num = (v: string | number): number => (typeof v === 'number' ? v : Number(v) || 0);
 

@@ -52,6 +52,14 @@ export function scalarKind(type: FieldType, operator: FieldOperator): ScalarKind
   }
 }
 
+/**
+ * The calendar day `offset` days from the person's today, as a date input shows it: only a
+ * starting value they then edit (what counts is the date they save; the server evaluates it on
+ * its own clock), so the browser's clock is the right one here.
+ */
+export const isoDay = (offset = 0) =>
+  new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
 /** A starting operand of the right kind, so a changed operator still sends a valid shape. */
 export function blankScalar(kind: ScalarKind, values?: readonly string[]): SegmentScalar {
   switch (kind) {
@@ -60,7 +68,7 @@ export function blankScalar(kind: ScalarKind, values?: readonly string[]): Segme
     case 'boolean':
       return true;
     case 'date':
-      return new Date().toISOString().slice(0, 10);
+      return isoDay();
     case 'enum':
       return values?.[0] ?? '';
     case 'text':
