@@ -104,6 +104,8 @@ export const replenishmentPageSchema = z.object({
   /** Items in the other list (`lapsed` when this one is `due`, and the reverse). */
   otherList: z.number().int(),
 });
+export type ReplenishmentItem = z.infer<typeof replenishmentItemSchema>;
+export type ReplenishmentPage = z.infer<typeof replenishmentPageSchema>;
 
 export const recommendationRunSchema = z.object({
   id: z.string(),

@@ -1,8 +1,9 @@
+import type { ReplenishmentItem } from '@comeback/contracts';
 import { Badge, SegmentedControl, Stack, Table } from '@mantine/core';
 import { useState } from 'react';
 import { OlderPagesTable } from '../../components/DataTable';
 import { useFormat, useT } from '../../i18n/i18n';
-import { useReplenishment, type ReplenishmentItem } from './api';
+import { useReplenishment } from './api';
 import { EmptyNote } from './EmptyNote';
 import { insightStrings } from './insight-strings';
 

@@ -7,6 +7,7 @@ import type {
   PredictionExplanation,
   Profile,
   RecommendationItem,
+  ReplenishmentPage,
   TraceEntry,
 } from '@comeback/contracts';
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
@@ -33,18 +34,6 @@ export interface SegmentMembership {
   name: string;
   since: string;
   cause: string;
-}
-export interface ReplenishmentItem {
-  productId: string;
-  title: string;
-  lastBoughtAt: string;
-  purchases: number;
-  intervalDays: number;
-  dueAt: string;
-  dueInDays: number;
-  due: string;
-  source: 'learned' | 'catalog';
-  lapsed: boolean;
 }
 export interface EnrollmentTrace {
   enrollment: Enrollment;
@@ -123,14 +112,6 @@ export const useRecommendations = (id: string) =>
     queryFn: () =>
       get<{ data: RecommendationItem[] }>(profilePath(id, '/recommendations'), { limit: 10 }),
   });
-
-/** One page of a replenishment list: `total` in this list, `otherList` in the other. */
-export interface ReplenishmentPage {
-  data: ReplenishmentItem[];
-  nextCursor: string | null;
-  total: number;
-  otherList: number;
-}
 
 /** Due items (soonest first) or lapsed ones, a page at a time. */
 export const useReplenishment = (id: string, list: 'due' | 'lapsed') =>
