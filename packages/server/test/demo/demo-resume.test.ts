@@ -61,7 +61,8 @@ describe.each(engines)('the demo stopped and resumed on %s', (engine) => {
     const half = await state();
     expect(half?.finished).toBe(false);
 
-    const second = await runCli(ARGS, { env });
+    // The rest of the store's days: about 10 s quiet, several times that with the suite beside it.
+    const second = await runCli(ARGS, { env, timeoutMs: 180_000 });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toContain('Demo store "demo" (resumed)');
     const end = await state();

@@ -127,13 +127,13 @@ export async function killAll(): Promise<void> {
 /** Runs a short CLI command to completion. */
 export async function runCli(
   args: string[],
-  opts: { cwd?: string; env?: Record<string, string> } = {},
+  opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<Exit & { stdout: string; stderr: string }> {
   const p = new CliProcess(args, {
     env: { LOG_LEVEL: 'warn', ...opts.env },
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
   });
-  const exit = await p.waitExit(30_000, `running comeback ${args.join(' ')}`);
+  const exit = await p.waitExit(opts.timeoutMs ?? 30_000, `running comeback ${args.join(' ')}`);
   return { ...exit, stdout: p.stdout, stderr: p.stderr };
 }
 
