@@ -99,17 +99,24 @@ export class TimedTriggers {
       this.#definitions,
       this.#resolveSegment,
     );
+    const states = await this.#states(journeys);
     for (const j of journeys) {
       const t = j.definition.trigger;
-      if (t.type === 'schedule') entered += await this.#schedule(j, t, now);
-      if (t.type === 'date_field') entered += await this.#dateField(j, t, now);
+      const last = states.get(stateKeyOf(j)) ?? null;
+      if (t.type === 'schedule') entered += await this.#schedule(j, t, now, last);
+      if (t.type === 'date_field') entered += await this.#dateField(j, t, now, last);
     }
     return entered;
   }
 
-  async #schedule(j: ActiveJourney, t: Schedule, now: number): Promise<number> {
-    const key = `journey-schedule:${j.id}:${j.version}`;
-    const last = (await this.#state(key)) ?? j.activatedAt;
+  async #schedule(
+    j: ActiveJourney,
+    t: Schedule,
+    now: number,
+    handled: number | null,
+  ): Promise<number> {
+    const key = stateKeyOf(j);
+    const last = handled ?? j.activatedAt;
     const { timezone } = await this.#settings.get(j.workspaceId);
     // Nothing due until the tick after the last one handled (the common case, answered from
     // the memo); only then is the latest tick up to now searched for.
@@ -142,11 +149,16 @@ export class TimedTriggers {
     return this.#enrollAll(j, members, `schedule:${tick}`, context, now, dueNow, key, tick);
   }
 
-  async #dateField(j: ActiveJourney, t: DateField, now: number): Promise<number> {
-    const key = `journey-date:${j.id}:${j.version}`;
+  async #dateField(
+    j: ActiveJourney,
+    t: DateField,
+    now: number,
+    handled: number | null,
+  ): Promise<number> {
+    const key = stateKeyOf(j);
     const { timezone } = await this.#settings.get(j.workspaceId);
     const today = dayNumberOf(now, timezone);
-    const last = (await this.#state(key)) ?? dayNumberOf(j.activatedAt, timezone) - 1;
+    const last = handled ?? dayNumberOf(j.activatedAt, timezone) - 1;
     let entered = 0;
     // Days missed while nothing ran are caught up, a week at most.
     for (let day = Math.max(last + 1, today - (CATCH_UP_DAYS - 1)); day <= today; day++) {
@@ -219,17 +231,16 @@ export class TimedTriggers {
       this.#definitions,
       this.#resolveSegment,
     );
+    const states = await this.#states(journeys);
     for (const j of journeys) {
       const t = j.definition.trigger;
       if (t.type !== 'schedule' && t.type !== 'date_field') continue;
       const { timezone } = await this.#settings.get(j.workspaceId);
+      const handled = states.get(stateKeyOf(j));
       if (t.type === 'schedule') {
-        const last = (await this.#state(`journey-schedule:${j.id}:${j.version}`)) ?? j.activatedAt;
-        earliest(this.#tickAfter(t.cron, timezone, last));
+        earliest(this.#tickAfter(t.cron, timezone, handled ?? j.activatedAt));
       } else {
-        const last =
-          (await this.#state(`journey-date:${j.id}:${j.version}`)) ??
-          dayNumberOf(j.activatedAt, timezone) - 1;
+        const last = handled ?? dayNumberOf(j.activatedAt, timezone) - 1;
         const date = DateTime.fromMillis((last + 1) * DAY_MS, { zone: 'utc' });
         earliest(
           DateTime.fromObject(
@@ -279,12 +290,29 @@ export class TimedTriggers {
     });
   }
 
-  async #state(key: string): Promise<number | null> {
-    const row = await this.#database.db
+  /**
+   * The last tick or day each calendar journey handled, in one read: the engine asks at every
+   * step of the clock, and one query per journey per step was most of the settings reads.
+   */
+  async #states(journeys: readonly ActiveJourney[]): Promise<Map<string, number>> {
+    const keys = journeys
+      .filter(
+        (j) =>
+          j.definition.trigger.type === 'schedule' || j.definition.trigger.type === 'date_field',
+      )
+      .map(stateKeyOf);
+    if (keys.length === 0) return new Map();
+    const rows = await this.#database.db
       .selectFrom('settings')
-      .select('value')
-      .where('key', '=', key)
-      .executeTakeFirst();
-    return row ? Number(row.value) : null;
+      .select(['key', 'value'])
+      .where('key', 'in', keys)
+      .execute();
+    return new Map(rows.map((r) => [r.key, Number(r.value)]));
   }
+}
+
+/** Where a calendar journey's version keeps the last tick (schedule) or day (date) it handled. */
+function stateKeyOf(j: ActiveJourney): string {
+  const kind = j.definition.trigger.type === 'schedule' ? 'journey-schedule' : 'journey-date';
+  return `${kind}:${j.id}:${j.version}`;
 }
