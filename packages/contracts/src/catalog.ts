@@ -39,6 +39,12 @@ export const productInputSchema = z.object({
   consumable: z.boolean().optional(),
   /** How long one unit typically lasts, in days (contact lenses: 30). */
   usage_days: z.number().int().positive().max(3650).nullish(),
+  /**
+   * Not merchandise (postage, a fee, a discount, an adjustment): never recommended, and its
+   * order lines never teach the models. `false` keeps a product the learned rules would call a
+   * charge ("POSTAGE STAMP BOOK"); `null` leaves it to them again.
+   */
+  non_product: z.boolean().nullish(),
   variants: z.array(variantInputSchema).max(2000).optional(),
   /** Free-form; nested at most MAX_JSON_DEPTH (32) levels, the object itself counting as one. */
   attributes: z
@@ -82,6 +88,8 @@ export const productSchema = z.object({
   active: z.boolean(),
   consumable: z.boolean(),
   usageDays: z.number().nullable(),
+  /** The catalog's `non_product`; null: the learned rules decide (recommendations guide). */
+  nonProduct: z.boolean().nullable(),
   attributes: z.record(z.string(), z.unknown()),
   variants: z.array(variantSchema),
   source: z.string(),

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  holdoutNoteCodes,
+  qualityFindingSchema,
+  rulesReasonCodes,
+} from './customer-value-findings.js';
 import { fitJobSchema } from './fit-jobs.js';
 
 /**
@@ -27,7 +32,9 @@ export const profilePredictionsSchema = z.object({
    * then follow the transparent rules), or the store has too little data for the models.
    */
   quality: z.enum(predictionQualities),
+  /** Why it is weak, in English; `quality_findings` has the same as codes with numbers. */
   quality_reason: z.string().nullable(),
+  quality_findings: z.array(qualityFindingSchema),
   computed_at: z.string(),
 });
 export type ProfilePredictions = z.infer<typeof profilePredictionsSchema>;
@@ -46,6 +53,8 @@ export const fitQualitySchema = z.object({
    */
   failed: z.array(z.string()),
   reason: z.string().nullable(),
+  /** The failed checks (or why the rules were used) as codes with their numbers. */
+  findings: z.array(qualityFindingSchema),
   /** ln L of the nested no-dropout model (NBD) and 2·(ln L_BG/NBD − ln L_NBD); null for rules. */
   noDropoutLogLikelihood: z.number().nullable(),
   likelihoodRatio: z.number().nullable(),
@@ -88,6 +97,9 @@ export const customerValueRunSchema = z.object({
   method: z.enum(predictionMethods),
   /** Why the rules were used; null when the models were fitted. */
   reason: z.string().nullable(),
+  /** `reason` as a code (too_little_data, fit_did_not_settle) and its numbers. */
+  reasonCode: z.enum(rulesReasonCodes).nullable(),
+  reasonParams: z.record(z.string(), z.number()).nullable(),
   fittedAt: z.string(),
   /** Customers (profiles with at least one counted order) and how many of them bought again. */
   customers: z.number().int(),
@@ -136,6 +148,8 @@ export const customerValueRunSchema = z.object({
   /** The store's own 90-day holdout check; null when it could not run (holdoutNote says why). */
   holdout: holdoutSchema.nullable(),
   holdoutNote: z.string().nullable(),
+  /** `holdoutNote` as a code: no customer at all, or none had bought before the cut. */
+  holdoutNoteCode: z.enum(holdoutNoteCodes).nullable(),
 });
 export type CustomerValueRun = z.infer<typeof customerValueRunSchema>;
 
@@ -167,6 +181,8 @@ export const predictionExplanationSchema = z.object({
   profileId: z.string(),
   method: z.enum(predictionMethods),
   reason: z.string().nullable(),
+  reasonCode: z.enum(rulesReasonCodes).nullable(),
+  reasonParams: z.record(z.string(), z.number()).nullable(),
   computedAt: z.string(),
   inputs: z.object({
     x: z.number().int().describe('repeat purchase-days (same-day orders merged)'),

@@ -43,6 +43,30 @@ export const profileInsightsSchema = z.object({
 });
 export type ProfileInsights = z.infer<typeof profileInsightsSchema>;
 
+/**
+ * Why a product is recommended, as a code a client words in its reader's language, with its
+ * parameters:
+ * - `often_bought_with` {product}: often in the same order as `product` (a title);
+ * - `also_bought` {product}: customers who bought `product` also bought it;
+ * - `popular_in_category` {category}; `goes_with_category` {category}: it sells well in a
+ *   category that complements `category`, one the customer just bought from;
+ * - `viewed` {days}: viewed `days` ago (0: today) and not bought since;
+ * - `running_low` {days}: a replenishment due in `days` (negative: overdue);
+ * - `bought_before` {times}: bought in `times` orders;
+ * - `popular_now` {}: among the store's bestsellers right now.
+ */
+export const recommendationReasonCodes = [
+  'often_bought_with',
+  'also_bought',
+  'popular_in_category',
+  'goes_with_category',
+  'viewed',
+  'running_low',
+  'bought_before',
+  'popular_now',
+] as const;
+export type RecommendationReasonCode = (typeof recommendationReasonCodes)[number];
+
 export const recommendationItemSchema = z.object({
   productId: z.string(),
   title: z.string(),
@@ -52,7 +76,10 @@ export const recommendationItemSchema = z.object({
   score: z.number(),
   /** The strategy that proposed it (for a blend: the one that contributed most). */
   strategy: z.enum(recommendationStrategies),
+  /** In English, for scripts and templates; `reasonCode` and `reasonParams` say the same. */
   reason: z.string(),
+  reasonCode: z.enum(recommendationReasonCodes),
+  reasonParams: z.record(z.string(), z.union([z.string(), z.number()])),
 });
 export type RecommendationItem = z.infer<typeof recommendationItemSchema>;
 
@@ -106,6 +133,43 @@ export const replenishmentPageSchema = z.object({
 });
 export type ReplenishmentItem = z.infer<typeof replenishmentItemSchema>;
 export type ReplenishmentPage = z.infer<typeof replenishmentPageSchema>;
+
+/**
+ * Why a product is never recommended nor fitted on: `catalog`, its `non_product` flag; else a
+ * learned rule (recommendations guide): `description`, its name reads as a charge ("DOTCOM
+ * POSTAGE", "AMAZON FEE"); `code`, an odd code without a digit among coded products ("POST",
+ * "M"); `price`, a median unit price of nothing; `frequency`, on most of the store's orders.
+ */
+export const nonProductReasons = ['catalog', 'description', 'code', 'price', 'frequency'] as const;
+export type NonProductReasonCode = (typeof nonProductReasons)[number];
+
+export const nonProductsQuerySchema = z.object({
+  reason: z.enum(nonProductReasons).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z
+    .string()
+    .regex(/^\d{1,7}$/, 'cursor must be the nextCursor of a previous page')
+    .optional(),
+});
+
+export const nonProductSchema = z.object({
+  productId: z.string(),
+  /** The catalog's title, else the name its order lines carry, else the id. */
+  title: z.string(),
+  reason: z.enum(nonProductReasons),
+  /** Orders holding it (counted orders, as of the last fit for a learned one). */
+  orders: z.number().int(),
+});
+export type NonProduct = z.infer<typeof nonProductSchema>;
+
+/** Most orders first. Paged: `cursor` is the `nextCursor` of the previous page. */
+export const nonProductPageSchema = z.object({
+  data: z.array(nonProductSchema),
+  nextCursor: z.string().nullable(),
+  /** Non-products in the list (all pages). */
+  total: z.number().int(),
+});
+export type NonProductPage = z.infer<typeof nonProductPageSchema>;
 
 export const recommendationRunSchema = z.object({
   id: z.string(),

@@ -58,8 +58,13 @@ export function registerMessagingCommands(program: Command, loadConfig: () => Co
         await sender.drain();
         const message = await outbox.get(opts.workspace, queued.value.id);
         const status = message?.status ?? 'unknown';
+        // The workspace's own SMTP account, when it saved one, sends in place of SMTP_URL.
+        const accounts = await server.services.providerCredentials.effective(
+          opts.workspace,
+          config,
+        );
         const how =
-          config.smtpUrl === undefined && message?.channel === 'email'
+          accounts.smtpUrl === undefined && message?.channel === 'email'
             ? ' (no SMTP_URL: kept in the local outbox, see GET /api/v1/messages)'
             : '';
         process.stdout.write(

@@ -16,6 +16,7 @@ import {
   MessageSender,
   MessagingService,
   Outbox,
+  ProviderCredentials,
   PushSubscriptions,
   SenderSettings,
   TemplateService,
@@ -27,8 +28,10 @@ import {
   WebhookSubscriptions,
   WebPushChannel,
   WhatsAppChannel,
+  WorkspaceChannels,
   consentChannelOf,
   type Channel,
+  type ChannelFactories,
   type OutgoingMessage,
 } from './modules/messaging/index.js';
 import type { ProfileQueries } from './modules/profiles/index.js';
@@ -52,8 +55,9 @@ export interface MessagingDeps {
 }
 
 /**
- * Part of the composition root: messaging's services, the channel for each kind (the provider
- * when configured, else the local outbox), and what an erasure must also remove.
+ * Part of the composition root: messaging's services, the channel for each kind (the
+ * workspace's own provider account, else the instance's, else the local outbox), and what an
+ * erasure must also remove.
  */
 export function composeMessaging(d: MessagingDeps) {
   const { config, database, clock, wallClock, logger, profiles } = d;
@@ -116,12 +120,13 @@ export function composeMessaging(d: MessagingDeps) {
         clock,
       }),
     );
-  if (config.twilio !== undefined) {
-    const publicUrl = config.publicUrl;
-    messageChannels.set(
-      'sms',
+  // One factory per provider: the instance's accounts and the workspaces' own are built alike.
+  const publicUrl = config.publicUrl;
+  const build: ChannelFactories = {
+    twilio: (account) =>
       new TwilioSmsChannel({
-        ...config.twilio,
+        ...account,
+        apiUrl: config.twilio?.apiUrl ?? config.twilioApiUrl,
         clock: wallClock,
         // Delivery reports need an address Twilio can reach: without one, none arrive.
         ...(publicUrl !== undefined
@@ -131,32 +136,39 @@ export function composeMessaging(d: MessagingDeps) {
             }
           : {}),
       }),
-    );
-  }
-  if (config.whatsapp !== undefined)
-    messageChannels.set(
-      'whatsapp',
+    whatsapp: (account) =>
       new WhatsAppChannel({
-        accessToken: config.whatsapp.accessToken,
-        phoneNumberId: config.whatsapp.phoneNumberId,
-        apiUrl: config.whatsapp.apiUrl,
+        accessToken: account.accessToken,
+        phoneNumberId: account.phoneNumberId,
+        apiUrl: config.whatsapp?.apiUrl ?? config.whatsappApiUrl,
         windows,
         clock,
       }),
-    );
-  if (config.smtpUrl !== undefined)
-    messageChannels.set(
-      'email',
+    smtp: (account) =>
       new EmailChannel({
-        smtpUrl: config.smtpUrl,
-        from: config.emailFrom,
-        messageIdDomain: config.emailFrom.replace(/^.*@/, '').replace(/>.*$/, ''),
+        smtpUrl: account.url,
+        from: account.from,
+        messageIdDomain: account.from.replace(/^.*@/, '').replace(/>.*$/, ''),
         // Rate limits are operational time: the wall clock, also under a manual clock.
         clock: wallClock,
+        // DKIM stays per instance: its key signs every workspace's email, own SMTP or not.
         ...(config.dkim !== undefined ? { dkim: config.dkim } : {}),
       }),
-    );
-  const sender = new MessageSender(outbox, messageChannels, clock, logger, {
+  };
+  if (config.twilio !== undefined) messageChannels.set('sms', build.twilio(config.twilio));
+  if (config.whatsapp !== undefined)
+    messageChannels.set('whatsapp', build.whatsapp(config.whatsapp));
+  if (config.smtpUrl !== undefined)
+    messageChannels.set('email', build.smtp({ url: config.smtpUrl, from: config.emailFrom }));
+  // A workspace's own accounts (saved by an owner) take the place of the instance's.
+  const providerCredentials = new ProviderCredentials(database, secretBox, clock, wallClock);
+  const workspaceChannels = new WorkspaceChannels(
+    providerCredentials,
+    messageChannels,
+    build,
+    logger,
+  );
+  const sender = new MessageSender(outbox, workspaceChannels, clock, logger, {
     gate: (m) => consent.mayReceive(m),
     unsubscribeUrl: (m) => {
       const channel = consentChannelOf(m.channel);
@@ -168,7 +180,7 @@ export function composeMessaging(d: MessagingDeps) {
       consent.suppress(workspaceId, channel, address, 'hard_bounce', reason, now),
   });
   const feedback = new Feedback(consent, outbox, timeline);
-  const senderSettings = new SenderSettings(database);
+  const senderSettings = new SenderSettings(database, () => wallClock.now());
   const messaging = new MessagingService({
     database,
     clock,
@@ -200,7 +212,12 @@ export function composeMessaging(d: MessagingDeps) {
       clientTokens,
       vapidKeys,
       pushSubscriptions,
+      providerCredentials,
     } satisfies Partial<Services>,
-    messageChannels,
+    /** Closed on shutdown: the instance's channels, and those built for workspaces' accounts. */
+    closeChannels: async () => {
+      await workspaceChannels.close();
+      for (const channel of messageChannels.values()) await channel.close();
+    },
   };
 }

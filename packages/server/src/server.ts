@@ -177,7 +177,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       profiles,
       appendQueue,
     });
-    const { messageChannels } = messagingParts;
+    const { closeChannels } = messagingParts;
     const { consentFollower, sender, webhookDispatcher } = messagingParts.services;
     const segments = new SegmentService(database, customFields, clock);
     // Journeys (modules/journeys): definitions, the engine that walks enrollments, its reads.
@@ -335,7 +335,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         await consentFollower.stop();
         await webhookDispatcher.stop();
         await journeyEngine.stop();
-        for (const channel of messageChannels.values()) await channel.close();
+        await closeChannels();
         await services.keys.close();
         await database.close();
       })());

@@ -113,6 +113,13 @@ export interface Config {
         apiUrl: string;
       }
     | undefined;
+  /**
+   * Where Twilio's and Meta's APIs are (TWILIO_API_URL, WHATSAPP_API_URL), also for the
+   * workspaces' own accounts (saved through /api/v1/provider-credentials) when the instance
+   * has none of its own.
+   */
+  twilioApiUrl: string;
+  whatsappApiUrl: string;
   /** The VAPID `sub` of web push (a mailto: or https: contact); keys are generated and kept. */
   vapidSubject: string | undefined;
   /** DKIM signing of outgoing email (all three COMEBACK_DKIM_* variables, or none). */
@@ -210,6 +217,8 @@ export function readConfig(
               apiUrl: e.WHATSAPP_API_URL.replace(/\/$/, ''),
             }
           : undefined,
+      twilioApiUrl: e.TWILIO_API_URL.replace(/\/$/, ''),
+      whatsappApiUrl: e.WHATSAPP_API_URL.replace(/\/$/, ''),
       vapidSubject: e.COMEBACK_VAPID_SUBJECT,
       publicUrl: e.COMEBACK_PUBLIC_URL?.replace(/\/$/, ''),
       ingestMaxPending: e.COMEBACK_INGEST_MAX_PENDING,

@@ -21,6 +21,7 @@ import { sftpRoutes } from './routes/sftp-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { messagingStatusRoutes } from './routes/messaging-status-routes.js';
 import { preferenceRoutes } from './routes/preference-routes.js';
+import { providerCredentialRoutes } from './routes/provider-credential-routes.js';
 import { templateRoutes } from './routes/template-routes.js';
 import { journeyRoutes } from './routes/journey-routes.js';
 import { journeyRunRoutes } from './routes/journey-run-routes.js';
@@ -132,6 +133,10 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
   flowRoutes(app, s);
   messageRoutes(app, s);
   messagingStatusRoutes(app, s);
+  providerCredentialRoutes(app, s);
+  // Webhooks verify with the workspace's own provider account when it saved one.
+  const accountsOf = (workspaceId: string) =>
+    s.providerCredentials.effective(workspaceId, s.config);
   const storeName = async (workspaceId: string) =>
     (
       await s.database.db
@@ -169,7 +174,7 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     consent: s.consent,
     outbox: s.outbox,
     timeline: s.timeline,
-    authToken: s.config.twilio?.authToken,
+    authToken: async (workspaceId) => (await accountsOf(workspaceId)).twilio?.authToken,
     publicUrl: s.config.publicUrl,
     storeName,
     clock: s.clock,
@@ -180,8 +185,8 @@ export async function buildApp(s: Services): Promise<FastifyInstance> {
     outbox: s.outbox,
     windows: s.windows,
     timeline: s.timeline,
-    appSecret: s.config.whatsapp?.appSecret,
-    verifyToken: s.config.whatsapp?.verifyToken,
+    appSecret: async (workspaceId) => (await accountsOf(workspaceId)).whatsapp?.appSecret,
+    verifyToken: async (workspaceId) => (await accountsOf(workspaceId)).whatsapp?.verifyToken,
     clock: s.clock,
     database: s.database,
   });

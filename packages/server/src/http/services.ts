@@ -36,6 +36,7 @@ import type {
   SenderSettings,
   ClientTokens,
   Inbox,
+  ProviderCredentials,
   PushSubscriptions,
   VapidKeys,
   TimelineRecorder,
@@ -127,4 +128,6 @@ export interface Services {
   clientTokens: ClientTokens;
   vapidKeys: VapidKeys;
   pushSubscriptions: PushSubscriptions;
+  /** Workspaces' own SMTP, Twilio and WhatsApp accounts (write-only, sealed at rest). */
+  providerCredentials: ProviderCredentials;
 }

@@ -32,7 +32,12 @@ const READ_ONLY_POSTS = [
   /^\/api\/v1\/journeys\/(:id\/)?(backtest|validate|validation)$/,
 ];
 /** Where only owners (and admin keys) may change anything. */
-const OWNER_AREAS = [/^\/api\/v1\/keys(\/|$)/, /^\/api\/v1\/users(\/|$)/];
+const OWNER_AREAS = [
+  /^\/api\/v1\/keys(\/|$)/,
+  /^\/api\/v1\/users(\/|$)/,
+  // A workspace's own provider accounts: who sends in its name, and with which secrets.
+  /^\/api\/v1\/provider-credentials(\/|$)/,
+];
 
 /**
  * Which unsafe requests each role may make (every role may read: GET, HEAD, OPTIONS), by
@@ -46,7 +51,8 @@ const ROLE_RULES: Record<
   owner: { may: () => true, refusal: '' },
   editor: {
     may: (_method, route) => !OWNER_AREAS.some((area) => area.test(route)),
-    refusal: 'an editor may not change API keys or users: ask an owner of the workspace',
+    refusal:
+      'an editor may not change API keys, users or provider credentials: ask an owner of the workspace',
   },
   viewer: {
     may: (method, route) => method === 'POST' && READ_ONLY_POSTS.some((p) => p.test(route)),

@@ -33,7 +33,9 @@ const picks: RecommendationItem[] = [
     price: 9.5,
     score: 1,
     strategy: 'also_bought',
-    reason: 'bought together',
+    reason: 'customers who bought Mug also bought this',
+    reasonCode: 'also_bought',
+    reasonParams: { product: 'Mug' },
   },
 ];
 const line = {

@@ -111,6 +111,14 @@ describe.each(engines)('customer value on %s', (engine) => {
     expect(run.reason).toMatch(
       /too little data.*3 buyers of which 1 bought again.*100 buyers and 20 repeat/,
     );
+    const tooLittle = {
+      code: 'too_little_data',
+      params: { buyers: 3, repeat_buyers: 1, min_buyers: 100, min_repeat_buyers: 20 },
+    };
+    expect(run.reasonCode).toBe('too_little_data');
+    expect(run.reasonParams).toEqual(tooLittle.params);
+    expect(run.quality?.findings).toEqual([tooLittle]);
+    expect(run.holdoutNoteCode).toBe(run.holdout ? null : 'no_customer_before_cut');
     expect(run.customers).toBe(3);
     expect(run.repeatCustomers).toBe(1);
     expect(run.fittedAt).toBe(new Date(NOW).toISOString());
@@ -121,6 +129,10 @@ describe.each(engines)('customer value on %s', (engine) => {
 
     const s = await status();
     expect(s.lastRun?.id).toBe(run.id);
+    // Read back from storage, the codes are the same.
+    expect(s.lastRun?.reasonCode).toBe('too_little_data');
+    expect(s.lastRun?.quality?.findings).toEqual([tooLittle]);
+    expect(s.latestFit?.stage).toBe('done');
     expect(s.latestFit?.id).toBe(queued.id);
     expect(s.thresholds).toMatchObject({ high: 0.3, medium: 0.7 });
     expect(s.minimumData).toEqual({ buyers: 100, repeatBuyers: 20 });
@@ -133,6 +145,7 @@ describe.each(engines)('customer value on %s', (engine) => {
       quality: 'weak',
     });
     expect(a.predictions?.quality_reason).toMatch(/too little data/);
+    expect(a.predictions?.quality_findings).toEqual([tooLittle]);
     // One order per 20-day gap while active: 90 / 20 = 4.5.
     expect(a.predictions?.expected_orders_90d).toBeCloseTo(4.5, 10);
     expect(a.predictions?.predicted_clv_365d).toBeCloseTo((365 / 20) * (110 / 3), 8);
@@ -150,6 +163,8 @@ describe.each(engines)('customer value on %s', (engine) => {
     const body = await json<PredictionExplanation>(ex);
     expect(body.method).toBe('rules');
     expect(body.reason).toMatch(/too little data/);
+    expect(body.reasonCode).toBe('too_little_data');
+    expect(body.reasonParams).toEqual(tooLittle.params);
     expect(body.inputs).toMatchObject({ x: 2, monetary: 40, average_order_value: 110 / 3 });
     expect(body.inputs.t_x).toBeCloseTo(40 / 7, 12);
     expect(body.inputs.T).toBeCloseTo(60 / 7, 12);
@@ -180,6 +195,8 @@ describe.each(engines)('customer value on %s', (engine) => {
     expect(lastRun?.fittedAt).toBe(new Date(fitAt).toISOString());
     expect(lastRun?.method).toBe('bg_nbd');
     expect(lastRun?.reason).toBeNull();
+    expect(lastRun?.reasonCode).toBeNull();
+    expect(lastRun?.reasonParams).toBeNull();
     expect(lastRun?.customers).toBe(163);
     expect(lastRun?.repeatCustomers).toBeGreaterThanOrEqual(20);
     expect(lastRun?.scoredProfiles).toBe(163);
@@ -209,6 +226,10 @@ describe.each(engines)('customer value on %s', (engine) => {
     // Every prediction carries the run's verdict on the fit.
     expect(p.predictions?.quality).toBe(lastRun?.quality?.level);
     expect(p.predictions?.quality_reason).toBe(lastRun?.quality?.reason);
+    expect(lastRun?.quality?.findings.map((f) => f.code)).toEqual(lastRun?.quality?.failed);
+    expect(p.predictions?.quality_findings).toEqual(
+      p.predictions?.quality === 'weak' ? lastRun?.quality?.findings : [],
+    );
     expect(lastRun?.asOf).toMatchObject({ stale: false, asOf: new Date(fitAt).toISOString() });
     expect(lastRun?.holdout?.customers).toBeGreaterThan(0);
     const res = await explain(p.id);

@@ -6,12 +6,14 @@
  * reports its progress, its run, or its failure.
  */
 import { Writable } from 'node:stream';
+import { customerValueLimits } from '@comeback/contracts';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulateCustomers } from '../../src/modules/insights/btyd/simulate.js';
 import { createFit } from '../../src/modules/insights/customer-value-fit-store.js';
 import { STALE_DATA_DAYS } from '../../src/modules/insights/customer-value-fit.js';
 import { CustomerValueService, FIT_CUSTOMER_VALUE_JOB } from '../../src/modules/insights/index.js';
+import { predictionsOf } from '../../src/modules/profiles/profile-predictions.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { migrateToLatest, openDatabase, type Database } from '../../src/platform/db/database.js';
 import { JobQueue } from '../../src/platform/jobs/job-queue.js';
@@ -127,6 +129,33 @@ describe.each(engines)('customer value as of the data on %s', (engine) => {
     expect(run.quality?.reason).toMatch(
       run.method === 'bg_nbd' ? /nobody ever stops buying/ : /did not settle/,
     );
+    // The same as codes with their numbers, for a client to word in its own language.
+    const findings =
+      run.method === 'bg_nbd'
+        ? [
+            {
+              code: 'no_dropout_signal',
+              params: {
+                likelihood_ratio: run.quality?.likelihoodRatio,
+                critical: customerValueLimits.dropoutLrCritical,
+              },
+            },
+          ]
+        : [{ code: 'fit_did_not_settle', params: {} }];
+    expect(run.quality?.findings).toEqual(findings);
+    expect(run.reasonCode).toBe(run.method === 'bg_nbd' ? null : 'fit_did_not_settle');
+    // Read back from storage they are the same: derived from the stored checks.
+    const stored = (await service.status('default')).lastRun;
+    expect(stored?.id).toBe(run.id);
+    expect(stored?.quality?.findings).toEqual(findings);
+    expect(stored?.reasonCode).toBe(run.reasonCode);
+    const profile = await predictionsOf(database.db, 'default', 'p-0');
+    expect(profile?.quality).toBe('weak');
+    expect(profile?.quality_findings).toEqual(findings);
+    const explanation = await service.explain('default', 'p-0');
+    expect(explanation?.run.quality?.findings).toEqual(findings);
+    expect(explanation?.predictions.quality_findings).toEqual(findings);
+    expect(explanation?.reasonCode).toBe(run.reasonCode);
     const rows = await database.db
       .selectFrom('customer_value_predictions')
       .select(['quality', 'quality_reason', 'churn_basis'])
@@ -167,7 +196,7 @@ describe.each(engines)('customer value as of the data on %s', (engine) => {
     const [first, joined] = await Promise.all([service.fit('default'), service.fit('default', id)]);
     expect(joined.id).toBe(first.id);
     const fit = await service.fitStatus('default', id);
-    expect(fit).toMatchObject({ status: 'succeeded', stage: 'done (joined the fit under way)' });
+    expect(fit).toMatchObject({ status: 'succeeded', stage: 'joined' });
     expect(fit?.run?.id).toBe(first.id);
   });
 
@@ -185,6 +214,23 @@ describe.each(engines)('customer value as of the data on %s', (engine) => {
     expect((await service.fitStatus('default', Number(fresh.id)))?.status).toBe('succeeded');
   });
 
+  it('reads a stage stored as an English label, before the codes, as its code', async () => {
+    const id = await createFit(database.db, 'default', clock.now());
+    const stageOf = async (stored: string) => {
+      await database.db
+        .updateTable('customer_value_fits')
+        .set({ stage: stored })
+        .where('id', '=', id)
+        .execute();
+      return (await service.fitStatus('default', id))?.stage;
+    };
+    expect(await stageOf('holdout check')).toBe('holdout_check');
+    expect(await stageOf('done (joined the fit under way)')).toBe('joined');
+    expect(await stageOf('scoring')).toBe('scoring');
+    expect(await stageOf('something else')).toBeNull();
+    await database.db.deleteFrom('customer_value_fits').where('id', '=', id).execute();
+  });
+
   it('a fit that fails is reported failed, with the error', async () => {
     // The RFM table gone: the fit fails while saving, after the predictions were computed.
     await database.db.schema.dropTable('profile_rfm').execute();
@@ -194,6 +240,7 @@ describe.each(engines)('customer value as of the data on %s', (engine) => {
     expect(failed?.status).toBe('failed');
     expect(failed?.error).toMatch(/profile_rfm/);
     expect(failed?.progress).toBeGreaterThanOrEqual(0.85);
+    expect(failed?.stage).toBe('saving');
     expect(failed?.run).toBeNull();
     const job = await database.db
       .selectFrom('jobs')

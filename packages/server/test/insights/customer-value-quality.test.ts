@@ -170,7 +170,11 @@ describe('runHoldoutCheck', () => {
 
   it('says why when nobody had bought 90 days before the end', () => {
     const outcome = runHoldoutCheck([[{ at: end - DAY_MS, value: 5 }]], end);
-    expect(outcome).toEqual({ ok: false, reason: expect.stringMatching(/no customer/) });
+    expect(outcome).toEqual({
+      ok: false,
+      code: 'no_customer_before_cut',
+      reason: expect.stringMatching(/no customer/),
+    });
   });
 });
 

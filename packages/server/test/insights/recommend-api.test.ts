@@ -141,6 +141,7 @@ describe.each(engines)('recommendations on %s', (engine) => {
 
     const first = await fit();
     expect(first.fitted).toBe(true);
+    expect(first.stage).toBe('done');
     expect(first.runs.map((r) => r.model).sort()).toEqual([
       'life_stage',
       'recommendations',
@@ -156,7 +157,9 @@ describe.each(engines)('recommendations on %s', (engine) => {
     expect(first.asOf).toMatchObject({ stale: false, daysBehindClock: 9, note: null });
     expect(first.runs[0]?.asOf?.dataEndsAt).toBe(at('2026-02-20'));
     // Nothing changed since: skipped.
-    expect((await fit()).fitted).toBe(false);
+    const skipped = await fit();
+    expect(skipped.fitted).toBe(false);
+    expect(skipped.stage).toBe('skipped_unchanged');
 
     const ana = await profile('ana');
     const blend = await recs(ana.id);
@@ -170,6 +173,11 @@ describe.each(engines)('recommendations on %s', (engine) => {
     expect(running.map((r) => [r.productId, r.reason]).sort()).toEqual([
       ['coffee', 'running low: due in 5 days'],
       ['lens-30', 'running low: due in 6 days'],
+    ]);
+    // The same reasons as codes with their numbers, for a client to word in its language.
+    expect(running.map((r) => [r.productId, r.reasonCode, r.reasonParams]).sort()).toEqual([
+      ['coffee', 'running_low', { days: 5 }],
+      ['lens-30', 'running_low', { days: 6 }],
     ]);
     expect(ids).toContain('solution');
     expect(ids).toContain('sunglasses');
@@ -188,6 +196,7 @@ describe.each(engines)('recommendations on %s', (engine) => {
     expect(viewed.map((r) => [r.productId, r.reason])).toEqual([
       ['sunglasses', 'you viewed this 1 day ago'],
     ]);
+    expect(viewed.map((r) => [r.reasonCode, r.reasonParams])).toEqual([['viewed', { days: 1 }]]);
   });
 
   it('gives due dates: the catalog usage period wins, else the learned interval', async () => {

@@ -247,6 +247,8 @@ describe('the Liquid filter', () => {
             score: 1,
             strategy: 'also_bought' as const,
             reason: 'r',
+            reasonCode: 'also_bought' as const,
+            reasonParams: { product: 'Tea' },
           },
         ],
       });

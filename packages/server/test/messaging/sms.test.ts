@@ -287,7 +287,7 @@ describe.each(engines)('Twilio webhooks on %s', (engine) => {
       consent,
       outbox,
       timeline: async (event) => void timeline.push(event),
-      authToken: token,
+      authToken: async () => token,
       // As behind a proxy: Twilio calls (and signs) the public URL, not the loopback one.
       publicUrl: `${HOOKS}/`,
       storeName: async (ws) => `Lens <Shop> ${ws}`,
@@ -575,7 +575,7 @@ describe.each(engines)('Twilio webhooks on %s', (engine) => {
       consent,
       outbox,
       timeline: async (e) => void events.push(e),
-      authToken: token,
+      authToken: async () => token,
       publicUrl: undefined,
       storeName: async () => 'Shop',
       clock,

@@ -372,10 +372,18 @@ describe.each(engines)('WhatsApp webhook routes on %s', (engine) => {
       database,
     };
     app = Fastify();
-    whatsappRoutes(app, { ...deps, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
+    whatsappRoutes(app, {
+      ...deps,
+      appSecret: async () => APP_SECRET,
+      verifyToken: async () => VERIFY_TOKEN,
+    });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     bare = Fastify();
-    whatsappRoutes(bare, { ...deps, appSecret: undefined, verifyToken: undefined });
+    whatsappRoutes(bare, {
+      ...deps,
+      appSecret: async () => undefined,
+      verifyToken: async () => undefined,
+    });
     bareBase = await bare.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {

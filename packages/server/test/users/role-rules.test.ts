@@ -17,6 +17,13 @@ describe('the role table', () => {
     ['editor', 'POST', '/api/v1/keystone', true],
     ['owner', 'DELETE', '/api/v1/keys/:id', true],
     ['owner', 'POST', '/api/v1/users', true],
+    ['viewer', 'GET', '/api/v1/provider-credentials', true],
+    ['editor', 'GET', '/api/v1/provider-credentials', true],
+    ['editor', 'PUT', '/api/v1/provider-credentials/:provider', false],
+    ['editor', 'DELETE', '/api/v1/provider-credentials/:provider', false],
+    ['viewer', 'PUT', '/api/v1/provider-credentials/:provider', false],
+    ['owner', 'PUT', '/api/v1/provider-credentials/:provider', true],
+    ['owner', 'DELETE', '/api/v1/provider-credentials/:provider', true],
   ] as const)('%s %s %s -> allowed: %s', (role, method, route, allowed) => {
     expect(roleRefusal(role, method, route) === null).toBe(allowed);
   });

@@ -1,6 +1,7 @@
 import type { PredictionExplanation } from '@comeback/contracts';
 import { Code, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useFormat, useT } from '../../i18n/i18n';
+import { FindingsText, useFindingText } from './PredictionFindings';
 import { insightStrings } from './insight-strings';
 
 type Value = number | string | null;
@@ -16,7 +17,11 @@ export function PredictionExplanationView({ explanation }: { explanation: Predic
   const t = useT(insightStrings);
   const format = useFormat();
   const show = useShowValue();
+  const findingText = useFindingText();
   const { inputs, thresholds } = explanation;
+  const rulesReason = explanation.reasonCode
+    ? findingText({ code: explanation.reasonCode, params: explanation.reasonParams ?? {} })
+    : null;
   const inputRows: [string, string, Value][] = [
     ['x', t('in_x'), inputs.x],
     ['t_x', t('in_t_x'), inputs.t_x],
@@ -34,9 +39,9 @@ export function PredictionExplanationView({ explanation }: { explanation: Predic
           fitted: format.dateTime(explanation.run.fittedAt),
         })}
       </Text>
-      {explanation.reason ? (
-        <Text size="sm" c="dimmed">
-          {t('rulesReason')} <bdi>{explanation.reason}</bdi>
+      {explanation.reason || rulesReason ? (
+        <Text size="sm" c="dimmed" data-testid="prediction-rules-reason">
+          {t('rulesReason')} {rulesReason ?? <bdi>{explanation.reason}</bdi>}
         </Text>
       ) : null}
       <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} spacing="sm">
@@ -75,9 +80,22 @@ export function PredictionExplanationView({ explanation }: { explanation: Predic
                 <Table.Td>
                   <bdi dir="ltr">{step.quantity}</bdi>
                 </Table.Td>
-                <Table.Td dir="ltr">
-                  <Code>{step.formula}</Code>
-                </Table.Td>
+                {step.quantity === 'quality' ? (
+                  // Not a formula: why the fit is weak, worded from its findings.
+                  <Table.Td data-testid="prediction-quality-step">
+                    <Text size="sm">
+                      {t('qualityStep')}{' '}
+                      <FindingsText
+                        findings={explanation.run.quality?.findings ?? []}
+                        fallback={step.formula}
+                      />
+                    </Text>
+                  </Table.Td>
+                ) : (
+                  <Table.Td dir="ltr">
+                    <Code>{step.formula}</Code>
+                  </Table.Td>
+                )}
                 <Table.Td dir="ltr">
                   <Text size="xs" ff="monospace">
                     {Object.entries(step.terms)

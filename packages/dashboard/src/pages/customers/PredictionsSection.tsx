@@ -6,6 +6,7 @@ import { useFormat, useT } from '../../i18n/i18n';
 import { useExplanation } from './api';
 import { EmptyNote } from './EmptyNote';
 import { PredictionExplanationView } from './PredictionExplanationView';
+import { FindingsText } from './PredictionFindings';
 import { insightStrings } from './insight-strings';
 
 const riskColor = { low: 'green', medium: 'yellow', high: 'red' } as const;
@@ -61,10 +62,13 @@ function PredictionStats({ predictions }: { predictions: ProfilePredictions }) {
       {predictions.quality === 'weak' ? (
         <Text size="sm" c="dimmed" data-testid="prediction-weak">
           {t('weakNote')}
-          {predictions.quality_reason ? (
+          {predictions.quality_findings.length > 0 || predictions.quality_reason ? (
             <>
               {' '}
-              <bdi>{predictions.quality_reason}</bdi>
+              <FindingsText
+                findings={predictions.quality_findings}
+                fallback={predictions.quality_reason}
+              />
             </>
           ) : null}
         </Text>

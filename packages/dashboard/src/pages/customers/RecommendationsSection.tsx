@@ -4,6 +4,7 @@ import { ListTable } from '../../components/DataTable';
 import { useFormat, useT } from '../../i18n/i18n';
 import { useRecommendations } from './api';
 import { EmptyNote } from './EmptyNote';
+import { useReasonText } from './PredictionFindings';
 import { ReplenishmentTable } from './ReplenishmentTable';
 import { insightStrings } from './insight-strings';
 
@@ -36,6 +37,7 @@ function Insights({ insights }: { insights: ProfileInsights }) {
 export function RecommendationsSection({ profile }: { profile: Profile }) {
   const t = useT(insightStrings);
   const format = useFormat();
+  const reasonText = useReasonText();
   const recommendations = useRecommendations(profile.id);
   return (
     <Stack gap="xl">
@@ -69,11 +71,11 @@ export function RecommendationsSection({ profile }: { profile: Profile }) {
               </Table.Td>
               <Table.Td ta="end">{format.number(item.price)}</Table.Td>
               <Table.Td>
-                <bdi>{item.reason}</bdi>
+                <bdi>{reasonText(item)}</bdi>
               </Table.Td>
               <Table.Td>
                 <Badge variant="light" color="gray">
-                  {item.strategy}
+                  {t(`strategy_${item.strategy}`)}
                 </Badge>
               </Table.Td>
             </Table.Tr>

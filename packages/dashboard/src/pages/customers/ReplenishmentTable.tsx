@@ -10,12 +10,13 @@ import { insightStrings } from './insight-strings';
 /** "Due in 4 days" in the reader's language (the API's `due` is English). */
 function useDueText() {
   const t = useT(insightStrings);
+  const format = useFormat();
   return (item: ReplenishmentItem) =>
     item.dueInDays === 0
       ? t('dueToday')
       : item.dueInDays > 0
-        ? t('dueIn', { days: item.dueInDays })
-        : t('overdueBy', { days: -item.dueInDays });
+        ? t('dueIn', { days: format.number(item.dueInDays) })
+        : t('overdueBy', { days: format.number(-item.dueInDays) });
 }
 
 /**

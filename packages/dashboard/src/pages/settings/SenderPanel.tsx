@@ -6,6 +6,7 @@ import { useSession } from '../../api/session';
 import { SaveBar, useMutationForm } from '../../components/form';
 import { ErrorAlert, QueryView } from '../../components/QueryView';
 import { useT } from '../../i18n/i18n';
+import { ProviderAccountsSection } from './sender/ProviderAccounts';
 import { SendingStatusSection } from './sender/SendingStatusSection';
 import { settingsStrings } from './strings';
 
@@ -32,6 +33,7 @@ export function SenderPanel() {
         <QueryView query={query}>{(settings) => <SenderForm initial={settings} />}</QueryView>
       </Stack>
       <SendingStatusSection title={t('identitiesTitle')} />
+      <ProviderAccountsSection />
     </Stack>
   );
 }

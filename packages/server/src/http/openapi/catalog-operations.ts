@@ -50,7 +50,11 @@ export const catalogOperations: Catalogue = {
     },
   },
   'POST /api/v1/products/batch': {
-    description: `Creates or updates 1 to 1000 products in one transaction: all or none. ${upsertNote}`,
+    description:
+      'Creates or updates 1 to 1000 products in one transaction: all or none. ' +
+      '`non_product: true` marks postage, a fee or an adjustment sold as a product: never ' +
+      'recommended (GET /api/v1/recommendations/non-products lists them). ' +
+      upsertNote,
     request: {
       example: {
         products: [
@@ -64,12 +68,13 @@ export const catalogOperations: Catalogue = {
             consumable: true,
             usage_days: 60,
           },
+          { id: 'POST', title: 'Postage', non_product: true },
         ],
       },
     },
     responses: {
       200: answer('Counts over the whole batch.', {
-        created: 1,
+        created: 2,
         updated: 1,
         stale: 0,
         catalogEvents: 2,

@@ -26,6 +26,7 @@ export const lensProduct = {
   active: true,
   consumable: true,
   usageDays: 30,
+  nonProduct: null,
   attributes: { brand: 'ClearDay', material: 'silicone hydrogel' },
   variants: [
     {
@@ -68,6 +69,7 @@ export const anaPredictions = {
   method: 'bg_nbd',
   quality: 'good',
   quality_reason: null,
+  quality_findings: [],
   computed_at: at.fit,
 };
 

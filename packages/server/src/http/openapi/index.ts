@@ -17,6 +17,7 @@ import { importOperations } from './import-operations.js';
 import { insightOperations } from './insight-operations.js';
 import { messageOperations } from './message-operations.js';
 import { messagingStatusOperations } from './messaging-status-operations.js';
+import { nonProductOperations } from './non-product-operations.js';
 import { templateOperations } from './template-operations.js';
 import { whatsappOperations } from './whatsapp-operations.js';
 import { twilioOperations } from './twilio-operations.js';
@@ -30,6 +31,7 @@ import { webhookSubscriptionOperations } from './webhook-subscription-operations
 import { opsOperations } from './ops-operations.js';
 import { overviewOperations } from './overview-operations.js';
 import { profileOperations } from './profile-operations.js';
+import { providerCredentialOperations } from './provider-credential-operations.js';
 import { segmentMembershipOperations } from './segment-membership-operations.js';
 import { segmentOperations } from './segment-operations.js';
 import { trackingOperations } from './tracking-operations.js';
@@ -48,6 +50,7 @@ export const operationCatalogue: Catalogue = {
   ...webhookOperations,
   ...importOperations,
   ...insightOperations,
+  ...nonProductOperations,
   ...opsOperations,
   ...overviewOperations,
   ...segmentOperations,
@@ -55,6 +58,7 @@ export const operationCatalogue: Catalogue = {
   ...templateOperations,
   ...messageOperations,
   ...messagingStatusOperations,
+  ...providerCredentialOperations,
   ...whatsappOperations,
   ...twilioOperations,
   ...webhookSubscriptionOperations,

@@ -25,6 +25,8 @@ const customerValueRun = {
   id: '42',
   method: 'bg_nbd',
   reason: null,
+  reasonCode: null,
+  reasonParams: null,
   fittedAt: at.fit,
   customers: 2357,
   repeatCustomers: 1189,
@@ -54,6 +56,7 @@ const customerValueRun = {
     level: 'good',
     failed: [],
     reason: null,
+    findings: [],
     noDropoutLogLikelihood: -9763.66,
     likelihoodRatio: 362.46,
     windowWeeks: 38.86,
@@ -81,12 +84,13 @@ const customerValueRun = {
     beatsNaive: true,
   },
   holdoutNote: null,
+  holdoutNoteCode: null,
 };
 const customerValueFit = (status: 'queued' | 'running' | 'succeeded') => ({
   id: '12',
   status,
   progress: status === 'queued' ? 0 : status === 'running' ? 0.45 : 1,
-  stage: status === 'queued' ? 'queued' : status === 'running' ? 'holdout check' : 'done',
+  stage: status === 'queued' ? 'queued' : status === 'running' ? 'holdout_check' : 'done',
   requestedAt: at.fit,
   startedAt: status === 'queued' ? null : at.fit,
   finishedAt: status === 'succeeded' ? '2026-05-04T03:00:04.000Z' : null,
@@ -110,7 +114,7 @@ const recommendationFit = (status: 'queued' | 'running' | 'succeeded') => ({
   id: '31',
   status,
   progress: status === 'queued' ? 0 : status === 'running' ? 0.4 : 1,
-  stage: status === 'queued' ? 'queued' : status === 'running' ? 'reading orders' : 'done',
+  stage: status === 'queued' ? 'queued' : status === 'running' ? 'reading_orders' : 'done',
   force: false,
   requestedAt: at.fit,
   startedAt: status === 'queued' ? null : at.fit,
@@ -135,6 +139,8 @@ const item = (
   score: number,
   strategy: string,
   reason: string,
+  reasonCode: string,
+  reasonParams: Record<string, string | number>,
 ) => ({
   productId: p.id,
   title: p.title,
@@ -144,6 +150,8 @@ const item = (
   score,
   strategy,
   reason,
+  reasonCode,
+  reasonParams,
 });
 
 /** Customer value, churn, recommendations and replenishment. */
@@ -206,6 +214,8 @@ export const insightOperations: Catalogue = {
         profileId: ANA_ID,
         method: 'bg_nbd',
         reason: null,
+        reasonCode: null,
+        reasonParams: null,
         computedAt: at.fit,
         inputs: {
           x: 1,
@@ -275,9 +285,15 @@ export const insightOperations: Catalogue = {
             solutionProduct,
             0.82,
             'cross_sell',
-            'customers who buy Contact Lenses also buy Lens Care',
+            'goes with your Contact Lenses',
+            'goes_with_category',
+            {
+              category: 'Contact Lenses',
+            },
           ),
-          item(lensProduct, 0.64, 'replenishment', 'due for a reorder in 3 days'),
+          item(lensProduct, 0.64, 'replenishment', 'running low: due in 3 days', 'running_low', {
+            days: 3,
+          }),
         ],
       }),
       400: invalid(
@@ -297,7 +313,16 @@ export const insightOperations: Catalogue = {
     parameters: { id: 'lens-30', strategy: 'blend', limit: 1 },
     responses: {
       200: answer('The related products.', {
-        data: [item(solutionProduct, 0.71, 'bought_together', 'bought together in 38% of orders')],
+        data: [
+          item(
+            solutionProduct,
+            0.71,
+            'bought_together',
+            'often bought with Daily contact lenses, 30 pack',
+            'often_bought_with',
+            { product: 'Daily contact lenses, 30 pack' },
+          ),
+        ],
       }),
       400: longId,
       ...adminKeyProblems,

@@ -14,6 +14,7 @@ const PUBLIC_KEY =
 const configured: SendingStatus = {
   publicUrl: BASE,
   baseUrl: BASE,
+  sources: { email: 'instance', sms: 'workspace', whatsapp: 'instance' },
   email: {
     mode: 'smtp',
     host: 'smtp.mail.example',
@@ -70,6 +71,7 @@ const LOCAL = 'http://localhost:8080';
 const fresh: SendingStatus = {
   publicUrl: null,
   baseUrl: LOCAL,
+  sources: { email: 'none', sms: 'none', whatsapp: 'none' },
   email: {
     mode: 'local-outbox',
     host: null,
@@ -125,7 +127,11 @@ export const messagingStatusOperations: Catalogue = {
       '`webhookUrl` goes into the Meta app, verified with `WHATSAPP_VERIFY_TOKEN` and ' +
       '`WHATSAPP_APP_SECRET`. **push**: on with `COMEBACK_VAPID_SUBJECT`. The inbox and the ' +
       'webhook channel need no configuration. URLs are built on `COMEBACK_PUBLIC_URL`, else on ' +
-      'the address this request came to (`publicUrl` is then null).',
+      'the address this request came to (`publicUrl` is then null). A workspace that saved ' +
+      'its own account at a provider (`PUT /api/v1/provider-credentials/{provider}`) is shown ' +
+      "with that account in place of the instance's; `sources` says whose account each " +
+      'provider channel sends through (`workspace`, `instance` or `none`). DKIM stays per ' +
+      'instance.',
     responses: {
       200: answers('The status of every channel.', [
         { summary: 'Every provider configured', value: configured },

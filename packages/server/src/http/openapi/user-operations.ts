@@ -59,7 +59,8 @@ const ownerOnly: Record<number, ResponseDoc> = {
     csrfMissing,
     {
       summary: 'An editor',
-      message: 'an editor may not change API keys or users: ask an owner of the workspace',
+      message:
+        'an editor may not change API keys, users or provider credentials: ask an owner of the workspace',
       details: [{ field: 'role', message: 'editor in workspace default' }],
     },
   ]),

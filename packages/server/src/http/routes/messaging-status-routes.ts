@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../../config/config.js';
+import type { ProviderCredentials } from '../../modules/messaging/provider-credentials.js';
 import { sendingStatus, sendingStatusSchema } from '../../modules/messaging/sending-status.js';
 import type { VapidKeys } from '../../modules/messaging/vapid-keys.js';
 import type { KeyResolver } from '../../modules/workspaces/index.js';
@@ -11,12 +12,14 @@ export interface MessagingStatusRouteDeps {
   config: Config;
   keys: KeyResolver;
   vapidKeys: Pick<VapidKeys, 'publicKey'>;
+  providerCredentials: Pick<ProviderCredentials, 'effective'>;
 }
 
 /**
  * How each channel is configured (admin key; every dashboard role may read it): modes,
  * identities, DKIM health and the DNS record to publish, the webhook URLs to paste into
- * Twilio and Meta. Credentials live in the server's environment and are never sent back.
+ * Twilio and Meta. The workspace's own accounts (saved through /api/v1/provider-credentials)
+ * show in place of the instance's (environment). Credentials are never sent back.
  */
 export function messagingStatusRoutes(app: FastifyInstance, deps: MessagingStatusRouteDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -33,9 +36,15 @@ export function messagingStatusRoutes(app: FastifyInstance, deps: MessagingStatu
     },
     async (request) => {
       const { config } = deps;
-      return sendingStatus({
+      const { workspaceId } = principalOf(request);
+      const { sources, ...accounts } = await deps.providerCredentials.effective(
+        workspaceId,
         config,
-        workspaceId: principalOf(request).workspaceId,
+      );
+      return sendingStatus({
+        config: { ...config, ...accounts },
+        sources,
+        workspaceId,
         // Behind a proxy this may not be what providers reach: COMEBACK_PUBLIC_URL says that.
         requestBaseUrl: `${request.protocol}://${request.host}`,
         // Made on first use and kept: reading it only when push is on avoids making it for nothing.

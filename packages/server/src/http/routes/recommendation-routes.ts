@@ -1,4 +1,6 @@
 import {
+  nonProductPageSchema,
+  nonProductsQuerySchema,
   recommendationFitSchema,
   recommendationItemSchema,
   recommendationRunSchema,
@@ -90,6 +92,24 @@ export function recommendationRoutes(app: FastifyInstance, s: Services): void {
       const ws = principalOf(request).workspaceId;
       return unwrap(await s.recommendations.replenishment(ws, request.params.id, request.query));
     },
+  );
+
+  r.get(
+    '/api/v1/recommendations/non-products',
+    {
+      ...admin,
+      schema: {
+        tags: ['insights', 'catalog'],
+        summary:
+          'What is never recommended as not merchandise (postage, fees, adjustments), with why: ' +
+          "the catalog's non_product flag or a learned rule; most orders first, a page at a time",
+        security,
+        querystring: nonProductsQuerySchema,
+        response: { 200: nonProductPageSchema, ...errors },
+      },
+    },
+    async (request) =>
+      s.recommendations.nonProducts(principalOf(request).workspaceId, request.query),
   );
 
   r.get(

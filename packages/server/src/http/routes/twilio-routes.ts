@@ -11,9 +11,12 @@ export interface TwilioRouteDeps {
   consent: ConsentService;
   outbox: Outbox;
   timeline: TimelineRecorder;
-  /** The account's auth token: Twilio signs every webhook with it. */
-  /** Unset: SMS is not configured, and every webhook is refused (nothing can be verified). */
-  authToken: string | undefined;
+  /**
+   * The auth token of the workspace's Twilio account (its own when saved, else the instance's):
+   * Twilio signs every webhook with it. Undefined: SMS is not configured for the workspace,
+   * and every webhook is refused (nothing can be verified).
+   */
+  authToken: (workspaceId: string) => Promise<string | undefined>;
   /** The public base URL Twilio calls (behind a proxy the request's own host may differ). */
   publicUrl: string | undefined;
   storeName: (workspaceId: string) => Promise<string>;
@@ -64,13 +67,23 @@ export function twilioRoutes(app: FastifyInstance, deps: TwilioRouteDeps): void 
   const signedForm = async (request: WorkspaceRequest): Promise<URLSearchParams> => {
     const params = request.body instanceof URLSearchParams ? request.body : new URLSearchParams();
     const signature = request.headers['x-twilio-signature'];
-    if (deps.authToken === undefined)
-      throw AppError.of('unauthorized', 'SMS is not configured: set TWILIO_AUTH_TOKEN', [
-        { field: 'x-twilio-signature', message: 'no Twilio auth token to verify it with' },
+    const { workspaceId, messageId } = request.params;
+    const unknownWorkspace = () =>
+      AppError.of('not_found', `no workspace ${workspaceId.slice(0, 64)}`, [
+        { field: 'workspaceId', message: 'unknown workspace' },
       ]);
+    // The id's form is checked before anything is looked up with it.
+    if (!WORKSPACE_ID.test(workspaceId)) throw unknownWorkspace();
+    const authToken = await deps.authToken(workspaceId);
+    if (authToken === undefined)
+      throw AppError.of(
+        'unauthorized',
+        "SMS is not configured: set TWILIO_AUTH_TOKEN or save the workspace's Twilio account",
+        [{ field: 'x-twilio-signature', message: 'no Twilio auth token to verify it with' }],
+      );
     if (
       !verifyTwilioSignature(
-        deps.authToken,
+        authToken,
         calledUrl(request),
         params,
         typeof signature === 'string' ? signature : undefined,
@@ -82,11 +95,7 @@ export function twilioRoutes(app: FastifyInstance, deps: TwilioRouteDeps): void 
           message: 'does not match the URL, the form and the auth token',
         },
       ]);
-    const { workspaceId, messageId } = request.params;
-    if (!WORKSPACE_ID.test(workspaceId) || !(await inbound.workspaceExists(workspaceId)))
-      throw AppError.of('not_found', `no workspace ${workspaceId.slice(0, 64)}`, [
-        { field: 'workspaceId', message: 'unknown workspace' },
-      ]);
+    if (!(await inbound.workspaceExists(workspaceId))) throw unknownWorkspace();
     if (messageId !== undefined && !MESSAGE_ID.test(messageId))
       throw AppError.of('not_found', 'no such message', [
         { field: 'messageId', message: 'not a message id' },

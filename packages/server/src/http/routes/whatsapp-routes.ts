@@ -18,17 +18,23 @@ export interface WhatsAppRouteDeps {
   outbox: Outbox;
   windows: ConversationWindows;
   timeline: TimelineRecorder;
-  /** The Meta app's secret: every POST is signed with it. Unset: every POST is refused. */
-  appSecret: string | undefined;
-  /** The token typed into the webhook settings in Meta's dashboard. Unset: no verification. */
-  verifyToken: string | undefined;
+  /**
+   * The workspace's Meta app secret (its own when saved, else the instance's): every POST is
+   * signed with it. Undefined: every POST is refused.
+   */
+  appSecret: (workspaceId: string) => Promise<string | undefined>;
+  /**
+   * The token typed into the webhook settings in Meta's dashboard (the workspace's own when
+   * saved, else the instance's). Undefined: no handshake succeeds.
+   */
+  verifyToken: (workspaceId: string) => Promise<string | undefined>;
   clock: Clock;
   database: Database;
 }
 
 /** Meta's webhook bodies are a few KB; a batch of statuses stays far below this. */
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
-const MAX_WORKSPACE_ID = 64;
+const WORKSPACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_CHALLENGE = 512;
 
 const sameSecret = (a: string, b: string) =>
@@ -47,7 +53,7 @@ export function whatsappRoutes(app: FastifyInstance, deps: WhatsAppRouteDeps): v
   const webhooks = new WhatsAppWebhooks(deps);
   const workspaceOf = (params: unknown): string | null => {
     const id = queryText(params, 'workspaceId');
-    return id !== undefined && id.length > 0 && id.length <= MAX_WORKSPACE_ID ? id : null;
+    return id !== undefined && WORKSPACE_ID.test(id) ? id : null;
   };
   const workspaceExists = async (id: string) =>
     (await deps.database.db
@@ -65,7 +71,10 @@ export function whatsappRoutes(app: FastifyInstance, deps: WhatsAppRouteDeps): v
     const mode = queryText(request.query, 'hub.mode');
     const token = queryText(request.query, 'hub.verify_token');
     const challenge = queryText(request.query, 'hub.challenge');
-    const { verifyToken } = deps;
+    // The id's form is checked before anything is looked up with it.
+    const workspaceId = workspaceOf(request.params);
+    if (workspaceId === null) return sendFailure(reply, noWorkspace);
+    const verifyToken = await deps.verifyToken(workspaceId);
     const verified =
       mode === 'subscribe' &&
       verifyToken !== undefined &&
@@ -84,9 +93,7 @@ export function whatsappRoutes(app: FastifyInstance, deps: WhatsAppRouteDeps): v
         message: `hub.challenge: 1 to ${MAX_CHALLENGE} characters`,
         details: [{ field: 'querystring.hub.challenge', message: 'required' }],
       });
-    const workspaceId = workspaceOf(request.params);
-    if (workspaceId === null || !(await workspaceExists(workspaceId)))
-      return sendFailure(reply, noWorkspace);
+    if (!(await workspaceExists(workspaceId))) return sendFailure(reply, noWorkspace);
     return reply.code(200).type('text/plain; charset=utf-8').send(challenge);
   });
 
@@ -105,15 +112,15 @@ export function whatsappRoutes(app: FastifyInstance, deps: WhatsAppRouteDeps): v
         const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const header = request.headers['x-hub-signature-256'];
         const signature = Array.isArray(header) ? header[0] : header;
-        if (!verifyMetaSignature(deps.appSecret ?? '', raw, signature))
+        const workspaceId = workspaceOf(request.params);
+        if (workspaceId === null) return sendFailure(reply, noWorkspace);
+        if (!verifyMetaSignature((await deps.appSecret(workspaceId)) ?? '', raw, signature))
           return sendFailure(reply, {
             code: 'unauthorized',
             message: 'X-Hub-Signature-256 missing or wrong for this app secret',
             details: [{ field: 'x-hub-signature-256', message: 'does not match the app secret' }],
           });
-        const workspaceId = workspaceOf(request.params);
-        if (workspaceId === null || !(await workspaceExists(workspaceId)))
-          return sendFailure(reply, noWorkspace);
+        if (!(await workspaceExists(workspaceId))) return sendFailure(reply, noWorkspace);
         let body: unknown;
         try {
           body = JSON.parse(raw.toString('utf8'));

@@ -27,6 +27,7 @@ export function productView(p: StoredProduct): Product {
     active: p.active,
     consumable: p.consumable,
     usageDays: p.usageDays,
+    nonProduct: p.nonProduct,
     attributes: p.attributes,
     variants: p.variants,
     source: p.source,

@@ -28,6 +28,8 @@ export interface StoredProduct {
   active: boolean;
   consumable: boolean;
   usageDays: number | null;
+  /** The catalog's word on whether it is merchandise; null: the learned rules decide. */
+  nonProduct: boolean | null;
   attributes: Record<string, unknown>;
   variants: StoredVariant[];
   source: string;
@@ -89,6 +91,7 @@ export class CatalogStore {
           active: r.active === 1,
           consumable: r.consumable === 1,
           usageDays: r.usage_days,
+          nonProduct: r.non_product === null ? null : Number(r.non_product) === 1,
           attributes: readJsonObject(r.attributes),
           variants: [],
           source: r.source,
@@ -246,6 +249,7 @@ export class CatalogStore {
       active: p.active ? 1 : 0,
       consumable: p.consumable ? 1 : 0,
       usage_days: p.usageDays,
+      non_product: p.nonProduct === null ? null : p.nonProduct ? 1 : 0,
       attributes: JSON.stringify(p.attributes),
       source: p.source,
       source_updated_at: p.sourceUpdatedAt,

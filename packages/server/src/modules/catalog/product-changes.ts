@@ -65,6 +65,7 @@ export function merge(
     active: input.active ?? before?.active ?? true,
     consumable: input.consumable ?? before?.consumable ?? false,
     usageDays: pick(input.usage_days, before?.usageDays ?? null),
+    nonProduct: pick(input.non_product, before?.nonProduct ?? null),
     attributes: { ...(before?.attributes ?? {}), ...(input.attributes ?? {}) },
     variants,
     source,

@@ -104,7 +104,15 @@ export class ProductBuilder {
     for (const k of ['title', 'url', 'image_url', 'currency']) {
       if (str(f[k]) !== undefined) input[k] = f[k];
     }
-    for (const k of ['price', 'stock', 'usage_days', 'categories', 'active', 'consumable']) {
+    for (const k of [
+      'price',
+      'stock',
+      'usage_days',
+      'categories',
+      'active',
+      'consumable',
+      'non_product',
+    ]) {
       if (f[k] !== undefined) input[k] = f[k];
     }
     const updated = num(f.updated_at);

@@ -84,6 +84,7 @@ const FIXED: Record<ImportKind, Record<string, FieldType>> = {
     active: 'boolean',
     consumable: 'boolean',
     usage_days: 'number',
+    non_product: 'boolean',
     updated_at: 'date',
     'variant.id': 'string',
     'variant.sku': 'string',

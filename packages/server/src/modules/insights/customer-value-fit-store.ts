@@ -2,10 +2,11 @@
  * Requested customer-value fits (customer_value_fits): queued by the API, run by the job queue,
  * each with its status and progress, and the run it produced once it succeeded.
  */
-import type { CustomerValueFit } from '@comeback/contracts';
+import type { CustomerValueFit, FitStage } from '@comeback/contracts';
 import type { Db } from '../../platform/db/database.js';
 import type { CustomerValueFitTable } from '../../platform/db/schema.js';
 import { runById } from './customer-value-store.js';
+import { fitStageOf } from './fit-stage.js';
 
 type FitStatus = CustomerValueFitTable['status'];
 const iso = (t: number | null) => (t === null ? null : new Date(Number(t)).toISOString());
@@ -46,7 +47,7 @@ export async function unfinishedFit(db: Db, workspaceId: string): Promise<number
 export interface FitUpdate {
   status?: FitStatus;
   progress?: number;
-  stage?: string | null;
+  stage?: FitStage | null;
   startedAt?: number;
   finishedAt?: number;
   runId?: number;
@@ -87,7 +88,7 @@ export async function fitView(
     id: String(row.id),
     status: row.status,
     progress: Number(row.progress),
-    stage: row.stage,
+    stage: fitStageOf(row.stage),
     requestedAt: iso(Number(row.requested_at)) ?? '',
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),

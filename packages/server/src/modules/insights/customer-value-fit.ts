@@ -6,7 +6,12 @@
  * own last 90 days (holdout.ts), score every customer and store it all.
  */
 import { performance } from 'node:perf_hooks';
-import type { CustomerValueRun } from '@comeback/contracts';
+import {
+  qualityFindingsOf,
+  rulesReasonOf,
+  type CustomerValueRun,
+  type FitStage,
+} from '@comeback/contracts';
 import type { Database } from '../../platform/db/database.js';
 import { markFitCompleted } from '../../platform/db/fit-markers.js';
 import type { Logger } from '../../platform/logger.js';
@@ -50,7 +55,7 @@ export interface FitContext {
   warned: Set<string>;
 }
 
-export type ProgressReport = (stage: string, progress: number) => Promise<void>;
+export type ProgressReport = (stage: FitStage, progress: number) => Promise<void>;
 
 const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
 
@@ -86,7 +91,7 @@ export async function computeCustomerValue(
   const db = ctx.database.db;
   // Durations are operational figures, measured on the process's monotonic clock.
   const started = performance.now();
-  await progress('reading orders', 0.05);
+  await progress('reading_orders', 0.05);
   const purchases = await purchasesByProfile(db, workspaceId, now);
   let dataEndsAt: number | null = null;
   for (const list of purchases.values()) {
@@ -110,7 +115,7 @@ export async function computeCustomerValue(
   await progress('fitting', 0.2);
   const opts = { annualDiscountRate: ctx.annualDiscountRate };
   const model = fitCustomerValue(summaries, opts);
-  await progress('holdout check', 0.45);
+  await progress('holdout_check', 0.45);
   const holdout = summaries.length ? runHoldoutCheck(purchases.values(), asOfAt, opts) : null;
   await progress('scoring', 0.7);
   const scoring = scoringModelOf(model);
@@ -129,6 +134,7 @@ export async function computeCustomerValue(
         }
       : null,
     holdoutNote: holdout === null ? 'no customer yet' : holdout.ok ? null : holdout.reason,
+    holdoutNoteCode: holdout === null ? 'no_customers' : holdout.ok ? null : holdout.code,
     durationMs: Math.round((performance.now() - started) * 10) / 10,
   };
   const run: NewRun = { ...shown, fittedAt: now, dataEndsAt, asOfAt };
@@ -159,11 +165,30 @@ function runFigures(
 ) {
   const bg = model.method === 'bg_nbd' ? model.bgNbd : model.rejectedFit;
   const gg = model.method === 'bg_nbd' ? model.gammaGamma : null;
-  return {
+  const counts = {
     method: model.method,
-    reason: model.method === 'rules' ? model.reason : null,
     customers: summaries.length,
     repeatCustomers: summaries.filter((c) => c.x > 0).length,
+  };
+  const rulesReason = rulesReasonOf(counts);
+  const checks =
+    model.method === 'bg_nbd'
+      ? { ...model.quality }
+      : {
+          level: 'weak' as const,
+          // The rules stand in when there is too little data or the fit ran to a bound.
+          failed: [model.rejectedFit ? 'parameters_at_bounds' : 'too_little_data'],
+          reason: model.reason,
+          noDropoutLogLikelihood: null,
+          likelihoodRatio: null,
+          windowWeeks: null,
+          medianGapWeeks: null,
+        };
+  return {
+    ...counts,
+    reason: model.method === 'rules' ? model.reason : null,
+    reasonCode: rulesReason?.code ?? null,
+    reasonParams: rulesReason?.params ?? null,
     parameters: {
       bg_nbd: scoring.bgNbd,
       gamma_gamma: scoring.gammaGamma,
@@ -198,19 +223,10 @@ function runFigures(
         : null,
       spendNote: model.method === 'bg_nbd' ? model.spendNote : null,
     },
-    quality:
-      model.method === 'bg_nbd'
-        ? { ...model.quality }
-        : {
-            level: 'weak' as const,
-            // The rules stand in when there is too little data or the fit ran to a bound.
-            failed: [model.rejectedFit ? 'parameters_at_bounds' : 'too_little_data'],
-            reason: model.reason,
-            noDropoutLogLikelihood: null,
-            likelihoodRatio: null,
-            windowWeeks: null,
-            medianGapWeeks: null,
-          },
+    quality: {
+      ...checks,
+      findings: qualityFindingsOf({ ...counts, bgNbd: scoring.bgNbd, quality: checks }),
+    },
   };
 }
 

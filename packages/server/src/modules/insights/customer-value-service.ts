@@ -6,6 +6,7 @@
 import type {
   CustomerValueFit,
   CustomerValueRun,
+  FitStage,
   PredictionExplanation,
   ProfilePredictions,
 } from '@comeback/contracts';
@@ -132,7 +133,7 @@ export class CustomerValueService {
 
   /** A requested fit that joined one under way ends as that one does. */
   #follow(running: Promise<CustomerValueRun>, fitId: number): Promise<CustomerValueRun> {
-    return this.#settle(fitId, running, 'done (joined the fit under way)');
+    return this.#settle(fitId, running, 'joined');
   }
 
   async #fit(workspaceId: string, requested?: number): Promise<CustomerValueRun> {
@@ -155,7 +156,7 @@ export class CustomerValueService {
   async #settle(
     fitId: number,
     work: Promise<CustomerValueRun>,
-    stage: string,
+    stage: FitStage,
   ): Promise<CustomerValueRun> {
     const db = this.#database.db;
     try {
@@ -215,11 +216,13 @@ export class CustomerValueService {
       monetary: row.monetary === null ? null : Number(row.monetary),
       averageValue: Number(row.average_order_value),
     };
-    const predictions: ProfilePredictions = predictionsView(row);
+    const predictions: ProfilePredictions = predictionsView(row, run.quality?.findings ?? []);
     return {
       profileId,
       method: run.method,
       reason: run.reason,
+      reasonCode: run.reasonCode,
+      reasonParams: run.reasonParams,
       computedAt: predictions.computed_at,
       inputs: {
         x: input.x,

@@ -2,7 +2,13 @@
  * Storage of customer value: reading a workspace's orders as purchases, writing a model run and
  * its predictions, and reading them back.
  */
-import { MAX_AMOUNT, customerValueRunSchema, type CustomerValueRun } from '@comeback/contracts';
+import {
+  MAX_AMOUNT,
+  customerValueRunSchema,
+  qualityFindingsOf,
+  rulesReasonOf,
+  type CustomerValueRun,
+} from '@comeback/contracts';
 import type { Insertable, Selectable } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import type { CustomerValuePredictionTable } from '../../platform/db/schema.js';
@@ -83,6 +89,7 @@ export async function saveRun(
         quality: run.quality,
         holdout: run.holdout,
         holdoutNote: run.holdoutNote,
+        holdoutNoteCode: run.holdoutNoteCode,
         asOf: { stale: run.asOf.stale, note: run.asOf.note },
       }),
       duration_ms: run.durationMs,
@@ -167,27 +174,56 @@ function asOfView(r: RunRow, details: Record<string, unknown>) {
   };
 }
 
-/** A run as the API shows it; null when its stored figures do not read back (see latestRun). */
+/** The checks as stored in a run's details (findings are derived, never read back). */
+const storedChecks = customerValueRunSchema.shape.quality.unwrap().omit({ findings: true });
+
+/** The holdout note's code; runs saved before the codes kept only the English note. */
+function holdoutNoteCodeOf(details: Record<string, unknown>): string | null {
+  if (typeof details.holdoutNoteCode === 'string') return details.holdoutNoteCode;
+  if (typeof details.holdoutNote !== 'string') return null;
+  return details.holdoutNote === 'no customer yet' ? 'no_customers' : 'no_customer_before_cut';
+}
+
+/**
+ * A run as the API shows it; null when its stored figures do not read back (see latestRun).
+ * The codes of its findings and of why the rules were used are read from its stored checks,
+ * parameters and counts, so runs saved before the codes existed have them too.
+ */
 function runView(r: RunRow): CustomerValueRun | null {
   const details = readJsonObject(r.details);
-  const parsed = customerValueRunSchema.safeParse({
-    id: String(r.id),
-    method: r.method,
-    reason: r.reason,
-    fittedAt: iso(Number(r.fitted_at)),
-    customers: Number(r.customers),
-    repeatCustomers: Number(r.repeat_customers),
-    scoredProfiles: Number(r.scored_profiles),
-    parameters: readJsonObject(r.parameters),
-    logLikelihood: r.log_likelihood === null ? null : Number(r.log_likelihood),
-    models: details,
-    durationMs: Number(r.duration_ms),
-    quality: details.quality ?? null,
-    asOf: asOfView(r, details),
-    holdout: details.holdout ?? null,
-    holdoutNote: details.holdoutNote ?? null,
-  });
-  return parsed.success ? parsed.data : null;
+  const base = customerValueRunSchema
+    .omit({ quality: true, reasonCode: true, reasonParams: true })
+    .safeParse({
+      id: String(r.id),
+      method: r.method,
+      reason: r.reason,
+      fittedAt: iso(Number(r.fitted_at)),
+      customers: Number(r.customers),
+      repeatCustomers: Number(r.repeat_customers),
+      scoredProfiles: Number(r.scored_profiles),
+      parameters: readJsonObject(r.parameters),
+      logLikelihood: r.log_likelihood === null ? null : Number(r.log_likelihood),
+      models: details,
+      durationMs: Number(r.duration_ms),
+      asOf: asOfView(r, details),
+      holdout: details.holdout ?? null,
+      holdoutNote: details.holdoutNote ?? null,
+      holdoutNoteCode: holdoutNoteCodeOf(details),
+    });
+  if (!base.success) return null;
+  const checks = storedChecks.nullable().safeParse(details.quality ?? null);
+  if (!checks.success) return null;
+  const run = base.data;
+  const reason = rulesReasonOf(run);
+  return {
+    ...run,
+    reasonCode: reason?.code ?? null,
+    reasonParams: reason?.params ?? null,
+    quality: checks.data && {
+      ...checks.data,
+      findings: qualityFindingsOf({ ...run, bgNbd: run.parameters.bg_nbd, quality: checks.data }),
+    },
+  };
 }
 
 const runColumns = [

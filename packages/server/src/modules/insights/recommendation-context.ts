@@ -75,11 +75,14 @@ export async function profileData(
 
   const categories = new Map<string, string>();
   const names = new Map<string, string>();
-  // Postage, fees and adjustments are dropped here exactly as the fit dropped them.
-  const learned = await learnedProducts(db, workspaceId, [
-    ...new Set(lines.flatMap((l) => l.product_id ?? [])),
-  ]);
-  const merchandise = lines.filter((l) => !learned.get(l.product_id ?? '')?.nonProduct);
+  // Postage, fees and adjustments are dropped here exactly as the fit dropped them; the
+  // catalog's flag wins over what the fit learned, also when it was set after that fit.
+  const lineIds = [...new Set(lines.flatMap((l) => l.product_id ?? []))];
+  const learned = await learnedProducts(db, workspaceId, lineIds);
+  const flagged = await catalogProducts(db, workspaceId, lineIds);
+  const isNonProduct = (id: string) =>
+    flagged.get(id)?.nonProduct ?? Boolean(learned.get(id)?.nonProduct);
+  const merchandise = lines.filter((l) => !isNonProduct(l.product_id ?? ''));
   const purchases = merchandise.flatMap((l) => {
     if (l.product_id === null) return [];
     if (l.category) categories.set(l.product_id, l.category);

@@ -6,7 +6,7 @@
  * its last order (popularity, lapses and next due dates then describe that day), and said so.
  */
 import { performance } from 'node:perf_hooks';
-import type { RecommendationRun } from '@comeback/contracts';
+import type { FitStage, RecommendationRun } from '@comeback/contracts';
 import type { Database, Db } from '../../platform/db/database.js';
 import { markFitCompleted } from '../../platform/db/fit-markers.js';
 import { readJsonObject } from '../../platform/json.js';
@@ -28,7 +28,7 @@ export interface FitOutcome {
   asOfAt: number;
 }
 
-export type FitProgress = (stage: string, progress: number) => Promise<void>;
+export type FitProgress = (stage: FitStage, progress: number) => Promise<void>;
 
 export interface FitDeps {
   database: Database;
@@ -65,7 +65,7 @@ export async function runFit(
 ): Promise<FitOutcome> {
   const { database, logger } = deps;
   const db = database.db;
-  await progress('checking for changes', 0.02);
+  await progress('checking_for_changes', 0.02);
   const signature = await fitSignature(db, workspaceId);
   const latest = await latestRuns(db, workspaceId, MODELS.length);
   if (!force && latest.length && latest.every((r) => r.details.signature === signature)) {
@@ -75,9 +75,9 @@ export async function runFit(
     return { workspaceId, fitted: false, runs: latest, written: {}, dataEndsAt: ends, asOfAt };
   }
   const started = performance.now();
-  await progress('reading orders', 0.05);
+  await progress('reading_orders', 0.05);
   const lines = await trainingLines(db, workspaceId, now, (share) =>
-    progress('reading orders', 0.05 + 0.35 * share),
+    progress('reading_orders', 0.05 + 0.35 * share),
   );
   const catalog = await catalogProducts(db, workspaceId);
   let dataEndsAt: number | null = null;

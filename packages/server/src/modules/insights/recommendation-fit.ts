@@ -46,8 +46,11 @@ export interface CatalogProduct {
   url?: string | null;
   imageUrl?: string | null;
   price?: number | null;
-  /** The catalog says this is not merchandise (postage, a fee): never fitted nor offered. */
-  nonProduct?: boolean;
+  /**
+   * The catalog's `non_product`: true, not merchandise (postage, a fee), never fitted nor
+   * offered; false, merchandise whatever the learned rules say; null or absent: they decide.
+   */
+  nonProduct?: boolean | null;
 }
 
 /**
@@ -81,7 +84,7 @@ export function fitWorkspace(
   now: number,
 ): WorkspaceFit {
   const categorised = lines.map((l) => ({ ...l, category: lineCategory(l, catalog) }));
-  const facts = learnProductFacts(categorised, (id) => catalog.get(id)?.nonProduct);
+  const facts = learnProductFacts(categorised, (id) => catalog.get(id)?.nonProduct ?? undefined);
   const history = PurchaseHistory.from(merchandiseOnly(categorised, facts));
   const fitted = fitRecommendations(history, { now });
   const occasions = purchaseOccasions(history, DEFAULT_DUE.minGapDays);

@@ -4,6 +4,8 @@
  * the run log, and the per-request answers of the admin API.
  */
 import type {
+  FitStage,
+  NonProductPage,
   RecommendationFit,
   RecommendationItem,
   RecommendationRun,
@@ -16,6 +18,7 @@ import type { JobHandler } from '../../platform/jobs/job-runner.js';
 import type { JobQueue } from '../../platform/jobs/job-queue.js';
 import type { Logger } from '../../platform/logger.js';
 import type { ProfileQueries } from '../profiles/index.js';
+import { nonProductPage, type NonProductListOptions } from './non-product-list.js';
 import { exclusionOf, type ExclusionRules } from './recommend/exclusions.js';
 import { DAY_MS } from './recommend/purchase-history.js';
 import { modelView } from './recommend/recommendation-model.js';
@@ -171,7 +174,7 @@ export class RecommendationService {
     });
     // Progress is written when it moved by a step, not on every page read.
     let shown = 0;
-    const progress = async (stage: string, share: number) => {
+    const progress = async (stage: FitStage, share: number) => {
       if (share - shown < 0.05 && share < 1) return;
       shown = share;
       await updateFit(db, fitId, { stage, progress: share });
@@ -181,7 +184,7 @@ export class RecommendationService {
       await updateFit(db, fitId, {
         status: 'succeeded',
         progress: 1,
-        stage: outcome.fitted ? 'done' : 'skipped: nothing changed since the last fit',
+        stage: outcome.fitted ? 'done' : 'skipped_unchanged',
         finishedAt: this.clock.now(),
         fitted: outcome.fitted,
         written: outcome.written,
@@ -315,6 +318,11 @@ export class RecommendationService {
     return ok(page(titles(await catalogProducts(db, workspaceId, ids), data)));
   }
 
+  /** What is never recommended as not merchandise, and why (non-product-list.ts). */
+  nonProducts(workspaceId: string, opts: NonProductListOptions = {}): Promise<NonProductPage> {
+    return nonProductPage(this.database.db, workspaceId, opts);
+  }
+
   /** Plans each workspace's next daily fit (idempotent: one job per workspace and day). */
   async scheduleDaily(now: number, workspaceId?: string): Promise<void> {
     const ids = workspaceId
@@ -355,7 +363,13 @@ export class RecommendationService {
 }
 
 function stateOf(p: CatalogProduct | undefined) {
-  return p && { active: p.active, inStock: p.stock === null || p.stock > 0 };
+  return (
+    p && {
+      active: p.active,
+      inStock: p.stock === null || p.stock > 0,
+      nonProduct: p.nonProduct === true,
+    }
+  );
 }
 
 function titles(catalog: ReadonlyMap<string, CatalogProduct>, data: ProfileData) {
@@ -377,5 +391,7 @@ function item(
     score: Math.round(r.score * 1e6) / 1e6,
     strategy: r.strategy,
     reason: r.reason,
+    reasonCode: r.reasonCode,
+    reasonParams: r.reasonParams,
   };
 }

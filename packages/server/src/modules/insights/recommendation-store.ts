@@ -1,8 +1,9 @@
-import type { RecommendationFit } from '@comeback/contracts';
+import type { FitStage, RecommendationFit } from '@comeback/contracts';
 import type { Db } from '../../platform/db/database.js';
 import type { RecommendationFitTable } from '../../platform/db/schema.js';
 import { readJsonObject, readStringArray } from '../../platform/json.js';
 import type { CatalogProduct, FitLine } from './recommendation-fit.js';
+import { fitStageOf } from './fit-stage.js';
 
 /**
  * What the recommendation job reads: every counted order line, the catalog, and a signature of
@@ -124,6 +125,7 @@ export async function catalogProducts(
         'url',
         'image_url',
         'price',
+        'non_product',
       ])
       .where('workspace_id', '=', workspaceId);
     if (part) q = q.where('id', 'in', part);
@@ -139,6 +141,7 @@ export async function catalogProducts(
         url: p.url,
         imageUrl: p.image_url,
         price: p.price === null ? null : Number(p.price),
+        nonProduct: p.non_product === null ? null : Number(p.non_product) === 1,
       });
     }
   };
@@ -151,7 +154,7 @@ type FitRow = RecommendationFitTable;
 export interface FitPatch {
   status?: FitRow['status'];
   progress?: number;
-  stage?: string | null;
+  stage?: FitStage | null;
   startedAt?: number;
   finishedAt?: number;
   fitted?: boolean;
@@ -261,7 +264,7 @@ export async function fitView(
     id: String(row.id),
     status,
     progress: status === 'succeeded' ? 1 : Number(row.progress),
-    stage: row.stage,
+    stage: fitStageOf(row.stage),
     force: Boolean(row.force),
     requestedAt: new Date(Number(row.requested_at)).toISOString(),
     startedAt: isoOrNull(row.started_at),

@@ -42,3 +42,16 @@ export interface Channel {
   send(message: OutgoingMessage): Promise<SendOutcome>;
   close(): Promise<void>;
 }
+
+/**
+ * Which channel sends a workspace's messages of a kind: the workspace's own provider account
+ * when it saved one, else the instance's. Undefined: no provider for this kind.
+ */
+export interface ChannelResolver {
+  channelFor(workspaceId: string, kind: ChannelKind): Promise<Channel | undefined>;
+}
+
+/** The same channels for every workspace (tests, and the instance's own set). */
+export function channelsFromMap(channels: ReadonlyMap<ChannelKind, Channel>): ChannelResolver {
+  return { channelFor: (_workspaceId, kind) => Promise.resolve(channels.get(kind)) };
+}

@@ -4,7 +4,17 @@
  * signed links (unsubscribe, preferences, double opt-in) people act on. Journeys and the
  * transactional API send through MessagingService; nothing outside imports anything but this file.
  */
-export type { Channel, OutgoingMessage, SendOutcome } from './channel.js';
+export type { Channel, ChannelResolver, OutgoingMessage, SendOutcome } from './channel.js';
+export { channelsFromMap } from './channel.js';
+export {
+  ProviderCredentials,
+  parseAccount,
+  type ProviderAccount,
+  type EffectiveProviders,
+  type InstanceProviders,
+  type SavedCredentials,
+} from './provider-credentials.js';
+export { WorkspaceChannels, type ChannelFactories } from './workspace-channels.js';
 export { EmailChannel } from './email-channel.js';
 export { LocalChannel } from './local-channel.js';
 export { Outbox, type NewMessage } from './outbox.js';

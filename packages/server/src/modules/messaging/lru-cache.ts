@@ -20,6 +20,9 @@ export class LruCache<V> {
       if (!oldest.done) this.#entries.delete(oldest.value);
     }
   }
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
   get size(): number {
     return this.#entries.size;
   }

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { ChannelKind } from '@comeback/contracts';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
-import type { Channel, SendOutcome } from './channel.js';
+import {
+  channelsFromMap,
+  type Channel,
+  type ChannelResolver,
+  type SendOutcome,
+} from './channel.js';
 import type { ClaimedMessage, MessageKind, Outbox } from './outbox.js';
 
 /**
@@ -62,7 +67,7 @@ export function retryDelay(attempts: number, retryAfterMs = 0): number {
 export class MessageSender {
   readonly workerId = `sender-${randomUUID().slice(0, 8)}`;
   readonly #outbox: Outbox;
-  readonly #channels: ReadonlyMap<ChannelKind, Channel>;
+  readonly #channels: ChannelResolver;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #options: Required<SenderOptions>;
@@ -75,13 +80,14 @@ export class MessageSender {
 
   constructor(
     outbox: Outbox,
-    channels: ReadonlyMap<ChannelKind, Channel>,
+    /** A resolver (per workspace), or the same channels for every workspace. */
+    channels: ChannelResolver | ReadonlyMap<ChannelKind, Channel>,
     clock: Clock,
     logger: Logger,
     options: SenderOptions,
   ) {
     this.#outbox = outbox;
-    this.#channels = channels;
+    this.#channels = 'channelFor' in channels ? channels : channelsFromMap(channels);
     this.#clock = clock;
     this.#log = logger;
     this.#options = {
@@ -206,7 +212,7 @@ export class MessageSender {
       await outbox.markFailed(m.id, worker, 'suppressed', verdict.reason, clock.now());
       return;
     }
-    const channel = this.#channels.get(m.channel);
+    const channel = await this.#channels.channelFor(m.workspaceId, m.channel);
     if (!channel) {
       await outbox.markFailed(
         m.id,

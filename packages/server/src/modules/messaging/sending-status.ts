@@ -1,10 +1,12 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../../config/config.js';
+import { maskTail } from './provider-credentials.js';
 import { SIGNATURE_HEADER } from './webhook-signing.js';
 
 /**
- * What each channel sends through and how, as configured in the server's environment, for
+ * What each channel sends through and how, as configured in the server's environment (or the
+ * workspace's own accounts, saved through /api/v1/provider-credentials, in their place), for
  * Settings › Sender and for scripts: never a secret. Credentials (the SMTP password, Twilio's
  * auth token, Meta's access token and app secret, the DKIM private key) are write-only by
  * design: this says whether they are set, never what they are. The answer's schema below is
@@ -31,11 +33,23 @@ const dkimStatusSchema = z.object({
   dnsRecordValue: z.string().nullable(),
 });
 
+const credentialSourceSchema = z.enum(['workspace', 'instance', 'none']);
+type CredentialSource = z.infer<typeof credentialSourceSchema>;
+
 export const sendingStatusSchema = z.object({
   /** COMEBACK_PUBLIC_URL: where stores and providers reach this server; null when unset. */
   publicUrl: z.string().nullable(),
   /** The base of the URLs below: the public URL, else the one this request came to. */
   baseUrl: z.string(),
+  /**
+   * Whose account each provider channel sends through: the workspace's own (saved through
+   * /api/v1/provider-credentials), the instance's (environment), or none (local outbox).
+   */
+  sources: z.object({
+    email: credentialSourceSchema,
+    sms: credentialSourceSchema,
+    whatsapp: credentialSourceSchema,
+  }),
   email: z.object({
     mode: z.enum(['smtp', 'local-outbox']),
     host: z.string().nullable(),
@@ -108,6 +122,11 @@ export interface SendingStatusInput {
   requestBaseUrl: string;
   /** The instance's VAPID public key; only read when push is configured. */
   vapidPublicKey: string | null;
+  /**
+   * Whose accounts `config` holds per provider (the workspace's own in place of the
+   * instance's); by default the instance's where configured.
+   */
+  sources?: { smtp: CredentialSource; twilio: CredentialSource; whatsapp: CredentialSource };
 }
 
 /** Receivers must not accept signatures by shorter keys (RFC 8301). */
@@ -120,9 +139,16 @@ export function sendingStatus(input: SendingStatusInput): SendingStatus {
   const baseUrl = publicUrl ?? input.requestBaseUrl.replace(/\/+$/, '');
   const ws = encodeURIComponent(input.workspaceId);
   const smtp = config.smtpUrl === undefined ? null : smtpEndpoint(config.smtpUrl);
+  const instanceOr = (configured: boolean): CredentialSource => (configured ? 'instance' : 'none');
+  const sources = input.sources ?? {
+    smtp: instanceOr(config.smtpUrl !== undefined),
+    twilio: instanceOr(config.twilio !== undefined),
+    whatsapp: instanceOr(config.whatsapp !== undefined),
+  };
   return {
     publicUrl,
     baseUrl,
+    sources: { email: sources.smtp, sms: sources.twilio, whatsapp: sources.whatsapp },
     email: {
       mode: smtp === null ? 'local-outbox' : 'smtp',
       host: smtp?.host ?? null,
@@ -278,9 +304,4 @@ function readDkimKey(pem: string): DkimKey {
 function domainOf(address: string): string | null {
   const match = /@([A-Za-z0-9.-]+?)\.?>?\s*$/.exec(address);
   return match?.[1]?.toLowerCase() ?? null;
-}
-
-/** `AC0123…cdef` -> `AC…cdef`: enough to tell accounts apart, not to use one. */
-function maskTail(value: string, visible: number): string {
-  return value.length <= visible + 2 ? '…' : `${value.slice(0, 2)}…${value.slice(-visible)}`;
 }

@@ -1,7 +1,13 @@
-import type { ProfilePredictions } from '@comeback/contracts';
+import {
+  customerValueRunSchema,
+  qualityFindingsOf,
+  type ProfilePredictions,
+  type QualityFinding,
+} from '@comeback/contracts';
 import type { Selectable } from 'kysely';
 import type { Db, Trx } from '../../platform/db/database.js';
 import type { CustomerValuePredictionTable } from '../../platform/db/schema.js';
+import { readJsonObject } from '../../platform/json.js';
 
 /** A prediction stored before the inputs were bounded may be Infinity or NaN: shown as 0. */
 const finite = (v: unknown): number => {
@@ -19,6 +25,7 @@ const isoOrNull = (v: number | null): string | null => {
 /**
  * A profile's customer-value predictions as the profile API shows them. The insights module
  * computes and stores them (customer_value_predictions); a profile only reads its row.
+ * `findings`: its run's (a weak prediction is weak for its run's reasons).
  */
 export function predictionsView(
   row: Pick<
@@ -34,6 +41,7 @@ export function predictionsView(
     | 'quality'
     | 'quality_reason'
   >,
+  findings: QualityFinding[],
 ): ProfilePredictions {
   return {
     p_alive: finite(row.p_alive),
@@ -45,8 +53,32 @@ export function predictionsView(
     method: row.method,
     quality: row.quality,
     quality_reason: row.quality_reason,
+    quality_findings: row.quality === 'weak' ? findings : [],
     computed_at: new Date(Number(row.computed_at)).toISOString(),
   };
+}
+
+/** What the findings are read from: the run's stored checks, parameters and counts. */
+const storedChecks = customerValueRunSchema.shape.quality.unwrap().omit({ findings: true });
+const storedBgNbd = customerValueRunSchema.shape.parameters.shape.bg_nbd;
+
+function runFindings(run: {
+  method: 'bg_nbd' | 'rules' | null;
+  customers: number | null;
+  repeat_customers: number | null;
+  parameters: unknown;
+  details: unknown;
+}): QualityFinding[] {
+  if (run.method === null) return [];
+  const checks = storedChecks.safeParse(readJsonObject(run.details).quality);
+  const bgNbd = storedBgNbd.safeParse(readJsonObject(run.parameters).bg_nbd ?? null);
+  return qualityFindingsOf({
+    method: run.method,
+    customers: Number(run.customers),
+    repeatCustomers: Number(run.repeat_customers),
+    bgNbd: bgNbd.success ? bgNbd.data : null,
+    quality: checks.success ? checks.data : null,
+  });
 }
 
 export async function predictionsOf(
@@ -55,21 +87,41 @@ export async function predictionsOf(
   profileId: string,
 ): Promise<ProfilePredictions | null> {
   const row = await db
-    .selectFrom('customer_value_predictions')
+    .selectFrom('customer_value_predictions as p')
+    .leftJoin('insights_model_runs as r', (join) =>
+      join.onRef('r.id', '=', 'p.run_id').onRef('r.workspace_id', '=', 'p.workspace_id'),
+    )
     .select([
-      'p_alive',
-      'expected_orders_90d',
-      'expected_orders_365d',
-      'predicted_clv_365d',
-      'churn_risk',
-      'expected_next_order_at',
-      'method',
-      'computed_at',
-      'quality',
-      'quality_reason',
+      'p.p_alive',
+      'p.expected_orders_90d',
+      'p.expected_orders_365d',
+      'p.predicted_clv_365d',
+      'p.churn_risk',
+      'p.expected_next_order_at',
+      'p.method',
+      'p.computed_at',
+      'p.quality',
+      'p.quality_reason',
+      'r.method as run_method',
+      'r.customers as run_customers',
+      'r.repeat_customers as run_repeat_customers',
+      'r.parameters as run_parameters',
+      'r.details as run_details',
     ])
-    .where('workspace_id', '=', workspaceId)
-    .where('profile_id', '=', profileId)
+    .where('p.workspace_id', '=', workspaceId)
+    .where('p.profile_id', '=', profileId)
     .executeTakeFirst();
-  return row ? predictionsView(row) : null;
+  if (!row) return null;
+  // The findings are the run's; only a weak prediction carries them, so only then is it read.
+  const findings =
+    row.quality === 'weak'
+      ? runFindings({
+          method: row.run_method,
+          customers: row.run_customers,
+          repeat_customers: row.run_repeat_customers,
+          parameters: row.run_parameters,
+          details: row.run_details,
+        })
+      : [];
+  return predictionsView(row, findings);
 }

@@ -150,3 +150,12 @@ export interface OutgoingDeliveryTable {
   updated_at: number;
   delivered_at: number | null;
 }
+/** A workspace's own account at a provider (migration 029); written by owners, never read back. */
+export interface ProviderCredentialTable {
+  workspace_id: string;
+  /** `smtp`, `twilio` or `whatsapp`. */
+  provider: string;
+  /** The credentials as JSON, sealed with the instance secret (SecretBox). */
+  sealed: string;
+  updated_at: number;
+}

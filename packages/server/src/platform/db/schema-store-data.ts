@@ -47,6 +47,8 @@ export interface ProductTable {
   active: number;
   consumable: number;
   usage_days: number | null;
+  /** 1: not merchandise (postage, a fee); 0: merchandise; null: the learned rules decide. */
+  non_product: number | null;
   attributes: unknown;
   source: string;
   source_updated_at: number;

@@ -205,6 +205,7 @@ export interface Schema {
   inbox_messages: Messaging.InboxMessageTable;
   webhook_subscriptions: Messaging.WebhookSubscriptionTable;
   outgoing_deliveries: Messaging.OutgoingDeliveryTable;
+  provider_credentials: Messaging.ProviderCredentialTable;
   journeys: Journeys.JourneyTable;
   journey_versions: Journeys.JourneyVersionTable;
   journey_enrollments: Journeys.JourneyEnrollmentTable;

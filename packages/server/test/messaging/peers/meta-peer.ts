@@ -38,6 +38,8 @@ export interface MetaPeer {
   requests: { method: string; path: string; status: number }[];
   /** The next send is answered with this error instead. */
   failNext(error: PlannedError): void;
+  /** Another business number this peer serves, with its own access token (a store's own). */
+  addNumber(phoneNumberId: string, accessToken: string): void;
   close(): Promise<void>;
 }
 
@@ -145,7 +147,9 @@ export async function startMetaPeer(options: {
   const received: MetaReceived[] = [];
   const requests: MetaPeer['requests'] = [];
   const planned: PlannedError[] = [];
-  const path = `/${VERSION}/${options.phoneNumberId}/messages`;
+  const pathOf = (phoneNumberId: string) => `/${VERSION}/${phoneNumberId}/messages`;
+  /** Each number's messages path and the token that may send from it. */
+  const tokens = new Map([[pathOf(options.phoneNumberId), options.accessToken]]);
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -170,11 +174,12 @@ export async function startMetaPeer(options: {
           },
           headers,
         );
-      if (req.method !== 'POST' || req.url !== path)
+      const token = tokens.get(req.url ?? '');
+      if (req.method !== 'POST' || token === undefined)
         return fail(
           new GraphError(400, 100, 'Unsupported post request.', `no such path ${req.url ?? ''}`),
         );
-      if (req.headers.authorization !== `Bearer ${options.accessToken}`)
+      if (req.headers.authorization !== `Bearer ${token}`)
         return fail(
           new GraphError(
             401,
@@ -223,6 +228,7 @@ export async function startMetaPeer(options: {
     received,
     requests,
     failNext: (error) => planned.push(error),
+    addNumber: (phoneNumberId, accessToken) => tokens.set(pathOf(phoneNumberId), accessToken),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -10,6 +10,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 export interface TwilioPeerRequest {
+  /** The account the request authenticated as (and whose path it posted to). */
+  accountSid: string;
   /** Every form field as sent. */
   fields: Record<string, string>;
   /** The SID answered (SM + 32 hex). */
@@ -31,6 +33,8 @@ export interface TwilioPeer {
   refused: { code: number; message: string }[];
   /** The next requests are answered with these, in order, after the checks pass. */
   script(...answers: ScriptedAnswer[]): void;
+  /** Another account this peer serves (a store's own, beside the instance's). */
+  addAccount(accountSid: string, authToken: string): void;
   close(): Promise<void>;
 }
 
@@ -62,8 +66,10 @@ export async function startTwilioPeer(
   const accepted: TwilioPeerRequest[] = [];
   const refused: { code: number; message: string }[] = [];
   const scripted: ScriptedAnswer[] = [];
-  const path = `/2010-04-01/Accounts/${accountSid}/Messages.json`;
-  const basic = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
+  const basicOf = (sid: string, token: string) =>
+    `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`;
+  /** Each account's Basic credentials: a request may only use its own account's path. */
+  const accounts = new Map([[basicOf(accountSid, authToken), accountSid]]);
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -72,8 +78,9 @@ export async function startTwilioPeer(
         twilioError(res, status, code, message);
       };
       const text = await readBody(req);
-      if (req.headers.authorization !== basic) return refuse(401, 20003, 'Authenticate');
-      if (req.method !== 'POST' || req.url !== path)
+      const account = accounts.get(req.headers.authorization ?? '');
+      if (account === undefined) return refuse(401, 20003, 'Authenticate');
+      if (req.method !== 'POST' || req.url !== `/2010-04-01/Accounts/${account}/Messages.json`)
         return refuse(404, 20404, `The requested resource ${req.url ?? ''} was not found`);
       if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
         return refuse(400, 20001, 'Content-Type must be application/x-www-form-urlencoded');
@@ -114,12 +121,12 @@ export async function startTwilioPeer(
         );
       }
       const sid = `SM${hex(16)}`;
-      accepted.push({ fields, sid });
+      accepted.push({ accountSid: account, fields, sid });
       const now = new Date().toUTCString().replace('GMT', '+0000');
       res.writeHead(201, { 'content-type': 'application/json; charset=utf-8' });
       res.end(
         JSON.stringify({
-          account_sid: accountSid,
+          account_sid: account,
           api_version: '2010-04-01',
           body,
           date_created: now,
@@ -137,10 +144,10 @@ export async function startTwilioPeer(
           sid,
           status: service !== null ? 'accepted' : 'queued',
           subresource_uris: {
-            media: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}/Media.json`,
+            media: `/2010-04-01/Accounts/${account}/Messages/${sid}/Media.json`,
           },
           to,
-          uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
+          uri: `/2010-04-01/Accounts/${account}/Messages/${sid}.json`,
         }),
       );
     })();
@@ -154,6 +161,7 @@ export async function startTwilioPeer(
     accepted,
     refused,
     script: (...answers) => scripted.push(...answers),
+    addAccount: (sid, token) => accounts.set(basicOf(sid, token), sid),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

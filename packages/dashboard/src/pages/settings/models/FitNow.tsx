@@ -1,3 +1,4 @@
+import { fitStages, type FitStage } from '@comeback/contracts';
 import { Button, Group, Progress, Stack, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -12,9 +13,12 @@ export interface FitJob {
   id: string;
   status: 'queued' | 'running' | 'succeeded' | 'failed';
   progress: number;
+  /** A fitStages code; typed loosely so a stage a newer server adds still shows. */
   stage: string | null;
   error: string | null;
 }
+
+const isStage = (stage: string): stage is FitStage => fitStages.some((s) => s === stage);
 
 const POLL_MS = 1_000;
 const unfinished = (fit: FitJob | null | undefined) =>
@@ -56,6 +60,9 @@ export function FitNow(props: {
 
   const job = fit.data;
   const busy = start.isPending || unfinished(job);
+  const stage = job?.stage ?? null;
+  // The stage in the reader's language; a code this dashboard does not know, as sent.
+  const stageText = stage === null ? '' : isStage(stage) ? t(`stage_${stage}`) : stage;
   return (
     <Stack gap="xs" data-testid={props.testId}>
       {canEdit ? (
@@ -79,13 +86,16 @@ export function FitNow(props: {
             role="status"
             data-testid={`${props.testId}-status`}
             data-status={job.status}
+            data-stage={job.stage ?? undefined}
           >
             {job.status === 'queued'
               ? t('fitQueued')
               : job.status === 'running'
-                ? t('fitRunning', { stage: job.stage ?? '' })
+                ? t('fitRunning', { stage: stageText })
                 : job.status === 'succeeded'
-                  ? t('fitDone')
+                  ? stage === 'skipped_unchanged'
+                    ? t('fitSkipped')
+                    : t('fitDone')
                   : t('fitFailed', { error: job.error ?? '' })}
           </Text>
         </>

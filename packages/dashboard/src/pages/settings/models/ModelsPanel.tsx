@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { get } from '../../../api/client';
 import { QueryView } from '../../../components/QueryView';
 import { useFormat, useT } from '../../../i18n/i18n';
+import { FindingsText } from '../../customers/PredictionFindings';
 import { FitNow } from './FitNow';
 import { modelStrings } from './strings';
 
@@ -19,6 +20,12 @@ const CHECKS = [
 ] as const;
 type Check = (typeof CHECKS)[number];
 const isCheck = (c: string): c is Check => CHECKS.some((k) => k === c);
+const MODELS = ['recommendations', 'replenishment', 'life_stage'] as const;
+type Model = (typeof MODELS)[number];
+const isModel = (m: string): m is Model => MODELS.some((k) => k === m);
+const HOLDOUT_NOTES = ['no_customers', 'no_customer_before_cut'] as const;
+type HoldoutNote = (typeof HOLDOUT_NOTES)[number];
+const isHoldoutNote = (n: string | null): n is HoldoutNote => HOLDOUT_NOTES.some((k) => k === n);
 
 /** Settings → models: what each fit learned, whether to trust it, and fit now. */
 export function ModelsPanel() {
@@ -89,6 +96,8 @@ function CustomerValueRunView({ run }: { run: CustomerValueRun }) {
   const t = useT(modelStrings);
   const format = useFormat();
   const quality = run.quality?.level ?? null;
+  const findings = run.quality?.findings ?? [];
+  // Without findings (their numbers were not kept), the failed checks are still named.
   const checks = (run.quality?.failed ?? []).filter(isCheck).map((c) => t(`check_${c}`));
   return (
     <Stack gap="xs">
@@ -111,9 +120,13 @@ function CustomerValueRunView({ run }: { run: CustomerValueRun }) {
         ) : null}
       </Group>
       {quality === 'weak' ? (
-        <Text size="sm">
+        <Text size="sm" data-testid="models-weak">
           {t('weakIntro')}{' '}
-          {checks.length > 0 ? t('failedChecks', { checks: checks.join('; ') }) : null}
+          {findings.length > 0 ? (
+            <FindingsText findings={findings} fallback={run.quality?.reason ?? null} />
+          ) : checks.length > 0 ? (
+            t('failedChecks', { checks: checks.join('; ') })
+          ) : null}
         </Text>
       ) : null}
       <StaleNote asOf={run.asOf} />
@@ -125,6 +138,10 @@ function CustomerValueRunView({ run }: { run: CustomerValueRun }) {
             naive: format.number(Math.round(run.holdout.naive)),
           })}{' '}
           {run.holdout.beatsNaive ? t('holdoutBeats') : t('holdoutLoses')}
+        </Text>
+      ) : isHoldoutNote(run.holdoutNoteCode) ? (
+        <Text size="sm" data-testid="models-holdout">
+          {t(`holdoutNote_${run.holdoutNoteCode}`)}
         </Text>
       ) : null}
     </Stack>
@@ -152,7 +169,7 @@ function RecommendationRuns({ runs }: { runs: RecommendationRun[] }) {
             {runs.map((run) => (
               <Table.Tr key={run.id}>
                 <Table.Td>
-                  <bdi>{run.model}</bdi>
+                  {isModel(run.model) ? t(`model_${run.model}`) : <bdi>{run.model}</bdi>}
                 </Table.Td>
                 <Table.Td>{format.dateTime(run.fittedAt)}</Table.Td>
                 <Table.Td>{format.number(run.orders)}</Table.Td>

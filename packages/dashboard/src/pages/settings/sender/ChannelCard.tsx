@@ -11,6 +11,8 @@ export function ChannelCard(props: {
   live: boolean;
   /** The environment variables that configure it (their values are never shown). */
   envVars: readonly string[];
+  /** Sending through this store's own account (saved in Provider accounts), not the server's. */
+  ownAccount?: boolean;
   testId: string;
   children: ReactNode;
 }) {
@@ -31,7 +33,11 @@ export function ChannelCard(props: {
           </Badge>
         </Group>
         {props.children}
-        {props.envVars.length > 0 ? (
+        {props.ownAccount ? (
+          <Text size="xs" c="dimmed" data-testid={`${props.testId}-own`}>
+            {t('ownAccount')}
+          </Text>
+        ) : props.envVars.length > 0 ? (
           <Group gap={4} wrap="wrap" data-testid={`${props.testId}-env`}>
             <Text size="xs" c="dimmed" me={4}>
               {t('envVars')}

@@ -14,7 +14,7 @@ const EMAIL_VARS = [
   'COMEBACK_DKIM_PRIVATE_KEY',
 ] as const;
 
-export function EmailCard({ email }: { email: EmailStatus }) {
+export function EmailCard({ email, ownAccount }: { email: EmailStatus; ownAccount: boolean }) {
   const t = useT(sendingStatusStrings);
   const smtp = email.mode === 'smtp';
   return (
@@ -23,6 +23,7 @@ export function EmailCard({ email }: { email: EmailStatus }) {
       mode={smtp ? t('smtp') : t('localOutbox')}
       live={smtp && email.problem === null}
       envVars={EMAIL_VARS}
+      ownAccount={ownAccount}
       testId="sender-email"
     >
       {smtp ? (

@@ -14,7 +14,7 @@ const WHATSAPP_VARS = [
 ] as const;
 const PUSH_VARS = ['COMEBACK_VAPID_SUBJECT'] as const;
 
-export function SmsCard({ sms }: { sms: SmsStatus }) {
+export function SmsCard({ sms, ownAccount }: { sms: SmsStatus; ownAccount: boolean }) {
   const t = useT(sendingStatusStrings);
   const twilio = sms.mode === 'twilio';
   return (
@@ -23,6 +23,7 @@ export function SmsCard({ sms }: { sms: SmsStatus }) {
       mode={twilio ? t('twilio') : t('localOutbox')}
       live={twilio}
       envVars={SMS_VARS}
+      ownAccount={ownAccount}
       testId="sender-sms"
     >
       {twilio ? (
@@ -63,7 +64,13 @@ export function SmsCard({ sms }: { sms: SmsStatus }) {
   );
 }
 
-export function WhatsAppCard({ whatsapp }: { whatsapp: WhatsAppStatus }) {
+export function WhatsAppCard({
+  whatsapp,
+  ownAccount,
+}: {
+  whatsapp: WhatsAppStatus;
+  ownAccount: boolean;
+}) {
   const t = useT(sendingStatusStrings);
   const meta = whatsapp.mode === 'meta';
   const setOrNot = (set: boolean) => (set ? t('set') : t('notSet'));
@@ -73,6 +80,7 @@ export function WhatsAppCard({ whatsapp }: { whatsapp: WhatsAppStatus }) {
       mode={meta ? t('meta') : t('localOutbox')}
       live={meta}
       envVars={WHATSAPP_VARS}
+      ownAccount={ownAccount}
       testId="sender-whatsapp"
     >
       {meta ? (

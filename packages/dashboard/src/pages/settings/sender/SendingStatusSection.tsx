@@ -9,7 +9,8 @@ import { InboxWebhooksCard, PushCard, SmsCard, WhatsAppCard } from './ProviderCa
 import { sendingStatusStrings } from './strings';
 import type { SendingStatus } from './types';
 
-const STATUS = ['settings', 'sending-status'];
+/** Also refreshed when an owner saves or removes this store's own provider account. */
+export const SENDING_STATUS = ['settings', 'sending-status'];
 
 /**
  * How each channel sends, read from GET /api/v1/messaging/status: configured in the server's
@@ -18,7 +19,7 @@ const STATUS = ['settings', 'sending-status'];
 export function SendingStatusSection(props: { title: string }) {
   const t = useT(sendingStatusStrings);
   const query = useQuery({
-    queryKey: STATUS,
+    queryKey: SENDING_STATUS,
     queryFn: () => get<SendingStatus>('/api/v1/messaging/status'),
   });
   return (
@@ -58,10 +59,13 @@ function StatusView({ status }: { status: SendingStatus }) {
         </Text>
       )}
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
-        <EmailCard email={status.email} />
+        <EmailCard email={status.email} ownAccount={status.sources?.email === 'workspace'} />
         <Stack gap="md">
-          <SmsCard sms={status.sms} />
-          <WhatsAppCard whatsapp={status.whatsapp} />
+          <SmsCard sms={status.sms} ownAccount={status.sources?.sms === 'workspace'} />
+          <WhatsAppCard
+            whatsapp={status.whatsapp}
+            ownAccount={status.sources?.whatsapp === 'workspace'}
+          />
         </Stack>
         <PushCard push={status.push} />
         <InboxWebhooksCard status={status} />

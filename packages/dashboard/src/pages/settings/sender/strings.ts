@@ -4,11 +4,12 @@ import { defineStrings } from '../../../i18n/i18n';
 export const sendingStatusStrings = defineStrings({
   en: {
     intro:
-      'How each channel sends, as the server is configured. Nothing here can be changed from the dashboard.',
+      'How each channel sends now. The server’s accounts are set in its environment; an owner can give this store its own email, SMS and WhatsApp accounts under Provider accounts below.',
     envVars: 'Set in the server’s environment:',
+    ownAccount: 'This store’s own account (Provider accounts below)',
     credentialsTitle: 'Credentials are write-only',
     credentialsText:
-      'Passwords, tokens and keys are set in the server’s environment and are never shown back, here or by the API. To change one, set the variable on the server and restart it.',
+      'Passwords, tokens and keys are never shown back, here or by the API. The server’s are set in its environment: to change one, set the variable on the server and restart it. This store’s own accounts are replaced or removed under Provider accounts.',
     set: 'set',
     notSet: 'not set',
     on: 'On',
@@ -93,11 +94,13 @@ export const sendingStatusStrings = defineStrings({
     webhookSecretUrl: 'The signing secret (admin key)',
   },
   he: {
-    intro: 'כיצד כל ערוץ שולח, לפי תצורת השרת. אי אפשר לשנות כאן דבר מלוח הבקרה.',
+    intro:
+      'כיצד כל ערוץ שולח כעת. החשבונות של השרת מוגדרים במשתני הסביבה שלו; בעלים יכולים לתת לחנות הזו חשבונות דוא״ל, SMS ו-WhatsApp משלה תחת „חשבונות ספקים” שלהלן.',
     envVars: 'נקבע במשתני הסביבה של השרת:',
+    ownAccount: 'החשבון של החנות הזו (חשבונות ספקים למטה)',
     credentialsTitle: 'פרטי גישה הם לכתיבה בלבד',
     credentialsText:
-      'סיסמאות, אסימונים ומפתחות נקבעים במשתני הסביבה של השרת ולעולם אינם מוצגים בחזרה, לא כאן ולא דרך ה-API. כדי לשנות אחד מהם, עדכנו את המשתנה בשרת והפעילו אותו מחדש.',
+      'סיסמאות, אסימונים ומפתחות לעולם אינם מוצגים בחזרה, לא כאן ולא דרך ה-API. אלה של השרת נקבעים במשתני הסביבה שלו: כדי לשנות אחד מהם, עדכנו את המשתנה בשרת והפעילו אותו מחדש. את החשבונות של החנות הזו מחליפים או מסירים תחת „חשבונות ספקים”.',
     set: 'מוגדר',
     notSet: 'לא מוגדר',
     on: 'פעיל',

@@ -54,4 +54,6 @@ export interface SendingStatus {
   push: { configured: boolean; subject: string | null; vapidPublicKey: string | null };
   inbox: { enabled: true };
   webhooks: { enabled: true; signatureHeader: string; secretUrl: string };
+  /** Whose account each channel sends through: this store's own, the server's, or none. */
+  sources?: Record<'email' | 'sms' | 'whatsapp', 'workspace' | 'instance' | 'none'>;
 }

@@ -3,6 +3,7 @@
  * transparent rules, fit, and turn one customer's summary into the profile's predictions. Pure
  * math, no I/O; the insights service feeds it summaries and stores what it returns.
  */
+import { customerValueLimits } from '@comeback/contracts';
 import {
   BgNbdData,
   conditionalExpectedPurchases,
@@ -24,8 +25,8 @@ import { scoreByRules, storeRules, type StoreRules } from './rules.js';
 import { DAYS_PER_WEEK, type CustomerSummary } from './summaries.js';
 
 /** Below these a store gets the rules: too few customers to estimate four parameters well. */
-export const MIN_BUYERS = 100;
-export const MIN_REPEAT_BUYERS = 20;
+export const MIN_BUYERS = customerValueLimits.minBuyers;
+export const MIN_REPEAT_BUYERS = customerValueLimits.minRepeatBuyers;
 /** churn_risk: high when the score is below `high`, medium below `medium`, else low. */
 export const CHURN_THRESHOLDS = { high: 0.3, medium: 0.7 } as const;
 export const WEEKS_90D = 90 / DAYS_PER_WEEK;

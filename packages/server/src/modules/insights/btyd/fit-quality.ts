@@ -13,16 +13,17 @@
  *   purchases, a silence is not yet evidence of anything.
  * Pure math, no I/O.
  */
+import { customerValueLimits } from '@comeback/contracts';
 import { BgNbdData, type BgNbdFit } from './bg-nbd.js';
 import { maximizeOnLogScale } from './log-scale-fit.js';
 import { digamma, lnGamma } from './special-functions.js';
 
 /** ½χ²₀ + ½χ²₁ at 5%: χ²₁'s 90% quantile. */
-export const DROPOUT_LR_CRITICAL = 2.705543454095404;
+export const DROPOUT_LR_CRITICAL = customerValueLimits.dropoutLrCritical;
 /** Fitted parameters beyond these (α: relative to the mean age T) sit at a bound. */
 export const PARAM_BOUND = 1e4;
 /** The window must cover this many typical gaps between purchases. */
-export const MIN_GAPS_IN_WINDOW = 3;
+export const MIN_GAPS_IN_WINDOW = customerValueLimits.minGapsInWindow;
 
 export type FitQualityLevel = 'good' | 'weak';
 export type FitQualityCheck = 'parameters_at_bounds' | 'no_dropout_signal' | 'short_history';

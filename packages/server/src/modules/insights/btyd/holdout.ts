@@ -28,7 +28,8 @@ export interface HoldoutCheck {
   beatsNaive: boolean;
 }
 
-export type HoldoutOutcome = { ok: true; check: HoldoutCheck } | { ok: false; reason: string };
+export type HoldoutOutcome =
+  { ok: true; check: HoldoutCheck } | { ok: false; code: 'no_customer_before_cut'; reason: string };
 
 /**
  * Fits at the end of the day 90 days before `asOf`'s day and scores the customers who had bought
@@ -58,6 +59,7 @@ export function runHoldoutCheck(
   if (summaries.length === 0) {
     return {
       ok: false,
+      code: 'no_customer_before_cut',
       reason: `no customer had bought ${HOLDOUT_DAYS} days before the data ends`,
     };
   }

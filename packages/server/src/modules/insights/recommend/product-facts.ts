@@ -88,8 +88,9 @@ const median = (values: number[]) => {
 };
 
 /**
- * One fact per product of the lines. `configured(id)` is the catalog's own word (true: not
- * merchandise) and wins over the learned rules.
+ * One fact per product of the lines. `configured(id)` is the catalog's own word and wins over
+ * the learned rules both ways: true is not merchandise (reason 'catalog'), false is merchandise
+ * whatever its name, code, price or frequency say; undefined leaves it to the rules.
  */
 export function learnProductFacts(
   lines: Iterable<FactLine>,
@@ -144,7 +145,8 @@ export function learnProductFacts(
       }
     }
     const reason = ((): NonProductReason | null => {
-      if (configured(productId) === true) return 'catalog';
+      const said = configured(productId);
+      if (said !== undefined) return said ? 'catalog' : null;
       if (isChargeName(title ?? productId)) return 'description';
       // An odd code ("POST", "M", "BANK CHARGES" among "85123A"-like codes), unless a real
       // description (three words or more) says it is merchandise after all.

@@ -12,6 +12,7 @@ import {
   recentlyViewed,
   type BuyAgainOptions,
   type Candidate,
+  type Reason,
   type CustomerContext,
 } from './strategies.js';
 
@@ -107,7 +108,7 @@ function discovery(
   weights: Record<BaseStrategy, number>,
   k: number,
 ): Tagged[] {
-  type Entry = { score: number; best: number; reason: string; strategy: Strategy };
+  type Entry = Reason & { score: number; best: number; strategy: Strategy };
   const fused = new Map<string, Entry>();
   for (const name of BASE_STRATEGIES) {
     const weight = weights[name] ?? 0;
@@ -118,7 +119,13 @@ function discovery(
       if (++rank > BLEND_DEPTH) break;
       const amount = weight / (k + rank);
       const entry = fused.get(c.productId);
-      const best = { best: amount, reason: c.reason, strategy: name };
+      const best = {
+        best: amount,
+        reason: c.reason,
+        reasonCode: c.reasonCode,
+        reasonParams: c.reasonParams,
+        strategy: name,
+      };
       if (!entry) fused.set(c.productId, { score: amount, ...best });
       else {
         entry.score += amount;
@@ -131,6 +138,8 @@ function discovery(
       productId,
       score: e.score,
       reason: e.reason,
+      reasonCode: e.reasonCode,
+      reasonParams: e.reasonParams,
       strategy: e.strategy,
     }))
     .sort((a, b) => b.score - a.score || a.productId.localeCompare(b.productId));
@@ -205,6 +214,8 @@ export function recommend(
         productId: c.productId,
         score: c.score,
         reason: c.reason,
+        reasonCode: c.reasonCode,
+        reasonParams: c.reasonParams,
         strategy: c.strategy ?? strategy,
         title: model.titleOf(c.productId),
       });
@@ -252,6 +263,8 @@ export function relatedProducts(
       productId: c.productId,
       score: c.score,
       reason: c.reason,
+      reasonCode: c.reasonCode,
+      reasonParams: c.reasonParams,
       strategy: c.strategy ?? strategy,
       title: model.titleOf(c.productId),
     });

@@ -1,3 +1,4 @@
+import type { RecommendationReasonCode } from '@comeback/contracts';
 import { dueInWords, LAPSED_AFTER_INTERVALS } from '../replenish/due-dates.js';
 import { intervalsOf, median } from '../replenish/repurchase-intervals.js';
 import { DAY_MS } from './purchase-history.js';
@@ -28,11 +29,23 @@ export interface DueItem {
   purchases: number;
 }
 
-export interface Candidate {
+/** Why a candidate is offered: in English, and as a code with its parameters (contracts). */
+export interface Reason {
+  reason: string;
+  reasonCode: RecommendationReasonCode;
+  reasonParams: Record<string, string | number>;
+}
+
+export interface Candidate extends Reason {
   productId: string;
   score: number;
-  reason: string;
 }
+
+const because = (
+  reasonCode: RecommendationReasonCode,
+  reasonParams: Record<string, string | number>,
+  reason: string,
+): Reason => ({ reason, reasonCode, reasonParams });
 
 /** The median days between a customer's orders (orders under a day apart are one); null below two. */
 export function orderGapDays(orderTimes: readonly number[]): number | null {
@@ -61,8 +74,8 @@ const decay = (ageMs: number, halfLifeDays: number) =>
 
 /** Accumulates scores per candidate, remembering the biggest contributor for the reason. */
 class Tally {
-  readonly #scores = new Map<string, { score: number; best: number; reason: string }>();
-  add(productId: string, amount: number, reason: () => string): void {
+  readonly #scores = new Map<string, { score: number; best: number; reason: Reason }>();
+  add(productId: string, amount: number, reason: () => Reason): void {
     if (!(amount > 0)) return;
     const entry = this.#scores.get(productId);
     if (!entry) this.#scores.set(productId, { score: amount, best: amount, reason: reason() });
@@ -76,7 +89,7 @@ class Tally {
   }
   ranked(): Candidate[] {
     return [...this.#scores]
-      .map(([productId, e]) => ({ productId, score: e.score, reason: e.reason }))
+      .map(([productId, e]) => ({ productId, score: e.score, ...e.reason }))
       .sort((a, b) => b.score - a.score || a.productId.localeCompare(b.productId));
   }
 }
@@ -101,7 +114,7 @@ function fromNeighbours(
   model: ModelView,
   kind: NeighbourKind,
   seeds: Map<string, number>,
-  reason: (seedTitle: string) => string,
+  reason: (seedTitle: string) => Reason,
 ): Candidate[] {
   const tally = new Tally();
   for (const [seed, weight] of seeds) {
@@ -115,16 +128,15 @@ function fromNeighbours(
 /** Products often in the same order as those of the customer's latest order. */
 export function boughtTogether(ctx: CustomerContext, model: ModelView): Candidate[] {
   const seeds = new Map(lastOrderProducts(ctx).map((id) => [id, 1]));
-  return fromNeighbours(model, 'bought_together', seeds, (t) => `often bought with ${t}`);
+  return fromNeighbours(model, 'bought_together', seeds, (t) =>
+    because('often_bought_with', { product: t }, `often bought with ${t}`),
+  );
 }
 
 /** Customers who bought what this customer bought also bought these (recent purchases weigh more). */
 export function alsoBought(ctx: CustomerContext, model: ModelView): Candidate[] {
-  return fromNeighbours(
-    model,
-    'also_bought',
-    purchaseWeights(ctx),
-    (t) => `customers who bought ${t} also bought this`,
+  return fromNeighbours(model, 'also_bought', purchaseWeights(ctx), (t) =>
+    because('also_bought', { product: t }, `customers who bought ${t} also bought this`),
   );
 }
 
@@ -147,7 +159,7 @@ function popularIn(
   model: ModelView,
   category: string,
   weight: number,
-  reason: () => string,
+  reason: () => Reason,
 ) {
   const list = model.popular(category);
   const top = list[0]?.score ?? 0;
@@ -158,7 +170,9 @@ function popularIn(
 export function popularInCategory(ctx: CustomerContext, model: ModelView): Candidate[] {
   const tally = new Tally();
   for (const [category, weight] of categoryAffinity(ctx, model)) {
-    popularIn(tally, model, category, weight, () => `popular in ${category}`);
+    popularIn(tally, model, category, weight, () =>
+      because('popular_in_category', { category }, `popular in ${category}`),
+    );
   }
   return tally.ranked();
 }
@@ -170,7 +184,9 @@ export function crossSell(ctx: CustomerContext, model: ModelView): Candidate[] {
   for (const a of from) {
     for (const link of model.complementary(a)) {
       if (from.has(link.category)) continue;
-      popularIn(tally, model, link.category, link.score, () => `goes with your ${a}`);
+      popularIn(tally, model, link.category, link.score, () =>
+        because('goes_with_category', { category: a }, `goes with your ${a}`),
+      );
     }
   }
   return tally.ranked();
@@ -185,9 +201,13 @@ export function recentlyViewed(ctx: CustomerContext): Candidate[] {
     if ((boughtAt.get(v.productId) ?? -Infinity) >= v.at) continue;
     const days = Math.max(0, Math.round((ctx.now - v.at) / DAY_MS));
     tally.add(v.productId, decay(ctx.now - v.at, VIEW_HALF_LIFE_DAYS), () =>
-      days === 0
-        ? 'you viewed this today'
-        : `you viewed this ${days} ${days === 1 ? 'day' : 'days'} ago`,
+      because(
+        'viewed',
+        { days },
+        days === 0
+          ? 'you viewed this today'
+          : `you viewed this ${days} ${days === 1 ? 'day' : 'days'} ago`,
+      ),
     );
   }
   return tally.ranked();
@@ -201,12 +221,14 @@ export function dueReplenishments(ctx: CustomerContext): Candidate[] {
   for (const r of ctx.replenishments) {
     const untilDue = (r.dueAt - ctx.now) / DAY_MS;
     if (untilDue > ahead || -untilDue > LAPSED_AFTER_INTERVALS * r.intervalDays) continue;
-    const when = dueInWords(r.dueAt, ctx.now).text;
+    const when = dueInWords(r.dueAt, ctx.now);
     // The habit (share of the customer's orders holding the product) times the closeness to
     // the due date, which fades over one interval either side.
     const habit = Math.min(1, r.purchases / orders);
     const closeness = 1 / (1 + Math.abs(untilDue) / Math.max(1, r.intervalDays));
-    tally.add(r.productId, habit * closeness, () => `running low: ${when}`);
+    tally.add(r.productId, habit * closeness, () =>
+      because('running_low', { days: when.days }, `running low: ${when.text}`),
+    );
   }
   return tally.ranked();
 }
@@ -261,17 +283,22 @@ export function buyAgain(
         e.score +
         o.propensityWeight * (model.repeatRate(productId) ?? 0) +
         o.trendWeight * (trend.get(productId) ?? 0),
-      reason:
+      ...because(
+        'bought_before',
+        { times: e.orders.size },
         e.orders.size === 1 ? 'you bought this before' : `you bought this ${e.orders.size} times`,
+      ),
     }))
     .sort((a, b) => b.score - a.score || a.productId.localeCompare(b.productId));
 }
 
 /** The store's bestsellers right now: the baseline every strategy must beat. */
 export function popular(_ctx: CustomerContext, model: ModelView): Candidate[] {
-  return model
-    .popular(null)
-    .map((p) => ({ productId: p.productId, score: p.score, reason: 'popular right now' }));
+  return model.popular(null).map((p) => ({
+    productId: p.productId,
+    score: p.score,
+    ...because('popular_now', {}, 'popular right now'),
+  }));
 }
 
 /** The due products (for exclusions): bought, replenishable and in their due window. */

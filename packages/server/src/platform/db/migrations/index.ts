@@ -26,6 +26,8 @@ import * as m025 from './025-learned-products.js';
 import * as m026 from './026-customer-value-fits.js';
 import * as m027 from './027-recommendation-fits.js';
 import * as m028 from './028-overview-index.js';
+import * as m029 from './029-provider-credentials.js';
+import * as m030 from './030-product-non-product.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -61,6 +63,8 @@ const steps: Record<string, Step> = {
   '026-customer-value-fits': m026,
   '027-recommendation-fits': m027,
   '028-overview-index': m028,
+  '029-provider-credentials': m029,
+  '030-product-non-product': m030,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
