@@ -26,14 +26,37 @@ export interface SenderSettingsView {
 
 const keyOf = (workspaceId: string) => `messaging:${workspaceId}`;
 
+/**
+ * Every message reads them while it is composed: kept this long (wall clock) so a busy send
+ * reads them once per workspace, while a change made by another process shows within seconds.
+ * This process's own changes show at once.
+ */
+const CACHE_MS = 5_000;
+
 export class SenderSettings {
   readonly #database: Database;
-  constructor(database: Database) {
+  readonly #wallNow: (() => number) | undefined;
+  readonly #cache = new Map<string, { value: SenderSettingsView; until: number }>();
+  /** Without `wallNow` nothing is kept (one-off commands). */
+  constructor(database: Database, wallNow?: () => number) {
     this.#database = database;
+    this.#wallNow = wallNow;
   }
 
   /** The workspace's settings; the store name defaults to the workspace's name. */
   async get(workspaceId: string): Promise<SenderSettingsView> {
+    const cached = this.#cache.get(workspaceId);
+    if (cached !== undefined && this.#wallNow !== undefined && cached.until > this.#wallNow())
+      return cached.value;
+    const value = await this.#read(workspaceId);
+    if (this.#wallNow !== undefined) {
+      if (this.#cache.size >= 1_000) this.#cache.clear();
+      this.#cache.set(workspaceId, { value, until: this.#wallNow() + CACHE_MS });
+    }
+    return value;
+  }
+
+  async #read(workspaceId: string): Promise<SenderSettingsView> {
     const db = this.#database.db;
     const [row, workspace] = await Promise.all([
       db
@@ -60,6 +83,7 @@ export class SenderSettings {
       .values({ key: keyOf(workspaceId), value })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
       .execute();
+    this.#cache.delete(workspaceId);
     return this.get(workspaceId);
   }
 }
