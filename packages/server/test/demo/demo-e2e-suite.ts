@@ -63,7 +63,7 @@ export function demoE2eSuite(engine: Engine): void {
         logger: createLogger('silent'),
       });
       database = openDatabase(test.url);
-    }, 600_000);
+    }, 900_000); // Four to seven minutes on PostgreSQL in CI, more with the suite beside it.
     afterAll(async () => {
       await database?.close();
       await test?.drop();
