@@ -102,6 +102,18 @@ describe('Liquid filters', () => {
       '12.00 NOPE1',
     );
     expect(await renderText(engine, '[{{ missing | money }}]')).toBe('[]');
+    // Formatters are kept per language and currency: the same filter again, in another.
+    expect(await renderText(engine, '{{ 2 | money }} {{ 2 | money: "EUR" }}')).toBe('$2.00 €2.00');
+    // A language Intl refuses falls back instead of failing the message (and stays so).
+    for (let i = 0; i < 2; i++)
+      expect(
+        await renderText(
+          engine,
+          '{{ 3 | money }}',
+          {},
+          { language: 'not a tag!', currency: 'EUR' },
+        ),
+      ).toBe('3.00 EUR');
   });
 
   it('formats numbers and dates in the language and the profile time zone', async () => {

@@ -10,6 +10,7 @@ import {
 } from 'liquidjs';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { lintTemplate } from './template-lint.js';
+import { dateFormatOf, isKnownZone, numberFormatOf } from './intl-formats.js';
 
 /**
  * The Liquid side of messaging: one `Liquid` instance per TemplateService, configured so a
@@ -163,20 +164,14 @@ function toInstant(value: unknown, now: number): Date | null {
 
 /** Intl throws on a tag or zone it does not know; a profile's bad data must not stop a send. */
 function validZone(zone: string | null): string {
-  if (!zone) return 'UTC';
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone;
-  } catch {
-    return 'UTC';
-  }
+  return zone && isKnownZone(zone) ? zone : 'UTC';
 }
 function numberFormat(language: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  try {
-    return new Intl.NumberFormat(language, options);
-  } catch {
-    return new Intl.NumberFormat('en', { ...options, style: 'decimal' });
-  }
+  return (
+    numberFormatOf(language, options) ??
+    numberFormatOf('en', { ...options, style: 'decimal' }) ??
+    new Intl.NumberFormat('en')
+  );
 }
 
 const dateStyles = new Map(
@@ -196,11 +191,11 @@ function formatDate(
     ...(withTime ? { timeStyle: 'short' as const } : {}),
     timeZone: validZone(settings.timezone),
   };
-  try {
-    return new Intl.DateTimeFormat(settings.language, options).format(instant);
-  } catch {
-    return new Intl.DateTimeFormat('en', options).format(instant);
-  }
+  const format =
+    dateFormatOf(settings.language, options) ??
+    dateFormatOf('en', options) ??
+    new Intl.DateTimeFormat('en', { timeZone: 'UTC' });
+  return format.format(instant);
 }
 
 const localeFilters: Record<string, TemplateFilter> = {
@@ -210,13 +205,10 @@ const localeFilters: Record<string, TemplateFilter> = {
     const n = toNumber(amount);
     if (n === null) return amount === null || amount === undefined ? '' : String(amount);
     const code = typeof currency === 'string' && currency !== '' ? currency : settings.currency;
-    try {
-      return new Intl.NumberFormat(settings.language, { style: 'currency', currency: code }).format(
-        n,
-      );
-    } catch {
-      return `${numberFormat(settings.language, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n)} ${code}`;
-    }
+    const format = numberFormatOf(settings.language, { style: 'currency', currency: code });
+    return format !== null
+      ? format.format(n)
+      : `${numberFormat(settings.language, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n)} ${code}`;
   },
   /** `{{ 1234.5 | number }}`, `{{ x | number: 2 }}` (exactly 2 fraction digits). */
   number(value, digits) {
