@@ -15,6 +15,7 @@ import { connectorOperations } from './connector-operations.js';
 import { withCatalogue } from './document.js';
 import { importOperations } from './import-operations.js';
 import { insightOperations } from './insight-operations.js';
+import { recommendationOperations } from './recommendation-operations.js';
 import { messageOperations } from './message-operations.js';
 import { messagingStatusOperations } from './messaging-status-operations.js';
 import { nonProductOperations } from './non-product-operations.js';
@@ -50,6 +51,7 @@ export const operationCatalogue: Catalogue = {
   ...webhookOperations,
   ...importOperations,
   ...insightOperations,
+  ...recommendationOperations,
   ...nonProductOperations,
   ...opsOperations,
   ...overviewOperations,
