@@ -118,23 +118,28 @@ export async function writeFit(
           .select(['product_id', 'title', 'category', 'non_product', 'orders', 'repeat_rate'])
           .where('workspace_id', '=', ws)
           .execute(),
-      remove: (trx, groups) =>
-        trx
-          .deleteFrom('learned_products')
-          .where('workspace_id', '=', ws)
-          .where(
-            'product_id',
-            'in',
-            groups.map((g) => g.product_id),
-          )
-          .execute()
-          .then(),
+      remove: removeProducts(ws, 'learned_products'),
       insert: (trx, rows) =>
         trx.insertInto('learned_products').values(withWs(rows)).execute().then(),
     }),
     ...(await writeReplenishment(database, ws, fit)),
   };
 }
+
+/** Removes the rows of the given products (the groups a fit changed or dropped). */
+const removeProducts =
+  (ws: string, table: 'learned_products' | 'product_replenishment') =>
+  async (trx: Trx, groups: readonly { product_id: string }[]) => {
+    await trx
+      .deleteFrom(table)
+      .where('workspace_id', '=', ws)
+      .where(
+        'product_id',
+        'in',
+        groups.map((g) => g.product_id),
+      )
+      .execute();
+  };
 
 async function writeReplenishment(database: Database, ws: string, fit: WorkspaceFit) {
   const db = database.db;
@@ -167,17 +172,7 @@ async function writeReplenishment(database: Database, ws: string, fit: Workspace
           ])
           .where('workspace_id', '=', ws)
           .execute(),
-      remove: (trx, groups) =>
-        trx
-          .deleteFrom('product_replenishment')
-          .where('workspace_id', '=', ws)
-          .where(
-            'product_id',
-            'in',
-            groups.map((g) => g.product_id),
-          )
-          .execute()
-          .then(),
+      remove: removeProducts(ws, 'product_replenishment'),
       insert: (trx, rows) =>
         trx.insertInto('product_replenishment').values(withWs(rows)).execute().then(),
     }),
