@@ -6,6 +6,7 @@ import { AppError } from '../../src/platform/errors.js';
 import { createLogger } from '../../src/platform/logger.js';
 import type { Channel } from '../../src/modules/messaging/channel.js';
 import { EmailChannel } from '../../src/modules/messaging/email-channel.js';
+import { LocalChannel } from '../../src/modules/messaging/local-channel.js';
 import { MessageSender, type SenderOptions } from '../../src/modules/messaging/message-sender.js';
 import { Outbox, type NewMessage } from '../../src/modules/messaging/outbox.js';
 import { engines, freshDatabase, type TestDatabase } from '../support/engines.js';
@@ -59,6 +60,25 @@ describe.each(engines)('outbox and sender on %s', (engine) => {
     return s;
   };
   const statusOf = async (id: string) => (await outbox.get('w1', id))?.status;
+  /** Transactions begun while `work` runs (counted on the instance; the method is unchanged). */
+  const countCommits = async (work: () => Promise<unknown>): Promise<number> => {
+    const db = database.db;
+    const begin = db.transaction.bind(db);
+    let begun = 0;
+    Object.defineProperty(db, 'transaction', {
+      configurable: true,
+      value: () => {
+        begun += 1;
+        return begin();
+      },
+    });
+    try {
+      await work();
+    } finally {
+      Reflect.deleteProperty(db, 'transaction');
+    }
+    return begun;
+  };
 
   beforeEach(async () => {
     tdb = await freshDatabase(engine);
@@ -284,6 +304,28 @@ describe.each(engines)('outbox and sender on %s', (engine) => {
       attempts: 0,
       lastError: 'no sms provider configured',
     });
+  });
+
+  it('records a message in the local outbox in one step, with the same history as a send', async () => {
+    const { id } = await outbox.enqueue(message({ channel: 'sms', to: '+15550100' }), T0);
+    const local = new Map<ChannelKind, Channel>([['sms', new LocalChannel('sms')]]);
+    const commits = await countCommits(() => sender({}, local).drain());
+    expect(await outbox.get('w1', id)).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      providerMessageId: `local:${id}`,
+      sentAt: iso(T0),
+      lastError: null,
+    });
+    expect((await outbox.get('w1', id))?.history.map((h) => h.status)).toEqual([
+      'queued',
+      'sending',
+      'sent',
+    ]);
+    // One transaction for the message (a provider send commits 'sending' first: two).
+    expect(commits).toBe(1);
+    // Another sender finds nothing left: the lease went with the message.
+    expect(await sender({}, local).drain()).toBe(0);
   });
 
   it('a sender that died mid-send: after its lease another resends with the same Message-ID', async () => {

@@ -39,6 +39,11 @@ export interface Channel {
   readonly kind: ChannelKind;
   /** `smtp`, `local`, `twilio`, ...: shown in the send log. */
   readonly provider: string;
+  /**
+   * True for a channel that only records the message in our own database (the local outbox):
+   * it is marked sent in one step, with no committed 'sending' before a provider call.
+   */
+  readonly recordsOnly?: boolean;
   send(message: OutgoingMessage): Promise<SendOutcome>;
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import type { Channel, OutgoingMessage, SendOutcome } from './channel.js';
  */
 export class LocalChannel implements Channel {
   readonly provider = 'local';
+  readonly recordsOnly = true;
   readonly kind: ChannelKind;
   #closed = false;
 

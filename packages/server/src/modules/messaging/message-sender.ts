@@ -6,6 +6,7 @@ import {
   channelsFromMap,
   type Channel,
   type ChannelResolver,
+  type OutgoingMessage,
   type SendOutcome,
 } from './channel.js';
 import type { ClaimedMessage, MessageKind, Outbox } from './outbox.js';
@@ -187,6 +188,32 @@ export class MessageSender {
     }
   }
 
+  /** What the channel is given: the message with its one-click unsubscribe URL. */
+  #outgoing(m: ClaimedMessage, attempt: number): OutgoingMessage {
+    const unsubscribeUrl =
+      m.kind === 'marketing'
+        ? this.#options.unsubscribeUrl({
+            id: m.id,
+            workspaceId: m.workspaceId,
+            profileId: m.profileId,
+            channel: m.channel,
+            kind: m.kind,
+          })
+        : null;
+    return {
+      id: m.id,
+      workspaceId: m.workspaceId,
+      channel: m.channel,
+      to: m.to,
+      subject: m.subject,
+      html: m.html,
+      text: m.text,
+      unsubscribeUrl,
+      extra: m.extra,
+      attempt,
+    };
+  }
+
   async #send(m: ClaimedMessage): Promise<void> {
     const outbox = this.#outbox;
     const clock = this.#clock;
@@ -223,33 +250,19 @@ export class MessageSender {
       );
       return;
     }
+    if (channel.recordsOnly === true) {
+      const recorded = await channel.send(this.#outgoing(m, m.attempts + 1));
+      if (recorded.ok) {
+        await outbox.markRecorded(m.id, worker, recorded.providerMessageId, clock.now());
+        return;
+      }
+    }
     // Committed before the call: a crash from here on leaves 'sending', resent after the lease.
     if (!(await outbox.markSending(m.id, worker, clock.now()))) return;
     const attempt = m.attempts + 1;
-    const unsubscribeUrl =
-      m.kind === 'marketing'
-        ? this.#options.unsubscribeUrl({
-            id: m.id,
-            workspaceId: m.workspaceId,
-            profileId: m.profileId,
-            channel: m.channel,
-            kind: m.kind,
-          })
-        : null;
     let outcome: SendOutcome;
     try {
-      outcome = await channel.send({
-        id: m.id,
-        workspaceId: m.workspaceId,
-        channel: m.channel,
-        to: m.to,
-        subject: m.subject,
-        html: m.html,
-        text: m.text,
-        unsubscribeUrl,
-        extra: m.extra,
-        attempt,
-      });
+      outcome = await channel.send(this.#outgoing(m, attempt));
     } catch (error) {
       // An adapter that throws is treated as a transient failure: it may be a network fault.
       this.#log.warn({ err: error, message: m.id, provider: channel.provider }, 'send threw');

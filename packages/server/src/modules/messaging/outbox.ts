@@ -203,6 +203,36 @@ export class Outbox {
     });
   }
 
+  /**
+   * 'sending' then 'sent' in one transaction, for a channel that only records the message (the
+   * local outbox): nothing happens outside the database between the two, so there is no
+   * provider call for a committed 'sending' to protect. The status history is the same.
+   */
+  markRecorded(id: string, workerId: string, providerMessageId: string, now: number) {
+    return this.#database.db.transaction().execute(async (trx) => {
+      const r = await trx
+        .updateTable('messages')
+        .set({
+          status: 'sent',
+          attempts: sql<number>`attempts + 1`,
+          provider_message_id: providerMessageId,
+          sent_at: now,
+          last_error: null,
+          locked_by: null,
+          locked_until: null,
+          updated_at: now,
+        })
+        .where('id', '=', id)
+        .where('locked_by', '=', workerId)
+        .where('status', 'in', ['queued', 'sending'])
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) return false;
+      await this.#recordChange(trx, id, 'sending', null, now);
+      await this.#recordChange(trx, id, 'sent', null, now);
+      return true;
+    });
+  }
+
   /** Back to 'queued' until `at`, keeping `reason` as the last error. */
   markRetry(id: string, workerId: string, reason: string, at: number, now: number) {
     return this.#move(id, workerId, 'queued', `retry at ${iso(at)}: ${reason}`, now, {
