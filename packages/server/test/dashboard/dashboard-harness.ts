@@ -91,7 +91,14 @@ export async function startDashboard(
         ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
       }),
     stop: async () => {
-      await browser.close();
+      // Chromium now and then never answers the close of a page it is tearing down (a known
+      // race, microsoft/playwright#41900): it is killed with the test process anyway, and the
+      // server must still stop, so the close is waited for 15 s at most (seen once in CI).
+      const closed = await Promise.race([
+        browser.close().then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), 15_000).unref()),
+      ]);
+      if (!closed) console.warn('dashboard rig: Chromium did not close within 15 s');
       await server.stop();
     },
   };
