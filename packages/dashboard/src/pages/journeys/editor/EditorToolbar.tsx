@@ -44,26 +44,20 @@ export function EditorToolbar(props: {
       ) : null}
       {editable ? (
         <>
-          <Tooltip label={t('undoHint')}>
-            <Button
-              variant="default"
-              onClick={props.history.undo}
-              disabled={!props.history.canUndo}
-              data-testid="journey-undo"
-            >
-              {t('undo')}
-            </Button>
-          </Tooltip>
-          <Tooltip label={t('redoHint')}>
-            <Button
-              variant="default"
-              onClick={props.history.redo}
-              disabled={!props.history.canRedo}
-              data-testid="journey-redo"
-            >
-              {t('redo')}
-            </Button>
-          </Tooltip>
+          <HistoryButton
+            label={t('undo')}
+            hint={t('undoHint')}
+            onClick={props.history.undo}
+            enabled={props.history.canUndo}
+            testId="journey-undo"
+          />
+          <HistoryButton
+            label={t('redo')}
+            hint={t('redoHint')}
+            onClick={props.history.redo}
+            enabled={props.history.canRedo}
+            testId="journey-redo"
+          />
           <Button
             onClick={props.onSave}
             loading={props.saving}
@@ -129,5 +123,27 @@ export function EditorToolbar(props: {
         </Group>
       </Modal>
     </Group>
+  );
+}
+
+/** Undo or redo: a plain button with its keyboard hint. */
+function HistoryButton(props: {
+  label: string;
+  hint: string;
+  onClick: () => void;
+  enabled: boolean;
+  testId: string;
+}) {
+  return (
+    <Tooltip label={props.hint}>
+      <Button
+        variant="default"
+        onClick={props.onClick}
+        disabled={!props.enabled}
+        data-testid={props.testId}
+      >
+        {props.label}
+      </Button>
+    </Tooltip>
   );
 }

@@ -1,6 +1,7 @@
 import type { CustomerValueRun, CustomerValueStatus, RecommendationRun } from '@comeback/contracts';
 import { Alert, Badge, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { get } from '../../../api/client';
 import { QueryView } from '../../../components/QueryView';
 import { useFormat, useT } from '../../../i18n/i18n';
@@ -40,10 +41,7 @@ export function ModelsPanel() {
       <Text size="sm" c="dimmed">
         {t('intro')}
       </Text>
-      <Paper withBorder p="md" data-testid="models-customer-value">
-        <Title order={2} size="h4" mb="sm">
-          {t('cvTitle')}
-        </Title>
+      <ModelSection title={t('cvTitle')} testId="models-customer-value">
         <QueryView query={cv}>
           {(status) => (
             <Stack gap="sm">
@@ -56,11 +54,8 @@ export function ModelsPanel() {
             </Stack>
           )}
         </QueryView>
-      </Paper>
-      <Paper withBorder p="md" data-testid="models-recommendations">
-        <Title order={2} size="h4" mb="sm">
-          {t('recTitle')}
-        </Title>
+      </ModelSection>
+      <ModelSection title={t('recTitle')} testId="models-recommendations">
         <QueryView query={rec}>
           {(runs) => (
             <Stack gap="sm">
@@ -73,8 +68,20 @@ export function ModelsPanel() {
             </Stack>
           )}
         </QueryView>
-      </Paper>
+      </ModelSection>
     </Stack>
+  );
+}
+
+/** One model family's box: its title, then what its fits say. */
+function ModelSection(props: { title: string; testId: string; children: ReactNode }) {
+  return (
+    <Paper withBorder p="md" data-testid={props.testId}>
+      <Title order={2} size="h4" mb="sm">
+        {props.title}
+      </Title>
+      {props.children}
+    </Paper>
   );
 }
 
