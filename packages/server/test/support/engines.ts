@@ -37,13 +37,24 @@ export async function freshDatabase(engine: Engine): Promise<TestDatabase> {
       const c = new pg.Client({ connectionString: PG_ADMIN_URL });
       await c.connect();
       try {
-        // Pools close asynchronously; give their connections a moment before forcing.
+        // Pools close asynchronously; give their connections a moment before forcing. Each
+        // refused drop already waits up to 5 s for the other sessions (PostgreSQL's own wait),
+        // so twenty tries could hold a test's teardown for 100 s: two, then force, and name
+        // what was still connected (a connection left open is worth knowing about).
         for (let attempt = 0; ; attempt++) {
+          const force = attempt >= 2;
+          if (force) {
+            const { rows } = await c.query<{ n: string }>(
+              'select count(*) as n from pg_stat_activity where datname = $1',
+              [name],
+            );
+            console.warn(`dropping test database ${name} with force: ${rows[0]?.n} sessions left`);
+          }
           try {
-            await c.query(`drop database if exists ${name}${attempt >= 20 ? ' with (force)' : ''}`);
+            await c.query(`drop database if exists ${name}${force ? ' with (force)' : ''}`);
             return;
           } catch (error) {
-            if (attempt >= 20) throw error;
+            if (force) throw error;
             await new Promise((r) => setTimeout(r, 50));
           }
         }
