@@ -5,7 +5,9 @@ import {
   bgNbdLogLikelihood,
   bgNbdTotalLogLikelihood,
   conditionalExpectedPurchases,
+  EULER_FORM_UP_TO_A,
   expectedPurchases,
+  expectedPurchasesTerms,
   fitBgNbd,
   medianWeeksToNextPurchase,
   probabilityAlive,
@@ -120,6 +122,38 @@ describe('BG/NBD', () => {
     expect(at(1 + 1e-9)).toBeCloseTo(at(1), 8);
   });
 
+  it('past a = 20 uses the textbook form, equal to Euler’s on both sides of the switch', () => {
+    const euler = (p: BgNbdParams, c: { x: number; tx: number; T: number }) =>
+      expectedPurchasesTerms({ ...p, a: EULER_FORM_UP_TO_A }, 52, c).expected;
+    for (const c of [
+      { x: 0, tx: 0, T: 1 },
+      { x: 4, tx: 10, T: 17 },
+      { x: 40, tx: 30, T: 31 },
+    ]) {
+      const p = { r: 0.52, alpha: 4.5, a: EULER_FORM_UP_TO_A, b: 310 };
+      const above = expectedPurchasesTerms({ ...p, a: EULER_FORM_UP_TO_A * (1 + 1e-12) }, 52, c);
+      expect(above.form).toBe('textbook');
+      expect(expectedPurchasesTerms(p, 52, c).form).toBe('euler');
+      expect(above.expected / euler(p, c)).toBeCloseTo(1, 9);
+    }
+  });
+
+  it('stays finite and equal to the textbook form at the bounds of a weak fit (a, b in the millions)', () => {
+    // A daily demo fit ran to these: Euler's series needed over a million terms per customer.
+    const p = { r: 0.52, alpha: 4.5, a: 1_573_158, b: 1_622_738 };
+    for (const c of [
+      { x: 0, tx: 0, T: 1 },
+      { x: 3, tx: 8, T: 17 },
+    ]) {
+      const got = conditionalExpectedPurchases(p, 52, c);
+      expect(Number.isFinite(got)).toBe(true);
+      expect(got / textbookExpectation(p, 52, c.x, c.tx, c.T)).toBeCloseTo(1, 9);
+      // No dropout to speak of (b/(a+b) ≈ 1/2 per purchase, but at a rate near Gamma's mean):
+      // between 0 and the no-dropout NBD expectation.
+      expect(got).toBeGreaterThan(0);
+      expect(got).toBeLessThan(((p.r + c.x) / (p.alpha + c.T)) * 52);
+    }
+  });
   it("reproduces Hardie's spreadsheet values (via lifetimes' tests)", () => {
     // E[X(t)] at the published parameters, rounded in the spreadsheet to 4 decimals.
     const times = [0.1429, 1.0, 3.0, 31.8571, 32.0, 78.0];

@@ -7,7 +7,14 @@
  */
 import { fromLogScale, maximizeOnLogScale } from './log-scale-fit.js';
 import type { MinimizeOptions } from './nelder-mead.js';
-import { digamma, expm1Over, hyp2f1ExcessOverB, lnGamma, logAddExp } from './special-functions.js';
+import {
+  digamma,
+  expm1Over,
+  hyp2f1,
+  hyp2f1ExcessOverB,
+  lnGamma,
+  logAddExp,
+} from './special-functions.js';
 
 export interface BgNbdParams {
   r: number;
@@ -248,23 +255,67 @@ export function probabilityAlive(p: BgNbdParams, c: RfmSummary): number {
  * z = t/(α+T+t). Euler's transformation turns the 2F1 into (1−z)^(a−1−r−x) ·
  * 2F1(a+b−1−r, a−1; a+b+x−1; z), whose parameters no longer grow with x, and writing that 2F1
  * as 1 + (a−1)·G leaves (a+b+x−1) · [−expm1((a−1) ln(1−z))/(a−1) − (1−z)^(a−1) G] / (1 + odds),
- * which is finite at a = 1 too.
+ * which is finite at a = 1 too. Past a = EULER_FORM_UP_TO_A the textbook form is used (see
+ * there).
  */
 export function conditionalExpectedPurchases(p: BgNbdParams, t: number, c: RfmSummary): number {
   if (t <= 0) return 0;
   return expectedPurchasesTerms(p, t, c).expected;
 }
 
+/**
+ * Euler's form sums a series whose terms grow until n ≈ (a−1)·z/(1−z): at the bounds a weak fit
+ * runs to (a and b in the millions, dropout not identified) that is millions of terms per
+ * customer, past the series' cap. The textbook form's series shrinks like (b/(a+b))·z per term
+ * there, and a−1, which it divides by, is far from 0.
+ */
+export const EULER_FORM_UP_TO_A = 20;
+
+export type ExpectedPurchasesTerms = {
+  z: number;
+  expectedIfAlive: number;
+  odds: number;
+  expected: number;
+} & (
+  | { form: 'euler'; /** G = (2F1(a+b−1−r, a−1; a+b+x−1; z) − 1)/(a−1) */ hyp2f1Excess: number }
+  | { form: 'textbook'; /** 2F1(r+x, b+x; a+b+x−1; z) */ hyp2f1: number }
+);
+
 /** The intermediate numbers of conditionalExpectedPurchases (for explanations). */
-export function expectedPurchasesTerms(p: BgNbdParams, t: number, c: RfmSummary) {
+export function expectedPurchasesTerms(
+  p: BgNbdParams,
+  t: number,
+  c: RfmSummary,
+): ExpectedPurchasesTerms {
   const { r, alpha, a, b } = p;
   const z = t / (alpha + c.T + t);
   const lnOneMinusZ = Math.log1p(-z);
+  const odds = deadOdds(p, c);
+  if (a > EULER_FORM_UP_TO_A) {
+    const f = hyp2f1(r + c.x, b + c.x, a + b + c.x - 1, z);
+    // 1 − (1−z)^(r+x)·F as −expm1 of its logarithm: no digits lost when the product nears 1.
+    const ifAlive =
+      ((a + b + c.x - 1) / (a - 1)) * -Math.expm1((r + c.x) * lnOneMinusZ + Math.log(f));
+    return {
+      form: 'textbook',
+      z,
+      hyp2f1: f,
+      expectedIfAlive: ifAlive,
+      odds,
+      expected: ifAlive / (1 + odds),
+    };
+  }
   const g = hyp2f1ExcessOverB(a + b - 1 - r, a - 1, a + b + c.x - 1, z);
   const bracket = -expm1Over(a - 1, lnOneMinusZ) - Math.exp((a - 1) * lnOneMinusZ) * g;
-  const odds = deadOdds(p, c);
   const ifAlive = (a + b + c.x - 1) * bracket;
-  return { z, hyp2f1Excess: g, expectedIfAlive: ifAlive, odds, expected: ifAlive / (1 + odds) };
+  return {
+    form: 'euler',
+    z,
+    hyp2f1Excess: g,
+    expectedIfAlive: ifAlive,
+    odds,
+    expected: ifAlive / (1 + odds),
+  };
 }
 
 /** E[X(t)] for a customer just acquired: the conditional expectation at x = t_x = T = 0. */

@@ -2,7 +2,12 @@
  * A prediction, worked out step by step: each quantity with its formula and the intermediate
  * numbers that went into it, so a store owner (or a reviewer) can follow it by hand.
  */
-import { deadOdds, expectedPurchasesTerms, probabilityAlive } from './bg-nbd.js';
+import {
+  deadOdds,
+  EULER_FORM_UP_TO_A,
+  expectedPurchasesTerms,
+  probabilityAlive,
+} from './bg-nbd.js';
 import {
   CHURN_THRESHOLDS,
   WEEKS_365D,
@@ -82,15 +87,24 @@ export function explainPrediction(model: ScoringModel, c: ScoringInput): Explana
   const pAlive = probabilityAlive(p, c);
   const orders = (weeks: number, quantity: string): ExplanationStep => {
     const t = expectedPurchasesTerms(p, weeks, c);
-    return {
-      quantity,
-      formula:
-        '(a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; a+b+x−1; z)] / (1 + odds), ' +
-        'z = t/(α+T+t); computed as (a+b+x−1) · [−expm1((a−1) ln(1−z))/(a−1) − (1−z)^(a−1) G] / ' +
-        '(1 + odds) with G = (2F1(a+b−1−r, a−1; a+b+x−1; z) − 1)/(a−1) (Euler’s transformation)',
-      value: t.expected,
-      terms: { t_weeks: weeks, z: t.z, G: t.hyp2f1Excess, if_alive: t.expectedIfAlive, odds },
-    };
+    const textbook =
+      '(a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; a+b+x−1; z)] / (1 + odds), ' +
+      'z = t/(α+T+t)';
+    return t.form === 'euler'
+      ? {
+          quantity,
+          formula:
+            `${textbook}; computed as (a+b+x−1) · [−expm1((a−1) ln(1−z))/(a−1) − (1−z)^(a−1) G] / ` +
+            '(1 + odds) with G = (2F1(a+b−1−r, a−1; a+b+x−1; z) − 1)/(a−1) (Euler’s transformation)',
+          value: t.expected,
+          terms: { t_weeks: weeks, z: t.z, G: t.hyp2f1Excess, if_alive: t.expectedIfAlive, odds },
+        }
+      : {
+          quantity,
+          formula: `${textbook} (F = the 2F1; a > ${EULER_FORM_UP_TO_A}, where this form converges fast)`,
+          value: t.expected,
+          terms: { t_weeks: weeks, z: t.z, F: t.hyp2f1, if_alive: t.expectedIfAlive, odds },
+        };
   };
   const gg = model.gammaGamma;
   const population = gg ? populationMeanSpend(gg) : null;
