@@ -196,12 +196,13 @@ export function demoE2eSuite(engine: Engine): void {
       async () => {
         const he = await database.db
           .selectFrom('messages')
-          .select(['html', 'subject'])
-          .where('workspace_id', '=', 'demo')
-          .where('language', '=', 'he')
-          .where('channel', '=', 'email')
-          .where('html', 'is not', null)
-          .orderBy('created_at')
+          .innerJoin('message_contents', 'message_contents.message_id', 'messages.id')
+          .select(['message_contents.html', 'messages.subject'])
+          .where('messages.workspace_id', '=', 'demo')
+          .where('messages.language', '=', 'he')
+          .where('messages.channel', '=', 'email')
+          .where('message_contents.html', 'is not', null)
+          .orderBy('messages.created_at')
           .limit(1)
           .executeTakeFirstOrThrow();
         expect(he.subject).toMatch(/[\u0590-\u05FF]/);

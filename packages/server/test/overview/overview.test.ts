@@ -96,8 +96,6 @@ describe.each(engines)('the overview on %s', (engine) => {
     dedupe_key: id,
     to_address: 'ana@example.com',
     subject: 'Hi',
-    html: null,
-    body_text: 'Hi',
     extra: null,
     status: over.status,
     attempts: 1,

@@ -106,9 +106,11 @@ export async function messageDetail(
 ): Promise<MessageDetail | null> {
   const row = await db
     .selectFrom('messages')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
+    .leftJoin('message_contents', 'message_contents.message_id', 'messages.id')
+    .selectAll('messages')
+    .select(['message_contents.html', 'message_contents.body_text'])
+    .where('messages.workspace_id', '=', workspaceId)
+    .where('messages.id', '=', id)
     .executeTakeFirst();
   if (!row) return null;
   const changes = await db
@@ -119,14 +121,38 @@ export async function messageDetail(
     .execute();
   return {
     ...messageView(row),
+    // Every enqueued message has its body; a row written some other way shows an empty one.
     html: row.html,
-    text: row.body_text,
+    text: row.body_text ?? '',
     history: changes.map((c) => ({
       status: narrowStatus(c.status),
       at: iso(c.at),
       detail: c.detail,
     })),
   };
+}
+
+/** Bodies are read this many ids at a time (well under SQLite's 32,766 bound parameters). */
+const CONTENT_CHUNK = 500;
+
+/**
+ * The rendered bodies of `ids` (a sender's claimed batch), in one query per 500 ids; an id
+ * without a body (its message was erased) is absent from the map.
+ */
+export async function messageContents(
+  db: Db,
+  ids: readonly string[],
+): Promise<Map<string, { html: string | null; text: string }>> {
+  const out = new Map<string, { html: string | null; text: string }>();
+  for (let i = 0; i < ids.length; i += CONTENT_CHUNK) {
+    const rows = await db
+      .selectFrom('message_contents')
+      .select(['message_id', 'html', 'body_text'])
+      .where('message_id', 'in', ids.slice(i, i + CONTENT_CHUNK))
+      .execute();
+    for (const r of rows) out.set(r.message_id, { html: r.html, text: r.body_text });
+  }
+  return out;
 }
 
 /**

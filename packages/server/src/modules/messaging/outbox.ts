@@ -8,6 +8,7 @@ import {
   findByProvider,
   iso,
   listMessages,
+  messageContents,
   messageDetail,
   narrowChannel,
   narrowKind,
@@ -101,8 +102,6 @@ export class Outbox {
           dedupe_key: m.dedupeKey,
           to_address: m.to,
           subject: m.subject,
-          html: m.html,
-          body_text: m.text,
           extra: m.extra === undefined ? null : JSON.stringify(m.extra),
           status: 'queued',
           attempts: 0,
@@ -114,6 +113,10 @@ export class Outbox {
         .returning('id')
         .executeTakeFirst();
       if (inserted) {
+        await db
+          .insertInto('message_contents')
+          .values({ message_id: id, html: m.html, body_text: m.text })
+          .execute();
         await this.#recordChange(db, id, 'queued', null, now);
         return { id, created: true };
       }
@@ -160,10 +163,33 @@ export class Outbox {
       .updateTable('messages')
       .set({ locked_by: workerId, locked_until: now + leaseMs, updated_at: now })
       .where('id', 'in', lockedDue)
-      .returningAll()
+      .returning([
+        'id',
+        'workspace_id',
+        'profile_id',
+        'channel',
+        'kind',
+        'to_address',
+        'subject',
+        'extra',
+        'attempts',
+        'status',
+        'next_attempt_at',
+      ])
       .execute();
+    // Read after the claim's commit, so the write lock is not held while bodies are read. A
+    // body goes only with its message (erasure's cascade): a claimed message whose body is
+    // gone was erased meanwhile and is not handed out.
+    const contents = await messageContents(
+      this.#database.db,
+      rows.map((r) => r.id),
+    );
     return rows
       .sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : 1))
+      .flatMap((r) => {
+        const content = contents.get(r.id);
+        return content ? [{ ...r, ...content }] : [];
+      })
       .map((r) => ({
         id: r.id,
         workspaceId: r.workspace_id,
@@ -173,7 +199,7 @@ export class Outbox {
         to: r.to_address,
         subject: r.subject,
         html: r.html,
-        text: r.body_text,
+        text: r.text,
         extra: readJsonObject(r.extra),
         attempts: Number(r.attempts),
         resumed: r.status === 'sending',
@@ -209,27 +235,47 @@ export class Outbox {
    * provider call for a committed 'sending' to protect. The status history is the same.
    */
   markRecorded(id: string, workerId: string, providerMessageId: string, now: number) {
+    return this.markRecordedMany([{ id, providerMessageId }], workerId, now).then(
+      (done) => done.size === 1,
+    );
+  }
+
+  /**
+   * markRecorded for many messages in one transaction (a record-only channel has no provider
+   * call to wait for, so a claimed batch needs one commit, not one each). Returns the ids this
+   * worker still held and recorded.
+   */
+  markRecordedMany(
+    recorded: readonly { id: string; providerMessageId: string }[],
+    workerId: string,
+    now: number,
+  ): Promise<Set<string>> {
+    if (recorded.length === 0) return Promise.resolve(new Set());
     return this.#database.db.transaction().execute(async (trx) => {
-      const r = await trx
-        .updateTable('messages')
-        .set({
-          status: 'sent',
-          attempts: sql<number>`attempts + 1`,
-          provider_message_id: providerMessageId,
-          sent_at: now,
-          last_error: null,
-          locked_by: null,
-          locked_until: null,
-          updated_at: now,
-        })
-        .where('id', '=', id)
-        .where('locked_by', '=', workerId)
-        .where('status', 'in', ['queued', 'sending'])
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) === 0) return false;
-      await this.#recordChange(trx, id, 'sending', null, now);
-      await this.#recordChange(trx, id, 'sent', null, now);
-      return true;
+      const done = new Set<string>();
+      for (const m of recorded) {
+        const r = await trx
+          .updateTable('messages')
+          .set({
+            status: 'sent',
+            attempts: sql<number>`attempts + 1`,
+            provider_message_id: m.providerMessageId,
+            sent_at: now,
+            last_error: null,
+            locked_by: null,
+            locked_until: null,
+            updated_at: now,
+          })
+          .where('id', '=', m.id)
+          .where('locked_by', '=', workerId)
+          .where('status', 'in', ['queued', 'sending'])
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 0) continue;
+        await this.#recordChange(trx, m.id, 'sending', null, now);
+        await this.#recordChange(trx, m.id, 'sent', null, now);
+        done.add(m.id);
+      }
+      return done;
     });
   }
 
@@ -305,7 +351,7 @@ export class Outbox {
     return sentAtOf(this.#database.db, workspaceId, id);
   }
 
-  /** Erasure participant: the person's messages (and their histories, by cascade) go. */
+  /** Erasure participant: the person's messages (their bodies and histories by cascade) go. */
   async eraseProfile(trx: Trx, person: { workspaceId: string; profileId: string }) {
     await trx
       .deleteFrom('messages')

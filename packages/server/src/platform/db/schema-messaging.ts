@@ -61,8 +61,6 @@ export interface MessageTable {
   dedupe_key: string;
   to_address: string;
   subject: string | null;
-  html: string | null;
-  body_text: string;
   /** Channel-specific parts (headers, WhatsApp template parameters, push data) as JSON. */
   extra: string | null;
   status: string;
@@ -75,6 +73,15 @@ export interface MessageTable {
   created_at: number;
   updated_at: number;
   sent_at: number | null;
+}
+/**
+ * A message's rendered body (migration 031), written once at enqueue: apart from the message
+ * row, so its status moves do not rewrite the body's pages.
+ */
+export interface MessageContentTable {
+  message_id: string;
+  html: string | null;
+  body_text: string;
 }
 export interface MessageStatusChangeTable {
   seq: Generated<number>;

@@ -199,6 +199,7 @@ export interface Schema {
   consent_changes: Messaging.ConsentChangeTable;
   suppressions: Messaging.SuppressionTable;
   messages: Messaging.MessageTable;
+  message_contents: Messaging.MessageContentTable;
   message_status_changes: Messaging.MessageStatusChangeTable;
   conversation_windows: Messaging.ConversationWindowTable;
   push_subscriptions: Messaging.PushSubscriptionTable;

@@ -28,6 +28,7 @@ import * as m027 from './027-recommendation-fits.js';
 import * as m028 from './028-overview-index.js';
 import * as m029 from './029-provider-credentials.js';
 import * as m030 from './030-product-non-product.js';
+import * as m031 from './031-message-contents.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -65,6 +66,7 @@ const steps: Record<string, Step> = {
   '028-overview-index': m028,
   '029-provider-credentials': m029,
   '030-product-non-product': m030,
+  '031-message-contents': m031,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
