@@ -308,6 +308,10 @@ describe.each(engines)('outbox and sender on %s', (engine) => {
 
   it('records a message in the local outbox in one step, with the same history as a send', async () => {
     const { id } = await outbox.enqueue(message({ channel: 'sms', to: '+15550100' }), T0);
+    const others = [
+      await outbox.enqueue(message({ channel: 'sms', to: '+15550101' }), T0),
+      await outbox.enqueue(message({ channel: 'sms', to: '+15550102' }), T0),
+    ];
     const local = new Map<ChannelKind, Channel>([['sms', new LocalChannel('sms')]]);
     const commits = await countCommits(() => sender({}, local).drain());
     expect(await outbox.get('w1', id)).toMatchObject({
@@ -322,7 +326,9 @@ describe.each(engines)('outbox and sender on %s', (engine) => {
       'sending',
       'sent',
     ]);
-    // One transaction for the message (a provider send commits 'sending' first: two).
+    for (const o of others) expect(await statusOf(o.id)).toBe('sent');
+    // One transaction for the round's three messages (a provider send commits 'sending' first,
+    // then its outcome: two per message).
     expect(commits).toBe(1);
     // Another sender finds nothing left: the lease went with the message.
     expect(await sender({}, local).drain()).toBe(0);

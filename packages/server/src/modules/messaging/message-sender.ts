@@ -160,7 +160,9 @@ export class MessageSender {
         this.#options.leaseMs,
       );
       if (claimed.length === 0 && !this.#again) return handled;
-      await this.#pool(claimed, (m) => this.#handle(m));
+      const recorded: { id: string; providerMessageId: string }[] = [];
+      await this.#pool(claimed, (m) => this.#handle(m, recorded));
+      await this.#recordAll(recorded);
       handled += claimed.length;
     }
   }
@@ -179,9 +181,24 @@ export class MessageSender {
     );
   }
 
-  async #handle(m: ClaimedMessage): Promise<void> {
+  /**
+   * The round's record-only messages, marked sent in one commit. A crash before it leaves them
+   * claimed: their lease runs out and they are recorded again, which delivers nothing twice.
+   */
+  async #recordAll(recorded: { id: string; providerMessageId: string }[]): Promise<void> {
     try {
-      await this.#send(m);
+      await this.#outbox.markRecordedMany(recorded, this.workerId, this.#clock.now());
+    } catch (error) {
+      this.#log.error({ err: error, messages: recorded.length }, 'recording messages failed');
+    }
+  }
+
+  async #handle(
+    m: ClaimedMessage,
+    recorded: { id: string; providerMessageId: string }[],
+  ): Promise<void> {
+    try {
+      await this.#send(m, recorded);
     } catch (error) {
       // A database error mid-way: the lease runs out and the message is claimed again.
       this.#log.error({ err: error, message: m.id }, 'sending a message failed');
@@ -214,7 +231,10 @@ export class MessageSender {
     };
   }
 
-  async #send(m: ClaimedMessage): Promise<void> {
+  async #send(
+    m: ClaimedMessage,
+    recorded: { id: string; providerMessageId: string }[],
+  ): Promise<void> {
     const outbox = this.#outbox;
     const clock = this.#clock;
     const worker = m.lockedBy;
@@ -251,9 +271,9 @@ export class MessageSender {
       return;
     }
     if (channel.recordsOnly === true) {
-      const recorded = await channel.send(this.#outgoing(m, m.attempts + 1));
-      if (recorded.ok) {
-        await outbox.markRecorded(m.id, worker, recorded.providerMessageId, clock.now());
+      const result = await channel.send(this.#outgoing(m, m.attempts + 1));
+      if (result.ok) {
+        recorded.push({ id: m.id, providerMessageId: result.providerMessageId });
         return;
       }
     }
