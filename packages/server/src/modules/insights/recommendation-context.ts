@@ -1,5 +1,6 @@
 import type { Db } from '../../platform/db/database.js';
 import { asRecord, readJsonObject } from '../../platform/json.js';
+import { scoped, scopedMany } from '../../platform/read-scope.js';
 import { DAY_MS, PurchaseHistory } from './recommend/purchase-history.js';
 import type {
   FittedRecommendations,
@@ -16,7 +17,8 @@ import type { CatalogProduct } from './recommendation-fit.js';
  * What one request needs, read fresh: the profile's orders and recent product events, the
  * slices of the stored model its products and categories point to, and the catalog rows of
  * every candidate. Due dates are worked out here from the live orders and the stored product
- * intervals, so a purchase made after the last fit counts at once.
+ * intervals, so a purchase made after the last fit counts at once. Within a read scope (a
+ * journey pass: platform/read-scope.ts) the model's rows are read once per id for the pass.
  */
 const PRODUCT_EVENTS = ['Product Viewed', 'Product Added', 'Product Removed'];
 /** A removal from the cart this recent keeps the product out of recommendations. */
@@ -156,22 +158,25 @@ async function dueItems(
   if (!history.productCount) return [];
   const ids = history.products;
   const catalog = await catalogProducts(db, workspaceId, ids);
-  const learned = new Map<string, { intervalDays: number; repeatShare: number }>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db
-      .selectFrom('product_replenishment')
-      .select(['product_id', 'learned_days', 'repeat_share'])
-      .where('workspace_id', '=', workspaceId)
-      .where('product_id', 'in', ids.slice(i, i + 500))
-      .execute();
-    for (const r of rows) {
-      if (r.learned_days === null) continue;
-      learned.set(r.product_id, {
-        intervalDays: Number(r.learned_days),
-        repeatShare: Number(r.repeat_share),
-      });
+  const learned = await byIds(db, `replenishment\u0000${workspaceId}`, ids, async (part) => {
+    const found = new Map<string, { intervalDays: number; repeatShare: number }>();
+    for (let i = 0; i < part.length; i += 500) {
+      const rows = await db
+        .selectFrom('product_replenishment')
+        .select(['product_id', 'learned_days', 'repeat_share'])
+        .where('workspace_id', '=', workspaceId)
+        .where('product_id', 'in', part.slice(i, i + 500))
+        .execute();
+      for (const r of rows) {
+        if (r.learned_days === null) continue;
+        found.set(r.product_id, {
+          intervalDays: Number(r.learned_days),
+          repeatShare: Number(r.repeat_share),
+        });
+      }
     }
-  }
+    return found;
+  });
   return (purchaseOccasions(history, DEFAULT_DUE.minGapDays)[0] ?? []).flatMap((occ) => {
     const productId = ids[occ.product] ?? '';
     const p = catalog.get(productId);
@@ -202,30 +207,45 @@ export interface LearnedProduct {
   repeatRate: number | null;
 }
 
+/**
+ * `load` of the ids, through the read scope's memo by id (each id once per scope, found or
+ * not); a transaction reads its own view.
+ */
+function byIds<V>(
+  db: Db,
+  namespace: string,
+  ids: readonly string[],
+  load: (ids: readonly string[]) => Promise<Map<string, V>>,
+): Promise<Map<string, V>> {
+  return db.isTransaction ? load(ids) : scopedMany(namespace, ids, load);
+}
+
 /** What the last fit learned from all order lines about these products (titles, non-products). */
-export async function learnedProducts(
+export function learnedProducts(
   db: Db,
   workspaceId: string,
   ids: readonly string[],
 ): Promise<Map<string, LearnedProduct>> {
-  const out = new Map<string, LearnedProduct>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db
-      .selectFrom('learned_products')
-      .select(['product_id', 'title', 'category', 'non_product', 'repeat_rate'])
-      .where('workspace_id', '=', workspaceId)
-      .where('product_id', 'in', ids.slice(i, i + 500))
-      .execute();
-    for (const r of rows) {
-      out.set(r.product_id, {
-        title: r.title,
-        category: r.category,
-        nonProduct: r.non_product,
-        repeatRate: r.repeat_rate === null ? null : Number(r.repeat_rate),
-      });
+  return byIds(db, `learned\u0000${workspaceId}`, ids, async (part) => {
+    const out = new Map<string, LearnedProduct>();
+    for (let i = 0; i < part.length; i += 500) {
+      const rows = await db
+        .selectFrom('learned_products')
+        .select(['product_id', 'title', 'category', 'non_product', 'repeat_rate'])
+        .where('workspace_id', '=', workspaceId)
+        .where('product_id', 'in', part.slice(i, i + 500))
+        .execute();
+      for (const r of rows) {
+        out.set(r.product_id, {
+          title: r.title,
+          category: r.category,
+          nonProduct: r.non_product,
+          repeatRate: r.repeat_rate === null ? null : Number(r.repeat_rate),
+        });
+      }
     }
-  }
-  return out;
+    return out;
+  });
 }
 
 /**
@@ -255,58 +275,80 @@ export async function modelSlice(
   };
   const someSeeds = seeds.slice(-MAX_SEEDS);
   if (someSeeds.length) {
-    const rows = await db
-      .selectFrom('item_neighbours')
-      .select(['product_id', 'strategy', 'related_id', 'score', 'support'])
-      .where('workspace_id', '=', workspaceId)
-      .where('product_id', 'in', someSeeds)
-      .orderBy('product_id')
-      .orderBy('strategy')
-      .orderBy('rank')
-      .execute();
-    for (const r of rows) {
-      const kind: NeighbourKind = r.strategy === 'also_bought' ? 'also_bought' : 'bought_together';
-      const item: RelatedProduct = {
-        productId: r.related_id,
-        score: Number(r.score),
-        support: Number(r.support),
-      };
-      push(kind === 'also_bought' ? fitted.alsoBought : fitted.boughtTogether, r.product_id, item);
-    }
+    const lists = await byIds(db, `neighbours\u0000${workspaceId}`, someSeeds, async (part) => {
+      const rows = await db
+        .selectFrom('item_neighbours')
+        .select(['product_id', 'strategy', 'related_id', 'score', 'support'])
+        .where('workspace_id', '=', workspaceId)
+        .where('product_id', 'in', part)
+        .orderBy('product_id')
+        .orderBy('strategy')
+        .orderBy('rank')
+        .execute();
+      return groupBy(rows, (r) => r.product_id);
+    });
+    for (const [productId, rows] of lists)
+      for (const r of rows) {
+        const kind: NeighbourKind =
+          r.strategy === 'also_bought' ? 'also_bought' : 'bought_together';
+        const item: RelatedProduct = {
+          productId: r.related_id,
+          score: Number(r.score),
+          support: Number(r.support),
+        };
+        push(kind === 'also_bought' ? fitted.alsoBought : fitted.boughtTogether, productId, item);
+      }
   }
   const wanted = new Set(categories);
   if (categories.size) {
-    const links = await db
-      .selectFrom('category_links')
-      .select(['category', 'related_category', 'score', 'support'])
-      .where('workspace_id', '=', workspaceId)
-      .where('kind', '=', 'cross_sell')
-      .where('category', 'in', [...categories])
-      .orderBy('category')
-      .orderBy('rank')
-      .execute();
-    for (const l of links) {
-      push(fitted.complementary, l.category, {
-        category: l.related_category,
-        score: Number(l.score),
-        support: Number(l.support),
-      });
-      wanted.add(l.related_category);
+    const links = await byIds(
+      db,
+      `category-links\u0000${workspaceId}`,
+      [...categories],
+      async (part) =>
+        groupBy(
+          await db
+            .selectFrom('category_links')
+            .select(['category', 'related_category', 'score', 'support'])
+            .where('workspace_id', '=', workspaceId)
+            .where('kind', '=', 'cross_sell')
+            .where('category', 'in', part)
+            .orderBy('category')
+            .orderBy('rank')
+            .execute(),
+          (l) => l.category,
+        ),
+    );
+    for (const [category, list] of links)
+      for (const l of list) {
+        push(fitted.complementary, category, {
+          category: l.related_category,
+          score: Number(l.score),
+          support: Number(l.support),
+        });
+        wanted.add(l.related_category);
+      }
+  }
+  // '' is the whole store's list.
+  const popular = await byIds(db, `popular\u0000${workspaceId}`, ['', ...wanted], async (part) =>
+    groupBy(
+      await db
+        .selectFrom('popular_products')
+        .select(['category', 'product_id', 'score'])
+        .where('workspace_id', '=', workspaceId)
+        .where('category', 'in', part)
+        .orderBy('category')
+        .orderBy('rank')
+        .execute(),
+      (p) => p.category,
+    ),
+  );
+  for (const [category, list] of popular)
+    for (const p of list) {
+      const item = { productId: p.product_id, score: Number(p.score), support: 0 };
+      if (category === '') fitted.popular.push(item);
+      else push(fitted.popularByCategory, category, item);
     }
-  }
-  const popular = await db
-    .selectFrom('popular_products')
-    .select(['category', 'product_id', 'score'])
-    .where('workspace_id', '=', workspaceId)
-    .where('category', 'in', ['', ...wanted])
-    .orderBy('category')
-    .orderBy('rank')
-    .execute();
-  for (const p of popular) {
-    const item = { productId: p.product_id, score: Number(p.score), support: 0 };
-    if (p.category === '') fitted.popular.push(item);
-    else push(fitted.popularByCategory, p.category, item);
-  }
   // Titles learned from every customer's order lines, for stores without a catalog: any
   // product of the slice may be shown or named in a reason.
   const ids = new Set(seeds);
@@ -340,11 +382,21 @@ export async function candidateCatalog(
 }
 
 export async function hasCatalog(db: Db, workspaceId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('products')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    .limit(1)
-    .executeTakeFirst();
+  const read = () =>
+    db.selectFrom('products').select('id').where('workspace_id', '=', workspaceId).limit(1);
+  const row = await (db.isTransaction
+    ? read().executeTakeFirst()
+    : scoped(`has-catalog\u0000${workspaceId}`, () => read().executeTakeFirst()));
   return row !== undefined;
+}
+
+/** Rows grouped by a key, each group in the rows' order (a rank order stays). */
+function groupBy<R>(rows: readonly R[], keyOf: (row: R) => string): Map<string, R[]> {
+  const out = new Map<string, R[]>();
+  for (const r of rows) {
+    const list = out.get(keyOf(r));
+    if (list) list.push(r);
+    else out.set(keyOf(r), [r]);
+  }
+  return out;
 }

@@ -17,6 +17,7 @@ import { fail, ok, type Result } from '../../platform/errors.js';
 import type { JobHandler } from '../../platform/jobs/job-runner.js';
 import type { JobQueue } from '../../platform/jobs/job-queue.js';
 import type { Logger } from '../../platform/logger.js';
+import { scoped } from '../../platform/read-scope.js';
 import type { ProfileQueries } from '../profiles/index.js';
 import { nonProductPage, type NonProductListOptions } from './non-product-list.js';
 import { exclusionOf, type ExclusionRules } from './recommend/exclusions.js';
@@ -207,7 +208,21 @@ export class RecommendationService {
     return latestRuns(this.database.db, workspaceId, limit);
   }
 
-  async forProfile(
+  /**
+   * Once per read scope for the same question: a message's html and text renders (and a pass's
+   * other messages to the profile) ask the `recommendations` filter the same thing.
+   */
+  forProfile(
+    workspaceId: string,
+    id: string,
+    strategy: RecommendationStrategy,
+    limit: number,
+  ): Promise<Result<RecommendationItem[]>> {
+    const key = ['recommendations', workspaceId, id, strategy, String(limit)].join('\u0000');
+    return scoped(key, () => this.#forProfile(workspaceId, id, strategy, limit));
+  }
+
+  async #forProfile(
     workspaceId: string,
     id: string,
     strategy: RecommendationStrategy,

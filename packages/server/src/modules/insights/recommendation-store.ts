@@ -2,6 +2,7 @@ import type { FitStage, RecommendationFit } from '@comeback/contracts';
 import type { Db } from '../../platform/db/database.js';
 import type { RecommendationFitTable } from '../../platform/db/schema.js';
 import { readJsonObject, readStringArray } from '../../platform/json.js';
+import { scopedMany } from '../../platform/read-scope.js';
 import type { CatalogProduct, FitLine } from './recommendation-fit.js';
 import { fitStageOf } from './fit-stage.js';
 
@@ -105,7 +106,22 @@ export async function trainingLines(
   }
 }
 
-export async function catalogProducts(
+/**
+ * The catalog rows of `ids` (all of the workspace's without). Within a read scope (a journey
+ * pass) each id is read once, found or not; a transaction always reads its own view.
+ */
+export function catalogProducts(
+  db: Db,
+  workspaceId: string,
+  ids?: readonly string[],
+): Promise<Map<string, CatalogProduct>> {
+  if (!ids || db.isTransaction) return readCatalog(db, workspaceId, ids);
+  return scopedMany(`catalog\u0000${workspaceId}`, ids, (missing) =>
+    readCatalog(db, workspaceId, missing),
+  );
+}
+
+async function readCatalog(
   db: Db,
   workspaceId: string,
   ids?: readonly string[],

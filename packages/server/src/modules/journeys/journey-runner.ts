@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock.js';
 import { yieldToEventLoop } from '../../platform/event-loop.js';
 import type { Database, Trx } from '../../platform/db/database.js';
 import type { Logger } from '../../platform/logger.js';
+import { withReadScope } from '../../platform/read-scope.js';
 import type { AppendRow } from '../ingest/index.js';
 import type { NewMessage, Outbox } from '../messaging/index.js';
 import type { DefinitionCache } from './definition-cache.js';
@@ -110,18 +111,23 @@ export class JourneyRunner {
       ],
     };
     const plans: Plan[] = [];
-    for (const e of due) {
-      const plan = await this.#plan(e, now, env);
-      for (const m of plan.messages) {
-        if (m.kind !== 'marketing') continue;
-        const key = `${m.profileId ?? ''}:${m.channel}`;
-        planned.set(key, [...(planned.get(key) ?? []), m.sendAt ?? now]);
+    // The pass plans as of `now`: a profile, template or catalog row is read once for the
+    // batch (platform/read-scope.ts), not once per message. The scope closes before the
+    // transaction, whose reads (the budget guard) must see the database as it commits.
+    await withReadScope(async () => {
+      for (const e of due) {
+        const plan = await this.#plan(e, now, env);
+        for (const m of plan.messages) {
+          if (m.kind !== 'marketing') continue;
+          const key = `${m.profileId ?? ''}:${m.channel}`;
+          planned.set(key, [...(planned.get(key) ?? []), m.sendAt ?? now]);
+        }
+        plans.push(plan);
+        // On SQLite every query completes synchronously: without a yield a backlog would hold
+        // the event loop (HTTP, the sender's SMTP calls, signals) until it was all walked.
+        await yieldToEventLoop();
       }
-      plans.push(plan);
-      // On SQLite every query completes synchronously: without a yield a backlog would hold
-      // the event loop (HTTP, the sender's SMTP calls, signals) until it was all walked.
-      await yieldToEventLoop();
-    }
+    });
     const guardBudget = this.#database.dialect === 'postgres';
     await this.#database.db.transaction().execute(async (trx) => {
       if (guardBudget)

@@ -9,6 +9,7 @@ import type {
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/database.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
+import { scoped } from '../../platform/read-scope.js';
 import type { ProfileQueries } from '../profiles/index.js';
 import type { ConsentService } from './consent-service.js';
 import { doubleOptInTemplate } from './double-opt-in.js';
@@ -300,11 +301,14 @@ export class MessagingService {
     data: Record<string, unknown> | undefined,
   ): Promise<RenderContext> {
     const sender = await this.#d.senderSettings.get(workspaceId);
-    const workspace = await this.#d.database.db
-      .selectFrom('workspaces')
-      .select('currency')
-      .where('id', '=', workspaceId)
-      .executeTakeFirst();
+    // Once per read scope: a journey pass renders many messages of one workspace.
+    const workspace = await scoped(`workspace-currency\u0000${workspaceId}`, () =>
+      this.#d.database.db
+        .selectFrom('workspaces')
+        .select('currency')
+        .where('id', '=', workspaceId)
+        .executeTakeFirst(),
+    );
     const consentChannel = consentChannelOf(template.channel);
     const language = recipient.language ?? template.defaultLanguage;
     const payload = { w: workspaceId, p: recipient.profileId, l: language };

@@ -9,6 +9,7 @@ import {
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/database.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
+import { scoped } from '../../platform/read-scope.js';
 import {
   LruCache,
   checkLiquid,
@@ -169,9 +170,12 @@ export class TemplateService {
     return ok(this.#remember(stored.value, checked.value));
   }
 
-  async get(workspaceId: string, idOrName: string): Promise<Result<Template>> {
-    const found = await this.#store.latest(workspaceId, idOrName);
-    return found ? ok(this.#view(found)) : noTemplate(idOrName);
+  /** The latest version; read once per read scope (a journey pass sends it to many). */
+  get(workspaceId: string, idOrName: string): Promise<Result<Template>> {
+    return scoped(`template\u0000${workspaceId}\u0000${idOrName}`, async () => {
+      const found = await this.#store.latest(workspaceId, idOrName);
+      return found ? ok(this.#view(found)) : noTemplate(idOrName);
+    });
   }
 
   /** A version as it was saved (a message records the version it was rendered from). */

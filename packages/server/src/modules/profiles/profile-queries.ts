@@ -2,6 +2,7 @@ import { OrderQueries } from './order-queries.js';
 import { identifierKinds, type IdentifierKind, type Profile } from '@comeback/contracts';
 import type { Database, Db, Trx } from '../../platform/db/database.js';
 import { oneOf } from '../../platform/json.js';
+import { scoped } from '../../platform/read-scope.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { presentEvent } from './event-view.js';
 import { normalizeIdentifier, type Identifier } from './identifiers.js';
@@ -88,8 +89,16 @@ export class ProfileQueries {
     return ok({ data, nextCursor: page.nextCursor });
   }
 
-  /** A merged-away id answers with the profile it was merged into. */
-  async get(workspaceId: string, id: string): Promise<Result<Profile>> {
+  /**
+   * A merged-away id answers with the profile it was merged into. Read once per read scope (a
+   * journey pass asks for the same profile per message it composes): callers never change the
+   * profile they are given.
+   */
+  get(workspaceId: string, id: string): Promise<Result<Profile>> {
+    return scoped(`profile\u0000${workspaceId}\u0000${id}`, () => this.#read(workspaceId, id));
+  }
+
+  async #read(workspaceId: string, id: string): Promise<Result<Profile>> {
     const liveId = await this.#followMerges(workspaceId, id);
     const state = (await this.#store.loadProfiles(this.#db, [liveId])).get(liveId);
     if (!state || state.workspaceId !== workspaceId) return fail('not_found', `no profile ${id}`);
