@@ -92,12 +92,15 @@ export function openDatabase(url: string, opts: OpenOptions = {}): Database {
       raw.pragma(`${schema}.cache_size = -131072`);
     }
     raw.pragma('busy_timeout = 5000');
-    if (opts.deferWriteLocks === true) {
+    if (opts.deferWriteLocks === true || opts.durability === 'replay') {
       // The processor's own connection, which commits to the derived file only: it rewrites
       // the same hot pages batch after batch, and checkpointing every 1,000 pages (the
       // default) copied most of them into the file after every batch; at 16,384 pages (64 MB
       // of WAL) a page rewritten by many batches is copied once. (The setting is per
       // connection; the main thread's connection keeps the default for the log's appends.)
+      // The demo's replay writes like that too: a journey pass's commit dirties pages of a
+      // dozen indexes, and at 1,000 pages a checkpoint (page copies and an fsync) followed
+      // every third pass.
       raw.pragma('wal_autocheckpoint = 16384');
     }
     raw.pragma('temp_store = MEMORY');
