@@ -23,12 +23,7 @@ import { nonProductPage, type NonProductListOptions } from './non-product-list.j
 import { exclusionOf, type ExclusionRules } from './recommend/exclusions.js';
 import { DAY_MS } from './recommend/purchase-history.js';
 import { modelView } from './recommend/recommendation-model.js';
-import {
-  recommend,
-  relatedProducts,
-  type Recommendation,
-  type RelatedStrategy,
-} from './recommend/recommender.js';
+import { recommend, relatedProducts, type RelatedStrategy } from './recommend/recommender.js';
 import { dueNow } from './recommend/strategies.js';
 import {
   duePage,
@@ -36,14 +31,9 @@ import {
   type ReplenishmentItem,
   type ReplenishmentPage,
 } from './replenish/due-lists.js';
-import {
-  candidateCatalog,
-  hasCatalog,
-  modelSlice,
-  profileData,
-  type ProfileData,
-} from './recommendation-context.js';
-import type { CatalogProduct } from './recommendation-fit.js';
+import { profileData } from './recommendation-context.js';
+import { candidateCatalog, hasCatalog, modelSlice } from './recommendation-model-slice.js';
+import { item, stateOf, titles } from './recommendation-items.js';
 import {
   latestRuns,
   recommendationAsOf,
@@ -375,38 +365,4 @@ export class RecommendationService {
       await this.fit(job.workspaceId);
     };
   }
-}
-
-function stateOf(p: CatalogProduct | undefined) {
-  return (
-    p && {
-      active: p.active,
-      inStock: p.stock === null || p.stock > 0,
-      nonProduct: p.nonProduct === true,
-    }
-  );
-}
-
-function titles(catalog: ReadonlyMap<string, CatalogProduct>, data: ProfileData) {
-  return (pid: string) => catalog.get(pid)?.title ?? data.names.get(pid) ?? pid;
-}
-
-function item(
-  r: Recommendation,
-  catalog: ReadonlyMap<string, CatalogProduct>,
-  titleOf: (pid: string) => string,
-): RecommendationItem {
-  const p = catalog.get(r.productId);
-  return {
-    productId: r.productId,
-    title: r.title ?? titleOf(r.productId),
-    url: p?.url ?? null,
-    imageUrl: p?.imageUrl ?? null,
-    price: p?.price ?? null,
-    score: Math.round(r.score * 1e6) / 1e6,
-    strategy: r.strategy,
-    reason: r.reason,
-    reasonCode: r.reasonCode,
-    reasonParams: r.reasonParams,
-  };
 }

@@ -234,16 +234,10 @@ export class Outbox {
    * local outbox): nothing happens outside the database between the two, so there is no
    * provider call for a committed 'sending' to protect. The status history is the same.
    */
-  markRecorded(id: string, workerId: string, providerMessageId: string, now: number) {
-    return this.markRecordedMany([{ id, providerMessageId }], workerId, now).then(
-      (done) => done.size === 1,
-    );
-  }
-
   /**
-   * markRecorded for many messages in one transaction (a record-only channel has no provider
-   * call to wait for, so a claimed batch needs one commit, not one each). Returns the ids this
-   * worker still held and recorded.
+   * Record-only channels (the local outbox): 'sending' and 'sent' at once, for many messages in
+   * one transaction (no provider call to wait for, so a claimed batch needs one commit, not one
+   * each). Returns the ids this worker still held and recorded.
    */
   markRecordedMany(
     recorded: readonly { id: string; providerMessageId: string }[],
