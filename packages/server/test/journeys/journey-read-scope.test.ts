@@ -356,4 +356,20 @@ describe.each(engines)('a journey pass reads once on %s', (engine) => {
     expect(count(w, TEMPLATE_READ, 'Scope mail')).toBe(1);
     expect(count(w, PROFILE_READ, 'prof_ann')).toBe(1);
   });
+
+  it('renders nothing for a message that may not go (consent is asked first)', async () => {
+    await base.db
+      .updateTable('consents')
+      .set({ status: 'unsubscribed' })
+      .where('profile_id', '=', 'prof_bob')
+      .execute();
+    w.statements.length = 0;
+    const pass = await w.runner.runOnce();
+    expect(pass).toMatchObject({ claimed: 2, messages: 2, conflicts: 0 });
+    expect(await messagesOf(w, 'prof_bob')).toEqual([]);
+    expect((await messagesOf(w, 'prof_ann')).length).toBe(2);
+    // Ann's messages were rendered (her recommendations read once); Bob's never were.
+    expect(count(w, RECOMMENDATION_READ, 'prof_ann')).toBe(1);
+    expect(count(w, RECOMMENDATION_READ, 'prof_bob')).toBe(0);
+  });
 });

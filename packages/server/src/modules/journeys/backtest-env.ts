@@ -17,7 +17,7 @@ import {
   type TemplateService,
 } from '../messaging/index.js';
 import type { ProfileQueries } from '../profiles/index.js';
-import type { ComposedMessage, StepEnv } from './engine-types.js';
+import type { AddressedMessage, ComposedMessage, StepEnv } from './engine-types.js';
 import type { JourneySettingsStore } from './journey-settings.js';
 import { isValidZone, profileZone } from './local-time.js';
 import { composeThrough } from './live-env.js';
@@ -137,16 +137,9 @@ export class BacktestEnv implements StepEnv {
     return Promise.resolve(list.filter((e) => e.at >= since).slice(0, MAX_ACTION_EVENTS));
   }
 
-  async compose(input: Parameters<StepEnv['compose']>[0]): Promise<ComposedMessage> {
-    if (this.renderInFull) {
-      return composeThrough(this.#d.messaging, input);
-    }
-    // MessagingService.compose's checks in its order, without the rendering.
-    const template = await cached(
-      this.#templates,
-      `${input.workspaceId}\u0000${input.template}`,
-      () => this.#d.templates.get(input.workspaceId, input.template),
-    );
+  /** MessagingService.compose's checks in its order, without the rendering. */
+  async addressOf(input: Parameters<StepEnv['addressOf']>[0]): Promise<AddressedMessage> {
+    const template = await this.#template(input.workspaceId, input.template);
     if (!template.ok) return { ok: false, reason: template.error.message };
     const profile = await this.#profile(input.workspaceId, input.profileId);
     if (!profile.ok) return { ok: false, reason: profile.error.message };
@@ -155,27 +148,54 @@ export class BacktestEnv implements StepEnv {
     if (address === null) return { ok: false, reason: `the profile has no ${t.channel} address` };
     const checked = checkedAddress(t.channel, address);
     if ('reason' in checked) return { ok: false, reason: checked.reason };
-    const message: NewMessage = {
-      id: input.messageId,
+    return {
+      ok: true,
       workspaceId: input.workspaceId,
       profileId: input.profileId,
       channel: t.channel,
       kind: t.kind,
-      templateId: t.id,
-      templateVersion: t.version,
+      to: checked.to,
+      marketing: t.kind === 'marketing',
+    };
+  }
+
+  async compose(input: Parameters<StepEnv['compose']>[0]): Promise<ComposedMessage> {
+    if (this.renderInFull) {
+      return composeThrough(this.#d.messaging, input);
+    }
+    const addressed = await this.addressOf(input);
+    if (!addressed.ok) return addressed;
+    const template = await this.#template(input.workspaceId, input.template);
+    if (!template.ok) return { ok: false, reason: template.error.message };
+    const message: NewMessage = {
+      id: input.messageId,
+      workspaceId: input.workspaceId,
+      profileId: input.profileId,
+      channel: addressed.channel,
+      kind: addressed.kind,
+      templateId: template.value.id,
+      templateVersion: template.value.version,
       language: null,
       dedupeKey: input.dedupeKey,
-      to: checked.to,
+      to: addressed.to,
       subject: null,
       html: null,
       text: '',
       sendAt: input.sendAt,
     };
-    return { ok: true, message, channel: t.channel, marketing: t.kind === 'marketing' };
+    return { ok: true, message, channel: addressed.channel, marketing: addressed.marketing };
+  }
+
+  #template(workspaceId: string, name: string): Promise<Result<Template>> {
+    return cached(this.#templates, `${workspaceId}\u0000${name}`, () =>
+      this.#d.templates.get(workspaceId, name),
+    );
   }
 
   /** Today's consent and suppressions: they do not change during a replay, so asked once. */
-  mayReceive(m: NewMessage): Promise<Gate> {
+  mayReceive(
+    m: Pick<NewMessage, 'workspaceId' | 'profileId' | 'channel' | 'kind' | 'to'>,
+  ): Promise<Gate> {
     const key = [m.workspaceId, m.profileId ?? '', m.channel, m.kind, m.to].join('\u0000');
     return cached(this.#gates, key, () =>
       this.#d.consent.mayReceive({

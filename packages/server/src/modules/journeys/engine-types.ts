@@ -95,6 +95,19 @@ export type ComposedMessage =
   | { ok: true; message: NewMessage; channel: ChannelKind; marketing: boolean }
   | { ok: false; reason: string };
 
+/** Where a template would go for a profile, before anything is rendered. */
+export type AddressedMessage =
+  | {
+      ok: true;
+      workspaceId: string;
+      profileId: string;
+      channel: ChannelKind;
+      kind: NewMessage['kind'];
+      to: string;
+      marketing: boolean;
+    }
+  | { ok: false; reason: string };
+
 /** The world as steps see it. Live it reads the databases; a backtest answers from its replay. */
 export interface StepEnv {
   settings(workspaceId: string): Promise<JourneySettings>;
@@ -123,6 +136,15 @@ export interface StepEnv {
     event: string,
     since: number,
   ): Promise<{ messageId: string; at: number; properties: Record<string, unknown> }[]>;
+  /**
+   * compose's checks without the rendering (template, profile, address): a send step asks
+   * consent, quiet hours and the budget with it first, and renders only a message that goes.
+   */
+  addressOf(input: {
+    workspaceId: string;
+    profileId: string;
+    template: string;
+  }): Promise<AddressedMessage>;
   /** The template rendered for the profile into a message with the given id (not queued). */
   compose(input: {
     workspaceId: string;
@@ -135,7 +157,9 @@ export interface StepEnv {
     sendAt: number;
   }): Promise<ComposedMessage>;
   /** Whether the channel's consent and suppression let the message go now (checked again at send). */
-  mayReceive(message: NewMessage): Promise<{ ok: true } | { ok: false; reason: string }>;
+  mayReceive(
+    message: Pick<NewMessage, 'workspaceId' | 'profileId' | 'channel' | 'kind' | 'to'>,
+  ): Promise<{ ok: true } | { ok: false; reason: string }>;
   /** When the profile's earlier counted messages on `channel` were (or will be) sent. */
   budgetHistory(
     workspaceId: string,

@@ -3,9 +3,15 @@ import type { Database, Trx } from '../../platform/db/database.js';
 import { isRecord, readJsonObject } from '../../platform/json.js';
 import type { AppendRow, EventLog } from '../ingest/index.js';
 import type { ProfileQueries } from '../profiles/index.js';
-import type { ConsentService, MessagingService, NewMessage } from '../messaging/index.js';
+import type { ConsentService, MessagingService } from '../messaging/index.js';
 import { countedSendTimes } from './budget-guard.js';
-import type { ComposedMessage, EnrollmentState, ProfileUpdate, StepEnv } from './engine-types.js';
+import type {
+  AddressedMessage,
+  ComposedMessage,
+  EnrollmentState,
+  ProfileUpdate,
+  StepEnv,
+} from './engine-types.js';
 import type { RunnerEnv } from './journey-runner.js';
 import type { JourneySettingsStore } from './journey-settings.js';
 import { isValidZone, profileZone } from './local-time.js';
@@ -93,8 +99,9 @@ export function liveEnv(d: LiveEnvDeps): RunnerEnv {
         properties: readJsonObject(readJsonObject(r.payload).properties),
       }));
     },
+    addressOf: (input) => addressThrough(d.messaging, input),
     compose: (input) => composeThrough(d.messaging, input),
-    mayReceive: (m: NewMessage) =>
+    mayReceive: (m) =>
       d.consent.mayReceive({
         workspaceId: m.workspaceId,
         profileId: m.profileId,
@@ -160,6 +167,21 @@ export function liveEnv(d: LiveEnvDeps): RunnerEnv {
 }
 
 /** A send step's message rendered by the messaging module (not queued), or why not. */
+export async function addressThrough(
+  messaging: MessagingService,
+  input: Parameters<StepEnv['addressOf']>[0],
+): Promise<AddressedMessage> {
+  const a = await messaging.address(input.workspaceId, input.template, input.profileId);
+  if (!a.ok) return { ok: false, reason: a.error.message };
+  return {
+    ok: true,
+    workspaceId: input.workspaceId,
+    profileId: input.profileId,
+    ...a.value,
+    marketing: a.value.kind === 'marketing',
+  };
+}
+
 export async function composeThrough(
   messaging: MessagingService,
   input: Parameters<StepEnv['compose']>[0],

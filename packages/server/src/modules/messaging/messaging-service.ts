@@ -15,7 +15,7 @@ import type { ConsentService } from './consent-service.js';
 import { doubleOptInTemplate } from './double-opt-in.js';
 import { trackLinks } from './link-tracking.js';
 import { newMessageId, type NewMessage, type Outbox } from './outbox.js';
-import { addressFor, checkAddress, recipientOf, type Recipient } from './recipient.js';
+import { addressFor, addressOnly, checkAddress, recipientOf, type Recipient } from './recipient.js';
 import { SAMPLE_PROFILE } from './sample-profile.js';
 import type { SenderSettings } from './sender-settings.js';
 import type { LinkSigner } from './signed-links.js';
@@ -172,6 +172,39 @@ export class MessagingService {
   }
 
   /**
+   * Where `compose` would send the template for the profile, without rendering it: the
+   * template's channel and kind and the profile's checked address, or compose's failure.
+   */
+  async address(
+    workspaceId: string,
+    templateIdOrName: string,
+    profileId: string,
+  ): Promise<Result<{ channel: ChannelKind; kind: Template['kind']; to: string }>> {
+    const addressed = await this.#addressed(workspaceId, templateIdOrName, profileId);
+    if (!addressed.ok) return addressed;
+    const { template, to } = addressed.value;
+    return ok({ channel: template.channel, kind: template.kind, to });
+  }
+
+  async #addressed(
+    workspaceId: string,
+    templateIdOrName: string,
+    profileId: string,
+  ): Promise<Result<{ template: Template; recipient: Recipient; to: string }>> {
+    const template = await this.#d.templates.get(workspaceId, templateIdOrName);
+    if (!template.ok) return template;
+    const profile = await this.#d.profiles.get(workspaceId, profileId);
+    if (!profile.ok) return profile;
+    const recipient = recipientOf(profile.value);
+    const channel = template.value.channel;
+    const address = addressFor(recipient, channel);
+    if (address === null) return fail('validation_failed', `the profile has no ${channel} address`);
+    const checked = checkAddress(channel, address);
+    if (!checked.ok) return checked;
+    return ok({ template: template.value, recipient, to: checked.value });
+  }
+
+  /**
    * A message for a profile, rendered but not queued: what a journey's send step puts in the
    * outbox inside its own transaction. Failures are reasons a trace can show (no address).
    */
@@ -188,26 +221,20 @@ export class MessagingService {
       sendAt: number;
     },
   ): Promise<Result<NewMessage>> {
-    const template = await this.#d.templates.get(workspaceId, templateIdOrName);
-    if (!template.ok) return template;
-    const profile = await this.#d.profiles.get(workspaceId, profileId);
-    if (!profile.ok) return profile;
-    const recipient = recipientOf(profile.value);
-    const channel = template.value.channel;
-    const address = addressFor(recipient, channel);
-    if (address === null) return fail('validation_failed', `the profile has no ${channel} address`);
-    const checked = checkAddress(channel, address);
-    if (!checked.ok) return checked;
-    const context = await this.#contextFor(workspaceId, template.value, recipient, options.data);
+    const addressed = await this.#addressed(workspaceId, templateIdOrName, profileId);
+    if (!addressed.ok) return addressed;
+    const { template, recipient, to } = addressed.value;
+    const channel = template.channel;
+    const context = await this.#contextFor(workspaceId, template, recipient, options.data);
     if (options.event !== undefined) context.event = options.event;
-    const rendered = await this.#d.templates.render(template.value, context);
+    const rendered = await this.#d.templates.render(template, context);
     if (!rendered.ok) return rendered;
     const html =
       rendered.value.html === null
         ? null
         : trackLinks(
             rendered.value.html,
-            { workspaceId, profileId, messageId: options.id, campaign: template.value.name },
+            { workspaceId, profileId, messageId: options.id, campaign: template.name },
             this.#d.links,
           );
     return ok({
@@ -215,16 +242,16 @@ export class MessagingService {
       workspaceId,
       profileId,
       channel,
-      kind: template.value.kind,
-      templateId: template.value.id,
-      templateVersion: template.value.version,
+      kind: template.kind,
+      templateId: template.id,
+      templateVersion: template.version,
       language: rendered.value.language,
       dedupeKey: options.dedupeKey,
-      to: checked.value,
+      to: to,
       subject: rendered.value.subject,
       html,
       text: rendered.value.text,
-      extra: channelParts(template.value, rendered.value),
+      extra: channelParts(template, rendered.value),
       sendAt: options.sendAt,
     });
   }
@@ -354,29 +381,4 @@ export function consentChannelOf(
   return channel === 'email' || channel === 'sms' || channel === 'whatsapp' || channel === 'push'
     ? channel
     : null;
-}
-
-/** A recipient known only by an address (a transactional send without a profile). */
-function addressOnly(channel: ChannelKind, to: string): Recipient {
-  const email = channel === 'email' ? to : null;
-  const phone = channel === 'sms' || channel === 'whatsapp' ? to : null;
-  return {
-    profileId: `to:${to}`,
-    email,
-    phone,
-    language: null,
-    timezone: null,
-    variables: {
-      id: '',
-      email,
-      phone,
-      first_name: null,
-      last_name: null,
-      language: null,
-      timezone: null,
-      traits: {},
-      computed: {},
-      predictions: null,
-    },
-  };
 }

@@ -135,3 +135,28 @@ export function checkAddress(channel: ChannelKind, raw: string): Result<string> 
   }
   return ok(value);
 }
+
+/** A recipient known only by an address (a transactional send without a profile). */
+export function addressOnly(channel: ChannelKind, to: string): Recipient {
+  const email = channel === 'email' ? to : null;
+  const phone = channel === 'sms' || channel === 'whatsapp' ? to : null;
+  return {
+    profileId: `to:${to}`,
+    email,
+    phone,
+    language: null,
+    timezone: null,
+    variables: {
+      id: '',
+      email,
+      phone,
+      first_name: null,
+      last_name: null,
+      language: null,
+      timezone: null,
+      traits: {},
+      computed: {},
+      predictions: null,
+    },
+  };
+}

@@ -17,10 +17,11 @@ export function journeyMessageId(enrollmentId: string, stepId: string): string {
 }
 
 /**
- * A message through the outbox. In order: a holdout sends nothing; the template is rendered (no
- * address, no template: skipped); consent and suppression now (the sender asks again at send
+ * A message through the outbox. In order: a holdout sends nothing; the template and the
+ * profile's address (none: skipped); consent and suppression now (the sender asks again at send
  * time); quiet hours in the profile's zone; the frequency budget, which delays to the next
- * allowed slot up to the journey's maximum delay, or drops at once if the journey says so.
+ * allowed slot up to the journey's maximum delay, or drops at once if the journey says so; and
+ * only then the rendering (a template that fails to render: skipped).
  */
 export const sendStep: StepHandler<Send> = async (input) => {
   const { step, enrollment, now, env } = input;
@@ -32,9 +33,19 @@ export const sendStep: StepHandler<Send> = async (input) => {
   if (enrollment.holdout) return skip('holdout: this arm gets no messages');
   const messageId = journeyMessageId(enrollment.id, step.id);
   const trigger = enrollment.context.trigger.event;
+  const where = { workspaceId: enrollment.workspaceId, profileId: enrollment.profileId };
+  // Checked before rendering: a message held by quiet hours or the budget is rendered when it
+  // goes (with what is true then), and one that cannot go is never rendered.
+  const addressed = await env.addressOf({ ...where, template: step.template });
+  if (!addressed.ok) return skip(addressed.reason, { template: step.template });
+  const allowed = await env.mayReceive(addressed);
+  if (!allowed.ok) return skip(allowed.reason, { channel: addressed.channel });
+  if (addressed.marketing) {
+    const held = await holdBack(input, addressed.channel);
+    if (held) return held;
+  }
   const composed = await env.compose({
-    workspaceId: enrollment.workspaceId,
-    profileId: enrollment.profileId,
+    ...where,
     template: step.template,
     messageId,
     dedupeKey: `journey:${enrollment.id}:${step.id}`,
@@ -43,12 +54,6 @@ export const sendStep: StepHandler<Send> = async (input) => {
     sendAt: now,
   });
   if (!composed.ok) return skip(composed.reason, { template: step.template });
-  const allowed = await env.mayReceive(composed.message);
-  if (!allowed.ok) return skip(allowed.reason, { channel: composed.channel });
-  if (composed.marketing) {
-    const held = await holdBack(input, composed.channel);
-    if (held) return held;
-  }
   return {
     kind: 'next',
     to: step.next,
