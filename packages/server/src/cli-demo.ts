@@ -31,8 +31,8 @@ export function registerDemoCommand(
     .description(
       'create a demo workspace on the configured database, enable the whole flow library and replay a synthetic store through the API on a virtual clock',
     )
-    // 300 customers replay 120 days in about 65 s here (2 cores); the run grows with the
-    // customers (3,000 take about ten minutes): see docs/guides/flows.md.
+    // 300 customers replay 120 days in about 70 s here (2 cores); the run grows with the
+    // customers (3,000 take about seven and a half minutes): see docs/guides/flows.md.
     .option('--customers <n>', 'customers in the store', whole(10, 100_000), 300)
     .option('--days <n>', 'days of behaviour replayed', whole(7, 365), 120)
     .option('--seed <n>', 'the random seed (same seed, same store)', whole(0, 2 ** 31), 42)
