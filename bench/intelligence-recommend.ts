@@ -90,10 +90,13 @@ const monthsBefore = (t: number, months: number) => {
 /** The blend options with the best any-item hit@k on the validation cut (ties: NDCG). */
 function tune(validation: Cut, k: number): { options: Partial<BlendOptions>; hit: number } {
   let best = { options: {} as Partial<BlendOptions>, hit: -1, ndcg: -1 };
+  // With a learned ranker the rules' half-life and weights are not used: only the share is.
+  const learned = validation.model.buyAgainRanker?.() != null;
+  const one = <T>(values: T[]) => (learned ? values.slice(0, 1) : values);
   for (const buyAgainShare of GRID.buyAgainShare) {
-    for (const halfLifeDays of GRID.halfLifeDays) {
-      for (const propensityWeight of GRID.propensityWeight) {
-        for (const trendWeight of GRID.trendWeight) {
+    for (const halfLifeDays of one(GRID.halfLifeDays)) {
+      for (const propensityWeight of one(GRID.propensityWeight)) {
+        for (const trendWeight of one(GRID.trendWeight)) {
           const buyAgain = { halfLifeDays, propensityWeight, trendWeight };
           const options = { buyAgainShare, buyAgain };
           const s = scoreMethod(validation, blendMethod(options), k);
@@ -126,7 +129,10 @@ export async function recommendationBench(
     const validation = prepareCut(lines, monthsBefore(cutoff, VALIDATION_MONTHS), cutoff);
     const tuned = tune(validation, k);
     const test = prepareCut(lines, cutoff);
-    const chosen = `share ${tuned.options.buyAgainShare}, half-life ${tuned.options.buyAgain?.halfLifeDays} d, propensity weight ${tuned.options.buyAgain?.propensityWeight}, trend weight ${tuned.options.buyAgain?.trendWeight}`;
+    const ranker = test.model.buyAgainRanker?.();
+    const chosen = ranker
+      ? `share ${tuned.options.buyAgainShare}; buy again ranked by the fit's model, learned at ${dayOf(ranker.learnedAt)} from ${fmt(ranker.customers)} customers' next invoice before ${testDay}`
+      : `share ${tuned.options.buyAgainShare}, half-life ${tuned.options.buyAgain?.halfLifeDays} d, propensity weight ${tuned.options.buyAgain?.propensityWeight}, trend weight ${tuned.options.buyAgain?.trendWeight}`;
     log(
       `cut ${testDay}: ${fmt(test.tests.length)} customers; blend tuned on ${dayOf(validation.cut)} ` +
         `(${fmt(validation.tests.length)} customers, next invoice before ${testDay}): ${chosen}, hit@${k} ${fmt(tuned.hit, 3)}`,

@@ -198,6 +198,7 @@ export interface LearnedProduct {
   category: string | null;
   nonProduct: string | null;
   repeatRate: number | null;
+  buyAgainPrior: number | null;
 }
 
 /**
@@ -224,7 +225,14 @@ export function learnedProducts(
     for (let i = 0; i < part.length; i += 500) {
       const rows = await db
         .selectFrom('learned_products')
-        .select(['product_id', 'title', 'category', 'non_product', 'repeat_rate'])
+        .select([
+          'product_id',
+          'title',
+          'category',
+          'non_product',
+          'repeat_rate',
+          'buy_again_prior',
+        ])
         .where('workspace_id', '=', workspaceId)
         .where('product_id', 'in', part.slice(i, i + 500))
         .execute();
@@ -234,6 +242,7 @@ export function learnedProducts(
           category: r.category,
           nonProduct: r.non_product,
           repeatRate: r.repeat_rate === null ? null : Number(r.repeat_rate),
+          buyAgainPrior: r.buy_again_prior === null ? null : Number(r.buy_again_prior),
         });
       }
     }

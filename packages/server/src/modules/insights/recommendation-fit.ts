@@ -236,6 +236,7 @@ export function fitWorkspace(
       non_product: f.nonProduct,
       orders: f.orders,
       repeat_rate: fitted.repeatRate.get(f.productId) ?? null,
+      buy_again_prior: fitted.buyAgainPrior?.get(f.productId) ?? null,
     })),
     stats: {
       orders: history.baskets.length,
@@ -244,7 +245,8 @@ export function fitWorkspace(
       products: history.productCount,
     },
     parameters: {
-      recommendations: { ...DEFAULT_FIT, now },
+      // The learned buy-again weights go with the run: requests read them from the latest.
+      recommendations: { ...DEFAULT_FIT, now, buyAgainRanker: fitted.buyAgainRanker ?? null },
       replenishment: { ...DEFAULT_DUE },
       life_stage: { progression: DEFAULT_PROGRESSION, replacement: DEFAULT_REPLACEMENT },
     },

@@ -1,5 +1,8 @@
+import { z } from 'zod';
 import type { Db } from '../../platform/db/database.js';
+import { readJsonObject } from '../../platform/json.js';
 import { scoped } from '../../platform/read-scope.js';
+import type { BuyAgainRanker } from './recommend/buy-again-ranker.js';
 import type {
   FittedRecommendations,
   NeighbourKind,
@@ -32,6 +35,8 @@ export async function modelSlice(
     complementary: new Map(),
     categoryOf: new Map(),
     repeatRate: new Map(),
+    buyAgainRanker: await buyAgainRanker(db, workspaceId),
+    buyAgainPrior: new Map(),
   };
   const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
     const list = map.get(key);
@@ -125,8 +130,47 @@ export async function modelSlice(
   for (const [id, p] of await learnedProducts(db, workspaceId, [...ids])) {
     if (p.title) titles.set(id, p.title);
     if (p.repeatRate !== null) fitted.repeatRate.set(id, p.repeatRate);
+    if (p.buyAgainPrior !== null) fitted.buyAgainPrior?.set(id, p.buyAgainPrior);
   }
   return { ...fitted, titles };
+}
+
+const finite = z.number().finite();
+const rankerSchema = z.object({
+  weights: z.object({
+    recentOrders90: finite,
+    recentOrders365: finite,
+    lastOrders07: finite,
+    lastOrders09: finite,
+    shareOfOrders: finite,
+    inLastOrder: finite,
+    logDaysSinceLast: finite,
+    logDaysSinceFirst: finite,
+  }) satisfies z.ZodType<BuyAgainRanker['weights']>,
+  defaultPrior: finite,
+  learnedAt: finite,
+  customers: finite,
+});
+
+/**
+ * The buy-again weights of the latest recommendations fit (its run's parameters); null when it
+ * learned none (too little history) or no fit ran, and the rules rank.
+ */
+async function buyAgainRanker(db: Db, workspaceId: string): Promise<BuyAgainRanker | null> {
+  const read = () =>
+    db
+      .selectFrom('recommendation_runs')
+      .select('parameters')
+      .where('workspace_id', '=', workspaceId)
+      .where('model', '=', 'recommendations')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  const row = await (db.isTransaction
+    ? read()
+    : scoped(`buy-again-ranker\u0000${workspaceId}`, read));
+  const parsed = rankerSchema.safeParse(readJsonObject(row?.parameters).buyAgainRanker);
+  return parsed.success ? parsed.data : null;
 }
 
 /** The catalog rows of every candidate the slice and the context can propose. */

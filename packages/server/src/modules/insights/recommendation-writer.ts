@@ -110,12 +110,27 @@ export async function writeFit(
     }),
     learned_products: await syncGroups(database, fit.learnedProducts, {
       key: (r) => r.product_id,
-      // The order count moves with every order; only a new name, category or verdict matters.
-      compare: (r) => [r.title, r.category, r.non_product, hundredth(r.repeat_rate)],
+      // The order count moves with every order; only a new name, category, verdict or a
+      // visible change of a rate matters.
+      compare: (r) => [
+        r.title,
+        r.category,
+        r.non_product,
+        hundredth(r.repeat_rate),
+        hundredth(r.buy_again_prior),
+      ],
       stored: () =>
         db
           .selectFrom('learned_products')
-          .select(['product_id', 'title', 'category', 'non_product', 'orders', 'repeat_rate'])
+          .select([
+            'product_id',
+            'title',
+            'category',
+            'non_product',
+            'orders',
+            'repeat_rate',
+            'buy_again_prior',
+          ])
           .where('workspace_id', '=', ws)
           .execute(),
       remove: removeProducts(ws, 'learned_products'),

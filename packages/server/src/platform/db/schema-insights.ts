@@ -116,6 +116,8 @@ export interface LearnedProductTable {
   orders: number;
   /** Share of its buyers who bought it again (shrunk); null for non-products. */
   repeat_rate: number | null;
+  /** The product's part of the learned buy-again score; null: not learned (migration 032). */
+  buy_again_prior: number | null;
 }
 export interface PopularProductTable {
   workspace_id: string;

@@ -3,6 +3,11 @@ import {
   type CategoryLink,
   type CategoryPairOptions,
 } from './category-pairs.js';
+import {
+  learnBuyAgainRanker,
+  type BuyAgainRanker,
+  type RankerOptions,
+} from './buy-again-ranker.js';
 import { itemNeighbours, type CoOccurrenceOptions } from './co-occurrence.js';
 import {
   DEFAULT_POPULARITY_HALF_LIFE_DAYS,
@@ -39,6 +44,12 @@ export interface FittedRecommendations {
   titles?: Map<string, string>;
   /** Per product, the share of its buyers who bought it again (repeat-propensity.ts). */
   repeatRate: Map<string, number>;
+  /**
+   * "Buy again" learned from the store's next orders (buy-again-ranker.ts): the per-customer
+   * weights, and per product its prior. Absent or null: too little history, the rules rank.
+   */
+  buyAgainRanker?: BuyAgainRanker | null;
+  buyAgainPrior?: Map<string, number>;
 }
 
 export interface FitOptions {
@@ -51,6 +62,7 @@ export interface FitOptions {
   popularLimit: number;
   /** Most recent distinct products per customer in "also bought". */
   maxItemsPerCustomer: number;
+  rankerOptions: Partial<RankerOptions>;
 }
 
 export const DEFAULT_FIT: Omit<FitOptions, 'now'> = {
@@ -60,6 +72,7 @@ export const DEFAULT_FIT: Omit<FitOptions, 'now'> = {
   popularityHalfLifeDays: DEFAULT_POPULARITY_HALF_LIFE_DAYS,
   popularLimit: 50,
   maxItemsPerCustomer: 100,
+  rankerOptions: {},
 };
 
 export function fitRecommendations(
@@ -92,6 +105,7 @@ export function fitRecommendations(
   history.categoryOf.forEach((c, i) => {
     if (c != null) categoryOf.set(history.products[i] ?? '', c);
   });
+  const learned = learnBuyAgainRanker(history, o.now, o.rankerOptions);
   return {
     boughtTogether: byProduct(itemNeighbours(orders, history.productCount, o.boughtTogether)),
     alsoBought: byProduct(itemNeighbours(customers, history.productCount, o.alsoBought)),
@@ -102,6 +116,8 @@ export function fitRecommendations(
     complementary: complementaryCategories(history, o.categoryPairs),
     categoryOf,
     repeatRate,
+    buyAgainRanker: learned?.ranker ?? null,
+    buyAgainPrior: learned?.priors ?? new Map(),
   };
 }
 
@@ -115,6 +131,9 @@ export interface ModelView {
   titleOf(productId: string): string;
   /** The product's repeat propensity; null when the fit did not know it. */
   repeatRate(productId: string): number | null;
+  /** The learned buy-again ranker (null: the rules rank) and a product's prior for it. */
+  buyAgainRanker?(): BuyAgainRanker | null;
+  buyAgainPrior?(productId: string): number | null;
 }
 
 export function modelView(
@@ -129,6 +148,8 @@ export function modelView(
     complementary: (category) => fitted.complementary.get(category) ?? [],
     categoryOf: (id) => fitted.categoryOf.get(id) ?? null,
     repeatRate: (id) => fitted.repeatRate.get(id) ?? null,
+    buyAgainRanker: () => fitted.buyAgainRanker ?? null,
+    buyAgainPrior: (id) => fitted.buyAgainPrior?.get(id) ?? null,
     // The caller's titles (catalog, the customer's own lines) first; an id is never a title
     // while any order line named the product.
     titleOf: (id) => {

@@ -1,5 +1,6 @@
 import type { RecommendationReasonCode } from '@comeback/contracts';
 import { dueInWords, LAPSED_AFTER_INTERVALS } from '../replenish/due-dates.js';
+import { rankOwn } from './buy-again-ranker.js';
 import { intervalsOf, median } from '../replenish/repurchase-intervals.js';
 import { DAY_MS } from './purchase-history.js';
 import type { ModelView, NeighbourKind } from './recommendation-model.js';
@@ -252,18 +253,24 @@ export const DEFAULT_BUY_AGAIN: BuyAgainOptions = {
 };
 
 /**
- * The customer's own products by repurchase likelihood: every order holding the product
- * counts, weighted by its age (frequency x recency), plus the product's repeat propensity
- * (what breaks the many ties of products bought once). The baseline discovery must beat.
+ * The customer's own products by repurchase likelihood. With a learned ranker (the fit learned
+ * one from the store's next orders, buy-again-ranker.ts), by its score; otherwise by the rules:
+ * every order holding the product counts, weighted by its age (frequency x recency), plus the
+ * product's repeat propensity (what breaks the many ties of products bought once) and what
+ * sells now. `options` tune the rules only.
  */
 export function buyAgain(
   ctx: CustomerContext,
-  model: Pick<ModelView, 'repeatRate' | 'popular'>,
+  model: Pick<ModelView, 'repeatRate' | 'popular' | 'buyAgainRanker' | 'buyAgainPrior'>,
   options: Partial<BuyAgainOptions> = {},
 ): Candidate[] {
+  const ranker = model.buyAgainRanker?.() ?? null;
+  const learned = ranker
+    ? rankOwn(ranker, ctx.purchases, ctx.now, (id) => model.buyAgainPrior?.(id) ?? null)
+    : null;
   const o = { ...DEFAULT_BUY_AGAIN, ...options };
   const trend = new Map<string, number>();
-  if (o.trendWeight > 0) {
+  if (!learned && o.trendWeight > 0) {
     const list = model.popular(null);
     const top = list[0]?.score ?? 0;
     for (const p of list) trend.set(p.productId, top > 0 ? p.score / top : 0);
@@ -280,9 +287,10 @@ export function buyAgain(
     .map(([productId, e]) => ({
       productId,
       score:
+        learned?.get(productId) ??
         e.score +
-        o.propensityWeight * (model.repeatRate(productId) ?? 0) +
-        o.trendWeight * (trend.get(productId) ?? 0),
+          o.propensityWeight * (model.repeatRate(productId) ?? 0) +
+          o.trendWeight * (trend.get(productId) ?? 0),
       ...because(
         'bought_before',
         { times: e.orders.size },

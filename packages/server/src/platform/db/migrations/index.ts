@@ -29,6 +29,7 @@ import * as m028 from './028-overview-index.js';
 import * as m029 from './029-provider-credentials.js';
 import * as m030 from './030-product-non-product.js';
 import * as m031 from './031-message-contents.js';
+import * as m032 from './032-buy-again-prior.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -67,6 +68,7 @@ const steps: Record<string, Step> = {
   '029-provider-credentials': m029,
   '030-product-non-product': m030,
   '031-message-contents': m031,
+  '032-buy-again-prior': m032,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
