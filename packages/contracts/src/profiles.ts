@@ -93,13 +93,17 @@ export const storedEventSchema = z.object({
   timeAdjusted: z.boolean().optional(),
   payload: z.record(z.string(), z.unknown()),
 });
+export type StoredEvent = z.infer<typeof storedEventSchema>;
 
 export const eventsPageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Where the previous page stopped in each of the timeline's sources (event log, segments). */
   cursor: z
     .string()
-    .regex(/^\d{1,15}$/, 'cursor must be the nextCursor of a previous page')
+    .regex(/^\d{1,15}\.\d{1,15}$/, 'cursor must be the nextCursor of a previous page')
     .optional(),
+  /** Only entries of this name (`Order Completed`, `Segment Entered`). */
+  event: storableText().min(1).max(200).optional(),
 });
 
 export const customFieldTypes = ['string', 'number', 'boolean', 'date', 'enum', 'list'] as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { storableText } from './errors.js';
+import { consentChannels, consentStatuses } from './messaging.js';
 
 /**
  * The segment definition language: a tree of `and` / `or` / `not` over conditions on a
@@ -274,6 +275,32 @@ export const viewedOutOfStockConditionSchema = z
   .object({ type: z.literal('viewed_out_of_stock'), window: segmentWindowSchema.optional() })
   .strict();
 
+/**
+ * The person's marketing consent on a channel is now `status` (`subscribed`: may be sent
+ * marketing there, a double opt-in confirmed; `pending`: awaiting that confirmation). No record
+ * on the channel matches no status: "never asked" is `not` around an `or` of the three.
+ */
+export const consentConditionSchema = z
+  .object({
+    type: z.literal('consent'),
+    channel: oneOfTexts(consentChannels),
+    status: oneOfTexts(consentStatuses),
+  })
+  .strict();
+
+/**
+ * One of `values`. An enum's refusal would end the union's choice of branch (the fault would be
+ * told at the condition, not at this key); a refinement lets the branch its `type` names report
+ * it at its own path. The JSON Schema still lists the values.
+ */
+function oneOfTexts<const T extends readonly string[]>(values: T) {
+  const isOne = (v: string): v is T[number] => values.includes(v);
+  return z
+    .string()
+    .refine(isOne, `must be one of ${values.join(', ')}`)
+    .meta({ enum: [...values] });
+}
+
 /** Member of another segment of the workspace (wrap in `not` for "not a member"). */
 export const segmentMembershipConditionSchema = z
   .object({ type: z.literal('segment'), segment: z.string().min(1).max(100) })
@@ -288,6 +315,7 @@ export type SegmentCondition =
   | z.infer<typeof purchaseConditionSchema>
   | z.infer<typeof categoryViewsConditionSchema>
   | z.infer<typeof viewedOutOfStockConditionSchema>
+  | z.infer<typeof consentConditionSchema>
   | z.infer<typeof segmentMembershipConditionSchema>;
 
 export const segmentConditionSchema: z.ZodType<SegmentCondition> = z
@@ -311,13 +339,14 @@ export const segmentConditionSchema: z.ZodType<SegmentCondition> = z
       purchaseConditionSchema,
       categoryViewsConditionSchema,
       viewedOutOfStockConditionSchema,
+      consentConditionSchema,
       segmentMembershipConditionSchema,
     ]),
   )
   .meta({
     id: 'SegmentCondition',
     description:
-      'and / or / not over field, event, purchased, category_views, viewed_out_of_stock and segment conditions',
+      'and / or / not over field, event, purchased, category_views, viewed_out_of_stock, consent and segment conditions',
   });
 
 /** Hostile trees are bounded: depth and the number of conditions. */

@@ -154,7 +154,7 @@ export function registerImportCommand(
           database,
           clock,
           eventLog,
-          catalog: new CatalogStore(),
+          catalog: new CatalogStore(database.dialect),
           customFields: new CustomFieldRegistry(database.db, () => clock.now()),
           logger,
           workDir: importWorkDir(config.databaseUrl),

@@ -50,7 +50,7 @@ export async function importKit(
     database,
     clock,
     eventLog,
-    catalog: new CatalogStore(),
+    catalog: new CatalogStore(database.dialect),
     customFields,
     logger,
     workDir: path.join(dir, 'work'),

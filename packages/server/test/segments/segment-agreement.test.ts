@@ -108,6 +108,7 @@ function explain(
     insights: mine(world.insights),
     products: world.products,
     neighbours: world.neighbours,
+    consents: mine(world.consents),
     customFields: world.customFields,
   };
   return `the SQL disagrees with the reference:\n${JSON.stringify(slice, null, 1)}`;

@@ -35,6 +35,7 @@ const world = (over: Partial<World>): World => ({
   predictions: [],
   insights: [],
   neighbours: [],
+  consents: [],
   customFields: [],
   ...over,
 });

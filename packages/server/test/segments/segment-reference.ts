@@ -158,6 +158,10 @@ function holds(world: World, q: ReferenceQuery, p: WorldProfile, c: SegmentCondi
       return productViews(world, p, c.window, q.at).some((v) =>
         world.products.some((x) => x.id === v.productId && x.stock !== null && x.stock <= 0),
       );
+    case 'consent':
+      return world.consents.some(
+        (x) => x.profileId === p.id && x.channel === c.channel && x.status === c.status,
+      );
   }
 }
 

@@ -1,4 +1,6 @@
 import {
+  consentChannels,
+  consentStatuses,
   countOperators,
   propertyOperators,
   type FieldOperator,
@@ -287,6 +289,12 @@ const categoryViewsArb = (ctx: Ctx): fc.Arbitrary<SegmentCondition> =>
 const outOfStockArb = (ctx: Ctx): fc.Arbitrary<SegmentCondition> =>
   windowArb(ctx).map((window) => compact({ type: 'viewed_out_of_stock' as const, window }));
 
+const consentArb: fc.Arbitrary<SegmentCondition> = fc.record({
+  type: fc.constant('consent' as const),
+  channel: fc.constantFrom(...consentChannels),
+  status: fc.constantFrom(...consentStatuses),
+});
+
 /** A condition tree at most `depth` levels of and/or/not deep, referring to `segments`. */
 export function conditionArb(
   ctx: Ctx,
@@ -299,6 +307,7 @@ export function conditionArb(
     { weight: 3, arbitrary: purchasedArb(ctx) },
     { weight: 1, arbitrary: categoryViewsArb(ctx) },
     { weight: 1, arbitrary: outOfStockArb(ctx) },
+    { weight: 1, arbitrary: consentArb },
   ];
   if (segments.length) {
     const ref = fc

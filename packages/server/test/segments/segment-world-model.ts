@@ -1,4 +1,9 @@
-import type { CustomField, FieldOperator } from '@comeback/contracts';
+import type {
+  ConsentChannel,
+  ConsentStatus,
+  CustomField,
+  FieldOperator,
+} from '@comeback/contracts';
 import type { FieldType } from '../../src/modules/segments/segment-model.js';
 
 /**
@@ -74,6 +79,12 @@ export interface WorldNeighbour {
   rank: number;
   relatedId: string;
 }
+/** A profile's current consent on one channel (at most one per profile and channel). */
+export interface WorldConsent {
+  profileId: string;
+  channel: ConsentChannel;
+  status: ConsentStatus;
+}
 /** One workspace's data, as plain objects. */
 export interface World {
   profiles: WorldProfile[];
@@ -83,6 +94,7 @@ export interface World {
   predictions: WorldPrediction[];
   insights: WorldInsight[];
   neighbours: WorldNeighbour[];
+  consents: WorldConsent[];
   customFields: CustomField[];
 }
 

@@ -188,6 +188,28 @@ export async function writeWorld(
       )
       .execute();
   }
+  if (world.consents.length) {
+    // Consent is first-hand data that names its workspace (a foreign key), unlike the rest.
+    await db
+      .insertInto('workspaces')
+      .values({ id: ws, name: ws, currency: 'USD', created_at: 0 })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    await db
+      .insertInto('consents')
+      .values(
+        world.consents.map((c) => ({
+          workspace_id: ws,
+          profile_id: key(c.profileId),
+          channel: c.channel,
+          status: c.status,
+          source: 'test',
+          proof: null,
+          updated_at: 0,
+        })),
+      )
+      .execute();
+  }
   if (world.customFields.length) {
     await db
       .insertInto('custom_fields')

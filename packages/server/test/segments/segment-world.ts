@@ -1,8 +1,9 @@
-import type { CustomField } from '@comeback/contracts';
+import { consentChannels, consentStatuses, type CustomField } from '@comeback/contracts';
 import fc from 'fast-check';
 import { PRODUCT_VIEWED, shift } from './segment-reference.js';
 import type {
   World,
+  WorldConsent,
   WorldEvent,
   WorldInsight,
   WorldOrder,
@@ -267,7 +268,10 @@ const insightArb = (time: fc.Arbitrary<number>) =>
     replacementDueAt: maybe(time),
   });
 
-/** A whole world: 1-30 profiles, up to 200 events, a few orders, the catalog and insights. */
+/**
+ * A whole world: 1-30 profiles, up to 200 events, a few orders, the catalog, insights and
+ * consents (any status, or none, per profile and channel).
+ */
 export const worldArb: fc.Arbitrary<World> = fc
   .record({
     declared: fc.subarray([...DECLARABLE]),
@@ -309,6 +313,14 @@ export const worldArb: fc.Arbitrary<World> = fc
         }),
         { selector: (n) => `${n.productId}|${n.strategy}|${n.rank}`, maxLength: 25 },
       ),
+      consents: fc.uniqueArray(
+        fc.record({
+          who: fc.integer({ min: 0, max: profiles - 1 }),
+          channel: fc.constantFrom(...consentChannels),
+          status: fc.constantFrom(...consentStatuses),
+        }),
+        { selector: (c) => `${c.who}|${c.channel}`, maxLength: 2 * profiles },
+      ),
     });
   })
   .map((w) => {
@@ -336,7 +348,11 @@ export const worldArb: fc.Arbitrary<World> = fc
     const insights: WorldInsight[] = w.insights.flatMap((x, i) =>
       x ? [{ profileId: id(i), ...x }] : [],
     );
-    return { ...w, profiles, events, orders, predictions, insights };
+    const consents: WorldConsent[] = w.consents.map(({ who, ...c }) => ({
+      profileId: id(who),
+      ...c,
+    }));
+    return { ...w, profiles, events, orders, predictions, insights, consents };
   });
 
 export { profileKey, writeWorld } from './segment-world-store.js';

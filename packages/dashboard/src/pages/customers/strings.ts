@@ -147,6 +147,10 @@ export const customerStrings = defineStrings({
     colEvent: 'Event',
     colDetails: 'Details',
     timeAdjusted: 'time of receipt (sent time was off)',
+    segmentEntered: 'Entered segment',
+    segmentExited: 'Left segment',
+    segmentDeleted: '(segment deleted)',
+    segmentCause: 'Cause:',
   },
   he: {
     listTitle: 'לקוחות',
@@ -292,5 +296,9 @@ export const customerStrings = defineStrings({
     colEvent: 'אירוע',
     colDetails: 'פרטים',
     timeAdjusted: 'זמן הקבלה (זמן השליחה היה שגוי)',
+    segmentEntered: 'נכנס לסגמנט',
+    segmentExited: 'יצא מסגמנט',
+    segmentDeleted: '(הסגמנט נמחק)',
+    segmentCause: 'סיבה:',
   },
 });

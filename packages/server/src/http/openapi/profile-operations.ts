@@ -2,6 +2,7 @@ import type { Catalogue } from './catalogue-types.js';
 import {
   ANA_ID,
   anaProfile,
+  at,
   orderCompletedEvent,
   productViewedEvent,
   profileExport,
@@ -22,6 +23,26 @@ const longId = invalid(
   'params.id',
   'Too big: expected string to have <=200 characters',
 );
+
+/** A segment entry as the timeline shows it, beside the view that caused it. */
+const segmentEnteredEvent = {
+  messageId: 'seg:42',
+  type: 'track',
+  event: 'Segment Entered',
+  timestamp: at.firstSeen,
+  receivedAt: at.firstSeen,
+  payload: {
+    type: 'track',
+    event: 'Segment Entered',
+    messageId: 'seg:42',
+    timestamp: at.firstSeen,
+    receivedAt: at.firstSeen,
+    properties: {
+      segment: { id: 'seg_5c1e0f7a9b2d4e6f8a10', name: 'Viewed lenses this week' },
+      cause: 'message ajs-next-1741903504120-4f0e',
+    },
+  },
+};
 
 /** Profiles and the custom-field schema. */
 export const profileOperations: Catalogue = {
@@ -100,15 +121,31 @@ export const profileOperations: Catalogue = {
   },
   'GET /api/v1/profiles/{id}/events': {
     description:
-      "The profile's events, newest first, as they were sent (with the server's corrected " +
-      '`timestamp` and `receivedAt`). Page with `limit` (1-1000, default 100) and pass ' +
-      '`nextCursor` back as `cursor`; `nextCursor` is null on the last page.',
-    parameters: { id: ANA_ID, limit: 2 },
+      "The profile's timeline, newest first: its events as they were sent (with the server's " +
+      'corrected `timestamp` and `receivedAt`), and its segment entries and exits as ' +
+      '`Segment Entered` / `Segment Exited` track events (id `seg:<n>`, the one webhook ' +
+      'subscribers receive for the same change) whose `properties` name the segment (`id`, and ' +
+      '`name`, null once the segment was deleted) and the `cause` (`message <messageId>`, ' +
+      '`time: a window moved`, `segment created`, `definition vN`, `model fit`). Events are ' +
+      'placed by when they were received, entries and exits by when they happened; one at the ' +
+      'same instant as the event that caused it shows above it. `event` keeps only entries of ' +
+      'that name (`Order Completed`, `Segment Entered`). Page with `limit` (1-1000, default ' +
+      '100) and pass `nextCursor` back as `cursor`; `nextCursor` is null on the last page.',
+    parameters: { id: ANA_ID, limit: 3 },
     responses: {
-      200: answer('One page of events.', {
-        data: [orderCompletedEvent, productViewedEvent],
-        nextCursor: '3',
-      }),
+      200: answers('One page of the timeline.', [
+        {
+          summary: 'Events and a segment entry (a next page exists)',
+          value: {
+            data: [orderCompletedEvent, segmentEnteredEvent, productViewedEvent],
+            nextCursor: '42.3',
+          },
+        },
+        {
+          summary: 'With event=Segment Entered',
+          value: { data: [segmentEnteredEvent], nextCursor: null },
+        },
+      ]),
       400: invalid(
         'A cursor that did not come from a previous page',
         'querystring.cursor',

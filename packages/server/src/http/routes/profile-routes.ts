@@ -10,6 +10,8 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { pageTimeline, type TimelineSource } from '../../modules/profiles/index.js';
+import { segmentChangeEvents } from '../../modules/segments/segment-change-events.js';
 import { AppError, unwrap } from '../../platform/errors.js';
 import { principalOf, requireScope } from '../auth.js';
 import type { Services } from '../services.js';
@@ -100,7 +102,8 @@ export function profileRoutes(app: FastifyInstance, s: Services): void {
       ...admin,
       schema: {
         tags: ['profiles'],
-        summary: "A profile's events, newest first, with cursor pagination",
+        summary:
+          "A profile's timeline, newest first, with cursor pagination: its events and its segment entries and exits",
         security,
         params: idParams,
         querystring: eventsPageQuerySchema,
@@ -112,12 +115,26 @@ export function profileRoutes(app: FastifyInstance, s: Services): void {
     },
     async (request) => {
       const workspaceId = principalOf(request).workspaceId;
-      unwrap(await s.profiles.get(workspaceId, request.params.id));
-      const { limit, cursor } = request.query;
-      return s.profiles.events(workspaceId, request.params.id, {
-        limit,
-        ...(cursor !== undefined ? { cursor: Number(cursor) } : {}),
-      });
+      const profile = unwrap(await s.profiles.get(workspaceId, request.params.id));
+      const { limit, cursor, event } = request.query;
+      const named = event !== undefined ? { event } : {};
+      const person = { workspaceId, profileId: profile.id };
+      // Profiles know nothing of segments: their entries and exits are merged in here. Listed
+      // first, so a change shows above the event that caused it at the same instant.
+      const segmentChanges: TimelineSource = async (page) =>
+        (await segmentChangeEvents(s.database.db, person, { ...page, ...named })).map((c) => ({
+          position: c.seq,
+          at: c.at,
+          event: c.event,
+        }));
+      const logged: TimelineSource = (page) =>
+        s.profiles.events(workspaceId, profile.id, { ...page, ...named });
+      return unwrap(
+        await pageTimeline([segmentChanges, logged], {
+          limit,
+          ...(cursor !== undefined ? { cursor } : {}),
+        }),
+      );
     },
   );
 

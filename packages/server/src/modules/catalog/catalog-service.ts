@@ -39,11 +39,13 @@ export function productView(p: StoredProduct): Product {
 
 /** The catalog as the admin API, imports and connectors use it. */
 export class CatalogService {
-  readonly store = new CatalogStore();
+  readonly store: CatalogStore;
   constructor(
     private readonly database: Database,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.store = new CatalogStore(database.dialect);
+  }
 
   upsert(
     workspaceId: string,

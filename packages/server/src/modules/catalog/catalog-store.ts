@@ -1,7 +1,8 @@
 import type { ProductInput } from '@comeback/contracts';
-import type { Db, Trx } from '../../platform/db/database.js';
+import { sql } from 'kysely';
+import type { Database, Db, Trx } from '../../platform/db/database.js';
 import { readJsonObject, readStringArray } from '../../platform/json.js';
-import { changesBetween, merge, sumStock } from './product-changes.js';
+import { changesBetween, merge, stockCrossing, sumStock } from './product-changes.js';
 
 /** Where a product change came from: the admin API, an import, or a store connector. */
 export type CatalogSource = 'api' | 'import' | `connector:${string}`;
@@ -53,6 +54,13 @@ export interface UpsertOutcome {
   changes: CatalogChange[];
 }
 
+/**
+ * Arbitrary but fixed: the advisory lock that makes stock crossings visible in `seq` order on
+ * PostgreSQL. Writers hold it shared (they never wait for each other); the processor only ever
+ * tries it exclusively, before it moves past a crossing (modules/segments).
+ */
+export const STOCK_CROSSING_LOCK = 7_301_033;
+
 const chunk = <T>(items: T[], size = 200): T[][] => {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -65,6 +73,11 @@ const chunk = <T>(items: T[], size = 200): T[][] => {
  * transaction as the change.
  */
 export class CatalogStore {
+  readonly #dialect: Database['dialect'];
+  constructor(dialect: Database['dialect']) {
+    this.#dialect = dialect;
+  }
+
   async load(
     db: Trx | Db,
     workspaceId: string,
@@ -144,7 +157,7 @@ export class CatalogStore {
       const after = merge(before, input, opts.source, stamp, opts.now);
       if (!before && after.title === '') after.title = input.id;
       outcome.changes.push(...changesBetween(before, after));
-      await this.#write(trx, workspaceId, after, before !== undefined);
+      await this.#write(trx, workspaceId, before, after);
       existing.set(after.id, after);
       if (before) outcome.updated++;
       else outcome.created++;
@@ -214,7 +227,7 @@ export class CatalogStore {
     after.stock = sumStock(after.variants);
     after.updatedAt = now;
     const changes = changesBetween(before, after);
-    await this.#write(trx, workspaceId, after, true);
+    await this.#write(trx, workspaceId, before, after);
     await this.recordChanges(trx, workspaceId, changes, now);
     return { applied: true, changes };
   }
@@ -237,7 +250,19 @@ export class CatalogStore {
     }
   }
 
-  async #write(trx: Trx, workspaceId: string, p: StoredProduct, exists: boolean): Promise<void> {
+  /**
+   * Every write of a product passes here, so a stock crossing zero is recorded in the same
+   * transaction as the stock itself (see #recordStockCrossing).
+   */
+  async #write(
+    trx: Trx,
+    workspaceId: string,
+    before: StoredProduct | undefined,
+    p: StoredProduct,
+  ): Promise<void> {
+    const exists = before !== undefined;
+    const crossing = stockCrossing(before, p);
+    if (crossing) await this.#recordStockCrossing(trx, workspaceId, p.id, crossing, p.updatedAt);
     const row = {
       title: p.title,
       url: p.url,
@@ -298,5 +323,58 @@ export class CatalogStore {
         )
         .execute();
     }
+  }
+
+  /**
+   * Stored segment membership reads stock ("viewed an out-of-stock product"), and only the
+   * processor writes membership (ADR 0018): the crossing is recorded here, in the catalog
+   * writer's transaction, and the processor re-checks its viewers in its own batches
+   * (modules/segments/stock-rechecks.ts). Written with the stock, a crossing exists exactly when
+   * the stock change committed - never lost to a crash between the two, never applied for a
+   * change rolled back - and the processor's progress lives with the membership it writes, so
+   * each is applied once. The processor follows crossings by `seq`, so it must never move past
+   * one that commits late with a smaller seq: on SQLite writers are serialised anyway; on
+   * PostgreSQL a writer holds STOCK_CROSSING_LOCK shared until it commits, and the processor
+   * moves on only while holding it exclusively (it tries, and waits for nothing). Crossings the
+   * processor has passed are deleted here, by the next writer.
+   */
+  async #recordStockCrossing(
+    trx: Trx,
+    workspaceId: string,
+    productId: string,
+    crossing: { outOfStock: boolean },
+    at: number,
+  ): Promise<void> {
+    if (this.#dialect === 'postgres') {
+      await sql`select pg_advisory_xact_lock_shared(${STOCK_CROSSING_LOCK})`.execute(trx);
+    }
+    await trx
+      .deleteFrom('stock_crossings')
+      .where((eb) => {
+        let passed = eb
+          .selectFrom('stock_crossings as c')
+          .select('c.seq')
+          .where(
+            'c.seq',
+            '<',
+            eb
+              .selectFrom('segment_stock_progress')
+              .select('crossing_seq')
+              .where('name', '=', 'stock'),
+          );
+        // Concurrent writers (PostgreSQL) leave each other's deletions alone instead of waiting.
+        if (this.#dialect === 'postgres') passed = passed.forUpdate().skipLocked();
+        return eb('seq', 'in', passed);
+      })
+      .execute();
+    await trx
+      .insertInto('stock_crossings')
+      .values({
+        workspace_id: workspaceId,
+        product_id: productId,
+        out_of_stock: crossing.outOfStock ? 1 : 0,
+        at,
+      })
+      .execute();
   }
 }

@@ -5,6 +5,7 @@
 export { CatalogService, productView } from './catalog-service.js';
 export {
   CatalogStore,
+  STOCK_CROSSING_LOCK,
   type CatalogChange,
   type CatalogSource,
   type StoredProduct,

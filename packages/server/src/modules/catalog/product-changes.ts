@@ -124,3 +124,19 @@ export function changesBetween(
   }
   return out;
 }
+
+/**
+ * Whether a product is out of stock as "viewed an out-of-stock product" reads it (a tracked
+ * stock of zero or less; a product not in the catalog is not).
+ */
+const outOfStock = (p: StoredProduct | undefined): boolean =>
+  p !== undefined && p.stock !== null && p.stock <= 0;
+
+/** The product's stock crossed zero (either way): true when it is now out of stock. */
+export function stockCrossing(
+  before: StoredProduct | undefined,
+  after: StoredProduct,
+): { outOfStock: boolean } | null {
+  const now = outOfStock(after);
+  return now === outOfStock(before) ? null : { outOfStock: now };
+}

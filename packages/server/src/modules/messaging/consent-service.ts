@@ -7,6 +7,7 @@ import {
   type ConsentState,
   type ConsentStatus,
 } from '@comeback/contracts';
+import { sql } from 'kysely';
 import type { Database, Trx } from '../../platform/db/database.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { oneOf } from '../../platform/json.js';
@@ -66,6 +67,11 @@ const MAX_HISTORY = 1000;
 const MAX_ADDRESS = 320;
 const MAX_DETAIL = 1000;
 const MAX_PAGE = 1000;
+/**
+ * Arbitrary but fixed: the advisory lock that orders consent writes on PostgreSQL, so that
+ * `consent_changes` rows become visible in `seq` order (live segments follow them by `seq`).
+ */
+const CONSENT_WRITE_LOCK = 7_301_019;
 
 /**
  * Marketing consent per person and channel, with its full history, and the suppression list of
@@ -125,6 +131,8 @@ export class ConsentService {
       proof: proof === null ? null : JSON.stringify(proof),
     };
     await this.#database.db.transaction().execute(async (trx) => {
+      if (this.#database.dialect === 'postgres')
+        await sql`select pg_advisory_xact_lock(${CONSENT_WRITE_LOCK})`.execute(trx);
       const written = await trx
         .insertInto('consents')
         .values({ ...row, updated_at: now })

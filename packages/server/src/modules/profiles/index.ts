@@ -13,6 +13,7 @@ export {
 export { ProfileStore } from './profile-store.js';
 export { ProfileCache } from './profile-cache.js';
 export { ProfileQueries, type LookupKey } from './profile-queries.js';
+export { pageTimeline, type TimelineEntry, type TimelineSource } from './profile-timeline.js';
 export {
   deleteOrders,
   ERASED_ORDER,

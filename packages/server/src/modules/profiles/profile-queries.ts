@@ -5,6 +5,7 @@ import { oneOf } from '../../platform/json.js';
 import { scoped } from '../../platform/read-scope.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { presentEvent } from './event-view.js';
+import type { TimelineEntry } from './profile-timeline.js';
 import { normalizeIdentifier, type Identifier } from './identifiers.js';
 import { insightsOf } from './profile-insights.js';
 import { predictionsOf } from './profile-predictions.js';
@@ -146,7 +147,16 @@ export class ProfileQueries {
     return row?.into_profile_id ?? id;
   }
 
-  async events(workspaceId: string, profileId: string, opts: { limit: number; cursor?: number }) {
+  /**
+   * The profile's logged events below log position `before`, newest first, as a timeline source
+   * (profile-timeline.ts): ordered by when they were received, which is when they could take
+   * effect. `event` keeps only those of that name.
+   */
+  async events(
+    workspaceId: string,
+    profileId: string,
+    page: { limit: number; before?: number; event?: string },
+  ): Promise<TimelineEntry[]> {
     const liveId = await this.#followMerges(workspaceId, profileId);
     let q = this.#db
       .selectFrom('event_profiles as ep')
@@ -155,13 +165,14 @@ export class ProfileQueries {
       .where('ep.profile_id', '=', liveId)
       .where('events.workspace_id', '=', workspaceId)
       .orderBy('ep.seq', 'desc')
-      .limit(opts.limit + 1);
-    if (opts.cursor !== undefined) q = q.where('ep.seq', '<', opts.cursor);
+      .limit(page.limit);
+    if (page.before !== undefined) q = q.where('ep.seq', '<', page.before);
+    if (page.event !== undefined) q = q.where('events.event', '=', page.event);
     const rows = await q.execute();
-    const page = rows.slice(0, opts.limit);
-    const last = page[page.length - 1];
-    return {
-      data: page.map((r) => ({
+    return rows.map((r) => ({
+      position: Number(r.seq),
+      at: Number(r.received_at),
+      event: {
         messageId: r.message_id,
         type: r.type,
         event: r.event,
@@ -169,9 +180,8 @@ export class ProfileQueries {
         receivedAt: new Date(r.received_at).toISOString(),
         ...(r.time_adjusted === 1 ? { timeAdjusted: true } : {}),
         payload: presentEvent(r),
-      })),
-      nextCursor: rows.length > opts.limit && last ? String(last.seq) : null,
-    };
+      },
+    }));
   }
 
   /** GDPR access: everything held about the person, as JSON. */

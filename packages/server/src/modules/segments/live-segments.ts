@@ -13,7 +13,9 @@ import type { WorkspaceChanges } from '../profiles/index.js';
 import { MembershipStore, type MembershipChange } from './membership-store.js';
 import { segmentFilter } from './segment-sql.js';
 import { SegmentTimers, TimerReads, timedAtomsOf } from './segment-timers.js';
-import { dependenciesOf, readsFits } from './segment-dependencies.js';
+import { dependenciesOf, readsConsent, readsFits } from './segment-dependencies.js';
+import { moveConsentCursor, readConsentChanges } from './consent-feed.js';
+import { StockRechecks } from './segment-stock-rechecks.js';
 import type { SegmentQuery } from './segment-model.js';
 import { completedFits } from '../../platform/db/fit-markers.js';
 
@@ -45,6 +47,7 @@ export class LiveSegments {
   readonly #logger: Logger;
   readonly #store: MembershipStore;
   readonly #timers: SegmentTimers;
+  readonly #stock: StockRechecks;
   #segments = new Map<string, LoadedSegment>();
   readonly #customFields = new Map<string, Map<string, CustomField>>();
   #signature = '';
@@ -56,6 +59,7 @@ export class LiveSegments {
     this.#logger = logger;
     this.#store = new MembershipStore(database);
     this.#timers = new SegmentTimers(database);
+    this.#stock = new StockRechecks(database);
   }
 
   /** The batch's part: call inside its transaction, after its writes, with its changes. */
@@ -63,10 +67,15 @@ export class LiveSegments {
     await this.#refreshDefinitions(trx);
     await this.#reconcileDefinitions(trx, now);
     await this.#followFits(trx, now);
+    await this.#followConsent(trx, now);
     for (const change of changes) {
       for (const m of change.merges) await this.#store.moveMerged(trx, m.from, m.into);
       await this.#reevaluate(trx, change, now);
     }
+    // Stock crossing zero, recorded by the catalog: re-checks who viewed the product.
+    await this.#stock.run(trx, now, this.#segments.values(), (segment, ids, cause) =>
+      this.#recheck(trx, segment, ids, now, () => cause),
+    );
     await this.#runDueTimers(trx, now);
   }
 
@@ -206,6 +215,20 @@ export class LiveSegments {
       }
       this.#fits.set(workspaceId, signature);
     }
+  }
+
+  /** Consent changes no event announces: the segments reading consent re-check those profiles. */
+  async #followConsent(trx: Trx, now: number): Promise<void> {
+    const read = await readConsentChanges(trx);
+    if (read.byWorkspace.size === 0) return;
+    for (const [workspaceId, causes] of read.byWorkspace) {
+      for (const segment of this.#segments.values()) {
+        if (segment.workspaceId !== workspaceId) continue;
+        if (!readsConsent(segment.condition, this.#resolver(workspaceId))) continue;
+        await this.#recheck(trx, segment, [...causes.keys()], now, (id) => causes.get(id) ?? '');
+      }
+    }
+    await moveConsentCursor(trx, read.position, now);
   }
 
   /** Evaluates `segment` over its whole workspace and writes the differences. */

@@ -173,6 +173,7 @@ function checkTree(
       case 'purchased':
       case 'category_views':
       case 'viewed_out_of_stock':
+      case 'consent':
         return;
     }
   };

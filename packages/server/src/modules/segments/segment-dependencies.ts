@@ -13,9 +13,9 @@ const FIT_FIELDS = /^(predictions|insights|rfm)\./;
 
 /**
  * Which calls of a batch can change the answer (as `TouchedProfile.calls` names them): events
- * and affinity depend on their track events; traits, computed fields and purchases on any call
- * (identify, orders, last seen); predictions and insights on none (the model fits change them,
- * see readsFits). References count what the referenced segment depends on.
+ * and affinity depend on their track events; traits, computed fields, purchases and consent on
+ * any call (identify, orders, last seen, a merge); predictions and insights on none (the model
+ * fits change them, see readsFits). References count what the referenced segment depends on.
  */
 export function dependenciesOf(
   condition: SegmentCondition,
@@ -44,6 +44,10 @@ export function dependenciesOf(
     case 'viewed_out_of_stock':
       return { kind: 'calls', calls: new Set([PRODUCT_VIEWED]) };
     case 'purchased':
+      return { kind: 'any' };
+    case 'consent':
+      // Consent is written outside the log (see readsConsent), but a merge moves memberships
+      // and not consent records: any call re-checks the survivor (one keyed row to read).
       return { kind: 'any' };
     case 'segment': {
       const target = lookup(condition.segment);
@@ -77,6 +81,34 @@ export function readsFits(
       if (!target || visiting.has(condition.segment)) return false;
       visiting.add(condition.segment);
       return readsFits(target, lookup, visiting);
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether the answer reads consent, which the consent service writes outside the event log
+ * (API, preference pages, webhooks, the consent follower): LiveSegments follows its changes.
+ */
+export function readsConsent(
+  condition: SegmentCondition,
+  lookup: ConditionLookup,
+  visiting = new Set<string>(),
+): boolean {
+  switch (condition.type) {
+    case 'and':
+    case 'or':
+      return condition.conditions.some((c) => readsConsent(c, lookup, visiting));
+    case 'not':
+      return readsConsent(condition.condition, lookup, visiting);
+    case 'consent':
+      return true;
+    case 'segment': {
+      const target = lookup(condition.segment);
+      if (!target || visiting.has(condition.segment)) return false;
+      visiting.add(condition.segment);
+      return readsConsent(target, lookup, visiting);
     }
     default:
       return false;

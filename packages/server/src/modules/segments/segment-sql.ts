@@ -59,6 +59,8 @@ function compile(
       return categoryViewsPredicate(ctx, c);
     case 'viewed_out_of_stock':
       return viewedOutOfStockPredicate(ctx, c);
+    case 'consent':
+      return consentPredicate(ctx, c);
     case 'segment': {
       const referenced = query.references.get(c.segment);
       if (!referenced || inlining.includes(c.segment)) {
@@ -67,6 +69,13 @@ function compile(
       return compile(ctx, query, referenced, [...inlining, c.segment]);
     }
   }
+}
+
+/** The profile's current consent on the channel is the status (the row the send gate reads). */
+function consentPredicate(ctx: FieldContext, c: Extract<SegmentCondition, { type: 'consent' }>) {
+  return sql<SqlBool>`exists (select 1 from consents as cs
+    where cs.profile_id = p.id and cs.workspace_id = ${text(ctx.d, ctx.workspaceId)}
+      and cs.channel = ${text(ctx.d, c.channel)} and cs.status = ${text(ctx.d, c.status)})`;
 }
 
 export async function countMembers(database: Database, query: SegmentQuery): Promise<number> {
@@ -118,6 +127,8 @@ function cheapFirst(conditions: readonly SegmentCondition[]): SegmentCondition[]
     switch (c.type) {
       case 'field':
         return c.field.startsWith('traits.') || c.field.startsWith('computed.') ? 0 : 1;
+      case 'consent':
+        return 1;
       case 'purchased':
         return 2;
       case 'not':

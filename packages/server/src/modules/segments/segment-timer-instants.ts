@@ -66,6 +66,8 @@ export function timedAtomsOf(
         out.push({ kind: 'date', field, operator: op, amount: c.amount, unit: c.unit });
         return;
       }
+      case 'consent':
+        return; // changes only when consent is written (LiveSegments follows those)
       case 'segment': {
         const target = references.get(c.segment);
         if (!target || visiting.has(c.segment)) return;

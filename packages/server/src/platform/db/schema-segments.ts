@@ -34,3 +34,13 @@ export interface SegmentStateTable {
   version: number;
   evaluated_at: number;
 }
+/**
+ * How far the processor has re-checked stock crossings (migration 033; one row): the crossing
+ * being worked off and the log range of its viewers still to read.
+ */
+export interface SegmentStockProgressTable {
+  name: string;
+  crossing_seq: number;
+  after_event_seq: number;
+  end_event_seq: number;
+}

@@ -83,6 +83,15 @@ export interface CatalogEventTable {
   details: unknown;
   occurred_at: number;
 }
+/** A product's stock crossing zero (migration 033): re-check work for live segments. */
+export interface StockCrossingTable {
+  seq: Generated<number>;
+  workspace_id: string;
+  product_id: string;
+  /** 1: went to zero or below; 0: came back above zero (or stopped being tracked). */
+  out_of_stock: number;
+  at: number;
+}
 export interface ConnectorTable {
   id: string;
   workspace_id: string;

@@ -193,6 +193,7 @@ export interface Schema {
   segment_changes: Segments.SegmentChangeTable;
   segment_timers: Segments.SegmentTimerTable;
   segment_states: Segments.SegmentStateTable;
+  segment_stock_progress: Segments.SegmentStockProgressTable;
   message_templates: Messaging.MessageTemplateTable;
   message_template_versions: Messaging.MessageTemplateVersionTable;
   consents: Messaging.ConsentTable;
@@ -218,6 +219,7 @@ export interface Schema {
   product_variants: StoreData.ProductVariantTable;
   inventory_levels: StoreData.InventoryLevelTable;
   catalog_events: StoreData.CatalogEventTable;
+  stock_crossings: StoreData.StockCrossingTable;
   connectors: StoreData.ConnectorTable;
   webhook_deliveries: StoreData.WebhookDeliveryTable;
   data_requests: StoreData.DataRequestTable;

@@ -17,6 +17,7 @@ import {
   PurchaseEditor,
   ViewedOutOfStockEditor,
 } from './AffinityEditors';
+import { ConsentEditor } from './ConsentEditor';
 import { useBuilder, useFaults } from './context';
 import { EventConditionEditor } from './EventConditionEditor';
 import { FieldConditionEditor } from './FieldConditionEditor';
@@ -247,6 +248,8 @@ function LeafEditor({
       return <CategoryViewsEditor value={value} onChange={onChange} path={path} />;
     case 'viewed_out_of_stock':
       return <ViewedOutOfStockEditor value={value} onChange={onChange} path={path} />;
+    case 'consent':
+      return <ConsentEditor value={value} onChange={onChange} path={path} />;
     case 'segment':
       return <MembershipEditor value={value} onChange={onChange} path={path} />;
   }

@@ -8,6 +8,7 @@ export const addableKinds = [
   'purchased',
   'category_views',
   'viewed_out_of_stock',
+  'consent',
   'segment',
   'group',
   'not',
@@ -29,6 +30,8 @@ export function newCondition(kind: AddableKind): SegmentCondition {
       return { type: 'category_views', atLeast: 3, window: LAST_30_DAYS };
     case 'viewed_out_of_stock':
       return { type: 'viewed_out_of_stock', window: LAST_30_DAYS };
+    case 'consent':
+      return { type: 'consent', channel: 'email', status: 'subscribed' };
     case 'segment':
       return { type: 'segment', segment: '' };
     case 'group':

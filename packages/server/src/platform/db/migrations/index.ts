@@ -30,6 +30,7 @@ import * as m029 from './029-provider-credentials.js';
 import * as m030 from './030-product-non-product.js';
 import * as m031 from './031-message-contents.js';
 import * as m032 from './032-buy-again-prior.js';
+import * as m033 from './033-stock-rechecks.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -69,6 +70,7 @@ const steps: Record<string, Step> = {
   '030-product-non-product': m030,
   '031-message-contents': m031,
   '032-buy-again-prior': m032,
+  '033-stock-rechecks': m033,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

@@ -1,0 +1,54 @@
+import type { Trx } from '../../platform/db/database.js';
+
+/**
+ * Consent is written by the consent service (the API, preference pages and unsubscribe links,
+ * complaints from provider webhooks, the consent follower reading identify traits), never by the
+ * processor, and every write appends a row to `consent_changes`. Live segments follow that table
+ * with their own cursor, kept in `processor_cursors` (the derived file on SQLite) and moved in
+ * the batch transaction that writes the resulting entries and exits: after a crash the same
+ * changes are read again and nothing is recorded twice. On PostgreSQL the consent service
+ * appends under a lock, so rows become visible in `seq` order and none is passed over.
+ */
+const CURSOR = 'segments:consent';
+/** Changes taken per batch: a backlog (a bulk import of consents) is worked off batch by batch. */
+const PER_BATCH = 5000;
+
+export interface ConsentChangesRead {
+  /** Per workspace, the profiles whose consent changed, each with the cause of its last change. */
+  byWorkspace: Map<string, Map<string, string>>;
+  /** The cursor to store once they are taken in (unchanged when nothing was read). */
+  position: number;
+}
+
+/** The consent changes after the cursor, oldest first, at most PER_BATCH of them. */
+export async function readConsentChanges(trx: Trx): Promise<ConsentChangesRead> {
+  const cursor = await trx
+    .selectFrom('processor_cursors')
+    .select('position')
+    .where('name', '=', CURSOR)
+    .executeTakeFirst();
+  let position = Number(cursor?.position ?? 0);
+  const rows = await trx
+    .selectFrom('consent_changes')
+    .select(['seq', 'workspace_id', 'profile_id', 'channel', 'status', 'source'])
+    .where('seq', '>', position)
+    .orderBy('seq')
+    .limit(PER_BATCH)
+    .execute();
+  const byWorkspace = new Map<string, Map<string, string>>();
+  for (const r of rows) {
+    let profiles = byWorkspace.get(r.workspace_id);
+    if (!profiles) byWorkspace.set(r.workspace_id, (profiles = new Map()));
+    profiles.set(r.profile_id, `consent: ${r.channel} ${r.status} (${r.source})`);
+    position = Number(r.seq);
+  }
+  return { byWorkspace, position };
+}
+
+export async function moveConsentCursor(trx: Trx, position: number, now: number): Promise<void> {
+  await trx
+    .insertInto('processor_cursors')
+    .values({ name: CURSOR, position, updated_at: now })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ position, updated_at: now }))
+    .execute();
+}

@@ -1,0 +1,263 @@
+import type { SegmentCondition, SegmentWindow } from '@comeback/contracts';
+import { sql, type SqlBool } from 'kysely';
+import type { Database, Trx } from '../../platform/db/database.js';
+import { STOCK_CROSSING_LOCK } from '../catalog/index.js';
+import type { ConditionLookup } from './segment-dependencies.js';
+import { PRODUCT_VIEWED } from './segment-sql-events.js';
+import { jsonRef, text, textOf } from './segment-sql-json.js';
+import { windowBounds } from './segment-time.js';
+
+/** The part of a loaded segment this needs. */
+export interface StockSegment {
+  id: string;
+  workspaceId: string;
+  condition: SegmentCondition;
+}
+
+/** Re-checks `profileIds` for `segment` and records the differences with `cause`. */
+export type StockRecheck<S> = (
+  segment: S,
+  profileIds: readonly string[],
+  cause: string,
+) => Promise<void>;
+
+const PROGRESS = 'stock';
+/**
+ * Log rows read per batch for viewers of crossed products: a product viewed by very many
+ * profiles is worked off over several batches, so no batch (and the events waiting behind it)
+ * is held up by one crossing.
+ */
+const LOG_ROWS_PER_BATCH = 50_000;
+/** Crossings taken in per batch when no segment of their workspace reads stock. */
+const CROSSINGS_PER_BATCH = 500;
+
+interface Progress {
+  crossingSeq: number;
+  afterEventSeq: number;
+  endEventSeq: number;
+}
+
+/**
+ * A product's stock crossing zero changes "viewed an out-of-stock product" for everyone who
+ * viewed it, with no event of theirs. The catalog writer records each crossing in
+ * `stock_crossings` in the transaction that writes the stock (catalog-store.ts); this works
+ * them off in order inside the processor's batch transaction. For each, it finds the profiles
+ * whose applied `Product Viewed` events name the product (no older than the segments' windows
+ * can count), reading a bounded slice of the log per batch, and re-checks them for every
+ * segment of the workspace that reads stock. Its progress (`segment_stock_progress`) is written in the
+ * same transaction as the membership it causes, so after a crash it resumes exactly where the
+ * last committed batch stopped. Views applied after a crossing was taken in need no re-check:
+ * the batch that applies them evaluates them against the stock as it is then.
+ */
+export class StockRechecks {
+  readonly #database: Database;
+  readonly #logRowsPerBatch: number;
+  constructor(database: Database, opts: { logRowsPerBatch?: number } = {}) {
+    this.#database = database;
+    this.#logRowsPerBatch = opts.logRowsPerBatch ?? LOG_ROWS_PER_BATCH;
+  }
+
+  async run<S extends StockSegment>(
+    trx: Trx,
+    now: number,
+    segments: Iterable<S>,
+    recheck: StockRecheck<S>,
+  ): Promise<void> {
+    const all = [...segments];
+    const stored = await this.#progress(trx);
+    let progress = stored;
+    let logRows = this.#logRowsPerBatch;
+    let crossings = CROSSINGS_PER_BATCH;
+    let exclusive = this.#database.dialect !== 'postgres';
+    while (logRows > 0 && crossings > 0) {
+      const inProgress = progress.afterEventSeq < progress.endEventSeq;
+      let crossing = await this.#crossing(trx, inProgress ? '=' : '>', progress.crossingSeq);
+      if (crossing && !inProgress && !exclusive) {
+        // Moving past a seq: only once no writer can still commit a smaller one (PostgreSQL).
+        exclusive = await this.#excludeWriters(trx);
+        if (!exclusive) break;
+        crossing = await this.#crossing(trx, '>', progress.crossingSeq);
+      }
+      if (!crossing && inProgress) {
+        // Only passed crossings are ever deleted; should this one be gone, go on to the next.
+        progress = { ...progress, afterEventSeq: progress.endEventSeq };
+        continue;
+      }
+      if (!crossing) break;
+      const readers = stockReaders(all, crossing.workspace_id);
+      if (progress.crossingSeq !== Number(crossing.seq) || readers.length === 0) {
+        crossings--;
+        progress = {
+          crossingSeq: Number(crossing.seq),
+          afterEventSeq: 0,
+          endEventSeq: readers.length === 0 ? 0 : await this.#lastAppliedSeq(trx),
+        };
+        continue;
+      }
+      const upTo = Math.min(progress.endEventSeq, progress.afterEventSeq + logRows);
+      const viewers = await this.#viewers(trx, {
+        workspaceId: crossing.workspace_id,
+        productId: crossing.product_id,
+        after: progress.afterEventSeq,
+        upTo,
+        since: earliestCounted(readers, now),
+      });
+      const cause = `stock: ${crossing.product_id} ${
+        Number(crossing.out_of_stock) === 1 ? 'out of stock' : 'back in stock'
+      }`;
+      if (viewers.length > 0) {
+        for (const { segment } of readers) await recheck(segment, viewers, cause);
+      }
+      logRows -= upTo - progress.afterEventSeq;
+      progress = { ...progress, afterEventSeq: upTo };
+    }
+    if (
+      progress.crossingSeq !== stored.crossingSeq ||
+      progress.afterEventSeq !== stored.afterEventSeq ||
+      progress.endEventSeq !== stored.endEventSeq
+    ) {
+      await this.#saveProgress(trx, progress);
+    }
+  }
+
+  /**
+   * On PostgreSQL a catalog writer holds STOCK_CROSSING_LOCK shared until it commits: holding
+   * it exclusively (until this batch commits) means every crossing with a seq below the next
+   * one read is committed and visible - read committed takes a fresh snapshot per statement. It
+   * is only tried: with a writer in flight this batch leaves the crossings to the next one, so
+   * the processor never waits on a catalog transaction. SQLite serialises writers anyway.
+   */
+  async #excludeWriters(trx: Trx): Promise<boolean> {
+    const { rows } = await sql<{
+      locked: boolean;
+    }>`select pg_try_advisory_xact_lock(${STOCK_CROSSING_LOCK}) as locked`.execute(trx);
+    return rows[0]?.locked === true;
+  }
+
+  async #progress(trx: Trx): Promise<Progress> {
+    const row = await trx
+      .selectFrom('segment_stock_progress')
+      .selectAll()
+      .where('name', '=', PROGRESS)
+      .executeTakeFirst();
+    return {
+      crossingSeq: Number(row?.crossing_seq ?? 0),
+      afterEventSeq: Number(row?.after_event_seq ?? 0),
+      endEventSeq: Number(row?.end_event_seq ?? 0),
+    };
+  }
+
+  async #saveProgress(trx: Trx, p: Progress): Promise<void> {
+    const values = {
+      crossing_seq: p.crossingSeq,
+      after_event_seq: p.afterEventSeq,
+      end_event_seq: p.endEventSeq,
+    };
+    await trx
+      .insertInto('segment_stock_progress')
+      .values({ name: PROGRESS, ...values })
+      .onConflict((oc) => oc.column('name').doUpdateSet(values))
+      .execute();
+  }
+
+  #crossing(trx: Trx, op: '=' | '>', seq: number) {
+    return trx
+      .selectFrom('stock_crossings')
+      .selectAll()
+      .where('seq', op, seq)
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /** The last event applied to a profile: later views are evaluated as they are applied. */
+  async #lastAppliedSeq(trx: Trx): Promise<number> {
+    const row = await trx
+      .selectFrom('event_profiles')
+      .select((eb) => eb.fn.max('seq').as('last'))
+      .executeTakeFirst();
+    return Number(row?.last ?? 0);
+  }
+
+  /** Profiles whose applied views of the product lie in the log range (after, upTo]. */
+  async #viewers(
+    trx: Trx,
+    q: { workspaceId: string; productId: string; after: number; upTo: number; since?: number },
+  ): Promise<string[]> {
+    const d = this.#database.dialect;
+    const product = textOf(jsonRef(d, sql.ref('e.payload'), ['properties', 'product_id']));
+    let query = trx
+      .selectFrom('events as e')
+      .innerJoin('event_profiles as ep', 'ep.seq', 'e.seq')
+      .select('ep.profile_id')
+      .distinct()
+      .where('e.seq', '>', q.after)
+      .where('e.seq', '<=', q.upTo)
+      .where('e.workspace_id', '=', q.workspaceId)
+      .where('e.type', '=', 'track')
+      .where('e.event', '=', PRODUCT_VIEWED)
+      .where(sql<SqlBool>`${product} = ${text(d, q.productId)}`);
+    if (q.since !== undefined) query = query.where('e.timestamp', '>=', q.since);
+    return (await query.orderBy('ep.profile_id').execute()).map((r) => r.profile_id);
+  }
+}
+
+/** The workspace's segments that read stock, with the windows of their stock conditions. */
+function stockReaders<S extends StockSegment>(
+  segments: readonly S[],
+  workspaceId: string,
+): { segment: S; windows: (SegmentWindow | undefined)[] }[] {
+  const own = segments.filter((s) => s.workspaceId === workspaceId);
+  const lookup: ConditionLookup = (id) => own.find((s) => s.id === id)?.condition;
+  return own.flatMap((segment) => {
+    const windows = stockWindows(segment.condition, lookup, new Set());
+    return windows.length > 0 ? [{ segment, windows }] : [];
+  });
+}
+
+/** The windows of every "viewed an out-of-stock product" in the condition, references too. */
+function stockWindows(
+  condition: SegmentCondition,
+  lookup: ConditionLookup,
+  visiting: Set<string>,
+): (SegmentWindow | undefined)[] {
+  switch (condition.type) {
+    case 'and':
+    case 'or':
+      return condition.conditions.flatMap((c) => stockWindows(c, lookup, visiting));
+    case 'not':
+      return stockWindows(condition.condition, lookup, visiting);
+    case 'viewed_out_of_stock':
+      return [condition.window];
+    case 'segment': {
+      const target = lookup(condition.segment);
+      if (!target || visiting.has(condition.segment)) return [];
+      visiting.add(condition.segment);
+      const out = stockWindows(target, lookup, visiting);
+      visiting.delete(condition.segment);
+      return out;
+    }
+    default:
+      return [];
+  }
+}
+
+/**
+ * The earliest view time any of the conditions can count at `now`; undefined when one counts
+ * views of any age. Views older than it cannot change an answer, so they are not read.
+ */
+function earliestCounted(
+  readers: readonly { windows: readonly (SegmentWindow | undefined)[] }[],
+  now: number,
+): number | undefined {
+  let earliest = Infinity;
+  for (const { windows } of readers) {
+    for (const window of windows) {
+      const bounds = windowBounds(window, now);
+      const from = bounds.gt ?? bounds.gte;
+      if (from === undefined) return undefined;
+      earliest = Math.min(earliest, from);
+    }
+  }
+  return Number.isFinite(earliest) ? earliest : undefined;
+}
