@@ -143,7 +143,7 @@ describe.each(engines)('message contents on %s', (engine) => {
     await run(sql`insert into message_status_changes (message_id, status, at)
       values ('msg_000000000000000000000001', 'queued', ${T0})`);
 
-    expect(await migrateToLatest(database)).toEqual(['031-message-contents']);
+    expect((await migrateToLatest(database))[0]).toBe('031-message-contents');
 
     expect(await contentRows()).toEqual([
       { message_id: 'msg_000000000000000000000001', html: HTML, body_text: 'Old sale' },

@@ -145,6 +145,8 @@ export function learnBuyAgainRanker(
   groups.start[raw.length] = r;
   const w = fitConditionalLogit(groups, d, o.iterations, o.l2);
   const scale = [...w].map((v, j) => v / sd[j]!);
+  // A fit that did not converge to numbers teaches nothing: the rules rank.
+  if (!scale.every(Number.isFinite)) return null;
   const np = PRODUCT_FEATURES.length;
 
   const atNow = productSignals(history, now);
