@@ -60,57 +60,46 @@ export function dependenciesOf(
   }
 }
 
-/** Whether the answer reads what the daily model fits write (predictions, insights, related). */
-export function readsFits(
+/**
+ * Whether any leaf condition of the answer, through and/or/not and the segments it references
+ * (a cycle counts once), satisfies `leaf`.
+ */
+function readsAny(
   condition: SegmentCondition,
   lookup: ConditionLookup,
+  leaf: (c: SegmentCondition) => boolean,
   visiting = new Set<string>(),
 ): boolean {
   switch (condition.type) {
     case 'and':
     case 'or':
-      return condition.conditions.some((c) => readsFits(c, lookup, visiting));
+      return condition.conditions.some((c) => readsAny(c, lookup, leaf, visiting));
     case 'not':
-      return readsFits(condition.condition, lookup, visiting);
-    case 'field':
-      return FIT_FIELDS.test(condition.field);
-    case 'purchased':
-      return condition.similarTo !== undefined;
+      return readsAny(condition.condition, lookup, leaf, visiting);
     case 'segment': {
       const target = lookup(condition.segment);
       if (!target || visiting.has(condition.segment)) return false;
       visiting.add(condition.segment);
-      return readsFits(target, lookup, visiting);
+      return readsAny(target, lookup, leaf, visiting);
     }
     default:
-      return false;
+      return leaf(condition);
   }
+}
+
+/** Whether the answer reads what the daily model fits write (predictions, insights, related). */
+export function readsFits(condition: SegmentCondition, lookup: ConditionLookup): boolean {
+  return readsAny(condition, lookup, (c) =>
+    c.type === 'field'
+      ? FIT_FIELDS.test(c.field)
+      : c.type === 'purchased' && c.similarTo !== undefined,
+  );
 }
 
 /**
  * Whether the answer reads consent, which the consent service writes outside the event log
  * (API, preference pages, webhooks, the consent follower): LiveSegments follows its changes.
  */
-export function readsConsent(
-  condition: SegmentCondition,
-  lookup: ConditionLookup,
-  visiting = new Set<string>(),
-): boolean {
-  switch (condition.type) {
-    case 'and':
-    case 'or':
-      return condition.conditions.some((c) => readsConsent(c, lookup, visiting));
-    case 'not':
-      return readsConsent(condition.condition, lookup, visiting);
-    case 'consent':
-      return true;
-    case 'segment': {
-      const target = lookup(condition.segment);
-      if (!target || visiting.has(condition.segment)) return false;
-      visiting.add(condition.segment);
-      return readsConsent(target, lookup, visiting);
-    }
-    default:
-      return false;
-  }
+export function readsConsent(condition: SegmentCondition, lookup: ConditionLookup): boolean {
+  return readsAny(condition, lookup, (c) => c.type === 'consent');
 }
