@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import { storableText } from './errors.js';
-import { consentChannels, consentStatuses } from './messaging.js';
+import { consentConditionSchema } from './segment-consent.js';
+import {
+  dateZones,
+  segmentIdSchema,
+  segmentWindowSchema,
+  spanAmountSchema,
+  timeUnits,
+  zonedOperators,
+  type TimeUnit,
+} from './segment-windows.js';
+
+export * from './segment-windows.js';
+export { consentConditionSchema } from './segment-consent.js';
 
 /**
  * The segment definition language: a tree of `and` / `or` / `not` over conditions on a
@@ -26,13 +38,6 @@ export const rfmGroups = [
   'lost',
 ] as const;
 export type RfmGroup = (typeof rfmGroups)[number];
-
-export const timeUnits = ['minutes', 'hours', 'days', 'weeks', 'months', 'years'] as const;
-export type TimeUnit = (typeof timeUnits)[number];
-
-/** Up to 10,000 units: "in the last 30 days", "more than 7 years ago", "in the next 2 weeks". */
-const amount = z.number().int().min(1).max(10_000);
-const isoInstant = z.iso.datetime({ offset: true }).or(z.iso.date());
 
 /** A value compared with: text up to 1,000 characters, a finite number, or a boolean. */
 export const segmentScalarSchema = z.union([
@@ -96,7 +101,7 @@ export const operatorOperands: Record<
 const operandShape = {
   value: segmentScalarSchema.optional(),
   values: z.array(segmentScalarSchema).min(1).max(1000).optional(),
-  amount: amount.optional(),
+  amount: spanAmountSchema.optional(),
   unit: z.enum(timeUnits).optional(),
 };
 
@@ -143,11 +148,22 @@ const fieldPath = z
   })
   .refine((s) => !/\.(__proto__|constructor|prototype)$/.test(s), 'names a reserved property');
 
+const isZoned = (op: FieldOperator) => (zonedOperators as readonly string[]).includes(op);
+
 export const fieldConditionSchema = z
   .object({ type: z.literal('field'), field: fieldPath, operator: z.enum(fieldOperators) })
   .extend(operandShape)
+  .extend({
+    /** Date operators: count calendar days in UTC (default) or in the profile's own zone. */
+    zone: z.enum(dateZones).optional(),
+  })
   .strict()
-  .superRefine(checkOperands);
+  .superRefine((c, ctx) => {
+    checkOperands(c, ctx);
+    if (c.zone !== undefined && !isZoned(c.operator)) {
+      ctx.addIssue({ code: 'custom', path: ['zone'], message: `not used by ${c.operator}` });
+    }
+  });
 
 /** A property of an event's `properties`, dotted for nested objects (`product.category`). */
 const propertyPath = z
@@ -185,21 +201,6 @@ export const propertyFilterSchema = z
   .strict()
   .superRefine(checkOperands);
 export type PropertyFilter = z.infer<typeof propertyFilterSchema>;
-
-/** When events or orders count: ever, the last N units (up to now), older than N units, or between two instants. */
-export const segmentWindowSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('ever') }).strict(),
-  z.object({ kind: z.literal('last'), amount, unit: z.enum(timeUnits) }).strict(),
-  z.object({ kind: z.literal('older_than'), amount, unit: z.enum(timeUnits) }).strict(),
-  z
-    .object({ kind: z.literal('between'), from: isoInstant, to: isoInstant })
-    .strict()
-    .refine((w) => Date.parse(w.from) < Date.parse(w.to), {
-      path: ['to'],
-      message: 'must be after from',
-    }),
-]);
-export type SegmentWindow = z.infer<typeof segmentWindowSchema>;
 
 export const countOperators = ['gte', 'gt', 'eq', 'lte', 'lt'] as const;
 export const countSchema = z
@@ -275,35 +276,9 @@ export const viewedOutOfStockConditionSchema = z
   .object({ type: z.literal('viewed_out_of_stock'), window: segmentWindowSchema.optional() })
   .strict();
 
-/**
- * The person's marketing consent on a channel is now `status` (`subscribed`: may be sent
- * marketing there, a double opt-in confirmed; `pending`: awaiting that confirmation). No record
- * on the channel matches no status: "never asked" is `not` around an `or` of the three.
- */
-export const consentConditionSchema = z
-  .object({
-    type: z.literal('consent'),
-    channel: oneOfTexts(consentChannels),
-    status: oneOfTexts(consentStatuses),
-  })
-  .strict();
-
-/**
- * One of `values`. An enum's refusal would end the union's choice of branch (the fault would be
- * told at the condition, not at this key); a refinement lets the branch its `type` names report
- * it at its own path. The JSON Schema still lists the values.
- */
-function oneOfTexts<const T extends readonly string[]>(values: T) {
-  const isOne = (v: string): v is T[number] => values.includes(v);
-  return z
-    .string()
-    .refine(isOne, `must be one of ${values.join(', ')}`)
-    .meta({ enum: [...values] });
-}
-
 /** Member of another segment of the workspace (wrap in `not` for "not a member"). */
 export const segmentMembershipConditionSchema = z
-  .object({ type: z.literal('segment'), segment: z.string().min(1).max(100) })
+  .object({ type: z.literal('segment'), segment: segmentIdSchema })
   .strict();
 
 export type SegmentCondition =

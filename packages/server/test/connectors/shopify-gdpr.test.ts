@@ -222,7 +222,54 @@ describe.each(engines)('Shopify GDPR topics cannot be forged (%s)', (engine) => 
       `${engine}-p`,
     ))
       await post(shop, d);
+    // An out-of-stock product of the shop, viewed on the storefront by Gus.
+    for (const d of shopifyKit.productUpdated(
+      {
+        productId: '7002',
+        variantId: '8002',
+        title: 'Frames',
+        price: 40,
+        stock: 0,
+        updatedAt: '2026-04-01T10:00:00Z',
+      },
+      SECRET,
+      `${engine}-p2`,
+    ))
+      await post(shop, d);
+    expect(
+      (
+        await t.send('/v1/track', {
+          userId: 'gus-u',
+          event: 'Product Viewed',
+          properties: { product_id: '7002' },
+        })
+      ).status,
+    ).toBe(200);
+    const segment = async (name: string, condition: unknown) => {
+      const res = await t.api('/api/v1/segments', { method: 'POST', body: { name, condition } });
+      expect(res.status).toBe(201);
+      return (await json<{ id: string }>(res)).id;
+    };
+    const bigSpenders = await segment('Spent over 60', {
+      type: 'field',
+      field: 'computed.total_spent',
+      operator: 'gt',
+      value: 60,
+    });
+    const waiting = await segment('Waiting for a product', { type: 'viewed_out_of_stock' });
+    await t.settle();
+    const stored = async (segmentId: string) =>
+      (
+        await t.server.services.database.db
+          .selectFrom('segment_memberships')
+          .select('profile_id')
+          .where('segment_id', '=', segmentId)
+          .execute()
+      ).map((r) => r.profile_id);
     const [fayBefore] = await profilesOf('email=fay@example.com');
+    const [gus] = await profilesOf('email=gus@example.com');
+    expect(await stored(bigSpenders)).toContain(fayBefore?.id);
+    expect(await stored(waiting)).toEqual([gus?.id]);
     expect(fayBefore?.computed).toMatchObject({ order_count: 2, total_spent: 70 });
     expect(fayBefore?.identifiers).toContainEqual({ kind: 'customer_id', value: '62002' });
 
@@ -244,6 +291,25 @@ describe.each(engines)('Shopify GDPR topics cannot be forged (%s)', (engine) => 
     expect(await profilesOf('email=hal@example.com')).toHaveLength(1);
     expect(await orderOf('82003')).not.toBeNull();
     expect((await t.api('/api/v1/products/7001')).status).toBe(404);
+    // Stored membership follows what the redaction removed, with no event of theirs: Fay's
+    // spend and the product Gus was waiting for.
+    expect(await stored(bigSpenders)).not.toContain(fay?.id);
+    expect(await stored(waiting)).toEqual([]);
+    const causes = await t.server.services.database.db
+      .selectFrom('segment_changes')
+      .select(['segment_id', 'kind', 'cause'])
+      .where('kind', '=', 'exited')
+      .execute();
+    expect(causes).toContainEqual({
+      segment_id: bigSpenders,
+      kind: 'exited',
+      cause: 'shop data removed',
+    });
+    expect(causes).toContainEqual({
+      segment_id: waiting,
+      kind: 'exited',
+      cause: 'stock: 7002 back in stock',
+    });
     const after = await json<{ disabledAt: string | null }>(
       await t.api(`/api/v1/connectors/${shop}`),
     );

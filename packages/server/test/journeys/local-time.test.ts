@@ -9,13 +9,11 @@ import { DateTime, IANAZone } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   addDuration,
-  isValidZone,
   nextLocalTime,
-  profileZone,
   quietUntil,
-  zoneForCountry,
   type QuietHours,
 } from '../../src/modules/journeys/local-time.js';
+import { isValidZone, profileZone, zoneForCountry } from '../../src/platform/time-zones.js';
 
 const JER = 'Asia/Jerusalem';
 const BEG = 'Europe/Belgrade';

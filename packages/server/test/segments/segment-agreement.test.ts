@@ -19,7 +19,7 @@ import { profileKey, worldArb, writeWorld } from './segment-world.js';
 
 /** Fixed, so a failure repeats; SEGMENT_SEED / SEGMENT_RUNS explore further by hand. */
 const SEED = Number(process.env.SEGMENT_SEED ?? 20_240_229);
-/** About 15 s on SQLite and 35 s on PostgreSQL on the 2-core test machine. */
+/** About 25 s on SQLite and 30 s on PostgreSQL on the 2-core test machine (when idle). */
 const RUNS = { sqlite: 1000, postgres: 500 } as const;
 const runsOn = (engine: keyof typeof RUNS) => Number(process.env.SEGMENT_RUNS ?? RUNS[engine]);
 
@@ -109,6 +109,8 @@ function explain(
     products: world.products,
     neighbours: world.neighbours,
     consents: mine(world.consents),
+    memberships: mine(world.memberships),
+    workspaceZone: world.workspaceZone,
     customFields: world.customFields,
   };
   return `the SQL disagrees with the reference:\n${JSON.stringify(slice, null, 1)}`;

@@ -277,6 +277,56 @@ describe('segment definition check', () => {
   });
 });
 
+describe('since entering and dates in the profile zone', () => {
+  const since = (segment: string, type: 'event' | 'purchased' = 'event'): SegmentCondition =>
+    type === 'event'
+      ? { type, event: 'Order Completed', window: { kind: 'since_entering', segment } }
+      : { type, window: { kind: 'since_entering', segment } };
+
+  it('treats the entered segment as a reference: it must exist, at .window.segment', async () => {
+    const { result, loaded } = await check(since('carts'), {
+      carts: field('traits.plan', 'exists'),
+    });
+    expect(result.ok && [...result.value.keys()]).toEqual(['carts']);
+    expect(loaded).toEqual(['carts']);
+    expect(await paths(and(field('traits.plan', 'exists'), since('gone', 'purchased')))).toEqual([
+      'condition.conditions.1.window.segment',
+    ]);
+  });
+
+  it('refuses cycles through since entering, the segment itself included', async () => {
+    const self = await faults(since('me'), {}, { selfId: 'me' });
+    expect(self.map((d) => d.field)).toEqual(['condition.window.segment']);
+    expect(self[0]?.message).toMatch(/refers back to the segment itself/);
+    // a (being saved) counts since entering b, whose definition counts since entering a.
+    const stored = {
+      b: { type: 'category_views', atLeast: 2, window: { kind: 'since_entering', segment: 'a' } },
+    } as Record<string, SegmentCondition>;
+    expect(await paths(since('b'), stored, { selfId: 'a' })).toEqual(['condition.window.segment']);
+  });
+
+  it('takes a zone on date fields only, at .zone', async () => {
+    expect(
+      (
+        await check(
+          field('traits.birthday', 'anniversary_within', {
+            amount: 7,
+            unit: 'days',
+            zone: 'profile',
+          }),
+        )
+      ).result.ok,
+    ).toBe(true);
+    expect(
+      (await check(field('computed.last_order_at', 'before', { value: '2025-01-01', zone: 'utc' })))
+        .result.ok,
+    ).toBe(true);
+    expect(
+      await paths(field('traits.score', 'between', { values: [1, 2], zone: 'profile' })),
+    ).toEqual(['condition.zone']);
+  });
+});
+
 describe('field registry', () => {
   it('types traits from the declared fields and lists built-ins with their types', () => {
     const registry = fieldRegistry(customFields);

@@ -58,6 +58,23 @@ describe('segment definition language', () => {
     expect(faultsOf(field({ operator: 'between', values: [1] }))).toEqual(['condition.values']);
     expect(faultsOf(field({ operator: 'within_last', amount: 3 }))).toEqual(['condition.unit']);
     expect(faultsOf(field({ operator: 'between', values: [1, 5] }))).toEqual([]);
+    // A zone is for the operators that read a date's calendar.
+    expect(faultsOf(field({ operator: 'eq', value: 'x', zone: 'profile' }))).toEqual([
+      'condition.zone',
+    ]);
+    expect(faultsOf(field({ operator: 'before', value: '2026-01-01', zone: 'local' })).length).toBe(
+      1,
+    );
+    expect(
+      faultsOf(field({ operator: 'anniversary_within', amount: 7, unit: 'days', zone: 'profile' })),
+    ).toEqual([]);
+  });
+
+  it('takes a since entering window naming a segment, and nothing else', () => {
+    const since = (window: unknown) => ({ type: 'purchased', window });
+    expect(faultsOf(since({ kind: 'since_entering', segment: 'seg_1' }))).toEqual([]);
+    expect(faultsOf(since({ kind: 'since_entering' })).length).toBeGreaterThan(0);
+    expect(faultsOf(since({ kind: 'since_entering', segment: 's', amount: 3 })).length).toBe(1);
   });
 
   it('refuses reserved property names, unknown keys and bad windows', () => {

@@ -213,18 +213,16 @@ describe.each(engines)('live segment membership on %s', (engine) => {
     await ts.settle();
     const w1 = await profileOf({ userId: 'w1' });
     expect(await members(recent)).toContain(w1);
-    const timer = async (segmentId: string) =>
-      (
-        await db()
-          .selectFrom('segment_timers')
-          .select('due_at')
-          .where('segment_id', '=', segmentId)
-          .where('profile_id', '=', w1)
-          .executeTakeFirst()
-      )?.due_at;
-    expect(Number(await timer(recent))).toBe(start + 7 * DAY);
-    // 2026-03-11 12:00 plus one calendar month: 2026-04-11 12:00.
-    expect(Number(await timer(monthly))).toBe(Date.parse('2026-04-11T12:00:00Z'));
+    // One timer per profile: the earliest instant any of its segments can change.
+    const timerOf = async (profileId: string) => {
+      const row = await db()
+        .selectFrom('segment_profile_timers')
+        .select('due_at')
+        .where('profile_id', '=', profileId)
+        .executeTakeFirst();
+      return row === undefined ? undefined : Number(row.due_at);
+    };
+    expect(await timerOf(w1)).toBe(start + 7 * DAY);
 
     // w2 views again three days later: its timer stays at the first view's edge (early is
     // harmless, late is not); the re-check there finds it still in and moves on to the second.
@@ -234,17 +232,6 @@ describe.each(engines)('live segment membership on %s', (engine) => {
     clock.set(start + 3 * DAY);
     await viewed({ userId: 'w2' }, 'p2', 'w2-2');
     await ts.settle();
-    const timerOf = async (profileId: string) =>
-      Number(
-        (
-          await db()
-            .selectFrom('segment_timers')
-            .select('due_at')
-            .where('segment_id', '=', recent)
-            .where('profile_id', '=', profileId)
-            .executeTakeFirst()
-        )?.due_at,
-      );
     expect(await timerOf(w2)).toBe(start + 7 * DAY);
 
     clock.set(start + 7 * DAY - 1);
@@ -257,8 +244,9 @@ describe.each(engines)('live segment membership on %s', (engine) => {
       { profile_id: w1, kind: 'entered', at: start, cause: 'message w1-1' },
       { profile_id: w1, kind: 'exited', at: start + 7 * DAY, cause: 'time: a window moved' },
     ]);
-    // Nothing left to wait for: the window is empty, so no timer remains.
-    expect(await timer(recent)).toBeUndefined();
+    // The week is over for w1; its next instant is the month's edge: 2026-03-11 12:00 plus one
+    // calendar month, 2026-04-11 12:00.
+    expect(await timerOf(w1)).toBe(Date.parse('2026-04-11T12:00:00Z'));
     expect(await members(recent)).toContain(w2);
     expect(await timerOf(w2)).toBe(start + 10 * DAY);
     clock.set(start + 10 * DAY);
@@ -294,6 +282,8 @@ describe.each(engines)('live segment membership on %s', (engine) => {
     clock.set(Date.parse('2026-04-11T12:00:00Z'));
     await ts.settle();
     expect(await members(monthly)).not.toContain(w1);
+    // Nothing left to wait for: both windows are empty, so no timer remains.
+    expect(await timerOf(w1)).toBeUndefined();
   });
 
   it('re-evaluates segments on predictions when a model fit lands, with no event', async () => {

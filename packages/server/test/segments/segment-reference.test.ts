@@ -37,6 +37,8 @@ const world = (over: Partial<World>): World => ({
   neighbours: [],
   consents: [],
   customFields: [],
+  memberships: [],
+  workspaceZone: null,
   ...over,
 });
 let seq = 0;

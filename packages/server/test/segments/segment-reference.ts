@@ -11,6 +11,8 @@ import type {
 import { DateTime } from 'luxon';
 import type { FieldType, SegmentReferences } from '../../src/modules/segments/segment-model.js';
 import type { World, WorldProfile } from './segment-world-model.js';
+import { referenceField } from './segment-reference-fields.js';
+import { isZonedCondition, profileZone, zonedHolds } from './segment-reference-zoned.js';
 
 /**
  * The reference segment evaluator: the segment semantics (docs/guides/segments.md) read
@@ -42,8 +44,15 @@ export function shift(at: number, n: number, unit: TimeUnit): number {
   return at + n * SPANS[unit];
 }
 
-export function inWindow(t: number, window: SegmentWindow | undefined, at: number): boolean {
+/** `entry`: the profile's stored entry into the segment a `since_entering` window names. */
+export function inWindow(
+  t: number,
+  window: SegmentWindow | undefined,
+  at: number,
+  entry: number | undefined,
+): boolean {
   if (!window || window.kind === 'ever') return true;
+  if (window.kind === 'since_entering') return entry !== undefined && t >= entry;
   if (window.kind === 'last') return t > shift(at, -window.amount, window.unit);
   if (window.kind === 'older_than') return t <= shift(at, -window.amount, window.unit);
   return Date.parse(window.from) <= t && t < Date.parse(window.to);
@@ -73,6 +82,13 @@ export function referenceMembers(world: World, query: ReferenceQuery): Set<strin
   return out;
 }
 
+/** When the profile entered the segment a window counts since, if it is a member now. */
+function entryOf(world: World, p: WorldProfile, window: SegmentWindow | undefined) {
+  if (window?.kind !== 'since_entering') return undefined;
+  return world.memberships.find((m) => m.segmentId === window.segment && m.profileId === p.id)
+    ?.enteredAt;
+}
+
 function holds(world: World, q: ReferenceQuery, p: WorldProfile, c: SegmentCondition): boolean {
   switch (c.type) {
     case 'and':
@@ -88,6 +104,9 @@ function holds(world: World, q: ReferenceQuery, p: WorldProfile, c: SegmentCondi
     }
     case 'field': {
       const read = referenceField(world, q.customFields, p, c.field);
+      if (read.type === 'date' && isZonedCondition(c)) {
+        return zonedHolds(profileZone(world, p), read, c, q.at);
+      }
       return operatorHolds(read.type, read.value, c, q.at);
     }
     case 'event': {
@@ -96,7 +115,7 @@ function holds(world: World, q: ReferenceQuery, p: WorldProfile, c: SegmentCondi
           e.profileId === p.id &&
           e.type === 'track' &&
           e.event === c.event &&
-          inWindow(e.timestamp, c.window, q.at) &&
+          inWindow(e.timestamp, c.window, q.at, entryOf(world, p, c.window)) &&
           (c.where ?? []).every((f) => filterHolds(e.properties, f)),
       );
       if (!compare(matching.length, c.count ?? { operator: 'gte', value: 1 })) return false;
@@ -127,7 +146,7 @@ function holds(world: World, q: ReferenceQuery, p: WorldProfile, c: SegmentCondi
           o.profileId === p.id &&
           o.status !== 'cancelled' &&
           o.orderedAt !== -1 &&
-          inWindow(o.orderedAt, c.window, q.at) &&
+          inWindow(o.orderedAt, c.window, q.at, entryOf(world, p, c.window)) &&
           (!c.orderTotal || compare(o.total, c.orderTotal)) &&
           (c.product === undefined || o.lines.some((l) => l.productId === c.product)) &&
           (c.category === undefined || o.lines.some((l) => l.category === c.category)) &&
@@ -175,7 +194,7 @@ function productViews(
   const out: { productId: string; category: unknown }[] = [];
   for (const e of world.events) {
     if (e.profileId !== p.id || e.type !== 'track' || e.event !== PRODUCT_VIEWED) continue;
-    if (!inWindow(e.timestamp, window, at)) continue;
+    if (!inWindow(e.timestamp, window, at, entryOf(world, p, window))) continue;
     const productId = propertyAt(e.properties, 'product_id');
     if (typeof productId !== 'string') continue;
     out.push({ productId, category: propertyAt(e.properties, 'category') });
@@ -198,111 +217,7 @@ function filterHolds(properties: unknown, f: PropertyFilter): boolean {
   return operatorHolds('any', propertyAt(properties, f.property), f, 0);
 }
 
-/** A field's type and its value; undefined = missing (absent, NULL, JSON null, wrong type). */
-export interface Read {
-  type: FieldType;
-  value: unknown;
-}
-
-const own = (table: Record<string, Read>, key: string) =>
-  Object.hasOwn(table, key) ? table[key] : undefined;
-const num = (v: number | null | undefined) => (typeof v === 'number' ? v : undefined);
-const str = (v: string | null | undefined) => (typeof v === 'string' ? v : undefined);
-
-/** A registry field of a profile: its type and value (exported for the generator's samples). */
-export function referenceField(
-  world: World,
-  customFields: ReadonlyMap<string, CustomField>,
-  p: WorldProfile,
-  path: string,
-): Read {
-  const dot = path.indexOf('.');
-  const area = path.slice(0, dot);
-  const name = path.slice(dot + 1);
-  if (area === 'traits') {
-    const raw = Object.hasOwn(p.traits, name) ? p.traits[name] : undefined;
-    const declared = customFields.get(name);
-    if (!declared) return { type: 'any', value: raw === null ? undefined : raw };
-    return { type: declared.type, value: typedTrait(declared.type, raw) };
-  }
-  if (area === 'computed' || area === 'profile') {
-    const computed: Record<string, Read> = {
-      'computed.order_count': { type: 'number', value: p.orderCount },
-      'computed.total_spent': { type: 'number', value: p.totalSpent },
-      'computed.refunded_total': { type: 'number', value: p.refundedTotal },
-      'computed.average_order_value': {
-        type: 'number',
-        value: p.orderCount > 0 ? p.totalSpent / p.orderCount : undefined,
-      },
-      'computed.first_order_at': { type: 'date', value: num(p.firstOrderAt) },
-      'computed.last_order_at': { type: 'date', value: num(p.lastOrderAt) },
-      'computed.last_seen_at': { type: 'date', value: num(p.lastSeenAt) },
-      'computed.categories_bought': { type: 'list', value: p.categoriesBought },
-      'computed.products_bought': { type: 'list', value: p.productsBought },
-      'computed.last_product_viewed': { type: 'string', value: str(p.lastProductViewed) },
-      'profile.created_at': { type: 'date', value: p.createdAt },
-    };
-    const read = own(computed, path);
-    if (read) return read;
-  }
-  if (area === 'predictions') {
-    const r = world.predictions.find((x) => x.profileId === p.id);
-    const values: Record<string, Read> = {
-      p_alive: { type: 'number', value: r?.pAlive },
-      expected_orders_90d: { type: 'number', value: r?.expectedOrders90d },
-      expected_orders_365d: { type: 'number', value: r?.expectedOrders365d },
-      predicted_clv_365d: { type: 'number', value: r?.predictedClv365d },
-      churn_score: { type: 'number', value: r?.churnScore },
-      churn_risk: { type: 'enum', value: r?.churnRisk },
-      expected_next_order_at: { type: 'date', value: num(r?.expectedNextOrderAt) },
-    };
-    const read = own(values, name);
-    if (read) return read;
-  }
-  if (area === 'insights') {
-    const r = world.insights.find((x) => x.profileId === p.id);
-    const values: Record<string, Read> = {
-      next_replenishment_due_at: { type: 'date', value: num(r?.nextReplenishmentDueAt) },
-      next_replenishment_product: { type: 'string', value: str(r?.nextReplenishmentProduct) },
-      next_likely_category: { type: 'string', value: str(r?.nextLikelyCategory) },
-      next_likely_category_probability: {
-        type: 'number',
-        value: num(r?.nextLikelyCategoryProbability),
-      },
-      replacement_category: { type: 'string', value: str(r?.replacementCategory) },
-      replacement_due_at: { type: 'date', value: num(r?.replacementDueAt) },
-    };
-    const read = own(values, name);
-    if (read) return read;
-  }
-  throw new Error(`no field ${path} (the checker should have refused it)`);
-}
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
-/**
- * A declared trait's JSON value read as its declared type. A value of another JSON type is
- * treated as missing: ingestion coerces declared traits, so only a date trait is expected to
- * hold something unparseable (the generator produces no other mismatch).
- */
-function typedTrait(type: CustomField['type'], raw: unknown): unknown {
-  switch (type) {
-    case 'number':
-      return typeof raw === 'number' ? raw : undefined;
-    case 'string':
-    case 'enum':
-      return typeof raw === 'string' ? raw : undefined;
-    case 'boolean':
-      return typeof raw === 'boolean' ? raw : undefined;
-    case 'list':
-      return Array.isArray(raw) ? raw : undefined;
-    case 'date': {
-      if (typeof raw !== 'string' || !ISO_DATE.test(raw)) return undefined;
-      const t = Date.parse(raw);
-      return Number.isNaN(t) ? undefined : t;
-    }
-  }
-}
+export { referenceField, type Read } from './segment-reference-fields.js';
 
 interface Operands {
   operator: FieldOperator;

@@ -2,9 +2,8 @@ import {
   consentChannels,
   consentStatuses,
   countOperators,
-  propertyOperators,
+  zonedOperators,
   type FieldOperator,
-  type PropertyFilter,
   type SegmentCondition,
   type SegmentScalar,
   type SegmentWindow,
@@ -12,8 +11,8 @@ import {
 } from '@comeback/contracts';
 import fc from 'fast-check';
 import type { FieldType } from '../../src/modules/segments/segment-model.js';
-import { PRODUCT_VIEWED, propertyAt, referenceField, shift } from './segment-reference.js';
-import { BUILT_IN, OPERATORS, PROPERTY_PATHS, type World } from './segment-world-model.js';
+import { PRODUCT_VIEWED, referenceField, shift } from './segment-reference.js';
+import { BUILT_IN, OPERATORS, type World } from './segment-world-model.js';
 import {
   AMOUNTS,
   CATEGORIES,
@@ -29,6 +28,8 @@ import {
   instantArb,
   isoVariants,
 } from './segment-world.js';
+import { nearLocalMidnight, zoneArb } from './segment-world-zones.js';
+import { filterArb, fromPools, scalarOf } from './segment-world-filters.js';
 
 /**
  * Random segment definitions that are valid for a world: registry fields with operators their
@@ -40,17 +41,8 @@ const TRAITS = [...DECLARABLE.map((f) => f.name), ...UNDECLARED, 'never_set'].ma
   (n) => `traits.${n}`,
 );
 
-const scalarOf = (v: unknown): v is SegmentScalar =>
-  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 const strings = (pool: unknown[]) => pool.filter((v): v is string => typeof v === 'string');
 const numbers = (pool: unknown[]) => pool.filter((v): v is number => typeof v === 'number');
-
-/** Draws from the world's values (if any) or from the generic pool. */
-function fromPools<T>(world: readonly T[], pool: readonly T[]): fc.Arbitrary<T> {
-  return world.length
-    ? fc.oneof(fc.constantFrom(...world), fc.constantFrom(...pool))
-    : fc.constantFrom(...pool);
-}
 
 interface Span {
   amount: number;
@@ -65,6 +57,8 @@ interface Ctx {
   world: World;
   focus: Span;
   times: number[];
+  /** The segments a condition may name (a `since_entering` window too). */
+  segments: readonly string[];
 }
 
 const anySpanArb = fc.record({
@@ -135,33 +129,50 @@ function operandsArb(
   }
 }
 
-function fieldArb(ctx: Ctx): fc.Arbitrary<SegmentCondition> {
+/** A field condition; `zonedDates`: only date fields, with a zoned operator, in the profile's zone. */
+function fieldArb(ctx: Ctx, zonedDates = false): fc.Arbitrary<SegmentCondition> {
   const world = ctx.world;
   const customFields = new Map(world.customFields.map((f) => [f.name, f]));
-  const options = [...BUILT_IN, ...TRAITS].map((field) => {
+  const options = [...BUILT_IN, ...TRAITS].flatMap((field) => {
     const reads = world.profiles.map((p) => referenceField(world, customFields, p, field));
     const type = reads[0]?.type ?? 'any';
     const seen = reads.map((r) => r.value).filter((v) => v !== undefined);
     const enumValues = field === 'predictions.churn_risk' ? ['low', 'medium', 'high'] : ENUM_VALUES;
-    return { field, type, seen, enumValues };
+    return zonedDates && type !== 'date' ? [] : [{ field, type, seen, enumValues }];
   });
+  if (options.length === 0)
+    return fc.constant({ type: 'field', field: 'profile.created_at', operator: 'exists' });
+  const operatorsOf = (type: FieldType) => (zonedDates ? zonedOperators : OPERATORS[type]);
   return fc
     .constantFrom(...options)
     .chain(({ field, type, seen, enumValues }) =>
       fc
-        .constantFrom(...OPERATORS[type])
+        .constantFrom(...operatorsOf(type))
         .chain((operator) =>
-          operandsArb(ctx, type, operator, seen, enumValues).map(
-            (operands) => ({ type: 'field', field, operator, ...operands }) as SegmentCondition,
-          ),
+          fc
+            .tuple(
+              operandsArb(ctx, type, operator, seen, enumValues),
+              zonedDates ? fc.constant('profile' as const) : zoneArb(type, operator),
+            )
+            .map(
+              ([operands, zone]) =>
+                compact({ type: 'field', field, operator, ...operands, zone }) as SegmentCondition,
+            ),
         ),
     );
 }
 
-/** Absent, ever, last / older than N units, or between two instants. */
+/** Absent, ever, last / older than N units, between two instants, or since entering a segment. */
 const windowArb = (ctx: Ctx): fc.Arbitrary<SegmentWindow | undefined> =>
   fc.oneof(
     fc.constant(undefined),
+    ...(ctx.segments.length
+      ? [
+          fc
+            .constantFrom(...ctx.segments)
+            .map((segment) => ({ kind: 'since_entering' as const, segment })),
+        ]
+      : []),
     fc.constant({ kind: 'ever' as const }),
     spanArb(ctx).map((s) => ({ kind: 'last' as const, ...s })),
     spanArb(ctx).map((s) => ({ kind: 'older_than' as const, ...s })),
@@ -182,52 +193,6 @@ const moneyArb = fc.record({
   operator: fc.constantFrom(...countOperators),
   value: fc.constantFrom(...TOTALS, 15, 30),
 });
-
-const PROPERTY_VALUES: SegmentScalar[] = [
-  ...NUMBERS,
-  ...STRINGS,
-  ...PRODUCTS,
-  ...CATEGORIES,
-  '5',
-  '2',
-  'true',
-  true,
-  false,
-];
-const filterArb = (world: World): fc.Arbitrary<PropertyFilter> =>
-  fc
-    .tuple(
-      // Paths a JSON path could get wrong (an array index, a literal dotted key, odd
-      // characters) are drawn more often than their share.
-      fc.oneof(
-        fc.constantFrom(...PROPERTY_PATHS),
-        fc.constantFrom('tags.0', 'a.b', 'a-b', '@id', '$v', 'product.category'),
-      ),
-      fc.constantFrom(...propertyOperators),
-    )
-    .chain(([property, operator]): fc.Arbitrary<PropertyFilter> => {
-      const ordered = ['gt', 'gte', 'lt', 'lte'].includes(operator);
-      const text = ['contains', 'starts_with'].includes(operator);
-      const scalar: fc.Arbitrary<SegmentScalar> = ordered
-        ? fc.constantFrom(...NUMBERS)
-        : text
-          ? fc.constantFrom(...STRINGS, ...CATEGORIES, 'prod', 'Sh')
-          : fromPools(seenProperty(world, property), PROPERTY_VALUES);
-      if (operator === 'exists' || operator === 'not_exists') {
-        return fc.constant({ property, operator });
-      }
-      if (operator === 'in' || operator === 'not_in') {
-        return fc
-          .array(scalar, { minLength: 1, maxLength: 3 })
-          .map((values) => ({ property, operator, values }));
-      }
-      return scalar.map((value) => ({ property, operator, value }));
-    });
-
-/** The scalar values events of the world have at a property path. */
-function seenProperty(world: World, path: string): SegmentScalar[] {
-  return world.events.map((e) => propertyAt(e.properties, path)).filter(scalarOf);
-}
 
 /** Drops the keys whose value is undefined (the schemas are strict about their keys). */
 function compact<T extends object>(o: T): T {
@@ -297,12 +262,14 @@ const consentArb: fc.Arbitrary<SegmentCondition> = fc.record({
 
 /** A condition tree at most `depth` levels of and/or/not deep, referring to `segments`. */
 export function conditionArb(
-  ctx: Ctx,
+  outer: Ctx,
   depth: number,
   segments: readonly string[],
 ): fc.Arbitrary<SegmentCondition> {
+  const ctx: Ctx = { ...outer, segments };
   const leaves: fc.WeightedArbitrary<SegmentCondition>[] = [
     { weight: 6, arbitrary: fieldArb(ctx) },
+    { weight: 2, arbitrary: fieldArb(ctx, true) },
     { weight: 3, arbitrary: eventArb(ctx) },
     { weight: 3, arbitrary: purchasedArb(ctx) },
     { weight: 1, arbitrary: categoryViewsArb(ctx) },
@@ -360,15 +327,17 @@ export function queryArb(world: World): fc.Arbitrary<GeneratedQuery> {
   return fc
     .record({ n: fc.integer({ min: 0, max: 2 }), focus: anySpanArb })
     .chain(({ n, focus }) => {
-      const ctx: Ctx = { world, focus, times };
+      const ctx: Ctx = { world, focus, times, segments: [] };
       const from = (sign: number) =>
         fc.constantFrom(...times).map((t) => shift(t, sign * focus.amount, focus.unit));
+      const midnight = nearLocalMidnight(world, focus);
       const at = times.length
         ? fc.oneof(
             { weight: 1, arbitrary: instantArb },
             { weight: 4, arbitrary: from(1) },
             { weight: 1, arbitrary: from(-1) },
             { weight: 1, arbitrary: from(0) },
+            ...(midnight ? [{ weight: 3, arbitrary: midnight }] : []),
           )
         : instantArb;
       const ids = Array.from({ length: n }, (_, i) => `seg-${i}`);

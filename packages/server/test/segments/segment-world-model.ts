@@ -85,6 +85,12 @@ export interface WorldConsent {
   channel: ConsentChannel;
   status: ConsentStatus;
 }
+/** A stored membership: the profile is in the segment since `enteredAt` (what the processor wrote). */
+export interface WorldMembership {
+  segmentId: string;
+  profileId: string;
+  enteredAt: number;
+}
 /** One workspace's data, as plain objects. */
 export interface World {
   profiles: WorldProfile[];
@@ -96,6 +102,10 @@ export interface World {
   neighbours: WorldNeighbour[];
   consents: WorldConsent[];
   customFields: CustomField[];
+  /** Stored memberships, which "since entering" windows read (not worked out from definitions). */
+  memberships: WorldMembership[];
+  /** The `timezone` of the workspace's sending rules (null: none saved; may be invalid). */
+  workspaceZone: string | null;
 }
 
 /** The operators of each type (docs/guides/segments.md). */

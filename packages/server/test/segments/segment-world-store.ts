@@ -1,4 +1,10 @@
 import type { Database } from '../../src/platform/db/database.js';
+import {
+  ownZoneOf,
+  workspaceZoneOr,
+  workspaceZoneSettingKey,
+} from '../../src/platform/time-zones.js';
+import { storeZoneOffsets } from '../../src/platform/zone-offsets.js';
 import type { World } from './segment-world-model.js';
 
 /**
@@ -40,9 +46,38 @@ export async function writeWorld(
         categories_bought: json(p.categoriesBought),
         products_bought: json(p.productsBought),
         recreated_after_erasure: 0,
+        // As the profile store writes it: the zone the traits give, with its offsets stored.
+        time_zone: ownZoneOf(p.traits),
       })),
     )
     .execute();
+  const zones = world.profiles.flatMap((p) => ownZoneOf(p.traits) ?? []);
+  if (world.workspaceZone !== null) {
+    // As PUT /journey-settings stores it (the schema would refuse a name that is no zone).
+    await db
+      .insertInto('settings')
+      .values({
+        key: workspaceZoneSettingKey(ws),
+        value: json({ timezone: world.workspaceZone }),
+      })
+      .execute();
+    zones.push(workspaceZoneOr(world.workspaceZone));
+  }
+  await storeZoneOffsets(db, zones);
+  if (world.memberships.length) {
+    await db
+      .insertInto('segment_memberships')
+      .values(
+        world.memberships.map((m) => ({
+          segment_id: m.segmentId,
+          profile_id: key(m.profileId),
+          workspace_id: ws,
+          entered_at: m.enteredAt,
+          cause: 'test',
+        })),
+      )
+      .execute();
+  }
   if (world.events.length) {
     const seqs = await db
       .insertInto('events')

@@ -1,6 +1,7 @@
 import { consentChannels, consentStatuses, type CustomField } from '@comeback/contracts';
 import fc from 'fast-check';
 import { PRODUCT_VIEWED, shift } from './segment-reference.js';
+import { NOT_ZONES, ZONES, zoneTraitsArb } from './segment-world-zones.js';
 import type {
   World,
   WorldConsent,
@@ -19,7 +20,10 @@ import type {
  * of its instants from a few of them, so that many values fall exactly on a window's boundary.
  */
 
-/** Anchors near a leap day, month ends (luxon clamps) and a year end, all within 2023-2026. */
+/**
+ * Anchors near a leap day, month ends (luxon clamps) and a year end, all within 2023-2026, and
+ * near local midnights and clock changes of the zones profiles live in (ZONES).
+ */
 export const ANCHORS = [
   '2024-02-29T00:00:00.000Z',
   '2024-03-31T12:00:00.000Z',
@@ -27,8 +31,15 @@ export const ANCHORS = [
   '2025-02-28T00:00:00.000Z',
   '2025-03-01T06:30:00.000Z',
   '2023-12-31T23:00:00.000Z',
+  // Jerusalem: midnight before the spring change (Fri 2025-03-28 02:00 -> 03:00), and the fall one.
+  '2025-03-27T22:00:00.000Z',
+  '2025-10-25T22:59:59.999Z',
+  // Santiago: clocks go back from Sunday 00:00 to Saturday 23:00 (2025-04-06T03:00Z).
+  '2025-04-06T03:00:00.000Z',
 ].map((s) => Date.parse(s));
 export const AMOUNTS = [1, 2, 3, 7, 12, 30];
+/** The segment ids a world's definitions may refer to, and its stored memberships name. */
+export const MEMBERSHIP_SEGMENTS = ['seg-0', 'seg-1'];
 export const UNITS = ['minutes', 'hours', 'days', 'weeks', 'months', 'years'] as const;
 
 /** An anchor, an anchor shifted by a few whole units, or any instant of 2023-2026. */
@@ -167,7 +178,9 @@ const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
 const profileArb = (declared: ReadonlyMap<string, CustomField>, time: fc.Arbitrary<number>) =>
   fc.record({
     createdAt: time,
-    traits: traitsArb(declared, time),
+    traits: fc
+      .tuple(traitsArb(declared, time), zoneTraitsArb)
+      .map(([traits, zone]) => ({ ...traits, ...zone })),
     orderCount: fc.constantFrom(0, 0, 1, 2, 3),
     totalSpent: fc.constantFrom(...TOTALS),
     refundedTotal: fc.constantFrom(0, 0, 5),
@@ -321,6 +334,16 @@ export const worldArb: fc.Arbitrary<World> = fc
         }),
         { selector: (c) => `${c.who}|${c.channel}`, maxLength: 2 * profiles },
       ),
+      // Stored entries into the segments definitions may name (seg-0, seg-1): input data here.
+      memberships: fc.uniqueArray(
+        fc.record({
+          who: fc.integer({ min: 0, max: profiles - 1 }),
+          segmentId: fc.constantFrom(...MEMBERSHIP_SEGMENTS),
+          enteredAt: time,
+        }),
+        { selector: (m) => `${m.who}|${m.segmentId}`, maxLength: 2 * profiles },
+      ),
+      workspaceZone: fc.option(fc.constantFrom(...ZONES, ...NOT_ZONES), { nil: null }),
     });
   })
   .map((w) => {
@@ -352,7 +375,8 @@ export const worldArb: fc.Arbitrary<World> = fc
       profileId: id(who),
       ...c,
     }));
-    return { ...w, profiles, events, orders, predictions, insights, consents };
+    const memberships = w.memberships.map(({ who, ...m }) => ({ profileId: id(who), ...m }));
+    return { ...w, profiles, events, orders, predictions, insights, consents, memberships };
   });
 
 export { profileKey, writeWorld } from './segment-world-store.js';

@@ -326,6 +326,24 @@ export class CatalogStore {
   }
 
   /**
+   * Products removed outright (a shop's redaction): one that was out of stock no longer is (a
+   * product not in the catalog is not out of stock), so its viewers are re-checked like after
+   * any crossing.
+   */
+  async recordRemovals(
+    trx: Trx,
+    workspaceId: string,
+    removed: readonly { id: string; stock: number | null }[],
+    at: number,
+  ): Promise<void> {
+    for (const p of removed) {
+      if (p.stock !== null && p.stock <= 0) {
+        await this.#recordStockCrossing(trx, workspaceId, p.id, { outOfStock: false }, at);
+      }
+    }
+  }
+
+  /**
    * Stored segment membership reads stock ("viewed an out-of-stock product"), and only the
    * processor writes membership (ADR 0018): the crossing is recorded here, in the catalog
    * writer's transaction, and the processor re-checks its viewers in its own batches

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { Database, Trx } from '../../platform/db/database.js';
 import { asRecord, readJsonObject } from '../../platform/json.js';
+import { CatalogStore } from '../catalog/index.js';
 import { ORDER_EVENTS, type ProfileQueries } from '../profiles/index.js';
+import { requestSegmentRechecks } from '../segments/index.js';
 
 const CHUNK = 300;
 const chunks = <T>(xs: T[]): T[][] => {
@@ -72,13 +74,20 @@ export async function redactShop(
       await trx.deleteFrom('processor_failures').where('seq', 'in', part).execute();
     }
     await profiles.eraseOrdersWithin(trx, workspaceId, [...orderIds], now);
+    const kept: string[] = [];
     for (const profileId of touched) {
       const left = await profiles.removeSourceWithin(trx, workspaceId, profileId, now);
-      if (left !== null) continue;
+      if (left !== null) {
+        kept.push(profileId);
+        continue;
+      }
       const erased = await profiles.eraseWithin(trx, workspaceId, profileId, now);
       if (!erased.ok && erased.error.code !== 'not_found') throw new Error(erased.error.message);
     }
-    await removeCatalogOf(trx, workspaceId, connectorId);
+    // Their segments read what was removed (orders, events, order fields): re-checked by the
+    // processor, as are the viewers of a removed product that was out of stock.
+    await requestSegmentRechecks(trx, workspaceId, kept, 'shop data removed');
+    await removeCatalogOf(trx, database.dialect, workspaceId, connectorId, now);
     await trx
       .deleteFrom('data_requests')
       .where('workspace_id', '=', workspaceId)
@@ -131,15 +140,26 @@ async function connectorEvents(
   return out;
 }
 
-async function removeCatalogOf(trx: Trx, workspaceId: string, connectorId: string) {
-  const products = (
-    await trx
-      .selectFrom('products')
-      .select('id')
-      .where('workspace_id', '=', workspaceId)
-      .where('source', '=', `connector:${connectorId}`)
-      .execute()
-  ).map((p) => p.id);
+async function removeCatalogOf(
+  trx: Trx,
+  dialect: Database['dialect'],
+  workspaceId: string,
+  connectorId: string,
+  now: number,
+) {
+  const removed = await trx
+    .selectFrom('products')
+    .select(['id', 'stock'])
+    .where('workspace_id', '=', workspaceId)
+    .where('source', '=', `connector:${connectorId}`)
+    .execute();
+  const products = removed.map((p) => p.id);
+  await new CatalogStore(dialect).recordRemovals(
+    trx,
+    workspaceId,
+    removed.map((p) => ({ id: p.id, stock: p.stock === null ? null : Number(p.stock) })),
+    now,
+  );
   for (const part of chunks(products)) {
     const items = await trx
       .selectFrom('product_variants')

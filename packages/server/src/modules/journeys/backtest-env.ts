@@ -6,7 +6,6 @@ import type {
   Template,
 } from '@comeback/contracts';
 import type { Result } from '../../platform/errors.js';
-import { isRecord } from '../../platform/json.js';
 import {
   addressFor,
   checkAddress,
@@ -19,7 +18,7 @@ import {
 import type { ProfileQueries } from '../profiles/index.js';
 import type { AddressedMessage, ComposedMessage, StepEnv } from './engine-types.js';
 import type { JourneySettingsStore } from './journey-settings.js';
-import { isValidZone, profileZone } from './local-time.js';
+import { profileZoneOf, workspaceZoneOr } from '../../platform/time-zones.js';
 import { composeThrough } from './live-env.js';
 
 /** What a backtest reads (and only reads) of the real world. */
@@ -106,15 +105,7 @@ export class BacktestEnv implements StepEnv {
       const settings = await this.settings(workspaceId);
       const profile = await this.#profile(workspaceId, profileId);
       const traits = profile.ok ? profile.value.traits : {};
-      const address = isRecord(traits.address) ? traits.address : {};
-      const fallback = isValidZone(settings.timezone) ? settings.timezone : 'UTC';
-      return profileZone(
-        {
-          timezone: traits.timezone ?? traits.time_zone ?? traits.timeZone,
-          country: traits.country ?? address.country,
-        },
-        fallback,
-      ).zone;
+      return profileZoneOf(traits, workspaceZoneOr(settings.timezone));
     });
   }
 

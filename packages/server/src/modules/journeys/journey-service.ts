@@ -45,6 +45,8 @@ export function referencesOf(d: JourneyDefinition): {
       c.conditions.forEach((inner, i) => inCondition(inner, [...path, 'conditions', i]));
     else if (c.type === 'not') inCondition(c.condition, [...path, 'condition']);
     else if (c.type === 'segment') segments.push({ path: [...path, 'segment'], ref: c.segment });
+    else if ('window' in c && c.window?.kind === 'since_entering')
+      segments.push({ path: [...path, 'window', 'segment'], ref: c.window.segment });
   };
   const t = d.trigger;
   if (t.type === 'segment_entered' || t.type === 'segment_exited' || t.type === 'schedule')

@@ -1,7 +1,9 @@
 import { journeySettingsSchema, type JourneySettings } from '@comeback/contracts';
 import type { Db } from '../../platform/db/database.js';
+import { workspaceZoneOr, workspaceZoneSettingKey } from '../../platform/time-zones.js';
+import { storeZoneOffsets } from '../../platform/zone-offsets.js';
 
-const keyOf = (workspaceId: string) => `journeys:${workspaceId}`;
+const keyOf = workspaceZoneSettingKey;
 /** Settings change rarely and are read at every send step: kept this long (wall clock). */
 const CACHE_MS = 5_000;
 
@@ -41,6 +43,8 @@ export class JourneySettingsStore {
       .values({ key: keyOf(workspaceId), value })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
       .execute();
+    // Segments read the workspace's zone in SQL, with the zone's stored offsets.
+    await storeZoneOffsets(this.#db, [workspaceZoneOr(settings.timezone)]);
     this.#cache.delete(workspaceId);
     return settings;
   }

@@ -14,7 +14,7 @@ import type {
 } from './engine-types.js';
 import type { RunnerEnv } from './journey-runner.js';
 import type { JourneySettingsStore } from './journey-settings.js';
-import { isValidZone, profileZone } from './local-time.js';
+import { profileZoneOf, workspaceZoneOr } from '../../platform/time-zones.js';
 
 /** Events a split-by-action reads at most (the first match decides). */
 const MAX_ACTION_EVENTS = 500;
@@ -50,15 +50,7 @@ export function liveEnv(d: LiveEnvDeps): RunnerEnv {
     async zoneOf(workspaceId, profileId) {
       const settings = await d.settings.get(workspaceId);
       const traits = await traitsOf(profileId);
-      const address = isRecord(traits.address) ? traits.address : {};
-      const fallback = isValidZone(settings.timezone) ? settings.timezone : 'UTC';
-      return profileZone(
-        {
-          timezone: traits.timezone ?? traits.time_zone ?? traits.timeZone,
-          country: traits.country ?? address.country,
-        },
-        fallback,
-      ).zone;
+      return profileZoneOf(traits, workspaceZoneOr(settings.timezone));
     },
     conditionHolds: d.conditionHolds,
     async fieldValues(workspaceId, profileId, fields) {

@@ -2,6 +2,7 @@ import type { ConsentChannel, ConsentStatus } from '@comeback/contracts';
 import type { Database } from '../../platform/db/database.js';
 import { isRecord, readJsonObject } from '../../platform/json.js';
 import type { Logger } from '../../platform/logger.js';
+import { moveConsentOfMergedProfiles } from './consent-merges.js';
 import type { ConsentService } from './consent-service.js';
 
 /** The processor's cursor: only applied events have a profile to give consent to. */
@@ -89,6 +90,9 @@ export function consentOfEvent(payload: Record<string, unknown>): ConsentFromEve
  * only when it changes the status and is not older than the status it would replace (a stale
  * store sync never undoes a newer unsubscribe), and keeps its own cursor: replaying after a
  * crash changes nothing twice.
+ *
+ * It also follows the processor's merges: the consent of a profile merged away moves to the
+ * survivor, the more recent choice standing and an opt-out winning a tie (consent-merges.ts).
  */
 export class ConsentFollower {
   readonly #database: Database;
@@ -104,7 +108,10 @@ export class ConsentFollower {
     this.#log = log;
   }
 
-  /** Applies every applied event not yet followed; returns how many consents changed. */
+  /**
+   * Moves the consent of profiles merged since the last call, then applies every applied event
+   * not yet followed; returns how many consents changed.
+   */
   drain(): Promise<number> {
     this.#running ??= this.#drain().finally(() => (this.#running = undefined));
     return this.#running;
@@ -112,7 +119,7 @@ export class ConsentFollower {
 
   async #drain(): Promise<number> {
     const db = this.#database.db;
-    let changed = 0;
+    let changed = await moveConsentOfMergedProfiles(this.#database);
     for (;;) {
       const cursor = await db
         .selectFrom('settings')

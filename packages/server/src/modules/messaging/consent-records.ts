@@ -1,6 +1,7 @@
 /**
  * Reading and writing consent records: the proof kept with each change, stored text made safe
- * for PostgreSQL, and a stored row turned back into the API's `ConsentState`.
+ * for PostgreSQL, a stored row turned back into the API's `ConsentState`, and the lock every
+ * writer of `consent_changes` takes.
  */
 import {
   consentChannels,
@@ -8,7 +9,9 @@ import {
   type ConsentState,
   type consentProofSchema,
 } from '@comeback/contracts';
+import { sql } from 'kysely';
 import type { z } from 'zod';
+import type { Database, Trx } from '../../platform/db/database.js';
 import { isRecord, oneOf, readJsonObject } from '../../platform/json.js';
 
 export type ConsentProof = z.infer<typeof consentProofSchema>;
@@ -49,4 +52,16 @@ export function proofOf(value: unknown): ConsentProof | null {
   field('form', 500);
   field('text', 5000);
   return Object.keys(proof).length ? proof : null;
+}
+
+/**
+ * Arbitrary but fixed: the advisory lock that orders consent writes on PostgreSQL, so that
+ * `consent_changes` rows become visible in `seq` order (live segments follow them by `seq`).
+ * Every transaction that appends to `consent_changes` takes it first (SQLite has one writer).
+ */
+const CONSENT_WRITE_LOCK = 7_301_019;
+
+export async function lockConsentWrites(trx: Trx, dialect: Database['dialect']): Promise<void> {
+  if (dialect === 'postgres')
+    await sql`select pg_advisory_xact_lock(${CONSENT_WRITE_LOCK})`.execute(trx);
 }

@@ -7,11 +7,18 @@ import {
   type ConsentState,
   type ConsentStatus,
 } from '@comeback/contracts';
-import { sql } from 'kysely';
 import type { Database, Trx } from '../../platform/db/database.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { oneOf } from '../../platform/json.js';
-import { iso, proofOf, stateOf, storable, type ConsentProof } from './consent-records.js';
+import { consentThroughMerges, liveProfileId } from './consent-merges.js';
+import {
+  iso,
+  lockConsentWrites,
+  proofOf,
+  stateOf,
+  storable,
+  type ConsentProof,
+} from './consent-records.js';
 import { decodeCursor, encodeCursor } from './suppression-cursor.js';
 
 // Kept importable from here, where the routes have always taken it.
@@ -68,12 +75,6 @@ const MAX_ADDRESS = 320;
 const MAX_DETAIL = 1000;
 const MAX_PAGE = 1000;
 /**
- * Arbitrary but fixed: the advisory lock that orders consent writes on PostgreSQL, so that
- * `consent_changes` rows become visible in `seq` order (live segments follow them by `seq`).
- */
-const CONSENT_WRITE_LOCK = 7_301_019;
-
-/**
  * Marketing consent per person and channel, with its full history, and the suppression list of
  * addresses no message may go to. `mayReceive` is the gate every message passes at send time,
  * so a withdrawal between enqueueing and sending still stops the message.
@@ -87,13 +88,18 @@ export class ConsentService {
     this.#onChange = options.onChange;
   }
 
-  /** The person's consent on each channel that has a record, in `consentChannels` order. */
+  /**
+   * The person's consent on each channel that has a record, in `consentChannels` order. Every
+   * method takes a merged-away profile id for the profile it was merged into (a link signed
+   * before a merge still acts on the person).
+   */
   async get(workspaceId: string, profileId: string): Promise<ConsentState[]> {
-    const rows = await this.#database.db
+    const db = this.#database.db;
+    const rows = await db
       .selectFrom('consents')
       .selectAll()
       .where('workspace_id', '=', workspaceId)
-      .where('profile_id', '=', profileId)
+      .where('profile_id', '=', await liveProfileId(db, workspaceId, profileId))
       .execute();
     const states = rows.flatMap((r) => {
       const state = stateOf(r.channel, r.status, r.source, r.proof, r.updated_at);
@@ -122,17 +128,18 @@ export class ConsentService {
     if (!oneOf(consentStatuses, update.status)) throw new Error(`not a consent status`);
     const proof = proofOf(update.proof ?? null);
     const source = storable(update.source, 200);
-    const row = {
+    const fields = {
       workspace_id: workspaceId,
-      profile_id: profileId,
       channel: update.channel,
       status: update.status,
       source,
       proof: proof === null ? null : JSON.stringify(proof),
     };
-    await this.#database.db.transaction().execute(async (trx) => {
-      if (this.#database.dialect === 'postgres')
-        await sql`select pg_advisory_xact_lock(${CONSENT_WRITE_LOCK})`.execute(trx);
+    const liveId = await this.#database.db.transaction().execute(async (trx) => {
+      await lockConsentWrites(trx, this.#database.dialect);
+      // Under the lock: a merge the consent follower moves after this commits still sees the row.
+      const live = await liveProfileId(trx, workspaceId, profileId);
+      const row = { ...fields, profile_id: live };
       const written = await trx
         .insertInto('consents')
         .values({ ...row, updated_at: now })
@@ -151,16 +158,17 @@ export class ConsentService {
         )
         .executeTakeFirst();
       if (Number(written.numInsertedOrUpdatedRows ?? 0) === 0)
-        throw new Error(`profile ${profileId} has consent records in another workspace`);
+        throw new Error(`profile ${live} has consent records in another workspace`);
       await trx
         .insertInto('consent_changes')
         .values({ ...row, at: now })
         .execute();
+      return live;
     });
     if (options.announce !== false)
       await this.#onChange?.({
         workspaceId,
-        profileId,
+        profileId: liveId,
         channel: update.channel,
         status: update.status,
         source,
@@ -174,11 +182,12 @@ export class ConsentService {
     workspaceId: string,
     profileId: string,
   ): Promise<(ConsentState & { at: string })[]> {
-    const rows = await this.#database.db
+    const db = this.#database.db;
+    const rows = await db
       .selectFrom('consent_changes')
       .selectAll()
       .where('workspace_id', '=', workspaceId)
-      .where('profile_id', '=', profileId)
+      .where('profile_id', '=', await liveProfileId(db, workspaceId, profileId))
       .orderBy('seq', 'desc')
       .limit(MAX_HISTORY)
       .execute();
@@ -211,13 +220,15 @@ export class ConsentService {
       reason: `no ${channel} marketing consent (${why})`,
     });
     if (m.profileId === null) return refuse('no profile');
-    const consent = await this.#database.db
-      .selectFrom('consents')
-      .select(['status', 'updated_at'])
-      .where('workspace_id', '=', m.workspaceId)
-      .where('profile_id', '=', m.profileId)
-      .where('channel', '=', channel)
-      .executeTakeFirst();
+    // The recipient's record - or one still kept under an id merged into it, if that one stands
+    // (ADR 0019 rule 8): a merge is honoured here from its commit, before consent is moved.
+    const db = this.#database.db;
+    const consent = await consentThroughMerges(
+      db,
+      m.workspaceId,
+      await liveProfileId(db, m.workspaceId, m.profileId),
+      channel,
+    );
     if (consent === undefined) return refuse('never given');
     if (consent.status === 'subscribed') return { ok: true };
     if (consent.status === 'pending')

@@ -24,8 +24,9 @@ import {
 } from './profile-state.js';
 import type { ProfileCache } from './profile-cache.js';
 import type { ProfileStore } from './profile-store.js';
-import type { TouchedProfile, WorkspaceChanges } from './batch-changes.js';
+import { CARRIED_TRAITS, type TouchedProfile, type WorkspaceChanges } from './batch-changes.js';
 export type { TouchedProfile, WorkspaceChanges } from './batch-changes.js';
+export { CARRIED_TRAITS } from './batch-changes.js';
 
 export interface BatchOutcome {
   applied: number;
@@ -104,7 +105,9 @@ class WorkspaceBatch {
   readonly #dirty = new Set<string>();
   readonly #assignments: [number, string][] = [];
   /** Per applied event (by seq): what kind of call it was and its message id. */
-  readonly #calls = new Map<number, { call: string; messageId: string }>();
+  readonly #calls = new Map<number, { call: string; messageId: string; traits: boolean }>();
+  /** Profiles this batch created (a segment reads every condition of a new profile). */
+  readonly #created = new Set<string>();
   readonly #dropped: number[] = [];
   #erasures = new Map<string, number>();
 
@@ -234,13 +237,14 @@ class WorkspaceBatch {
     profile.updatedAt = this.now;
     this.#dirty.add(profile.id);
     this.#assignments.push([event.seq, profile.id]);
+    const traits = traitsOf(event);
     this.#calls.set(event.seq, {
       call: event.type === 'track' ? `track:${event.event ?? ''}` : event.type,
       messageId: event.messageId,
+      traits: Object.keys(traits).length > 0,
     });
 
     seen(profile, event.timestamp);
-    const traits = traitsOf(event);
     if (Object.keys(traits).length) setTraits(profile, traits, event.timestamp, event.messageId);
     const properties = asRecord(event.payload.properties);
     if (event.event !== null && ORDER_EVENTS.has(event.event)) {
@@ -275,6 +279,7 @@ class WorkspaceBatch {
     if (group.length === 0) {
       survivor = emptyProfile(randomUUID(), this.workspaceId, this.now);
       survivor.recreatedAfterErasure = recreated;
+      this.#created.add(survivor.id);
       this.#profiles.set(survivor.id, survivor);
       this.#fresh.push(survivor);
     } else {
@@ -323,10 +328,15 @@ class WorkspaceBatch {
       const call = this.#calls.get(seq);
       if (!call) continue;
       const entry = touched.get(id);
-      if (entry) {
-        entry.calls.add(call.call);
-        entry.lastMessageId = call.messageId;
-      } else touched.set(id, { calls: new Set([call.call]), lastMessageId: call.messageId });
+      const calls = entry?.calls ?? new Set<string>();
+      calls.add(call.call);
+      if (call.traits) calls.add(CARRIED_TRAITS);
+      if (entry) entry.lastMessageId = call.messageId;
+      else touched.set(id, { calls, lastMessageId: call.messageId, created: false });
+    }
+    for (const id of this.#created) {
+      const entry = touched.get(this.#resolve(id));
+      if (entry) entry.created = true;
     }
     return {
       workspaceId: this.workspaceId,

@@ -4,6 +4,7 @@
  * merges, the custom-field schema, GDPR export and erasure.
  */
 export {
+  CARRIED_TRAITS,
   prepareEventBatch,
   type BatchOutcome,
   type PreparedBatch,

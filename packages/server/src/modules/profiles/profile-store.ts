@@ -1,6 +1,9 @@
 import type { Database, Db, Trx } from '../../platform/db/database.js';
 import { erasureHash } from './identifiers.js';
 import type { ProfileTable } from '../../platform/db/schema.js';
+import type { Selectable } from 'kysely';
+import { ownZoneOf } from '../../platform/time-zones.js';
+import { storeZoneOffsets, type ZoneOffsetsSeen } from '../../platform/zone-offsets.js';
 import { readJsonObject, readStringArray } from '../../platform/json.js';
 import { setOwn } from '../../platform/safe-object.js';
 import type { ProfileState } from './profile-state.js';
@@ -44,6 +47,7 @@ const PROFILE_COLUMNS = [
   ['categories_bought', 'jsonb'],
   ['products_bought', 'jsonb'],
   ['recreated_after_erasure', 'int4'],
+  ['time_zone', 'text'],
 ] as const satisfies readonly (readonly [keyof ProfileTable, PgType])[];
 const PROFILES = bulkTable({
   table: 'profiles',
@@ -89,6 +93,8 @@ export class ProfileStore {
   /** Batches record dropped events in the outbox instead of deleting them (see deleteEvents). */
   readonly #deferred: boolean;
   readonly #erasureKey: string;
+  /** Zones whose offsets are known stored (see storeZoneOffsets). */
+  readonly #zones: ZoneOffsetsSeen = { stored: new Set(), inserted: new Map() };
   /** The writes run on `database`'s connection (on SQLite, its prepared statements). */
   constructor(database: Database, erasureKey: string) {
     this.#target = database;
@@ -222,7 +228,11 @@ export class ProfileStore {
   async saveProfiles(trx: Trx, profiles: ProfileState[]): Promise<void> {
     // In key order, the B-tree's pages are visited once each, in order (not at random).
     const sorted = [...profiles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    await bulkInsert(this.#target, trx, PROFILES, sorted.map(toValues));
+    const rows = sorted.map(toValues);
+    // A zone stored with a profile has its offsets stored too, for SQL that reads local dates.
+    const zones = rows.flatMap((r) => (typeof r[ZONE_COLUMN] === 'string' ? [r[ZONE_COLUMN]] : []));
+    await storeZoneOffsets(trx, zones, this.#zones);
+    await bulkInsert(this.#target, trx, PROFILES, rows);
   }
 
   async saveIdentifiers(
@@ -291,7 +301,7 @@ function readTraitTimes(value: unknown): Record<string, [number, string]> {
   return out;
 }
 
-function toState(r: ProfileTable): ProfileState {
+function toState(r: Selectable<ProfileTable>): ProfileState {
   return {
     id: r.id,
     workspaceId: r.workspace_id,
@@ -344,5 +354,7 @@ function toValues(p: ProfileState): BulkValue[] {
     JSON.stringify(p.categoriesBought),
     JSON.stringify(p.productsBought),
     p.recreatedAfterErasure ? 1 : 0,
+    ownZoneOf(p.traits),
   ];
 }
+const ZONE_COLUMN = PROFILE_COLUMNS.findIndex(([name]) => name === 'time_zone');

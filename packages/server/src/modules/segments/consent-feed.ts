@@ -2,12 +2,16 @@ import type { Trx } from '../../platform/db/database.js';
 
 /**
  * Consent is written by the consent service (the API, preference pages and unsubscribe links,
- * complaints from provider webhooks, the consent follower reading identify traits), never by the
- * processor, and every write appends a row to `consent_changes`. Live segments follow that table
- * with their own cursor, kept in `processor_cursors` (the derived file on SQLite) and moved in
- * the batch transaction that writes the resulting entries and exits: after a crash the same
- * changes are read again and nothing is recorded twice. On PostgreSQL the consent service
- * appends under a lock, so rows become visible in `seq` order and none is passed over.
+ * complaints from provider webhooks, the consent follower reading identify traits) and by the
+ * consent follower moving a merged-away profile's consent to the survivor - never by the
+ * processor - and every write of a consent record appends a row to `consent_changes`; a merge's
+ * row names the survivor, with the source `merge: <source of the choice>`. (The loser's earlier
+ * rows are re-pointed to the survivor without new `seq`s: harmless, as a survivor whose record
+ * changed has its new row, and one whose record stands needs no re-check.) Live segments follow that table with their own cursor, kept in
+ * `processor_cursors` (the derived file on SQLite) and moved in the batch transaction that
+ * writes the resulting entries and exits: after a crash the same changes are read again and
+ * nothing is recorded twice. On PostgreSQL every writer appends under one advisory lock
+ * (`lockConsentWrites`), so rows become visible in `seq` order and none is passed over.
  */
 const CURSOR = 'segments:consent';
 /** Changes taken per batch: a backlog (a bulk import of consents) is worked off batch by batch. */

@@ -1,30 +1,19 @@
-import {
-  customFieldTypes,
-  segmentConditionSchema,
-  type CustomField,
-  type SegmentCondition,
-} from '@comeback/contracts';
 import { sql } from 'kysely';
 import type { Database, Trx } from '../../platform/db/database.js';
 import { idList } from '../../platform/db/bulk-write.js';
-import { oneOf, readStringArray } from '../../platform/json.js';
 import type { Logger } from '../../platform/logger.js';
 import type { WorkspaceChanges } from '../profiles/index.js';
 import { MembershipStore, type MembershipChange } from './membership-store.js';
 import { segmentFilter } from './segment-sql.js';
 import { SegmentTimers, TimerReads, timedAtomsOf } from './segment-timers.js';
-import { dependenciesOf, readsConsent, readsFits } from './segment-dependencies.js';
+import { dependenciesOf, directionOf, readsConsent, readsFits } from './segment-dependencies.js';
 import { moveConsentCursor, readConsentChanges } from './consent-feed.js';
 import { StockRechecks } from './segment-stock-rechecks.js';
+import { takeRecheckRequests } from './segment-recheck-requests.js';
+import { EntryRechecks } from './segment-entry-rechecks.js';
 import type { SegmentQuery } from './segment-model.js';
 import { completedFits } from '../../platform/db/fit-markers.js';
-
-interface LoadedSegment {
-  id: string;
-  workspaceId: string;
-  version: number;
-  condition: SegmentCondition;
-}
+import { SegmentDefinitions, type LoadedSegment } from './segment-definitions.js';
 
 /** Profiles per evaluation query (one bound array each). */
 const CHUNK = 2000;
@@ -44,27 +33,26 @@ const TIMERS_PER_BATCH = 10_000;
  */
 export class LiveSegments {
   readonly #database: Database;
-  readonly #logger: Logger;
   readonly #store: MembershipStore;
   readonly #timers: SegmentTimers;
   readonly #stock: StockRechecks;
-  #segments = new Map<string, LoadedSegment>();
-  readonly #customFields = new Map<string, Map<string, CustomField>>();
-  #signature = '';
+  /** "Since entering" windows: membership changes re-check their readers (own file). */
+  readonly #entries = new EntryRechecks();
+  readonly #definitions: SegmentDefinitions;
   /** Per workspace, the latest model fits this processor has taken in (see #followFits). */
   readonly #fits = new Map<string, string>();
 
   constructor(database: Database, logger: Logger) {
     this.#database = database;
-    this.#logger = logger;
-    this.#store = new MembershipStore(database);
+    this.#definitions = new SegmentDefinitions(logger);
+    this.#store = new MembershipStore(database, (...change) => this.#entries.note(...change));
     this.#timers = new SegmentTimers(database);
     this.#stock = new StockRechecks(database);
   }
 
   /** The batch's part: call inside its transaction, after its writes, with its changes. */
   async afterApply(trx: Trx, changes: readonly WorkspaceChanges[], now: number): Promise<void> {
-    await this.#refreshDefinitions(trx);
+    await this.#definitions.refresh(trx);
     await this.#reconcileDefinitions(trx, now);
     await this.#followFits(trx, now);
     await this.#followConsent(trx, now);
@@ -73,26 +61,56 @@ export class LiveSegments {
       await this.#reevaluate(trx, change, now);
     }
     // Stock crossing zero, recorded by the catalog: re-checks who viewed the product.
-    await this.#stock.run(trx, now, this.#segments.values(), (segment, ids, cause) =>
+    await this.#stock.run(trx, now, this.#definitions.all.values(), (segment, ids, cause) =>
       this.#recheck(trx, segment, ids, now, () => cause),
     );
+    // Profiles changed outside the log (a shop's redaction): every segment, asked again.
+    for (const [workspaceId, causes] of await takeRecheckRequests(trx)) {
+      const segments = [...this.#definitions.all.values()].filter(
+        (s) => s.workspaceId === workspaceId,
+      );
+      await this.#recheckAll(trx, segments, [...causes.keys()], now, (id) => causes.get(id) ?? '');
+    }
     await this.#runDueTimers(trx, now);
+    await this.#entries.drain(this.#definitions.all, (s, ids, why) =>
+      this.#recheck(trx, s, ids, now, why),
+    );
+    // Last: every re-check above offered its profiles' next instants.
+    await this.#timers.flush(trx);
   }
 
   /**
-   * Re-checks the (segment, profile) pairs whose window slid at or before `now` (their timers
-   * are due), writes the resulting exits and entries and schedules each pair's next instant.
+   * Re-checks the profiles whose timer is due at `now` (a window slid, a date came) for every
+   * segment of their workspace with clock-dependent parts, writes the resulting exits and
+   * entries and offers each one's next instants.
    */
   async #runDueTimers(trx: Trx, now: number): Promise<void> {
-    const due = await this.#timers.due(trx, now, TIMERS_PER_BATCH);
-    for (const [segmentId, profileIds] of due) {
-      const segment = this.#segments.get(segmentId);
-      if (!segment) {
-        await this.#store.forget(trx, segmentId);
-        continue;
-      }
-      await this.#timers.removeFired(trx, segmentId, profileIds, now);
-      await this.#recheck(trx, segment, profileIds, now, () => 'time: a window moved');
+    const due = await this.#timers.takeDue(trx, now, TIMERS_PER_BATCH);
+    for (const [workspaceId, profileIds] of due) {
+      const timed = [...this.#definitions.all.values()].filter(
+        (s) => s.workspaceId === workspaceId && this.#atomsOf(s).length > 0,
+      );
+      await this.#recheckAll(trx, timed, profileIds, now, () => 'time: a window moved');
+    }
+  }
+
+  /** Re-checks `profileIds` for each of `segments` (one workspace): one query for all. */
+  async #recheckAll(
+    trx: Trx,
+    segments: readonly LoadedSegment[],
+    profileIds: readonly string[],
+    now: number,
+    causeOf: (profileId: string) => string,
+  ): Promise<void> {
+    if (segments.length === 0 || profileIds.length === 0) return;
+    const answers = await this.#evaluateMany(trx, segments, now, profileIds);
+    const stored = await this.#store.storedAmong(trx, profileIds);
+    const reads = new TimerReads(profileIds);
+    for (const segment of segments) {
+      await this.#recheck(trx, segment, profileIds, now, causeOf, reads, {
+        members: answers.get(segment.id) ?? new Set(),
+        stored: stored.get(segment.id) ?? new Set(),
+      });
     }
   }
 
@@ -104,7 +122,7 @@ export class LiveSegments {
     now: number,
     causeOf: (profileId: string) => string,
     reads?: TimerReads,
-    known?: { members: ReadonlySet<string>; stored: ReadonlySet<string> },
+    known?: { members?: ReadonlySet<string>; stored: ReadonlySet<string> },
   ): Promise<void> {
     let members = known?.members;
     if (!members) {
@@ -133,59 +151,25 @@ export class LiveSegments {
   #atomsOf(segment: LoadedSegment) {
     return timedAtomsOf(
       segment.condition,
-      this.#referencesOf(segment.workspaceId),
-      this.#customFields.get(segment.workspaceId) ?? new Map(),
+      this.#definitions.referencesOf(segment.workspaceId),
+      this.#definitions.customFields(segment.workspaceId),
     );
   }
 
   /** A batch that failed may have left the definitions half-read: read them afresh. */
   reset(): void {
-    this.#signature = '';
-    this.#segments = new Map();
-    this.#customFields.clear();
+    this.#timers.reset();
+    this.#definitions.reset();
     this.#fits.clear();
-  }
-
-  async #refreshDefinitions(trx: Trx): Promise<void> {
-    const rows = await trx
-      .selectFrom('segments')
-      .select(['id', 'workspace_id', 'version'])
-      .orderBy('id')
-      .execute();
-    const signature = rows.map((r) => `${r.id}:${r.version}`).join(',');
-    if (signature === this.#signature) return;
-    const full = await trx
-      .selectFrom('segments')
-      .select(['id', 'workspace_id', 'version', 'definition'])
-      .execute();
-    const next = new Map<string, LoadedSegment>();
-    for (const r of full) {
-      const parsed = segmentConditionSchema.safeParse(jsonOf(r.definition));
-      if (!parsed.success) {
-        this.#logger.error({ segment: r.id }, 'stored segment definition no longer parses');
-        continue;
-      }
-      next.set(r.id, {
-        id: r.id,
-        workspaceId: r.workspace_id,
-        version: Number(r.version),
-        condition: parsed.data,
-      });
-    }
-    this.#segments = next;
-    this.#customFields.clear();
-    for (const workspaceId of new Set(full.map((r) => r.workspace_id))) {
-      this.#customFields.set(workspaceId, await loadCustomFields(trx, workspaceId));
-    }
-    this.#signature = signature;
+    this.#entries.clear();
   }
 
   async #reconcileDefinitions(trx: Trx, now: number): Promise<void> {
     const states = await this.#store.states(trx);
     for (const [segmentId] of states) {
-      if (!this.#segments.has(segmentId)) await this.#store.forget(trx, segmentId);
+      if (!this.#definitions.all.has(segmentId)) await this.#store.forget(trx, segmentId);
     }
-    for (const segment of this.#segments.values()) {
+    for (const segment of this.#definitions.all.values()) {
       const version = states.get(segment.id);
       if (version === segment.version) continue;
       await this.#backfill(
@@ -207,9 +191,9 @@ export class LiveSegments {
     const latest = await completedFits(trx);
     for (const [workspaceId, signature] of latest) {
       if (this.#fits.get(workspaceId) === signature) continue;
-      for (const segment of this.#segments.values()) {
+      for (const segment of this.#definitions.all.values()) {
         if (segment.workspaceId !== workspaceId) continue;
-        if (readsFits(segment.condition, this.#resolver(workspaceId))) {
+        if (readsFits(segment.condition, this.#definitions.resolver(workspaceId))) {
           await this.#backfill(trx, segment, now, 'model fit');
         }
       }
@@ -222,9 +206,9 @@ export class LiveSegments {
     const read = await readConsentChanges(trx);
     if (read.byWorkspace.size === 0) return;
     for (const [workspaceId, causes] of read.byWorkspace) {
-      for (const segment of this.#segments.values()) {
+      for (const segment of this.#definitions.all.values()) {
         if (segment.workspaceId !== workspaceId) continue;
-        if (!readsConsent(segment.condition, this.#resolver(workspaceId))) continue;
+        if (!readsConsent(segment.condition, this.#definitions.resolver(workspaceId))) continue;
         await this.#recheck(trx, segment, [...causes.keys()], now, (id) => causes.get(id) ?? '');
       }
     }
@@ -268,19 +252,29 @@ export class LiveSegments {
       const touched = change.touched.get(profileId);
       return touched ? `message ${touched.lastMessageId}` : 'batch';
     };
-    const segments = [...this.#segments.values()].filter(
+    const segments = [...this.#definitions.all.values()].filter(
       (s) => s.workspaceId === change.workspaceId,
     );
     const depsOf = new Map(
-      segments.map((s) => [s.id, dependenciesOf(s.condition, this.#resolver(s.workspaceId))]),
+      segments.map((s) => [
+        s.id,
+        dependenciesOf(s.condition, this.#definitions.resolver(s.workspaceId)),
+      ]),
     );
     // Segments any call can change are asked for every touched profile: all of them in one
     // query per chunk (one pass over the profiles, a column each), with one read of their
     // stored memberships.
     const everyCall = segments.filter((s) => depsOf.get(s.id)?.kind === 'any');
+    // A new profile, and a merge survivor (the merged-away history and traits joined it), is
+    // asked about every segment, whatever the batch's own calls were.
+    const survivors = new Set(change.merges.map((m) => m.into));
+    const askedAll = touchedIds.filter(
+      (id) => survivors.has(id) || change.touched.get(id)?.created === true,
+    );
+    const stored =
+      touchedIds.length > 0 ? await this.#store.storedAmong(trx, touchedIds) : new Map();
     if (everyCall.length > 0 && touchedIds.length > 0) {
       const answers = await this.#evaluateMany(trx, everyCall, now, touchedIds);
-      const stored = await this.#store.storedAmong(trx, touchedIds);
       for (const segment of everyCall) {
         await this.#recheck(trx, segment, touchedIds, now, causeOf, reads, {
           members: answers.get(segment.id) ?? new Set(),
@@ -290,12 +284,29 @@ export class LiveSegments {
     }
     for (const segment of segments) {
       const deps = depsOf.get(segment.id);
-      if (!deps || deps.kind !== 'calls') continue;
-      const candidates = touchedIds.filter((id) =>
-        [...(change.touched.get(id)?.calls ?? [])].some((c) => deps.calls.has(c)),
-      );
-      if (candidates.length === 0) continue;
-      await this.#recheck(trx, segment, candidates, now, causeOf, reads);
+      if (!deps || deps.kind === 'any') continue;
+      const members = stored.get(segment.id) ?? new Set<string>();
+      const candidates = new Set(askedAll);
+      if (deps.kind === 'calls') {
+        // A batch only adds events to a profile: a one-way segment (ADR 0018) needs asking
+        // only of those on the side it can move from.
+        const direction = directionOf(
+          segment.condition,
+          this.#definitions.resolver(segment.workspaceId),
+        );
+        for (const [id, touched] of change.touched) {
+          if (direction === 'up' && members.has(id)) continue;
+          if (direction === 'down' && !members.has(id)) continue;
+          for (const call of touched.calls) {
+            if (deps.calls.has(call)) {
+              candidates.add(id);
+              break;
+            }
+          }
+        }
+      }
+      if (candidates.size === 0) continue;
+      await this.#recheck(trx, segment, [...candidates], now, causeOf, reads, { stored: members });
     }
   }
 
@@ -335,9 +346,9 @@ export class LiveSegments {
     return {
       workspaceId: segment.workspaceId,
       condition: segment.condition,
-      references: this.#referencesOf(segment.workspaceId),
+      references: this.#definitions.referencesOf(segment.workspaceId),
       at: now,
-      customFields: this.#customFields.get(segment.workspaceId) ?? new Map(),
+      customFields: this.#definitions.customFields(segment.workspaceId),
     };
   }
 
@@ -370,48 +381,4 @@ export class LiveSegments {
             .where(filter);
     return (await q.execute()).map((r) => r.id);
   }
-
-  /** A workspace's segment conditions by id, for references. */
-  #resolver(workspaceId: string) {
-    return (id: string): SegmentCondition | undefined => {
-      const target = this.#segments.get(id);
-      return target?.workspaceId === workspaceId ? target.condition : undefined;
-    };
-  }
-
-  #referencesOf(workspaceId: string): Map<string, SegmentCondition> {
-    const out = new Map<string, SegmentCondition>();
-    for (const s of this.#segments.values()) {
-      if (s.workspaceId === workspaceId) out.set(s.id, s.condition);
-    }
-    return out;
-  }
-}
-
-/** A JSON column: text on SQLite, already parsed on PostgreSQL. */
-function jsonOf(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return undefined;
-  }
-}
-
-async function loadCustomFields(trx: Trx, workspaceId: string): Promise<Map<string, CustomField>> {
-  const rows = await trx
-    .selectFrom('custom_fields')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .execute();
-  return new Map(
-    rows.map((r) => [
-      r.name,
-      {
-        name: r.name,
-        type: oneOf(customFieldTypes, r.type) ?? 'string',
-        ...(r.enum_values !== null ? { values: readStringArray(r.enum_values) } : {}),
-      },
-    ]),
-  );
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Database, Trx } from '../../platform/db/database.js';
 import { anyOf, bulkInsert, bulkTable, idList } from '../../platform/db/bulk-write.js';
+import type { MembershipEvent } from './segment-entry-rechecks.js';
 
 /** One profile entering or leaving a segment, and why. */
 export interface MembershipChange {
@@ -49,8 +50,14 @@ const CHUNK = 5000;
  */
 export class MembershipStore {
   readonly #database: Database;
-  constructor(database: Database) {
+  /** Told of each membership written (entries, exits, moves by a merge): see EntryRechecks. */
+  readonly #onChange: (segmentId: string, profileId: string, event: MembershipEvent) => void;
+  constructor(
+    database: Database,
+    onChange: (segmentId: string, profileId: string, event: MembershipEvent) => void = () => {},
+  ) {
     this.#database = database;
+    this.#onChange = onChange;
   }
 
   /** The stored members of `segmentId` among `profileIds` (all of them when omitted). */
@@ -117,6 +124,8 @@ export class MembershipStore {
       ...diff.entered.map((c) => [workspaceId, segmentId, c.profileId, 'entered', at, c.cause]),
       ...diff.exited.map((c) => [workspaceId, segmentId, c.profileId, 'exited', at, c.cause]),
     ]);
+    for (const c of diff.entered) this.#onChange(segmentId, c.profileId, 'entered');
+    for (const c of diff.exited) this.#onChange(segmentId, c.profileId, 'exited');
   }
 
   /**
@@ -125,6 +134,8 @@ export class MembershipStore {
    * re-evaluated with the batch's other changes.
    */
   async moveMerged(trx: Trx, from: string, into: string): Promise<void> {
+    // The survivor is re-checked for every segment in this batch, which schedules its timer.
+    await trx.deleteFrom('segment_profile_timers').where('profile_id', '=', from).execute();
     // The history follows the person too (and an erasure of the survivor then finds it).
     await trx
       .updateTable('segment_changes')
@@ -139,6 +150,8 @@ export class MembershipStore {
     if (rows.length === 0) return;
     await trx.deleteFrom('segment_memberships').where('profile_id', '=', from).execute();
     for (const r of rows) {
+      // The survivor's entry may now be the earlier one: "since entering" counts from it.
+      this.#onChange(r.segment_id, into, 'merged');
       await trx
         .insertInto('segment_memberships')
         .values({ ...r, profile_id: into })
@@ -153,10 +166,12 @@ export class MembershipStore {
     }
   }
 
-  /** A deleted segment: its members and state go (its history of changes stays until erased). */
+  /**
+   * A deleted segment: its members and state go (its history of changes stays until erased).
+   * Timers are per profile: one the segment set only makes a re-check that finds no change.
+   */
   async forget(trx: Trx, segmentId: string): Promise<void> {
     await trx.deleteFrom('segment_memberships').where('segment_id', '=', segmentId).execute();
-    await trx.deleteFrom('segment_timers').where('segment_id', '=', segmentId).execute();
     await trx.deleteFrom('segment_states').where('segment_id', '=', segmentId).execute();
   }
 
@@ -189,7 +204,12 @@ export async function eraseSegmentRecords(
   trx: Trx,
   person: { workspaceId: string; profileId: string },
 ): Promise<void> {
-  for (const table of ['segment_memberships', 'segment_changes', 'segment_timers'] as const) {
+  for (const table of [
+    'segment_memberships',
+    'segment_changes',
+    'segment_profile_timers',
+    'segment_recheck_requests',
+  ] as const) {
     await trx
       .deleteFrom(table)
       .where('workspace_id', '=', person.workspaceId)

@@ -10,6 +10,7 @@ import { fail, ok, type Result } from '../../platform/errors.js';
 import { operatorsFor, resolveField } from './field-registry.js';
 import type { FieldSpec, SegmentReferences } from './segment-model.js';
 import { spanDays } from './segment-time.js';
+import { entryWindowOf } from './segment-dependencies.js';
 
 /**
  * What the schema cannot check because it needs the workspace: each field exists and its
@@ -153,6 +154,7 @@ function checkTree(
         (c.where ?? []).forEach((filter, i) =>
           checkOperands(filter, ANY_TRAIT, `${path}.where.${i}`, fault),
         );
+        entryWindow(c, path);
         return;
       case 'field': {
         const spec = resolveField(customFields, c.field);
@@ -168,14 +170,27 @@ function checkTree(
           return;
         }
         checkOperands(c, spec, path, fault);
+        if (c.zone !== undefined && spec.type !== 'date') {
+          fault(
+            `${path}.zone`,
+            `a zone applies to date fields, not ${c.field} (of type ${spec.type})`,
+          );
+        }
         return;
       }
       case 'purchased':
       case 'category_views':
       case 'viewed_out_of_stock':
+        entryWindow(c, path);
+        return;
       case 'consent':
         return;
     }
+  };
+  // "Since entering S" reads S's stored entries: S must exist, and it is a reference for cycles.
+  const entryWindow = (c: SegmentCondition, path: string) => {
+    const segment = entryWindowOf(c);
+    if (segment !== undefined) out.references.push({ id: segment, path: `${path}.window.segment` });
   };
   visit(root, basePath);
   return out;

@@ -34,8 +34,23 @@ export const SIMILAR_RANK_LIMIT = 10;
 export const PRODUCT_VIEWED = 'Product Viewed';
 const AGGREGATES = { avg: 'avg', min: 'min', max: 'max' } as const;
 
-/** `t` within the window (ever: always). */
-function inWindow(ctx: FieldContext, t: Sql, window: SegmentWindow | undefined): Bool[] {
+/**
+ * `t`, an item of profile `profile`, within the window (ever: always). Since entering a segment:
+ * at or after the profile's stored entry into it; a profile not in it has no entry, so the
+ * comparison is NULL and no item counts (the caller's WHERE drops the row).
+ */
+function inWindow(
+  ctx: FieldContext,
+  t: Sql,
+  profile: Sql,
+  window: SegmentWindow | undefined,
+): Bool[] {
+  if (window?.kind === 'since_entering') {
+    return [
+      sql<SqlBool>`(${t} >= (select m.entered_at from segment_memberships as m
+        where m.segment_id = ${text(ctx.d, window.segment)} and m.profile_id = ${profile}))`,
+    ];
+  }
   const bounds = windowBounds(window, ctx.at);
   return (['gt', 'gte', 'lt', 'lte'] as const).flatMap((op) => {
     const bound = bounds[op];
@@ -44,6 +59,8 @@ function inWindow(ctx: FieldContext, t: Sql, window: SegmentWindow | undefined):
       : [sql<SqlBool>`(${t} ${sql.raw(COMPARE[op])} ${int(ctx.d, bound)})`];
   });
 }
+const EVENT_TIME = sql.ref('e.timestamp');
+const EVENT_PROFILE = sql.ref('ep.profile_id');
 
 /** `from ... where ...` of the profile's track events named `name` in the window. */
 function trackEvents(ctx: FieldContext, name: string, where: Bool[]): Sql {
@@ -82,7 +99,7 @@ export function eventPredicate(ctx: FieldContext, c: Of<'event'>): Bool {
     operatorPredicate(ctx, jsonReader(property(ctx, f.property), 'any'), f),
   );
   const base = trackEvents(ctx, c.event, [
-    ...inWindow(ctx, sql.ref('e.timestamp'), c.window),
+    ...inWindow(ctx, EVENT_TIME, EVENT_PROFILE, c.window),
     ...filters,
   ]);
   if (ctx.plan === 'whole-workspace') return eventSetPredicate(ctx, c, filters);
@@ -104,7 +121,7 @@ export function eventPredicate(ctx: FieldContext, c: Of<'event'>): Bool {
 
 export function purchasePredicate(ctx: FieldContext, c: Of<'purchased'>): Bool {
   const { d } = ctx;
-  const where = [...inWindow(ctx, sql.ref('o.ordered_at'), c.window)];
+  const where = [...inWindow(ctx, sql.ref('o.ordered_at'), sql.ref('o.profile_id'), c.window)];
   if (c.orderTotal) {
     where.push(
       sql<SqlBool>`(o.total ${sql.raw(COMPARE[c.orderTotal.operator])} ${num(d, c.orderTotal.value)})`,
@@ -140,7 +157,7 @@ export function purchasePredicate(ctx: FieldContext, c: Of<'purchased'>): Bool {
 /** Product Viewed events whose product_id and category are both strings. */
 function productViews(ctx: FieldContext, window: SegmentWindow | undefined, more: Bool[]): Sql {
   return trackEvents(ctx, PRODUCT_VIEWED, [
-    ...inWindow(ctx, sql.ref('e.timestamp'), window),
+    ...inWindow(ctx, EVENT_TIME, EVENT_PROFILE, window),
     isKind(property(ctx, 'product_id'), 'string'),
     ...more,
   ]);
@@ -165,7 +182,7 @@ export function categoryViewsPredicate(ctx: FieldContext, c: Of<'category_views'
 export function viewedOutOfStockPredicate(ctx: FieldContext, c: Of<'viewed_out_of_stock'>): Bool {
   const product = textOf(property(ctx, 'product_id'));
   const base = trackEvents(ctx, PRODUCT_VIEWED, [
-    ...inWindow(ctx, sql.ref('e.timestamp'), c.window),
+    ...inWindow(ctx, EVENT_TIME, EVENT_PROFILE, c.window),
     sql<SqlBool>`exists (select 1 from products as pr
       where pr.workspace_id = ${text(ctx.d, ctx.workspaceId)} and pr.id = ${product}
         and pr.stock is not null and pr.stock <= 0)`,
@@ -196,7 +213,7 @@ function eventSetPredicate(ctx: FieldContext, c: Of<'event'>, filters: Bool[]): 
   const base = sql`from events as e cross join event_profiles as ep
     where ep.seq = e.seq and e.workspace_id = ${text(d, ctx.workspaceId)}
       and e.type = 'track' and e.event = ${text(d, c.event)}
-      and ${and([...inWindow(ctx, sql.ref('e.timestamp'), c.window), ...filters])}`;
+      and ${and([...inWindow(ctx, EVENT_TIME, EVENT_PROFILE, c.window), ...filters])}`;
   const anyEvent = sql<SqlBool>`(p.id in (select ep.profile_id ${base}))`;
   const noEvent = sql<SqlBool>`(p.id not in (select ep.profile_id ${base}))`;
   const grouped = (having: Sql, emptyPasses: boolean): Bool => {

@@ -1,4 +1,10 @@
-import type { FieldOperator, SegmentCondition, SegmentScalar, TimeUnit } from '@comeback/contracts';
+import type {
+  DateZone,
+  FieldOperator,
+  SegmentCondition,
+  SegmentScalar,
+  TimeUnit,
+} from '@comeback/contracts';
 import { sql, type SqlBool } from 'kysely';
 import { resolveField, type FieldSource, type RegisteredField } from './field-registry.js';
 import type { FieldType } from './segment-model.js';
@@ -28,6 +34,7 @@ import {
   type Sql,
 } from './segment-sql-json.js';
 import { anniversaryMonthDays, shiftInstant, spanDays } from './segment-time.js';
+import { isZoned, zonedDatePredicate } from './segment-sql-zoned.js';
 
 /**
  * `field` conditions: the registry says where the value lives and its type; a Reader gives
@@ -129,6 +136,7 @@ export interface Operands {
   values?: SegmentScalar[] | undefined;
   amount?: number | undefined;
   unit?: TimeUnit | undefined;
+  zone?: DateZone | undefined;
 }
 
 /** The operator applied to the value `r` reads; every result is true or false, never NULL. */
@@ -137,6 +145,7 @@ export function operatorPredicate(ctx: FieldContext, r: Reader, o: Operands): Bo
   const value = o.value;
   const values = o.values ?? [];
   const positive = (op: FieldOperator): Bool => {
+    if (r.type === 'date' && isZoned(o)) return zonedDatePredicate(ctx, r, o);
     switch (op) {
       case 'exists':
         return r.present;

@@ -1,10 +1,9 @@
 import type { SegmentCondition, SegmentWindow } from '@comeback/contracts';
-import { sql, type SqlBool } from 'kysely';
+import { sql } from 'kysely';
 import type { Database, Trx } from '../../platform/db/database.js';
 import { STOCK_CROSSING_LOCK } from '../catalog/index.js';
 import type { ConditionLookup } from './segment-dependencies.js';
 import { PRODUCT_VIEWED } from './segment-sql-events.js';
-import { jsonRef, text, textOf } from './segment-sql-json.js';
 import { windowBounds } from './segment-time.js';
 
 /** The part of a loaded segment this needs. */
@@ -23,11 +22,11 @@ export type StockRecheck<S> = (
 
 const PROGRESS = 'stock';
 /**
- * Log rows read per batch for viewers of crossed products: a product viewed by very many
- * profiles is worked off over several batches, so no batch (and the events waiting behind it)
- * is held up by one crossing.
+ * Views read per batch for viewers of crossed products (through the log's index of product
+ * views, migration 036): a product viewed very many times is worked off over several batches,
+ * so no batch (and the events waiting behind it) is held up by one crossing.
  */
-const LOG_ROWS_PER_BATCH = 50_000;
+const VIEWS_PER_BATCH = 20_000;
 /** Crossings taken in per batch when no segment of their workspace reads stock. */
 const CROSSINGS_PER_BATCH = 500;
 
@@ -43,7 +42,8 @@ interface Progress {
  * `stock_crossings` in the transaction that writes the stock (catalog-store.ts); this works
  * them off in order inside the processor's batch transaction. For each, it finds the profiles
  * whose applied `Product Viewed` events name the product (no older than the segments' windows
- * can count), reading a bounded slice of the log per batch, and re-checks them for every
+ * can count), a bounded number of views per batch through the log's index of product views,
+ * and re-checks them for every
  * segment of the workspace that reads stock. Its progress (`segment_stock_progress`) is written in the
  * same transaction as the membership it causes, so after a crash it resumes exactly where the
  * last committed batch stopped. Views applied after a crossing was taken in need no re-check:
@@ -51,10 +51,10 @@ interface Progress {
  */
 export class StockRechecks {
   readonly #database: Database;
-  readonly #logRowsPerBatch: number;
-  constructor(database: Database, opts: { logRowsPerBatch?: number } = {}) {
+  readonly #viewsPerBatch: number;
+  constructor(database: Database, opts: { viewsPerBatch?: number } = {}) {
     this.#database = database;
-    this.#logRowsPerBatch = opts.logRowsPerBatch ?? LOG_ROWS_PER_BATCH;
+    this.#viewsPerBatch = opts.viewsPerBatch ?? VIEWS_PER_BATCH;
   }
 
   async run<S extends StockSegment>(
@@ -66,10 +66,10 @@ export class StockRechecks {
     const all = [...segments];
     const stored = await this.#progress(trx);
     let progress = stored;
-    let logRows = this.#logRowsPerBatch;
+    let views = this.#viewsPerBatch;
     let crossings = CROSSINGS_PER_BATCH;
     let exclusive = this.#database.dialect !== 'postgres';
-    while (logRows > 0 && crossings > 0) {
+    while (views > 0 && crossings > 0) {
       const inProgress = progress.afterEventSeq < progress.endEventSeq;
       let crossing = await this.#crossing(trx, inProgress ? '=' : '>', progress.crossingSeq);
       if (crossing && !inProgress && !exclusive) {
@@ -94,22 +94,22 @@ export class StockRechecks {
         };
         continue;
       }
-      const upTo = Math.min(progress.endEventSeq, progress.afterEventSeq + logRows);
-      const viewers = await this.#viewers(trx, {
+      const read = await this.#viewers(trx, {
         workspaceId: crossing.workspace_id,
         productId: crossing.product_id,
         after: progress.afterEventSeq,
-        upTo,
+        upTo: progress.endEventSeq,
         since: earliestCounted(readers, now),
+        limit: views,
       });
       const cause = `stock: ${crossing.product_id} ${
         Number(crossing.out_of_stock) === 1 ? 'out of stock' : 'back in stock'
       }`;
-      if (viewers.length > 0) {
-        for (const { segment } of readers) await recheck(segment, viewers, cause);
+      if (read.profileIds.length > 0) {
+        for (const { segment } of readers) await recheck(segment, read.profileIds, cause);
       }
-      logRows -= upTo - progress.afterEventSeq;
-      progress = { ...progress, afterEventSeq: upTo };
+      views -= read.views;
+      progress = { ...progress, afterEventSeq: read.through };
     }
     if (
       progress.crossingSeq !== stored.crossingSeq ||
@@ -179,27 +179,65 @@ export class StockRechecks {
     return Number(row?.last ?? 0);
   }
 
-  /** Profiles whose applied views of the product lie in the log range (after, upTo]. */
+  /**
+   * Profiles whose applied views of the product lie in the log range (after, upTo], at most
+   * `limit` views in log order, and the seq read through. The query is written for the partial
+   * index `events_product_views` (migration 036): its predicate as literals and its expression
+   * exactly, so both engines look up the product's views instead of scanning the log (and, on
+   * SQLite, a CROSS JOIN keeps the views first).
+   */
   async #viewers(
     trx: Trx,
-    q: { workspaceId: string; productId: string; after: number; upTo: number; since?: number },
-  ): Promise<string[]> {
-    const d = this.#database.dialect;
-    const product = textOf(jsonRef(d, sql.ref('e.payload'), ['properties', 'product_id']));
-    let query = trx
-      .selectFrom('events as e')
-      .innerJoin('event_profiles as ep', 'ep.seq', 'e.seq')
-      .select('ep.profile_id')
-      .distinct()
-      .where('e.seq', '>', q.after)
-      .where('e.seq', '<=', q.upTo)
-      .where('e.workspace_id', '=', q.workspaceId)
-      .where('e.type', '=', 'track')
-      .where('e.event', '=', PRODUCT_VIEWED)
-      .where(sql<SqlBool>`${product} = ${text(d, q.productId)}`);
-    if (q.since !== undefined) query = query.where('e.timestamp', '>=', q.since);
-    return (await query.orderBy('ep.profile_id').execute()).map((r) => r.profile_id);
+    q: {
+      workspaceId: string;
+      productId: string;
+      after: number;
+      upTo: number;
+      since?: number;
+      limit: number;
+    },
+  ): Promise<{ profileIds: string[]; views: number; through: number }> {
+    const { rows } = await productViewsQuery(this.#database.dialect, q).execute(trx);
+    const last = rows.at(-1);
+    return {
+      profileIds: [...new Set(rows.map((r) => r.profile_id))].sort(),
+      views: rows.length,
+      through: rows.length === q.limit && last ? Number(last.seq) : q.upTo,
+    };
   }
+}
+
+/**
+ * The views of a product in a log range, in log order, with their profiles: written for the
+ * partial index `events_product_views` (see #viewers; a test holds both engines' plans to it).
+ */
+export function productViewsQuery(
+  dialect: 'sqlite' | 'postgres',
+  q: {
+    workspaceId: string;
+    productId: string;
+    after: number;
+    upTo: number;
+    since?: number;
+    limit: number;
+  },
+) {
+  const product =
+    dialect === 'postgres'
+      ? sql`(e.payload -> 'properties' ->> 'product_id') = ${q.productId}
+          and jsonb_typeof(e.payload -> 'properties' -> 'product_id') = 'string'`
+      : sql`json_extract(e.payload, '$.properties.product_id') = ${q.productId}
+          and json_type(e.payload, '$.properties.product_id') = 'text'`;
+  const since = q.since === undefined ? sql`` : sql` and e.timestamp >= ${q.since}`;
+  return sql<{ seq: number | string; profile_id: string }>`
+    select e.seq, ep.profile_id from events e
+    cross join event_profiles ep
+    where ep.seq = e.seq and e.workspace_id = ${q.workspaceId}
+      and e.type = ${sql.lit('track')} and e.event = ${sql.lit(PRODUCT_VIEWED)}
+      and ${product}
+      and e.seq > ${q.after} and e.seq <= ${q.upTo}${since}
+    order by e.seq
+    limit ${q.limit}`;
 }
 
 /** The workspace's segments that read stock, with the windows of their stock conditions. */

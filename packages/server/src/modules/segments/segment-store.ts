@@ -7,6 +7,7 @@ import {
 import type { Db, Trx } from '../../platform/db/database.js';
 import type { SegmentTable } from '../../platform/db/schema.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
+import { entryWindowOf } from './segment-dependencies.js';
 
 /** A stored segment as the module works with it (times in epoch ms). */
 export interface SegmentRecord {
@@ -29,13 +30,18 @@ export interface SegmentName {
 /** Same shape as the other admin ids (`sftp_...`, `imp_...`): a prefix and random hex. */
 export const newSegmentId = (): string => `seg_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
 
-/** The ids of the segments a condition names directly (not those they name in turn). */
+/**
+ * The ids of the segments a condition names directly (not those they name in turn): in a
+ * membership condition, or as the segment a window counts "since entering".
+ */
 export function referencedSegmentIds(condition: SegmentCondition): Set<string> {
   const out = new Set<string>();
   const walk = (c: SegmentCondition): void => {
     if (c.type === 'and' || c.type === 'or') c.conditions.forEach(walk);
     else if (c.type === 'not') walk(c.condition);
     else if (c.type === 'segment') out.add(c.segment);
+    const entered = entryWindowOf(c);
+    if (entered !== undefined) out.add(entered);
   };
   walk(condition);
   return out;

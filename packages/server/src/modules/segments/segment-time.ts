@@ -73,6 +73,9 @@ export function windowBounds(window: SegmentWindow | undefined, at: number): Win
       return { lte: shiftInstant(at, -window.amount, window.unit) };
     case 'between':
       return { gte: Date.parse(window.from), lt: Date.parse(window.to) };
+    // Not bounded in time: the bound is the profile's stored entry (see the SQL compiler).
+    case 'since_entering':
+      return {};
   }
 }
 

@@ -1,6 +1,7 @@
 import type { CustomField, SegmentCondition, SegmentWindow, TimeUnit } from '@comeback/contracts';
 import { resolveField, type RegisteredField } from './field-registry.js';
 import { DAY_MS, shiftInstant } from './segment-time.js';
+import type { LocalDateAtom } from './segment-zone-timers.js';
 
 /**
  * The instants at which a profile's answer can change with time alone (see segment-timers.ts):
@@ -16,7 +17,9 @@ export type Atom =
       operator: 'within_last' | 'more_than_ago' | 'within_next' | 'anniversary_within';
       amount: number;
       unit: TimeUnit;
-    };
+    }
+  /** A date in the profile's zone: it flips at the profile's local midnights (own file). */
+  | LocalDateAtom;
 
 /** The clock-dependent parts of a condition, with referenced segments' inlined. */
 export function timedAtomsOf(
@@ -63,7 +66,15 @@ export function timedAtomsOf(
         }
         const field = resolveField(customFields, c.field);
         if (!field || c.amount === undefined || c.unit === undefined) return;
-        out.push({ kind: 'date', field, operator: op, amount: c.amount, unit: c.unit });
+        // Minutes and hours are elapsed time in either zone.
+        const local = c.zone === 'profile' && c.unit !== 'minutes' && c.unit !== 'hours';
+        out.push({
+          kind: local ? 'local-date' : 'date',
+          field,
+          operator: op,
+          amount: c.amount,
+          unit: c.unit,
+        });
         return;
       }
       case 'consent':

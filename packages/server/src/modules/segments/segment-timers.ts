@@ -6,6 +6,7 @@ import { AWAITING_ORDER } from '../profiles/index.js';
 import type { RegisteredField } from './field-registry.js';
 import { parseIsoInstant, shiftInstant } from './segment-time.js';
 import { edgeCrossing, nextDateFlip, type Atom } from './segment-timer-instants.js';
+import { localDateFlips } from './segment-zone-timers.js';
 export { edgeCrossing, timedAtomsOf } from './segment-timer-instants.js';
 
 /**
@@ -16,20 +17,22 @@ export { edgeCrossing, timedAtomsOf } from './segment-timer-instants.js';
  *   crosses the window's edge;
  * - a date field with `within_last`, `more_than_ago`, `within_next`: when the date enters or
  *   leaves the span; `anniversary_within`: the next UTC midnight.
- * The earliest of them is stored per (segment, profile). An instant may pass with no change
- * (a filter the timer did not look at, an `or` whose other side holds): the re-check then just
+ * One timer per profile holds the earliest of them over all its workspace's segments; when it
+ * fires, the profile is re-checked for every segment with such parts, which schedules the next
+ * one. (One row per segment and profile cost a write per segment for every new profile, and a
+ * read per segment per batch.) An instant may pass with no change (a filter the timer did not
+ * look at, an `or` whose other side holds, another segment's instant): the re-check then just
  * schedules the next one; it is never later than the real change.
  */
 
 const TIMERS = bulkTable({
-  table: 'segment_timers',
+  table: 'segment_profile_timers',
   columns: [
-    { name: 'segment_id', pgType: 'text' },
     { name: 'profile_id', pgType: 'text' },
     { name: 'workspace_id', pgType: 'text' },
     { name: 'due_at', pgType: 'int8' },
   ],
-  conflict: { target: ['segment_id', 'profile_id'], update: ['due_at'] },
+  conflict: { target: ['profile_id'], update: ['due_at'] },
 });
 
 const CHUNK = 2000;
@@ -59,13 +62,15 @@ export interface TimedSegment {
 
 export class SegmentTimers {
   readonly #database: Database;
+  /** The batch's offers: per profile the earliest instant any re-check found (see flush). */
+  readonly #pending = new Map<string, { workspaceId: string; at: number }>();
   constructor(database: Database) {
     this.#database = database;
   }
 
   /**
-   * Replaces the timers of `segment` for `profileIds` (every profile of the workspace when
-   * omitted) with the next instants after `now` at which their answer could change.
+   * Offers, for `profileIds` (every profile of the workspace when omitted), the next instants
+   * after `now` at which their answer for `segment` could change; `flush` writes them.
    */
   async schedule(
     trx: Trx,
@@ -75,11 +80,8 @@ export class SegmentTimers {
     profileIds?: readonly string[],
     reads?: TimerReads,
   ): Promise<void> {
-    if (profileIds === undefined) {
-      await trx.deleteFrom('segment_timers').where('segment_id', '=', segment.id).execute();
-    }
-    // A segment without clock-dependent parts never has timers (an edit that removed them
-    // came through the whole-workspace path above).
+    // A segment without clock-dependent parts offers nothing (a profile's timer left from an
+    // earlier definition only makes a re-check that finds no change).
     if (atoms.length === 0) return;
     const due = new Map<string, number>();
     const offer = (profileId: string, at: number | null) => {
@@ -87,9 +89,14 @@ export class SegmentTimers {
       const current = due.get(profileId);
       if (current === undefined || at < current) due.set(profileId, at);
     };
+    // Dates in the profile's zone flip at its local midnights: segment-zone-timers.ts.
+    const local = atoms.flatMap((a) => (a.kind === 'local-date' ? [a] : []));
+    const plain = atoms.flatMap((a) => (a.kind === 'local-date' ? [] : [a]));
+    const zoned = { d: this.#database.dialect, workspaceId: segment.workspaceId };
+    for (const [id, at] of await localDateFlips(trx, zoned, local, now, profileIds)) offer(id, at);
     const shared = profileIds !== undefined && reads?.covers(profileIds) ? reads : undefined;
     if (shared && profileIds) {
-      for (const atom of atoms) {
+      for (const atom of plain) {
         const values = await this.#read(trx, segment.workspaceId, atom, now, shared);
         for (const id of profileIds) {
           const v = values.get(id);
@@ -102,7 +109,7 @@ export class SegmentTimers {
             );
         }
       }
-      await this.#replace(trx, segment, profileIds, due);
+      this.#offer(segment.workspaceId, due);
       return;
     }
     const parts =
@@ -112,7 +119,7 @@ export class SegmentTimers {
             profileIds.slice(i * CHUNK, (i + 1) * CHUNK),
           );
     for (const part of parts) {
-      for (const atom of atoms) {
+      for (const atom of plain) {
         if (atom.kind === 'items') {
           const lower = shiftInstant(now, -atom.amount, atom.unit);
           for (const [profileId, oldest] of await this.#oldestAfter(
@@ -136,49 +143,50 @@ export class SegmentTimers {
         }
       }
     }
-    if (profileIds === undefined) await this.#write(trx, segment, due);
-    else await this.#replace(trx, segment, profileIds, due);
+    this.#offer(segment.workspaceId, due);
+  }
+
+  #offer(workspaceId: string, due: ReadonlyMap<string, number>): void {
+    for (const [profileId, at] of due) {
+      const current = this.#pending.get(profileId);
+      if (current === undefined || at < current.at)
+        this.#pending.set(profileId, { workspaceId, at });
+    }
+  }
+
+  /** The batch failed: what it offered is dropped with it. */
+  reset(): void {
+    this.#pending.clear();
   }
 
   /**
-   * Brings the timers of `profileIds` forward to `due` where that is earlier, and writes
-   * nothing else: a timer later than needed would be late, one earlier than needed only makes a
-   * re-check that finds no change and schedules the next instant. So a shopper active every day
-   * in a "seen in the last 30 days" segment costs a timer write once a month, not every batch.
+   * Writes what the batch offered: each profile's timer is brought forward to the earliest
+   * instant offered where that is earlier (or it has none), and nothing else is written. A timer
+   * later than needed would be late; one earlier than needed only makes a re-check that finds
+   * no change and schedules the next instant. So a shopper active every day in "seen in the
+   * last 30 days" costs a timer write about once a month, not every batch.
    */
-  async #replace(
-    trx: Trx,
-    segment: TimedSegment,
-    profileIds: readonly string[],
-    due: ReadonlyMap<string, number>,
-  ): Promise<void> {
+  async flush(trx: Trx): Promise<void> {
+    if (this.#pending.size === 0) return;
     const dialect = this.#database.dialect;
+    const ids = [...this.#pending.keys()];
     const existing = new Map<string, number>();
-    for (let i = 0; i < profileIds.length; i += CHUNK) {
+    for (let i = 0; i < ids.length; i += CHUNK) {
       const rows = await trx
-        .selectFrom('segment_timers')
-        .select(['profile_id', 'due_at'])
-        .where('segment_id', '=', segment.id)
-        .where(anyOf(dialect, 'profile_id', profileIds.slice(i, i + CHUNK)))
+        .selectFrom(idList(dialect, ids.slice(i, i + CHUNK)))
+        .crossJoin('segment_profile_timers as t')
+        .whereRef('t.profile_id', '=', 'j.value')
+        .select(['t.profile_id', 't.due_at'])
         .execute();
       for (const r of rows) existing.set(r.profile_id, Number(r.due_at));
     }
-    const earlier = new Map(
-      [...due].filter(([id, at]) => {
-        const current = existing.get(id);
-        return current === undefined || at < current;
-      }),
-    );
-    await this.#write(trx, segment, earlier);
-  }
-
-  async #write(trx: Trx, segment: TimedSegment, due: ReadonlyMap<string, number>): Promise<void> {
-    await bulkInsert(
-      this.#database,
-      trx,
-      TIMERS,
-      [...due].map(([profileId, at]) => [segment.id, profileId, segment.workspaceId, at]),
-    );
+    const rows: [string, string, number][] = [];
+    for (const [profileId, { workspaceId, at }] of this.#pending) {
+      const current = existing.get(profileId);
+      if (current === undefined || at < current) rows.push([profileId, workspaceId, at]);
+    }
+    this.#pending.clear();
+    await bulkInsert(this.#database, trx, TIMERS, rows);
   }
 
   /** An atom's value per profile of the batch (oldest item after the bound, or the date). */
@@ -209,37 +217,32 @@ export class SegmentTimers {
     return values;
   }
 
-  /** Removes timers that fired, before their pairs are re-checked and rescheduled. */
-  async removeFired(
-    trx: Trx,
-    segmentId: string,
-    profileIds: readonly string[],
-    now: number,
-  ): Promise<void> {
-    for (let i = 0; i < profileIds.length; i += CHUNK) {
-      await trx
-        .deleteFrom('segment_timers')
-        .where('segment_id', '=', segmentId)
-        .where('due_at', '<=', now)
-        .where(anyOf(this.#database.dialect, 'profile_id', profileIds.slice(i, i + CHUNK)))
-        .execute();
-    }
-  }
-
-  /** Timers due at `now`, oldest first, by segment. */
-  async due(trx: Trx, now: number, limit: number): Promise<Map<string, string[]>> {
+  /**
+   * Takes the timers due at `now` (oldest first, at most `limit`): their rows are removed and
+   * their profiles returned by workspace, to be re-checked for every timed segment (which
+   * offers their next instants again).
+   */
+  async takeDue(trx: Trx, now: number, limit: number): Promise<Map<string, string[]>> {
     const rows = await trx
-      .selectFrom('segment_timers')
-      .select(['segment_id', 'profile_id'])
+      .selectFrom('segment_profile_timers')
+      .select(['profile_id', 'workspace_id'])
       .where('due_at', '<=', now)
       .orderBy('due_at')
       .limit(limit)
       .execute();
     const out = new Map<string, string[]>();
     for (const r of rows) {
-      const list = out.get(r.segment_id) ?? [];
+      const list = out.get(r.workspace_id) ?? [];
       list.push(r.profile_id);
-      out.set(r.segment_id, list);
+      out.set(r.workspace_id, list);
+    }
+    const ids = rows.map((r) => r.profile_id);
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      await trx
+        .deleteFrom('segment_profile_timers')
+        .where('due_at', '<=', now)
+        .where(anyOf(this.#database.dialect, 'profile_id', ids.slice(i, i + CHUNK)))
+        .execute();
     }
     return out;
   }

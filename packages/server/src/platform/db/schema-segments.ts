@@ -20,9 +20,8 @@ export interface SegmentChangeTable {
   at: number;
   cause: string;
 }
-/** The instant a profile's answer for a segment can next change with time alone. */
-export interface SegmentTimerTable {
-  segment_id: string;
+/** Per profile, the earliest instant a segment's answer can change with time alone. */
+export interface SegmentProfileTimerTable {
   profile_id: string;
   workspace_id: string;
   due_at: number;
@@ -43,4 +42,11 @@ export interface SegmentStockProgressTable {
   crossing_seq: number;
   after_event_seq: number;
   end_event_seq: number;
+}
+/** A profile changed outside the log, whose segments the processor is asked to re-check. */
+export interface SegmentRecheckRequestTable {
+  seq: Generated<number>;
+  workspace_id: string;
+  profile_id: string;
+  cause: string;
 }

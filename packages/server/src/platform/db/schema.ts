@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type * as StoreData from './schema-store-data.js';
 import type * as Imports from './schema-imports.js';
 import type * as Insights from './schema-insights.js';
@@ -82,6 +82,14 @@ export interface ProfileTable {
   categories_bought: unknown;
   products_bought: unknown;
   recreated_after_erasure: number;
+  /** The zone the profile's own traits give (platform/time-zones.ts); null: the workspace's. */
+  time_zone: ColumnType<string | null, string | null | undefined, string | null>;
+}
+/** A time zone's UTC offsets as periods (platform/zone-offsets.ts, migration 034). */
+export interface TimeZoneOffsetTable {
+  zone: string;
+  starts_at: number;
+  offset_ms: number;
 }
 export interface IdentifierTable {
   workspace_id: string;
@@ -181,6 +189,7 @@ export interface Schema {
   event_profiles: EventProfileTable;
   dropped_events: DroppedEventTable;
   profiles: ProfileTable;
+  time_zone_offsets: TimeZoneOffsetTable;
   identifiers: IdentifierTable;
   profile_merges: ProfileMergeTable;
   profile_orders: ProfileOrderTable;
@@ -191,9 +200,10 @@ export interface Schema {
   segments: SegmentTable;
   segment_memberships: Segments.SegmentMembershipTable;
   segment_changes: Segments.SegmentChangeTable;
-  segment_timers: Segments.SegmentTimerTable;
+  segment_profile_timers: Segments.SegmentProfileTimerTable;
   segment_states: Segments.SegmentStateTable;
   segment_stock_progress: Segments.SegmentStockProgressTable;
+  segment_recheck_requests: Segments.SegmentRecheckRequestTable;
   message_templates: Messaging.MessageTemplateTable;
   message_template_versions: Messaging.MessageTemplateVersionTable;
   consents: Messaging.ConsentTable;

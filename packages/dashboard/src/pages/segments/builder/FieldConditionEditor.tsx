@@ -1,4 +1,9 @@
-import type { FieldOperator, SegmentCondition } from '@comeback/contracts';
+import {
+  dateZones,
+  zonedOperators,
+  type FieldOperator,
+  type SegmentCondition,
+} from '@comeback/contracts';
 import { Autocomplete, Group, Select } from '@mantine/core';
 import { useMemo } from 'react';
 import { useT } from '../../../i18n/i18n';
@@ -38,6 +43,7 @@ export function FieldConditionEditor(props: {
   const { type, info } = fieldOf(fields, value.field);
   const kind = scalarKind(type, value.operator);
   const shape = operandShape(value.operator);
+  const zoneFault = useFaultAt(`${path}.zone`);
 
   const grouped = useMemo(
     () =>
@@ -61,7 +67,15 @@ export function FieldConditionEditor(props: {
       value,
       next.info?.values,
     );
-    return { type: 'field', field, operator, ...operands };
+    // A zone stays with date operators that read one (the schema refuses it elsewhere).
+    const zoned = next.type === 'date' && (zonedOperators as readonly string[]).includes(operator);
+    return {
+      type: 'field',
+      field,
+      operator,
+      ...operands,
+      ...(zoned && value.zone ? { zone: value.zone } : {}),
+    };
   };
 
   return (
@@ -129,6 +143,22 @@ export function FieldConditionEditor(props: {
             />
           ))}
         </>
+      ) : null}
+      {type === 'date' && (zonedOperators as readonly string[]).includes(value.operator) ? (
+        <Select
+          label={t('zone')}
+          w={170}
+          disabled={disabled}
+          allowDeselect={false}
+          data-testid="condition-zone"
+          error={zoneFault}
+          data={dateZones.map((z) => ({ value: z, label: t(`zone_${z}`) }))}
+          value={value.zone ?? 'utc'}
+          onChange={(v) => {
+            const zone = dateZones.find((z) => z === v);
+            if (zone) props.onChange({ ...value, zone });
+          }}
+        />
       ) : null}
       {shape === 'span' ? (
         <>

@@ -157,7 +157,7 @@ export function AmountInput(props: {
   );
 }
 
-const windowKinds = ['ever', 'last', 'older_than', 'between'] as const;
+const windowKinds = ['ever', 'last', 'older_than', 'between', 'since_entering'] as const;
 
 /** When events or orders count; no window means ever. */
 export function WindowEditor(props: {
@@ -166,13 +166,15 @@ export function WindowEditor(props: {
   path: string;
 }) {
   const t = useT(builderStrings);
-  const { disabled } = useBuilder();
+  const { disabled, segments } = useBuilder();
+  const segmentFault = useFaultAt(`${props.path}.segment`);
   const w = props.value ?? { kind: 'ever' };
   const switchTo = (kind: SegmentWindow['kind']): SegmentWindow => {
     const span =
       'amount' in w ? { amount: w.amount, unit: w.unit } : { amount: 30, unit: 'days' as const };
     if (kind === 'ever') return { kind };
     if (kind === 'between') return { kind, from: isoDay(-30), to: isoDay(0) };
+    if (kind === 'since_entering') return { kind, segment: segments[0]?.value ?? '' };
     return { kind, ...span };
   };
   return (
@@ -205,6 +207,25 @@ export function WindowEditor(props: {
             onChange={(unit) => props.onChange({ ...w, unit })}
           />
         </>
+      ) : null}
+      {w.kind === 'since_entering' ? (
+        <Select
+          label={t('sinceSegment')}
+          placeholder={t('pickSegment')}
+          w={260}
+          searchable
+          allowDeselect={false}
+          disabled={disabled}
+          data-testid="condition-window-segment"
+          error={segmentFault}
+          data={
+            segments.some((s) => s.value === w.segment) || w.segment === ''
+              ? segments
+              : [...segments, { value: w.segment, label: w.segment }]
+          }
+          value={w.segment === '' ? null : w.segment}
+          onChange={(v) => props.onChange({ ...w, segment: v ?? '' })}
+        />
       ) : null}
       {w.kind === 'between' ? (
         <>

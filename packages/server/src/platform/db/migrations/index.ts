@@ -31,6 +31,10 @@ import * as m030 from './030-product-non-product.js';
 import * as m031 from './031-message-contents.js';
 import * as m032 from './032-buy-again-prior.js';
 import * as m033 from './033-stock-rechecks.js';
+import * as m034 from './034-profile-time-zones.js';
+import * as m035 from './035-profile-timers.js';
+import * as m036 from './036-product-views-index.js';
+import * as m037 from './037-segment-recheck-requests.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -71,6 +75,10 @@ const steps: Record<string, Step> = {
   '031-message-contents': m031,
   '032-buy-again-prior': m032,
   '033-stock-rechecks': m033,
+  '034-profile-time-zones': m034,
+  '035-profile-timers': m035,
+  '036-product-views-index': m036,
+  '037-segment-recheck-requests': m037,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

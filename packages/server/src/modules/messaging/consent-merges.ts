@@ -1,0 +1,263 @@
+import { consentStatuses, type ConsentStatus } from '@comeback/contracts';
+import type { Database, Db, Trx } from '../../platform/db/database.js';
+import { oneOf } from '../../platform/json.js';
+import { lockConsentWrites, proofOf, storable } from './consent-records.js';
+
+/**
+ * Consent when identity resolution merges two profiles (ADR 0006, ADR 0019 rule 8).
+ *
+ * Merges are made by the processor in the derived state; consent is first-hand data in the main
+ * file, which a processor batch on SQLite must not write (ADR 0015). So the merge's own record,
+ * `profile_merges` (committed in the batch that merges), is what consent follows: the consent
+ * follower walks it by id and moves the merged-away profile's consent to the survivor, and until
+ * it has, the send-time gate and every consent read already look through the merge.
+ *
+ * A cursor over `profile_merges.id` passes no merge over: only processor batches insert merges,
+ * one batch at a time (SQLite has one writer; on PostgreSQL batches hold the cursor row), so
+ * ids become visible in order. AUTOINCREMENT / identity ids are never reused.
+ */
+
+/** The part of a consent row the merge rule reads. */
+export interface ConsentChoice {
+  status: string;
+  updated_at: number;
+}
+
+/**
+ * Most restrictive first: on equal times the opt-out wins, then a pending double opt-in, then a
+ * subscription. A status this version does not know ranks with the opt-out (never a send).
+ */
+const RESTRICTIVENESS: Readonly<Record<ConsentStatus, number>> = {
+  unsubscribed: 0,
+  pending: 1,
+  subscribed: 2,
+};
+const rank = (status: string) => {
+  const known = oneOf(consentStatuses, status);
+  return known === undefined ? 0 : RESTRICTIVENESS[known];
+};
+
+/**
+ * Which of one person's two records for a channel stands once their profiles are one: the more
+ * recent choice, by its time; on equal times (or no telling them apart) the more restrictive, so
+ * a merge never turns an opt-out into an opt-in. Returns `kept` when it stands (also when both
+ * say the same at the same time), else `other`. Order-independent in the status it yields.
+ */
+export function preferredConsent<T extends ConsentChoice>(kept: T, other: T): T {
+  if (other.updated_at !== kept.updated_at)
+    return other.updated_at > kept.updated_at ? other : kept;
+  return rank(other.status) < rank(kept.status) ? other : kept;
+}
+
+/** The profile `profileId` lives on now: itself, or the survivor it was merged into. */
+export async function liveProfileId(
+  reader: Db | Trx,
+  workspaceId: string,
+  profileId: string,
+): Promise<string> {
+  // A merge re-points earlier merges into the loser, so one row names the final survivor.
+  const row = await reader
+    .selectFrom('profile_merges')
+    .select('into_profile_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('from_profile_id', '=', profileId)
+    .executeTakeFirst();
+  return row?.into_profile_id ?? profileId;
+}
+
+/**
+ * The record that stands for a live profile on one channel, counting the records still kept under
+ * the ids merged into it (the consent follower has not moved them yet): the send-time gate reads
+ * this, so a merge is honoured from the moment it is committed.
+ */
+export async function consentThroughMerges(
+  reader: Db | Trx,
+  workspaceId: string,
+  liveId: string,
+  channel: string,
+): Promise<{ status: string; updated_at: number } | undefined> {
+  const onChannel = reader
+    .selectFrom('consents')
+    .select(['profile_id', 'status', 'updated_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('channel', '=', channel);
+  // Two lookups, not one `or`: each then uses its index on both engines (the merged-away ids by
+  // `into_profile_id` alone; profile ids are unique across workspaces).
+  const rows = [
+    ...(await onChannel.where('profile_id', '=', liveId).execute()),
+    ...(await onChannel
+      .where('profile_id', 'in', (eb) =>
+        eb
+          .selectFrom('profile_merges')
+          .select('from_profile_id')
+          .where('into_profile_id', '=', liveId),
+      )
+      .execute()),
+  ];
+  // The live profile's own record first: it stands on a full tie.
+  return rows.reduce<(typeof rows)[number] | undefined>(
+    (kept, row) => (kept === undefined ? row : preferredConsent(kept, row)),
+    undefined,
+  );
+}
+
+const CURSOR_KEY = 'consent-merge-cursor';
+/** Merges taken per transaction: a first run over an old install's merges goes in steps. */
+const MERGES_PER_TRANSACTION = 500;
+
+interface MergeRow {
+  workspace_id: string;
+  from_profile_id: string;
+  into_profile_id: string;
+  merged_at: number;
+}
+type ConsentRow = Awaited<ReturnType<typeof loadConsents>>[number];
+
+/**
+ * Moves the consent of every profile merged away since the last call to the profile it lives on
+ * now, with its history; returns how many survivor records changed. Each step is one transaction
+ * that moves the consent of up to MERGES_PER_TRANSACTION merges and the cursor past them, so a
+ * crash leaves either the whole step or none of it, and a step done again finds nothing left to
+ * move. The cursor starts at 0: the first run also moves what merges made before this existed.
+ */
+export async function moveConsentOfMergedProfiles(database: Database): Promise<number> {
+  let changed = 0;
+  for (;;) {
+    // Cheap when nothing was merged: no lock, no transaction.
+    const waiting = await database.db
+      .selectFrom('profile_merges')
+      .select('id')
+      .where('id', '>', await readCursor(database.db))
+      .limit(1)
+      .executeTakeFirst();
+    if (waiting === undefined) return changed;
+    const step = await database.db.transaction().execute(async (trx) => {
+      // First: on PostgreSQL this orders our history rows with every other consent write and
+      // makes concurrent followers (one per worker process) take turns over the cursor.
+      await lockConsentWrites(trx, database.dialect);
+      const merges = await trx
+        .selectFrom('profile_merges')
+        .select(['id', 'workspace_id', 'from_profile_id', 'into_profile_id', 'merged_at'])
+        .where('id', '>', await readCursor(trx))
+        .orderBy('id')
+        .limit(MERGES_PER_TRANSACTION)
+        .execute();
+      const last = merges.at(-1);
+      if (last === undefined) return { moved: 0, more: false };
+      const losers = await loadConsents(
+        trx,
+        merges.map((m) => m.from_profile_id),
+      );
+      let moved = 0;
+      for (const merge of merges) {
+        const theirs = losers.filter(
+          (r) => r.profile_id === merge.from_profile_id && r.workspace_id === merge.workspace_id,
+        );
+        if (theirs.length) moved += await moveConsent(trx, merge, theirs);
+      }
+      const position = String(last.id);
+      await trx
+        .insertInto('settings')
+        .values({ key: CURSOR_KEY, value: position })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value: position }))
+        .execute();
+      return { moved, more: merges.length === MERGES_PER_TRANSACTION };
+    });
+    changed += step.moved;
+    if (!step.more) return changed;
+  }
+}
+
+async function readCursor(reader: Db | Trx): Promise<number> {
+  const row = await reader
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', CURSOR_KEY)
+    .executeTakeFirst();
+  return Number(row?.value ?? 0);
+}
+
+function loadConsents(trx: Trx, profileIds: string[]) {
+  return trx
+    .selectFrom('consents')
+    .selectAll()
+    .where('profile_id', 'in', [...new Set(profileIds)])
+    .orderBy('profile_id')
+    .orderBy('channel')
+    .execute();
+}
+
+/**
+ * One merge: each of the loser's records that stands against the survivor's (or meets none)
+ * becomes the survivor's, with the time, source and proof of the choice, and a history row for
+ * the survivor (`merge: <source>`) - the row live segments follow, like any consent change; the
+ * loser's history moves with the person (the proof of each choice goes where they are); the
+ * loser's records go.
+ */
+async function moveConsent(trx: Trx, merge: MergeRow, theirs: ConsentRow[]): Promise<number> {
+  const workspaceId = merge.workspace_id;
+  const survivorId = merge.into_profile_id;
+  const ours = await trx
+    .selectFrom('consents')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', survivorId)
+    .execute();
+  let changed = 0;
+  for (const record of theirs) {
+    const current = ours.find((r) => r.channel === record.channel);
+    if (current !== undefined && preferredConsent(current, record) === current) continue;
+    const proof = proofOf(record.proof);
+    const values = {
+      status: record.status,
+      source: record.source,
+      proof: proof === null ? null : JSON.stringify(proof),
+      updated_at: record.updated_at,
+    };
+    const written = await trx
+      .insertInto('consents')
+      .values({
+        workspace_id: workspaceId,
+        profile_id: survivorId,
+        channel: record.channel,
+        ...values,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['profile_id', 'channel'])
+          .doUpdateSet(values)
+          .where('consents.workspace_id', '=', workspaceId),
+      )
+      .executeTakeFirst();
+    if (Number(written.numInsertedOrUpdatedRows ?? 0) === 0)
+      throw new Error(`profile ${survivorId} has consent records in another workspace`);
+    await trx
+      .insertInto('consent_changes')
+      .values({
+        workspace_id: workspaceId,
+        profile_id: survivorId,
+        channel: record.channel,
+        status: record.status,
+        source: storable(`merge: ${record.source}`, 200),
+        proof: JSON.stringify({
+          text: `from profile ${merge.from_profile_id}, merged into this one`,
+        }),
+        // When the survivor took the status over: the merge, or a later write under the old id.
+        at: Math.max(merge.merged_at, record.updated_at),
+      })
+      .execute();
+    changed++;
+  }
+  await trx
+    .updateTable('consent_changes')
+    .set({ profile_id: survivorId })
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', merge.from_profile_id)
+    .execute();
+  await trx
+    .deleteFrom('consents')
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', merge.from_profile_id)
+    .execute();
+  return changed;
+}
