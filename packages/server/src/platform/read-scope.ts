@@ -63,6 +63,36 @@ export function scoped<T>(key: string, load: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * Reads at once the keys of `keys` this scope does not hold yet, so that the `scoped` reads of
+ * them that follow find their answers: a pass reads its whole batch's profiles in a few
+ * queries instead of a few per profile. `load` answers every key it is given (a missing answer
+ * is a bug: the key's later read fails). Outside a scope it reads nothing: there would be
+ * nowhere to keep the answers.
+ */
+export async function prefetchScoped<T>(
+  keys: readonly string[],
+  load: (missing: string[]) => Promise<ReadonlyMap<string, T>>,
+): Promise<void> {
+  const scope = current();
+  if (!scope) return;
+  const missing = [...new Set(keys)].filter((key) => !scope.values.has(key));
+  if (missing.length === 0) return;
+  const loading = load(missing);
+  for (const key of missing) {
+    const value = loading.then((found) => {
+      const answer = found.get(key);
+      if (answer === undefined) throw new Error(`prefetch: no answer for ${key}`);
+      return answer;
+    });
+    scope.values.set(key, value);
+    value.catch(() => {
+      if (scope.values.get(key) === value) scope.values.delete(key);
+    });
+  }
+  await loading;
+}
+
+/**
  * Rows by id within `namespace` (catalog rows, neighbour lists by product, ...): only the ids
  * this scope has not asked for yet go to `loadMissing`, and an id it did not find is
  * remembered as missing, never asked for again in the scope. The answer holds the ids found,

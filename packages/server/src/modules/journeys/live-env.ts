@@ -1,6 +1,7 @@
 import type { ChannelKind, SegmentCondition } from '@comeback/contracts';
 import type { Database, Trx } from '../../platform/db/database.js';
 import { isRecord, readJsonObject } from '../../platform/json.js';
+import { scopedMany } from '../../platform/read-scope.js';
 import type { AppendRow, EventLog } from '../ingest/index.js';
 import type { ProfileQueries } from '../profiles/index.js';
 import type { ConsentService, MessagingService } from '../messaging/index.js';
@@ -15,6 +16,10 @@ import type {
 import type { RunnerEnv } from './journey-runner.js';
 import type { JourneySettingsStore } from './journey-settings.js';
 import { profileZoneOf, workspaceZoneOr } from '../../platform/time-zones.js';
+
+/** Profile ids per query: well within both engines' limits on bound parameters. */
+const IDS_PER_QUERY = 500;
+const TRAITS_SCOPE = 'journey-profile-traits';
 
 /** Events a split-by-action reads at most (the first match decides). */
 const MAX_ACTION_EVENTS = 500;
@@ -37,15 +42,35 @@ export interface LiveEnvDeps {
 /** The steps' world, read from the databases. */
 export function liveEnv(d: LiveEnvDeps): RunnerEnv {
   const db = d.database.db;
-  const traitsOf = async (profileId: string): Promise<Record<string, unknown>> => {
-    const row = await db
-      .selectFrom('profiles')
-      .select('traits')
-      .where('id', '=', profileId)
-      .executeTakeFirst();
-    return row ? readJsonObject(row.traits) : {};
+  // A profile row's own traits (not its survivor's: the zone of the id as enrolled), read once
+  // per read scope, and for a pass's whole batch at once (prefetch).
+  const loadTraits = async (ids: string[]) => {
+    const out = new Map<string, Record<string, unknown>>();
+    for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+      const rows = await db
+        .selectFrom('profiles')
+        .select(['id', 'traits'])
+        .where('id', 'in', ids.slice(i, i + IDS_PER_QUERY))
+        .execute();
+      for (const row of rows) out.set(row.id, readJsonObject(row.traits));
+    }
+    return out;
   };
+  const traitsOf = async (profileId: string): Promise<Record<string, unknown>> =>
+    (await scopedMany(TRAITS_SCOPE, [profileId], loadTraits)).get(profileId) ?? {};
   return {
+    async prefetch(enrollments) {
+      const byWorkspace = new Map<string, string[]>();
+      for (const e of enrollments) {
+        const ids = byWorkspace.get(e.workspaceId);
+        if (ids) ids.push(e.profileId);
+        else byWorkspace.set(e.workspaceId, [e.profileId]);
+      }
+      for (const [workspaceId, ids] of byWorkspace) {
+        await d.profiles.prefetch(workspaceId, ids);
+        await scopedMany(TRAITS_SCOPE, ids, loadTraits);
+      }
+    },
     settings: (workspaceId) => d.settings.get(workspaceId),
     async zoneOf(workspaceId, profileId) {
       const settings = await d.settings.get(workspaceId);

@@ -115,9 +115,38 @@ export function addDuration(
 
 // --- internals ---------------------------------------------------------------------------
 
+/**
+ * An IANA zone that remembers the offsets it was asked for, by exact instant. A journey pass
+ * asks the same few (its `now`, the same wall times on the same dates) for every enrollment it
+ * walks, and each answer costs Luxon an Intl formatting; an exact instant's offset never
+ * changes, so the remembered answer is the answer.
+ */
+class RememberingZone extends IANAZone {
+  readonly #offsets = new Map<number, number>();
+
+  override offset(ts: number): number {
+    let offset = this.#offsets.get(ts);
+    if (offset === undefined) {
+      offset = super.offset(ts);
+      if (this.#offsets.size >= OFFSETS_KEPT) this.#offsets.clear();
+      this.#offsets.set(ts, offset);
+    }
+    return offset;
+  }
+}
+
+/** Instants whose offset a zone remembers at most (then it starts again). */
+const OFFSETS_KEPT = 4096;
+const zones = new Map<string, RememberingZone>();
+
 function zoneOf(zone: string): IANAZone {
-  if (!isValidZone(zone)) throw new RangeError(`unknown time zone ${JSON.stringify(zone)}`);
-  return IANAZone.create(zone);
+  let tz = zones.get(zone);
+  if (tz === undefined) {
+    if (!isValidZone(zone)) throw new RangeError(`unknown time zone ${JSON.stringify(zone)}`);
+    tz = new RememberingZone(zone);
+    zones.set(zone, tz);
+  }
+  return tz;
 }
 
 /** 'HH:MM' (00:00-23:59) -> ms since local midnight. */

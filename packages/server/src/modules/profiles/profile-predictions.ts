@@ -86,42 +86,72 @@ export async function predictionsOf(
   workspaceId: string,
   profileId: string,
 ): Promise<ProfilePredictions | null> {
-  const row = await db
-    .selectFrom('customer_value_predictions as p')
-    .leftJoin('insights_model_runs as r', (join) =>
-      join.onRef('r.id', '=', 'p.run_id').onRef('r.workspace_id', '=', 'p.workspace_id'),
-    )
-    .select([
-      'p.p_alive',
-      'p.expected_orders_90d',
-      'p.expected_orders_365d',
-      'p.predicted_clv_365d',
-      'p.churn_risk',
-      'p.expected_next_order_at',
-      'p.method',
-      'p.computed_at',
-      'p.quality',
-      'p.quality_reason',
-      'r.method as run_method',
-      'r.customers as run_customers',
-      'r.repeat_customers as run_repeat_customers',
-      'r.parameters as run_parameters',
-      'r.details as run_details',
-    ])
-    .where('p.workspace_id', '=', workspaceId)
-    .where('p.profile_id', '=', profileId)
-    .executeTakeFirst();
-  if (!row) return null;
-  // The findings are the run's; only a weak prediction carries them, so only then is it read.
-  const findings =
-    row.quality === 'weak'
-      ? runFindings({
-          method: row.run_method,
-          customers: row.run_customers,
-          repeat_customers: row.run_repeat_customers,
-          parameters: row.run_parameters,
-          details: row.run_details,
-        })
-      : [];
-  return predictionsView(row, findings);
+  return (await predictionsOfMany(db, workspaceId, [profileId])).get(profileId) ?? null;
+}
+
+/** Profile ids per query: well within both engines' limits on bound parameters. */
+const IDS_PER_QUERY = 500;
+
+/**
+ * `predictionsOf` for many profiles in one query per 500 (a journey pass's batch): the profiles
+ * that have a prediction, each with its view. A run's findings are worked out once for all of
+ * its profiles.
+ */
+export async function predictionsOfMany(
+  db: Db | Trx,
+  workspaceId: string,
+  profileIds: readonly string[],
+): Promise<Map<string, ProfilePredictions>> {
+  const out = new Map<string, ProfilePredictions>();
+  const unique = [...new Set(profileIds)];
+  const findingsOfRun = new Map<string, QualityFinding[]>();
+  for (let i = 0; i < unique.length; i += IDS_PER_QUERY) {
+    const rows = await db
+      .selectFrom('customer_value_predictions as p')
+      .leftJoin('insights_model_runs as r', (join) =>
+        join.onRef('r.id', '=', 'p.run_id').onRef('r.workspace_id', '=', 'p.workspace_id'),
+      )
+      .select([
+        'p.profile_id',
+        'p.run_id',
+        'p.p_alive',
+        'p.expected_orders_90d',
+        'p.expected_orders_365d',
+        'p.predicted_clv_365d',
+        'p.churn_risk',
+        'p.expected_next_order_at',
+        'p.method',
+        'p.computed_at',
+        'p.quality',
+        'p.quality_reason',
+        'r.method as run_method',
+        'r.customers as run_customers',
+        'r.repeat_customers as run_repeat_customers',
+        'r.parameters as run_parameters',
+        'r.details as run_details',
+      ])
+      .where('p.workspace_id', '=', workspaceId)
+      .where('p.profile_id', 'in', unique.slice(i, i + IDS_PER_QUERY))
+      .execute();
+    for (const row of rows) {
+      // The findings are the run's; only a weak prediction carries them, so only then are they
+      // read (and once per run).
+      let findings: QualityFinding[] = [];
+      if (row.quality === 'weak') {
+        const run = String(row.run_id);
+        findings =
+          findingsOfRun.get(run) ??
+          runFindings({
+            method: row.run_method,
+            customers: row.run_customers,
+            repeat_customers: row.run_repeat_customers,
+            parameters: row.run_parameters,
+            details: row.run_details,
+          });
+        findingsOfRun.set(run, findings);
+      }
+      out.set(row.profile_id, predictionsView(row, findings));
+    }
+  }
+  return out;
 }

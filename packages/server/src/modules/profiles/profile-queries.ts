@@ -2,20 +2,21 @@ import { OrderQueries } from './order-queries.js';
 import { identifierKinds, type IdentifierKind, type Profile } from '@comeback/contracts';
 import type { Database, Db, Trx } from '../../platform/db/database.js';
 import { oneOf } from '../../platform/json.js';
-import { scoped } from '../../platform/read-scope.js';
+import { prefetchScoped, scoped } from '../../platform/read-scope.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { presentEvent } from './event-view.js';
 import type { TimelineEntry } from './profile-timeline.js';
 import { normalizeIdentifier, type Identifier } from './identifiers.js';
-import { insightsOf } from './profile-insights.js';
-import { predictionsOf } from './profile-predictions.js';
-import { computedOf } from './profile-state.js';
+import { readProfiles } from './profile-reads.js';
 import { ProfileEraser, parkedEventsOf, type ErasureParticipant } from './profile-erasure.js';
 import { removeSourceWithin } from './source-removal.js';
 import type { ProfileStore } from './profile-store.js';
 import { decodeProfileCursor, pageProfileIds, type ProfilePageRequest } from './profile-search.js';
 
 export type LookupKey = Partial<Record<IdentifierKind, string>>;
+
+/** A profile's key in a read scope. */
+const profileKey = (workspaceId: string, id: string) => `profile\u0000${workspaceId}\u0000${id}`;
 
 /** The columns of an event the API shows (its events list, a GDPR export). */
 const EXPORTED_EVENT_COLUMNS = [
@@ -96,44 +97,31 @@ export class ProfileQueries {
    * profile they are given.
    */
   get(workspaceId: string, id: string): Promise<Result<Profile>> {
-    return scoped(`profile\u0000${workspaceId}\u0000${id}`, () => this.#read(workspaceId, id));
+    return scoped(profileKey(workspaceId, id), async () => {
+      const read = await readProfiles(this.#db, this.#store, workspaceId, [id]);
+      return read.get(id) ?? fail('not_found', `no profile ${id}`);
+    });
   }
 
-  async #read(workspaceId: string, id: string): Promise<Result<Profile>> {
-    const liveId = await this.#followMerges(workspaceId, id);
-    const state = (await this.#store.loadProfiles(this.#db, [liveId])).get(liveId);
-    if (!state || state.workspaceId !== workspaceId) return fail('not_found', `no profile ${id}`);
-    const identifiers = await this.#db
-      .selectFrom('identifiers')
-      .select(['kind', 'value'])
-      .where('profile_id', '=', liveId)
-      .where('kind', '!=', 'alias')
-      .orderBy('kind')
-      .orderBy('value')
-      .execute();
-    const merged = await this.#db
-      .selectFrom('profile_merges')
-      .select('from_profile_id')
-      .where('into_profile_id', '=', liveId)
-      .orderBy('id')
-      .execute();
-    return ok({
-      id: state.id,
-      createdAt: new Date(state.createdAt).toISOString(),
-      updatedAt: new Date(state.updatedAt).toISOString(),
-      traits: state.traits,
-      identifiers: identifiers.flatMap((i) => {
-        const kind = oneOf(identifierKinds, i.kind);
-        return kind ? [{ kind, value: i.value }] : [];
-      }),
-      computed: computedOf(state),
-      // Consent and segment membership arrive with their own issues; the shape is fixed now.
-      consent: {},
-      segments: [],
-      mergedFrom: merged.map((m) => m.from_profile_id),
-      recreatedAfterErasure: state.recreatedAfterErasure,
-      predictions: await predictionsOf(this.#db, workspaceId, liveId),
-      insights: await insightsOf(this.#db, workspaceId, liveId),
+  /**
+   * Reads the profiles of `ids` the current read scope does not hold yet, all at once, so that
+   * the `get`s that follow find them: a journey pass reads its batch's profiles in a few
+   * queries rather than a few per profile. Outside a read scope it does nothing.
+   */
+  prefetch(workspaceId: string, ids: readonly string[]): Promise<void> {
+    const idOfKey = new Map(ids.map((id) => [profileKey(workspaceId, id), id]));
+    return prefetchScoped([...idOfKey.keys()], async (keys) => {
+      const wanted = keys.flatMap((key) => {
+        const id = idOfKey.get(key);
+        return id === undefined ? [] : [id];
+      });
+      const read = await readProfiles(this.#db, this.#store, workspaceId, wanted);
+      return new Map(
+        wanted.flatMap((id) => {
+          const answer = read.get(id);
+          return answer ? [[profileKey(workspaceId, id), answer] as const] : [];
+        }),
+      );
     });
   }
 
