@@ -1,7 +1,6 @@
 import { OrderQueries } from './order-queries.js';
 import { identifierKinds, type IdentifierKind, type Profile } from '@comeback/contracts';
 import type { Database, Db, Trx } from '../../platform/db/database.js';
-import { oneOf } from '../../platform/json.js';
 import { prefetchScoped, scoped } from '../../platform/read-scope.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { presentEvent } from './event-view.js';
