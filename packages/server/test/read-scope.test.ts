@@ -4,7 +4,7 @@
  * the scope's function has settled, everything is read afresh; a failed read is not kept.
  */
 import { describe, expect, it } from 'vitest';
-import { scoped, scopedMany, withReadScope } from '../src/platform/read-scope.js';
+import { prefetchScoped, scoped, scopedMany, withReadScope } from '../src/platform/read-scope.js';
 
 /** A load that counts its calls and answers the call's number. */
 function counter() {
@@ -174,5 +174,52 @@ describe('scopedMany', () => {
     });
     expect(t.asked).toEqual([['p1', 'p2']]);
     expect(found.get('p1')).toEqual(['n1', 'n2']);
+  });
+});
+
+describe('prefetchScoped', () => {
+  /** A batch load of `key -> key + '!'`, recording the keys each call asked for. */
+  function batch() {
+    const asked: string[][] = [];
+    return {
+      asked,
+      load: (keys: string[]) => {
+        asked.push([...keys]);
+        return Promise.resolve(new Map(keys.map((k) => [k, `${k}!`])));
+      },
+    };
+  }
+
+  it('reads the keys the scope lacks in one call, and the scoped reads after it find them', async () => {
+    const b = batch();
+    const c = counter();
+    const answers = await withReadScope(async () => {
+      await scoped('a', () => Promise.resolve('a (read alone)'));
+      await prefetchScoped(['a', 'b', 'c', 'b'], b.load);
+      await prefetchScoped(['c', 'd'], b.load);
+      return [await scoped('a', c.load), await scoped('b', c.load), await scoped('d', c.load)];
+    });
+    expect(b.asked).toEqual([['b', 'c'], ['d']]);
+    expect(answers).toEqual(['a (read alone)', 'b!', 'd!']);
+    expect(c.calls).toBe(0);
+  });
+
+  it('reads nothing outside a scope', async () => {
+    const b = batch();
+    await prefetchScoped(['a'], b.load);
+    expect(b.asked).toEqual([]);
+  });
+
+  it('forgets the keys of a failed batch, and a key the batch did not answer', async () => {
+    const c = counter();
+    const answers = await withReadScope(async () => {
+      await expect(
+        prefetchScoped(['a', 'b'], () => Promise.reject(new Error('timeout'))),
+      ).rejects.toThrow('timeout');
+      await prefetchScoped(['x'], () => Promise.resolve(new Map<string, string>()));
+      return [await scoped('a', c.load), await scoped('x', c.load), await scoped('a', c.load)];
+    });
+    // Each is read alone afterwards (and then kept).
+    expect(answers).toEqual([1, 2, 1]);
   });
 });

@@ -19,8 +19,20 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 interface ReadScope {
   open: boolean;
   values: Map<string, Promise<unknown>>;
-  /** Per namespace, per id: the loading or loaded row, undefined for "no row". */
-  rows: Map<string, Map<string, Promise<unknown>>>;
+  /** Per namespace, per id: the row's load, and once it is done the row (undefined: none). */
+  rows: Map<string, Map<string, RowEntry>>;
+}
+
+/**
+ * One id's row in a scope. Its load is shared by every id asked for in the same call; once it
+ * has settled the row is read from here without awaiting anything (a pass asks for the same
+ * few hundred catalog rows per message it composes, and a promise per id per ask was most of
+ * what a scoped lookup cost).
+ */
+interface RowEntry {
+  loading: Promise<unknown>;
+  settled: boolean;
+  value: unknown;
 }
 
 const storage = new AsyncLocalStorage<ReadScope>();
@@ -104,32 +116,48 @@ export async function scopedMany<V>(
   ids: readonly string[],
   loadMissing: (missing: string[]) => Promise<ReadonlyMap<string, V>>,
 ): Promise<Map<string, V>> {
+  const unique = [...new Set(ids)];
   const scope = current();
-  if (!scope) return new Map(await loadMissing([...new Set(ids)]));
+  if (!scope) return new Map(await loadMissing(unique));
   let known = scope.rows.get(namespace);
   if (!known) {
     known = new Map();
     scope.rows.set(namespace, known);
   }
-  const missing = [...new Set(ids)].filter((id) => !known.has(id));
+  const missing = unique.filter((id) => !known.has(id));
   if (missing.length > 0) {
     const loading = loadMissing(missing);
-    for (const id of missing) {
-      const row = loading.then((found) => found.get(id));
-      known.set(id, row);
-      row.catch(() => {
-        if (known.get(id) === row) known.delete(id);
-      });
-    }
+    const entries = missing.map((id) => {
+      const entry: RowEntry = { loading, settled: false, value: undefined };
+      known.set(id, entry);
+      return [id, entry] as const;
+    });
+    // Registered before anyone awaits `loading`: by the time an awaiting caller resumes, the
+    // rows are in their entries. A failed load is forgotten for its ids.
+    loading.then(
+      (found) => {
+        for (const [id, entry] of entries) {
+          entry.value = found.get(id);
+          entry.settled = true;
+        }
+      },
+      () => {
+        for (const [id, entry] of entries) if (known.get(id) === entry) known.delete(id);
+      },
+    );
   }
   // Taken now: a load another caller started may fail and be forgotten while this one waits.
-  const pending = [...new Set(ids)].map((id) => [id, known.get(id)] as const);
+  const pending = unique.flatMap((id) => {
+    const entry = known.get(id);
+    return entry ? [[id, entry] as const] : [];
+  });
+  for (const loading of new Set(pending.flatMap(([, e]) => (e.settled ? [] : [e.loading]))))
+    await loading;
   const out = new Map<string, V>();
-  for (const [id, row] of pending) {
+  for (const [id, entry] of pending) {
     // A namespace is one caller's rows, so what it holds for an id is that caller's V.
     // eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion
-    const value = (await row) as V | undefined;
-    if (value !== undefined) out.set(id, value);
+    if (entry.value !== undefined) out.set(id, entry.value as V);
   }
   return out;
 }

@@ -1,7 +1,8 @@
 /**
  * A runner pass reads each profile, template, recommendation and catalog row once
- * (platform/read-scope.ts), on both engines: two profiles, each sent the same template twice in
- * one pass (its html and text both asking for recommendations), counted by the SQL the pass ran.
+ * (platform/read-scope.ts), its batch's profiles in one read, on both engines: two profiles,
+ * each sent the same template twice in one pass (its html and text both asking for
+ * recommendations), counted by the SQL the pass ran.
  * And nothing read in one pass outlives it: a name, a template version and a product title
  * changed between two passes show in the second pass's messages.
  */
@@ -318,6 +319,8 @@ describe.each(engines)('a journey pass reads once on %s', (engine) => {
       // Its recommendations: once for both messages' html and text.
       expect(count(w, RECOMMENDATION_READ, p.id)).toBe(1);
     }
+    // Both profiles in one read: the pass reads its batch's profiles at once.
+    expect(count(w, PROFILE_READ)).toBe(1);
     // The template (by name), the workspace's currency and the model's lists: once per pass.
     expect(count(w, TEMPLATE_READ, 'Scope mail')).toBe(1);
     expect(count(w, CURRENCY_READ)).toBe(1);

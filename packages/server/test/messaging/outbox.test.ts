@@ -131,6 +131,48 @@ describe.each(engines)('outbox and sender on %s', (engine) => {
     ]);
   });
 
+  it('enqueues many at once as enqueue does each: once per key, body and history with it', async () => {
+    const kept = await outbox.enqueue(
+      message({ dedupeKey: 'journey:e1:one', subject: 'kept' }),
+      T0,
+    );
+    const batch = [
+      message({ id: 'msg_000000000000000000000001', dedupeKey: 'journey:e1:one', subject: 'x' }),
+      message({ id: 'msg_000000000000000000000002', dedupeKey: 'journey:e2:one', subject: 'two' }),
+      message({ dedupeKey: 'journey:e3:one', subject: 'three', html: null, text: 'three' }),
+      message({ workspaceId: 'w2', dedupeKey: 'journey:e1:one', subject: 'other shop' }),
+    ];
+    const queued = await database.db
+      .transaction()
+      .execute((trx) => outbox.enqueueMany(batch, T0 + 5, trx));
+    // The key already queued in w1 keeps its first message; the rest are queued now.
+    expect(queued).toBe(3);
+    const rows = await database.db
+      .selectFrom('messages as m')
+      .innerJoin('message_contents as c', 'c.message_id', 'm.id')
+      .select(['m.id', 'm.workspace_id', 'm.subject', 'm.status', 'm.created_at', 'c.html'])
+      .orderBy('m.subject')
+      .execute();
+    expect(rows.map((r) => [r.workspace_id, r.subject, r.status])).toEqual([
+      ['w1', 'kept', 'queued'],
+      ['w2', 'other shop', 'queued'],
+      ['w1', 'three', 'queued'],
+      ['w1', 'two', 'queued'],
+    ]);
+    expect(rows.find((r) => r.subject === 'kept')?.id).toBe(kept.id);
+    expect(rows.find((r) => r.subject === 'two')?.id).toBe('msg_000000000000000000000002');
+    expect(rows.find((r) => r.subject === 'three')?.html).toBeNull();
+    for (const r of rows)
+      expect((await outbox.get(r.workspace_id, r.id))?.history).toEqual([
+        { status: 'queued', at: iso(r.subject === 'kept' ? T0 : T0 + 5), detail: null },
+      ]);
+    await expect(
+      database.db
+        .transaction()
+        .execute((trx) => outbox.enqueueMany([message({ dedupeKey: '' })], T0, trx)),
+    ).rejects.toThrow('dedupe key');
+  });
+
   it('enqueues inside the caller’s transaction: a rollback leaves nothing', async () => {
     await expect(
       database.db.transaction().execute(async (trx) => {

@@ -153,8 +153,12 @@ export class JourneyRunner {
       result.conflicts += fitting.length - done.length;
       await insertStepRows(this.#database, trx, done, now);
       const updates: AppendRow[] = [];
+      await this.#outbox.enqueueMany(
+        done.flatMap((plan) => plan.messages),
+        now,
+        trx,
+      );
       for (const plan of done) {
-        for (const m of plan.messages) await this.#outbox.enqueue(m, now, trx);
         updates.push(...plan.updates);
         result.transitions += plan.records.length;
         result.messages += plan.messages.length;

@@ -10,7 +10,7 @@ import {
 import type { Database, Trx } from '../../platform/db/database.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { oneOf } from '../../platform/json.js';
-import { consentThroughMerges, liveProfileId } from './consent-merges.js';
+import { consentStanding, liveProfileId } from './consent-merges.js';
 import {
   iso,
   lockConsentWrites,
@@ -222,13 +222,7 @@ export class ConsentService {
     if (m.profileId === null) return refuse('no profile');
     // The recipient's record - or one still kept under an id merged into it, if that one stands
     // (ADR 0019 rule 8): a merge is honoured here from its commit, before consent is moved.
-    const db = this.#database.db;
-    const consent = await consentThroughMerges(
-      db,
-      m.workspaceId,
-      await liveProfileId(db, m.workspaceId, m.profileId),
-      channel,
-    );
+    const consent = await consentStanding(this.#database.db, m.workspaceId, m.profileId, channel);
     if (consent === undefined) return refuse('never given');
     if (consent.status === 'subscribed') return { ok: true };
     if (consent.status === 'pending')

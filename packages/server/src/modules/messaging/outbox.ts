@@ -17,6 +17,7 @@ import {
   type MessageFilter,
   type MessageKind,
 } from './outbox-reads.js';
+import { checkDedupeKey, insertQueued, queuedRow } from './outbox-enqueue.js';
 
 export type { MessageDetail, MessageFilter, MessageKind } from './outbox-reads.js';
 
@@ -84,31 +85,12 @@ export class Outbox {
     now: number,
     trx?: Trx | Db,
   ): Promise<{ id: string; created: boolean }> {
-    if (m.dedupeKey.length === 0 || m.dedupeKey.length > 500)
-      throw new Error('a message needs a dedupe key of 1 to 500 characters');
+    checkDedupeKey(m);
     const run = async (db: Trx | Db) => {
       const id = m.id ?? newMessageId();
       const inserted = await db
         .insertInto('messages')
-        .values({
-          id,
-          workspace_id: m.workspaceId,
-          profile_id: m.profileId,
-          channel: m.channel,
-          kind: m.kind,
-          template_id: m.templateId,
-          template_version: m.templateVersion,
-          language: m.language,
-          dedupe_key: m.dedupeKey,
-          to_address: m.to,
-          subject: m.subject,
-          extra: m.extra === undefined ? null : JSON.stringify(m.extra),
-          status: 'queued',
-          attempts: 0,
-          next_attempt_at: m.sendAt ?? now,
-          created_at: now,
-          updated_at: now,
-        })
+        .values(queuedRow(m, id, now))
         .onConflict((oc) => oc.columns(['workspace_id', 'dedupe_key']).doNothing())
         .returning('id')
         .executeTakeFirst();
@@ -130,6 +112,15 @@ export class Outbox {
     };
     const db = trx ?? this.#database.db;
     return db.isTransaction ? run(db) : db.transaction().execute(run);
+  }
+
+  /**
+   * `enqueue` for many messages inside the caller's transaction, a few statements for the lot
+   * (a journey pass's messages; see insertQueued). Returns how many were queued now.
+   */
+  async enqueueMany(messages: readonly NewMessage[], now: number, trx: Trx): Promise<number> {
+    const withIds = messages.map((m) => ({ ...m, id: m.id ?? newMessageId() }));
+    return (await insertQueued(trx, withIds, now)).length;
   }
 
   /**
@@ -265,10 +256,19 @@ export class Outbox {
           .where('status', 'in', ['queued', 'sending'])
           .executeTakeFirst();
         if (Number(r.numUpdatedRows) === 0) continue;
-        await this.#recordChange(trx, m.id, 'sending', null, now);
-        await this.#recordChange(trx, m.id, 'sent', null, now);
         done.add(m.id);
       }
+      // Each message's two changes (as if it had gone through 'sending'), in one statement.
+      if (done.size > 0)
+        await trx
+          .insertInto('message_status_changes')
+          .values(
+            [...done].flatMap((id) => [
+              { message_id: id, status: 'sending' as const, at: now, detail: null },
+              { message_id: id, status: 'sent' as const, at: now, detail: null },
+            ]),
+          )
+          .execute();
       return done;
     });
   }

@@ -40,6 +40,35 @@ function definitionOf(stored: unknown): TemplateDefinition {
   return templateInputSchema.parse(value);
 }
 
+/**
+ * Parsed definitions by template id and version. A saved version is never changed (a save adds
+ * the next one), so its parse - JSON and the schema's check of a three-language MJML body, most
+ * of the cost of reading a template, which a journey pass does for every template it sends -
+ * is done once. Frozen: every reader shares the object.
+ */
+const parsedVersions = new Map<string, TemplateDefinition>();
+/** Versions kept parsed at most (then the map starts again). */
+const PARSED_KEPT = 500;
+
+function versionDefinition(templateId: string, version: number, stored: unknown) {
+  const key = `${templateId}\u0000${version}`;
+  let definition = parsedVersions.get(key);
+  if (definition === undefined) {
+    definition = deepFreeze(definitionOf(stored));
+    if (parsedVersions.size >= PARSED_KEPT) parsedVersions.clear();
+    parsedVersions.set(key, definition);
+  }
+  return definition;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 interface VersionRow {
   id: string;
   workspace_id: string;
@@ -51,7 +80,7 @@ interface VersionRow {
 }
 
 function recordOf(row: VersionRow): TemplateRecord {
-  const definition = definitionOf(row.definition);
+  const definition = versionDefinition(row.id, Number(row.version), row.definition);
   return {
     id: row.id,
     workspaceId: row.workspace_id,
