@@ -93,6 +93,10 @@ describe.each(engines)('since entering and profile zones, live on %s', (engine) 
   let carts = '';
   let ordered = '';
   let notOrdered = '';
+  /** The birthday segments and the profile only the workspace's zone places. */
+  let local = '';
+  let utc = '';
+  let fallback = '';
 
   it('counts orders from the entry into the segment, and follows its entries and exits', async () => {
     carts = await createSegment('Cart abandoners', {
@@ -239,14 +243,11 @@ describe.each(engines)('since entering and profile zones, live on %s', (engine) 
       unit: 'days',
       zone,
     });
-    const local = await createSegment('Birthday today (their zone)', birthday('profile'));
-    const utc = await createSegment('Birthday today (UTC)', birthday('utc'));
+    local = await createSegment('Birthday today (their zone)', birthday('profile'));
+    utc = await createSegment('Birthday today (UTC)', birthday('utc'));
     await ts.settle();
-    const [jerusalem, israel, fallback] = [
-      await profileOf('jerusalem'),
-      await profileOf('israel'),
-      await profileOf('default'),
-    ];
+    const [jerusalem, israel] = [await profileOf('jerusalem'), await profileOf('israel')];
+    fallback = await profileOf('default');
     expect(await members(local)).toEqual([]);
 
     // Midnight in Jerusalem on the 28th is 21:00 UTC: summer time began that morning.
@@ -289,6 +290,61 @@ describe.each(engines)('since entering and profile zones, live on %s', (engine) 
     clock.set(jerusalemNext);
     await ts.settle();
     expect(await members(local)).toEqual([fallback]);
+    for (const id of [local, utc]) expect(await members(id)).toEqual(await answer(id));
+  });
+
+  it('asks again when the workspace’s zone changes, for the profiles only it places', async () => {
+    const requests = async () =>
+      Number(
+        (
+          await db()
+            .selectFrom('segment_recheck_requests')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const put = async (body: Record<string, unknown>) =>
+      expect((await ts.api('/api/v1/journey-settings', { method: 'PUT', body })).status).toBe(200);
+    // 21:00 UTC on the 28th: 17:00 on the birthday in New York, 06:00 the day after in Tokyo.
+    const at = Date.parse('2026-03-28T21:00:00Z');
+    expect(clock.now()).toBe(at);
+    expect(await members(local)).toEqual([fallback]);
+    // Quiet hours changed, the zone not: nothing to ask.
+    await put({ timezone: 'America/New_York', quietHours: { start: '21:00', end: '08:00' } });
+    expect(await requests()).toBe(0);
+    // The zone changed: asked in the same transaction, for the profiles without a zone of
+    // their own (the three shoppers above and this one; not Jerusalem's or Israel's), and
+    // answered by the processor's next batch.
+    await put({ timezone: 'Asia/Tokyo' });
+    expect(await requests()).toBe(4);
+    await ts.settle();
+    expect(await requests()).toBe(0);
+    expect(await members(local)).toEqual([]);
+    const cause = (from: string, to: string) =>
+      `time zone: the workspace's changed from ${from} to ${to}`;
+    expect((await changesOf(local, fallback)).at(-1)).toEqual({
+      kind: 'exited',
+      at: iso(at),
+      cause: cause('America/New_York', 'Asia/Tokyo'),
+    });
+    // Back to New York an hour later: still the 28th there, so the birthday holds again, until
+    // New York's midnight.
+    clock.set(at + 60 * MINUTE);
+    await put({ timezone: 'America/New_York' });
+    await ts.settle();
+    expect(await members(local)).toEqual([fallback]);
+    expect((await changesOf(local, fallback)).at(-1)).toEqual({
+      kind: 'entered',
+      at: iso(at + 60 * MINUTE),
+      cause: cause('Asia/Tokyo', 'America/New_York'),
+    });
+    const newYorkMidnight = Date.parse('2026-03-29T04:00:00Z');
+    clock.set(newYorkMidnight - 1);
+    await ts.settle();
+    expect(await members(local)).toEqual([fallback]);
+    clock.set(newYorkMidnight);
+    await ts.settle();
+    expect(await members(local)).toEqual([]);
     for (const id of [local, utc]) expect(await members(id)).toEqual(await answer(id));
   });
 });

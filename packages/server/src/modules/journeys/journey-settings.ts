@@ -2,6 +2,8 @@ import { journeySettingsSchema, type JourneySettings } from '@comeback/contracts
 import type { Db } from '../../platform/db/database.js';
 import { workspaceZoneOr, workspaceZoneSettingKey } from '../../platform/time-zones.js';
 import { storeZoneOffsets } from '../../platform/zone-offsets.js';
+import { readJsonObject } from '../../platform/json.js';
+import { requestZoneRechecks } from '../segments/index.js';
 
 const keyOf = workspaceZoneSettingKey;
 /** Settings change rarely and are read at every send step: kept this long (wall clock). */
@@ -36,15 +38,38 @@ export class JourneySettingsStore {
     return value;
   }
 
+  /**
+   * Saves the settings. When the workspace's zone changes, the profiles that have no zone of
+   * their own are asked about their segments again in the same transaction (dates compared in
+   * the profile's zone now fall on other days for them): the processor writes the entries and
+   * exits with the cause, so no stored membership keeps the old zone's answer.
+   */
   async put(workspaceId: string, settings: JourneySettings): Promise<JourneySettings> {
     const value = JSON.stringify(settings);
-    await this.#db
-      .insertInto('settings')
-      .values({ key: keyOf(workspaceId), value })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
-      .execute();
-    // Segments read the workspace's zone in SQL, with the zone's stored offsets.
-    await storeZoneOffsets(this.#db, [workspaceZoneOr(settings.timezone)]);
+    await this.#db.transaction().execute(async (trx) => {
+      const before = await trx
+        .selectFrom('settings')
+        .select('value')
+        .where('key', '=', keyOf(workspaceId))
+        .executeTakeFirst();
+      const was = workspaceZoneOr(
+        before ? readJsonObject(JSON.parse(before.value)).timezone : null,
+      );
+      const zone = workspaceZoneOr(settings.timezone);
+      await trx
+        .insertInto('settings')
+        .values({ key: keyOf(workspaceId), value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+        .execute();
+      // Segments read the workspace's zone in SQL, with the zone's stored offsets.
+      await storeZoneOffsets(trx, [zone]);
+      if (zone !== was)
+        await requestZoneRechecks(
+          trx,
+          workspaceId,
+          `time zone: the workspace's changed from ${was} to ${zone}`,
+        );
+    });
     this.#cache.delete(workspaceId);
     return settings;
   }

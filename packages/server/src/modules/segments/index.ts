@@ -11,7 +11,7 @@ export { type SegmentName, type SegmentRecord } from './segment-store.js';
 export { fieldRegistry } from './field-registry.js';
 export { LiveSegments } from './live-segments.js';
 export { eraseSegmentRecords } from './membership-store.js';
-export { requestSegmentRechecks } from './segment-recheck-requests.js';
+export { requestSegmentRechecks, requestZoneRechecks } from './segment-recheck-requests.js';
 export {
   SegmentHistory,
   type ProfileMembership,

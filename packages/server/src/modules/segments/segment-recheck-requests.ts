@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
 
 /** Requests taken per batch: a redaction of a big shop is worked off over several batches. */
@@ -27,6 +28,50 @@ export async function requestSegmentRechecks(
       )
       .execute();
   }
+}
+
+/** Whether a stored condition tree compares any date in the profile's zone. */
+function readsProfileZone(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(readsProfileZone);
+  if (typeof node !== 'object' || node === null) return false;
+  if ('zone' in node && node.zone === 'profile') return true;
+  return Object.values(node).some(readsProfileZone);
+}
+
+/**
+ * The workspace's own time zone changed (its sending rules' zone): dates compared in the
+ * profile's zone now fall on other days for every profile without a zone of its own, so each
+ * such profile's segments are asked again (their next local midnights too), in the caller's
+ * transaction with the change - one statement for the lot. Nothing is asked when no segment of
+ * the workspace reads the profile's zone; segments that follow a zoned one (membership, since
+ * entering) follow its entries and exits as always. Returns how many profiles were asked for.
+ */
+export async function requestZoneRechecks(
+  trx: Trx,
+  workspaceId: string,
+  cause: string,
+): Promise<number> {
+  const segments = await trx
+    .selectFrom('segments')
+    .select('definition')
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+  const zoned = segments.some((s) =>
+    readsProfileZone(typeof s.definition === 'string' ? JSON.parse(s.definition) : s.definition),
+  );
+  if (!zoned) return 0;
+  const r = await trx
+    .insertInto('segment_recheck_requests')
+    .columns(['workspace_id', 'profile_id', 'cause'])
+    .expression(
+      trx
+        .selectFrom('profiles')
+        .select(['workspace_id', 'id', sql<string>`cast(${cause} as text)`.as('cause')])
+        .where('workspace_id', '=', workspaceId)
+        .where('time_zone', 'is', null),
+    )
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0);
 }
 
 /**
