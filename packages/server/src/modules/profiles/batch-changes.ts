@@ -22,3 +22,33 @@ export interface WorkspaceChanges {
   /** Profiles merged away in this batch, with the profile each now lives on in. */
   merges: { from: string; into: string }[];
 }
+
+/**
+ * Per surviving profile, what the batch's calls did to it: `assignments` (event seq -> the
+ * profile it was assigned to, maybe merged away since), `calls` (seq -> the call's name, its
+ * message id and whether it carried traits), `created` (profiles the batch made).
+ */
+export function touchedProfiles(
+  assignments: readonly (readonly [number, string])[],
+  calls: ReadonlyMap<number, { call: string; messageId: string; traits: boolean }>,
+  created: ReadonlySet<string>,
+  resolve: (profileId: string) => string,
+): Map<string, TouchedProfile> {
+  const touched = new Map<string, TouchedProfile>();
+  for (const [seq, pid] of assignments) {
+    const call = calls.get(seq);
+    if (!call) continue;
+    const id = resolve(pid);
+    const entry = touched.get(id);
+    const names = entry?.calls ?? new Set<string>();
+    names.add(call.call);
+    if (call.traits) names.add(CARRIED_TRAITS);
+    if (entry) entry.lastMessageId = call.messageId;
+    else touched.set(id, { calls: names, lastMessageId: call.messageId, created: false });
+  }
+  for (const id of created) {
+    const entry = touched.get(resolve(id));
+    if (entry) entry.created = true;
+  }
+  return touched;
+}

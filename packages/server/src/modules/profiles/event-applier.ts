@@ -24,7 +24,7 @@ import {
 } from './profile-state.js';
 import type { ProfileCache } from './profile-cache.js';
 import type { ProfileStore } from './profile-store.js';
-import { CARRIED_TRAITS, type TouchedProfile, type WorkspaceChanges } from './batch-changes.js';
+import { touchedProfiles, type WorkspaceChanges } from './batch-changes.js';
 export type { TouchedProfile, WorkspaceChanges } from './batch-changes.js';
 export { CARRIED_TRAITS } from './batch-changes.js';
 
@@ -322,25 +322,11 @@ class WorkspaceBatch {
   }
 
   changes(): WorkspaceChanges {
-    const touched = new Map<string, TouchedProfile>();
-    for (const [seq, pid] of this.#assignments) {
-      const id = this.#resolve(pid);
-      const call = this.#calls.get(seq);
-      if (!call) continue;
-      const entry = touched.get(id);
-      const calls = entry?.calls ?? new Set<string>();
-      calls.add(call.call);
-      if (call.traits) calls.add(CARRIED_TRAITS);
-      if (entry) entry.lastMessageId = call.messageId;
-      else touched.set(id, { calls, lastMessageId: call.messageId, created: false });
-    }
-    for (const id of this.#created) {
-      const entry = touched.get(this.#resolve(id));
-      if (entry) entry.created = true;
-    }
     return {
       workspaceId: this.workspaceId,
-      touched,
+      touched: touchedProfiles(this.#assignments, this.#calls, this.#created, (id) =>
+        this.#resolve(id),
+      ),
       merges: this.#merges.map((m) => ({ from: m.from, into: this.#resolve(m.into) })),
     };
   }
