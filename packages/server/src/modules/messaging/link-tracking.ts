@@ -49,13 +49,17 @@ export function trackLinks(html: string, context: TrackingContext, signer: LinkS
   const slug = context.campaign === null ? '' : campaignSlug(context.campaign);
   const edits: { start: number; end: number; text: string }[] = [];
   const { hrefs, bodyClose } = scan(html);
+  // An email links to the same page more than once (a product's picture and its name): each
+  // target's replacement is worked out once (null: left as it is).
+  const replacements = new Map<string, string | null>();
   for (const href of hrefs) {
     const target = href.value.trim();
-    if (!isWebUrl(target) || isOwnLink(target, signer)) continue;
-    const tagged = withUtm(target, slug);
-    const payload = { ...base, u: tagged };
-    const replacement = fitsToken(payload) ? signer.url('click', payload) : tagged;
-    edits.push({ start: href.start, end: href.end, text: escapeAttribute(replacement) });
+    let text = replacements.get(target);
+    if (text === undefined) {
+      text = replacementOf(target, base, slug, signer);
+      replacements.set(target, text);
+    }
+    if (text !== null) edits.push({ start: href.start, end: href.end, text });
   }
 
   const pixel =
@@ -75,6 +79,19 @@ export function trackLinks(html: string, context: TrackingContext, signer: LinkS
     at = edit.end;
   }
   return out + html.slice(at);
+}
+
+/** A link target's tracked (or UTM-tagged) address, escaped; null when it is left alone. */
+function replacementOf(
+  target: string,
+  base: Record<string, string>,
+  slug: string,
+  signer: LinkSigner,
+): string | null {
+  if (!isWebUrl(target) || isOwnLink(target, signer)) return null;
+  const tagged = withUtm(target, slug);
+  const payload = { ...base, u: tagged };
+  return escapeAttribute(fitsToken(payload) ? signer.url('click', payload) : tagged);
 }
 
 /** Reads a click token's payload (from LinkSigner.verify); null when it is not one of ours. */
@@ -183,7 +200,7 @@ function escapeAttribute(value: string): string {
     .replace(/>/g, '&gt;');
 }
 
-interface HrefValue {
+export interface HrefValue {
   /** The raw value's range in the HTML (inside the quotes, if any). */
   start: number;
   end: number;
@@ -194,8 +211,14 @@ interface HrefValue {
 /**
  * The first href of each `<a>` start tag, with the exact range of its raw value, and where the
  * last `</body>` begins (-1 when there is none).
+ *
+ * The tokenizer runs without decoding character references: decoding them made it read every
+ * character of the text one by one, where otherwise it skips to the next `<` (most of an
+ * email's HTML is text, CSS and attribute values). References never change where a tag or a
+ * value begins or ends, so the ranges are the same; the few href values holding one are
+ * decoded on their own, by the same tokenizer (see decodedAttribute).
  */
-function scan(html: string): { hrefs: HrefValue[]; bodyClose: number } {
+export function scan(html: string): { hrefs: HrefValue[]; bodyClose: number } {
   const found: HrefValue[] = [];
   let bodyClose = -1;
   let tag = '';
@@ -205,30 +228,33 @@ function scan(html: string): { hrefs: HrefValue[]; bodyClose: number } {
   let sawHref = false;
   const noop = () => undefined;
   const tokenizer = new Tokenizer(
-    { decodeEntities: true },
+    { decodeEntities: false },
     {
       onopentagname(start, end) {
-        tag = html.slice(start, end).toLowerCase();
+        tag = end - start === 1 ? html.charAt(start).toLowerCase() : '';
         sawHref = false;
       },
       onattribname(start, end) {
-        attribute = html.slice(start, end).toLowerCase();
+        attribute = end - start === 4 ? html.slice(start, end).toLowerCase() : '';
         attributeNameEnd = end;
         value = '';
       },
       onattribdata(start, end) {
-        value += html.slice(start, end);
+        if (tag === 'a' && attribute === 'href' && !sawHref) value += html.slice(start, end);
       },
-      onattribentity(codepoint) {
-        value += String.fromCodePoint(codepoint);
-      },
+      onattribentity: noop,
       onattribend(quote, end) {
         if (tag !== 'a' || attribute !== 'href' || sawHref) return;
         sawHref = true; // a browser uses an element's first href only
         if (quote === QuoteType.NoValue) return;
         const start = valueStart(html, attributeNameEnd);
         const valueEnd = quote === QuoteType.Unquoted ? end : end - 1;
-        if (start >= 0 && start <= valueEnd) found.push({ start, end: valueEnd, value });
+        if (start >= 0 && start <= valueEnd)
+          found.push({
+            start,
+            end: valueEnd,
+            value: value.includes('&') ? decodedAttribute(value, quote, html.charAt(end)) : value,
+          });
       },
       onopentagend() {
         tag = '';
@@ -237,7 +263,7 @@ function scan(html: string): { hrefs: HrefValue[]; bodyClose: number } {
         tag = '';
       },
       onclosetag(start, end) {
-        if (html.slice(start, end).toLowerCase() === 'body')
+        if (end - start === 4 && html.slice(start, end).toLowerCase() === 'body')
           bodyClose = html.lastIndexOf('<', start);
       },
       ontext: noop,
@@ -252,6 +278,49 @@ function scan(html: string): { hrefs: HrefValue[]; bodyClose: number } {
   tokenizer.write(html);
   tokenizer.end();
   return { hrefs: found, bodyClose };
+}
+
+/**
+ * An attribute's raw value with its character references decoded as a browser reads them:
+ * the value alone, in the quotes it had (or before the character that ended it), read by the
+ * tokenizer that decodes, so the decoding is the tokenizer's own.
+ */
+function decodedAttribute(raw: string, quote: QuoteType, ender: string): string {
+  const source =
+    quote === QuoteType.Double
+      ? `<a href="${raw}">`
+      : quote === QuoteType.Single
+        ? `<a href='${raw}'>`
+        : `<a href=${raw}${ender === '' ? '>' : ender}>`;
+  let decoded = '';
+  const noop = () => undefined;
+  const tokenizer = new Tokenizer(
+    { decodeEntities: true },
+    {
+      onattribdata(start, end) {
+        decoded += source.slice(start, end);
+      },
+      onattribentity(codepoint) {
+        decoded += String.fromCodePoint(codepoint);
+      },
+      onopentagname: noop,
+      onattribname: noop,
+      onattribend: noop,
+      onopentagend: noop,
+      onselfclosingtag: noop,
+      onclosetag: noop,
+      ontext: noop,
+      ontextentity: noop,
+      oncdata: noop,
+      oncomment: noop,
+      ondeclaration: noop,
+      onprocessinginstruction: noop,
+      onend: noop,
+    },
+  );
+  tokenizer.write(source);
+  tokenizer.end();
+  return decoded;
 }
 
 /**

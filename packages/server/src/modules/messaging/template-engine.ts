@@ -11,6 +11,7 @@ import {
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { lintTemplate } from './template-lint.js';
 import { dateFormatOf, isKnownZone, numberFormatOf } from './intl-formats.js';
+import { drive } from './liquid-driver.js';
 
 /**
  * The Liquid side of messaging: one `Liquid` instance per TemplateService, configured so a
@@ -315,7 +316,8 @@ export class TemplateEngine {
     try {
       const globals = {};
       settingsOfGlobals.set(globals, settings);
-      out = await this.#liquid.render(template, scope, { globals });
+      // liquidjs's `render`, driven without a promise per step (see liquid-driver.ts).
+      out = await drive(this.#liquid._render(template, scope, { globals, sync: false }));
     } catch (error) {
       const issue = issueOf(error);
       return fail(

@@ -50,8 +50,10 @@ const parsedVersions = new Map<string, TemplateDefinition>();
 /** Versions kept parsed at most (then the map starts again). */
 const PARSED_KEPT = 500;
 
+const versionKey = (templateId: string, version: number) => `${templateId}\u0000${version}`;
+
 function versionDefinition(templateId: string, version: number, stored: unknown) {
-  const key = `${templateId}\u0000${version}`;
+  const key = versionKey(templateId, version);
   let definition = parsedVersions.get(key);
   if (definition === undefined) {
     definition = deepFreeze(definitionOf(stored));
@@ -186,13 +188,39 @@ export class TemplateStore {
     }
   }
 
-  /** The latest version, by id or name. */
+  /**
+   * The latest version, by id or name. The version is looked up without its definition, which
+   * is read only when it is not parsed already: a journey pass asks for every template it
+   * sends, and the stored definition (three languages of MJML) was most of what that read.
+   */
   async latest(workspaceId: string, idOrName: string): Promise<TemplateRecord | null> {
-    const row = await this.#versions(workspaceId)
+    const head = await this.#db
+      .selectFrom('message_templates as t')
+      .innerJoin('message_template_versions as v', 'v.template_id', 't.id')
+      .select([
+        't.id',
+        't.workspace_id',
+        't.name',
+        't.created_at',
+        'v.version',
+        'v.created_at as saved_at',
+      ])
+      .where('t.workspace_id', '=', workspaceId)
       .where(isTemplateId(idOrName) ? 't.id' : 't.name', '=', idOrName)
       .whereRef('v.version', '=', 't.version')
       .executeTakeFirst();
-    return row ? recordOf(row) : null;
+    if (!head) return null;
+    if (parsedVersions.has(versionKey(head.id, Number(head.version))))
+      return recordOf({ ...head, definition: null });
+    // A version is never changed, so reading its definition apart reads the same one; it is
+    // gone only when the template was deleted meanwhile.
+    const stored = await this.#db
+      .selectFrom('message_template_versions')
+      .select('definition')
+      .where('template_id', '=', head.id)
+      .where('version', '=', head.version)
+      .executeTakeFirst();
+    return stored ? recordOf({ ...head, definition: stored.definition }) : null;
   }
 
   async version(workspaceId: string, id: string, version: number): Promise<TemplateRecord | null> {
