@@ -62,3 +62,48 @@ export async function countedSendTimes(
     .execute();
   return rows.map((r) => Number(r.sent_at ?? r.next_attempt_at));
 }
+
+/** Profile ids per query: well within both engines' limits on bound parameters. */
+const IDS_PER_QUERY = 500;
+
+/** One counted message of a profile: its channel, when it went (null: not yet) and is due. */
+export interface CountedSend {
+  channel: string;
+  sentAt: number | null;
+  next: number;
+}
+
+/**
+ * countedSendTimes for many profiles of a workspace on the budget's channels, rows as they are:
+ * per profile asked (each has an entry, maybe empty), its counted marketing messages since
+ * `since`. The channels are named so that both engines read the covering `messages_budget`
+ * index (without them SQLite reads every message of the workspace).
+ */
+export async function countedSendRows(
+  db: Db | Trx,
+  workspaceId: string,
+  profileIds: readonly string[],
+  since: number,
+): Promise<Map<string, { since: number; rows: CountedSend[] }>> {
+  const out = new Map<string, { since: number; rows: CountedSend[] }>();
+  for (const id of profileIds) out.set(id, { since, rows: [] });
+  for (let i = 0; i < profileIds.length; i += IDS_PER_QUERY) {
+    const rows = await db
+      .selectFrom('messages')
+      .select(['profile_id', 'channel', 'next_attempt_at', 'sent_at'])
+      .where('profile_id', 'in', profileIds.slice(i, i + IDS_PER_QUERY))
+      .where('channel', 'in', budgetChannels)
+      .where('workspace_id', '=', workspaceId)
+      .where('kind', '=', 'marketing')
+      .where('status', 'in', BUDGET_COUNTED)
+      .where((eb) => eb.or([eb('sent_at', '>=', since), eb('next_attempt_at', '>=', since)]))
+      .execute();
+    for (const r of rows)
+      out.get(r.profile_id ?? '')?.rows.push({
+        channel: r.channel,
+        sentAt: r.sent_at === null ? null : Number(r.sent_at),
+        next: Number(r.next_attempt_at),
+      });
+  }
+  return out;
+}

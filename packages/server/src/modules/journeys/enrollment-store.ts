@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Database, Trx } from '../../platform/db/database.js';
+import type { Database } from '../../platform/db/database.js';
 import type { JourneyEnrollmentTable } from '../../platform/db/schema-journeys.js';
 import { isRecord, readJsonObject } from '../../platform/json.js';
 import type { EnrollmentContext, EnrollmentSignal, EnrollmentState } from './engine-types.js';
@@ -89,7 +89,12 @@ export async function claimDue(
   return leased.rows.map(stateOf).sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
-/** Where an enrollment goes after a pass. */
+/**
+ * Where an enrollment goes after a pass. The move is guarded (enrollment-moves.ts): it applies
+ * only if nobody else moved the enrollment since it was read - the same visit (no other pass
+ * ran), the same signal (no event arrived meanwhile) and still active (no goal, no archive).
+ * When the guard fails the caller writes nothing else for it, and it is looked at again.
+ */
 export interface EnrollmentMove {
   node: string | null;
   visit: number;
@@ -101,44 +106,4 @@ export interface EnrollmentMove {
   endReason: string | null;
   holdout: boolean;
   lastMessage: { id: string; at: number } | null;
-}
-
-/**
- * Moves the enrollment if nobody else did since it was read: the same visit (no other pass ran),
- * the same signal (no event arrived meanwhile) and still active (no goal, no archive). False
- * when the guard failed: the caller writes nothing else for it, and it is looked at again.
- */
-export async function moveEnrollment(
-  trx: Trx,
-  e: EnrollmentState,
-  move: EnrollmentMove,
-  now: number,
-): Promise<boolean> {
-  const ended = move.status !== 'active';
-  const updated = await trx
-    .updateTable('journey_enrollments')
-    .set({
-      node: move.node,
-      visit: move.visit,
-      due_at: move.dueAt,
-      armed_node: move.armedNode,
-      armed_since: move.armedSince,
-      waiting_event: move.waitingEvent,
-      status: move.status,
-      end_reason: move.endReason,
-      ended_at: ended ? now : null,
-      holdout: move.holdout ? 1 : 0,
-      signal: null,
-      lease_until: null,
-      updated_at: now,
-      ...(move.lastMessage
-        ? { last_message_id: move.lastMessage.id, last_message_at: move.lastMessage.at }
-        : {}),
-    })
-    .where('id', '=', e.id)
-    .where('visit', '=', e.visit)
-    .where('signal_seq', '=', e.signalSeq)
-    .where('status', '=', 'active')
-    .executeTakeFirst();
-  return Number(updated.numUpdatedRows) === 1;
 }

@@ -27,9 +27,10 @@ export interface RunnerEnv extends StepEnv {
   appendWithin(trx: Trx, rows: AppendRow[]): Promise<number>;
   /**
    * Reads at once, into the pass's read scope, what the steps will read one enrollment at a
-   * time (their profiles): a few queries for the batch instead of a few per enrollment.
+   * time (their profiles, consent, budget history): a few queries for the batch instead of a
+   * few per enrollment. `now` is the instant the pass plans as of.
    */
-  prefetch(enrollments: readonly EnrollmentState[]): Promise<void>;
+  prefetch(enrollments: readonly EnrollmentState[], now: number): Promise<void>;
 }
 
 /** One enrollment's pass, computed before the transaction that commits it. */
@@ -120,7 +121,7 @@ export class JourneyRunner {
     // batch (platform/read-scope.ts), not once per message. The scope closes before the
     // transaction, whose reads (the budget guard) must see the database as it commits.
     await withReadScope(async () => {
-      await env.prefetch(due);
+      await env.prefetch(due, now);
       for (const e of due) {
         const plan = await this.#plan(e, now, env);
         for (const m of plan.messages) {

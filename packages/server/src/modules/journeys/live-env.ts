@@ -5,7 +5,7 @@ import { scopedMany } from '../../platform/read-scope.js';
 import type { AppendRow, EventLog } from '../ingest/index.js';
 import type { ProfileQueries } from '../profiles/index.js';
 import type { ConsentService, MessagingService } from '../messaging/index.js';
-import { countedSendTimes } from './budget-guard.js';
+import { passBudgetReads, passConsentReads } from './pass-reads.js';
 import type {
   AddressedMessage,
   ComposedMessage,
@@ -58,8 +58,11 @@ export function liveEnv(d: LiveEnvDeps): RunnerEnv {
   };
   const traitsOf = async (profileId: string): Promise<Record<string, unknown>> =>
     (await scopedMany(TRAITS_SCOPE, [profileId], loadTraits)).get(profileId) ?? {};
+  const consents = passConsentReads(d.consent);
+  const sendChecks = consents.reads;
+  const budget = passBudgetReads(d.database, d.settings);
   return {
-    async prefetch(enrollments) {
+    async prefetch(enrollments, now) {
       const byWorkspace = new Map<string, string[]>();
       for (const e of enrollments) {
         const ids = byWorkspace.get(e.workspaceId);
@@ -69,6 +72,8 @@ export function liveEnv(d: LiveEnvDeps): RunnerEnv {
       for (const [workspaceId, ids] of byWorkspace) {
         await d.profiles.prefetch(workspaceId, ids);
         await scopedMany(TRAITS_SCOPE, ids, loadTraits);
+        await consents.prefetch(workspaceId, ids);
+        await budget.prefetch(workspaceId, ids, now);
       }
     },
     settings: (workspaceId) => d.settings.get(workspaceId),
@@ -119,15 +124,18 @@ export function liveEnv(d: LiveEnvDeps): RunnerEnv {
     addressOf: (input) => addressThrough(d.messaging, input),
     compose: (input) => composeThrough(d.messaging, input),
     mayReceive: (m) =>
-      d.consent.mayReceive({
-        workspaceId: m.workspaceId,
-        profileId: m.profileId,
-        channel: m.channel,
-        kind: m.kind,
-        to: m.to,
-      }),
+      d.consent.mayReceive(
+        {
+          workspaceId: m.workspaceId,
+          profileId: m.profileId,
+          channel: m.channel,
+          kind: m.kind,
+          to: m.to,
+        },
+        sendChecks,
+      ),
     budgetHistory: (workspaceId, profileId, channel: ChannelKind, since) =>
-      countedSendTimes(db, workspaceId, profileId, channel, since),
+      budget.history(workspaceId, profileId, channel, since),
     async profileUpdateRow(
       e: EnrollmentState,
       update: ProfileUpdate,

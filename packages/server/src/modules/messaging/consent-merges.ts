@@ -104,6 +104,97 @@ export async function consentStanding(
     );
 }
 
+/** Profile ids per query: well within both engines' limits on bound parameters. */
+const IDS_PER_QUERY = 500;
+
+/** The record that stands on one channel (consentStanding's answer). */
+export type ConsentStanding = { status: string; updated_at: number };
+
+/**
+ * consentStanding for many profiles of one workspace at once, on every channel with a record:
+ * per profile asked, per channel, the record that stands (a channel without one is absent).
+ * The same rows as consentStanding reads for each profile, in a few queries for the lot: the
+ * merges of the asked ids (their live ids), the live ids' own records, and the records still
+ * kept under ids merged into a live id. A journey pass reads its batch's consent so.
+ */
+export async function consentStandings(
+  reader: Db | Trx,
+  workspaceId: string,
+  profileIds: readonly string[],
+): Promise<Map<string, Map<string, ConsentStanding>>> {
+  const asked = [...new Set(profileIds)];
+  const liveOf = new Map<string, string>();
+  for (const part of chunks(asked)) {
+    const merges = await reader
+      .selectFrom('profile_merges')
+      .select(['from_profile_id', 'into_profile_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where('from_profile_id', 'in', part)
+      .execute();
+    // consentStanding's `limit 1`: the first row names the survivor (there is one per id).
+    for (const m of merges)
+      if (!liveOf.has(m.from_profile_id)) liveOf.set(m.from_profile_id, m.into_profile_id);
+  }
+  const live = [...new Set(asked.map((id) => liveOf.get(id) ?? id))];
+  // Per live id: its own records first (they stand on a full tie), then the merged-away ones'.
+  const own = new Map<string, { channel: string; row: ConsentStanding }[]>();
+  const merged = new Map<string, { channel: string; row: ConsentStanding }[]>();
+  const push = (into: typeof own, id: string, channel: string, row: ConsentStanding) => {
+    const list = into.get(id);
+    if (list) list.push({ channel, row });
+    else into.set(id, [{ channel, row }]);
+  };
+  const intoOf = new Map<string, string[]>();
+  for (const part of chunks(live)) {
+    const rows = await reader
+      .selectFrom('consents')
+      .select(['profile_id', 'channel', 'status', 'updated_at'])
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', part)
+      .execute();
+    for (const r of rows)
+      push(own, r.profile_id, r.channel, { status: r.status, updated_at: Number(r.updated_at) });
+    const losers = await reader
+      .selectFrom('profile_merges')
+      .select(['from_profile_id', 'into_profile_id'])
+      .where('into_profile_id', 'in', part)
+      .execute();
+    for (const m of losers) {
+      const intos = intoOf.get(m.from_profile_id);
+      if (intos) intos.push(m.into_profile_id);
+      else intoOf.set(m.from_profile_id, [m.into_profile_id]);
+    }
+  }
+  for (const part of chunks([...intoOf.keys()])) {
+    const rows = await reader
+      .selectFrom('consents')
+      .select(['profile_id', 'channel', 'status', 'updated_at'])
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', part)
+      .execute();
+    for (const r of rows)
+      for (const into of new Set(intoOf.get(r.profile_id)))
+        push(merged, into, r.channel, { status: r.status, updated_at: Number(r.updated_at) });
+  }
+  const out = new Map<string, Map<string, ConsentStanding>>();
+  for (const id of asked) {
+    const liveId = liveOf.get(id) ?? id;
+    const standing = new Map<string, ConsentStanding>();
+    for (const { channel, row } of [...(own.get(liveId) ?? []), ...(merged.get(liveId) ?? [])]) {
+      const kept = standing.get(channel);
+      standing.set(channel, kept === undefined ? row : preferredConsent(kept, row));
+    }
+    out.set(id, standing);
+  }
+  return out;
+}
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += IDS_PER_QUERY) out.push(items.slice(i, i + IDS_PER_QUERY));
+  return out;
+}
+
 const CURSOR_KEY = 'consent-merge-cursor';
 /** Merges taken per transaction: a first run over an old install's merges goes in steps. */
 const MERGES_PER_TRANSACTION = 500;

@@ -1,5 +1,4 @@
 import {
-  channels,
   consentChannels,
   consentStatuses,
   type ChannelKind,
@@ -8,9 +7,9 @@ import {
   type ConsentStatus,
 } from '@comeback/contracts';
 import type { Database, Trx } from '../../platform/db/database.js';
-import { fail, ok, type Result } from '../../platform/errors.js';
+import type { Result } from '../../platform/errors.js';
 import { oneOf } from '../../platform/json.js';
-import { consentStanding, liveProfileId } from './consent-merges.js';
+import { consentStandings, liveProfileId, type ConsentStanding } from './consent-merges.js';
 import {
   iso,
   lockConsentWrites,
@@ -19,10 +18,22 @@ import {
   storable,
   type ConsentProof,
 } from './consent-records.js';
-import { decodeCursor, encodeCursor } from './suppression-cursor.js';
+import { directSendCheckReads, type SendCheckReads } from './send-check-reads.js';
+import {
+  shortSuppressionList,
+  suppressionPage,
+  suppressionReasons,
+  type SuppressionReason,
+  type SuppressionView,
+} from './suppression-list.js';
 
-// Kept importable from here, where the routes have always taken it.
+// Kept importable from here, where the routes have always taken them.
 export type { ConsentProof } from './consent-records.js';
+export {
+  suppressionReasons,
+  type SuppressionReason,
+  type SuppressionView,
+} from './suppression-list.js';
 
 export interface ConsentChangeInput {
   channel: ConsentChannel;
@@ -42,22 +53,6 @@ export type ConsentChangeHook = (change: {
   at: number;
 }) => Promise<void>;
 
-export const suppressionReasons = [
-  'hard_bounce',
-  'complaint',
-  'manual',
-  'invalid_address',
-] as const;
-export type SuppressionReason = (typeof suppressionReasons)[number];
-
-export interface SuppressionView {
-  channel: ChannelKind;
-  address: string;
-  reason: SuppressionReason;
-  detail: string | null;
-  createdAt: string;
-}
-
 /** What the send-time gate decides for one message. */
 export type SendDecision = { ok: true } | { ok: false; reason: string };
 
@@ -73,7 +68,6 @@ export interface SendCandidate {
 const MAX_HISTORY = 1000;
 const MAX_ADDRESS = 320;
 const MAX_DETAIL = 1000;
-const MAX_PAGE = 1000;
 /**
  * Marketing consent per person and channel, with its full history, and the suppression list of
  * addresses no message may go to. `mayReceive` is the gate every message passes at send time,
@@ -82,10 +76,13 @@ const MAX_PAGE = 1000;
 export class ConsentService {
   readonly #database: Database;
   readonly #onChange: ConsentChangeHook | undefined;
+  /** The gate's reads straight from the database: what every send-time check uses. */
+  readonly directReads: SendCheckReads;
 
   constructor(database: Database, options: { onChange?: ConsentChangeHook } = {}) {
     this.#database = database;
     this.#onChange = options.onChange;
+    this.directReads = directSendCheckReads(database);
   }
 
   /**
@@ -202,15 +199,12 @@ export class ConsentService {
    * channel also needs the person's `subscribed`; transactional messages, the inbox and
    * webhooks need no consent.
    */
-  async mayReceive(m: SendCandidate): Promise<SendDecision> {
+  async mayReceive(
+    m: SendCandidate,
+    reads: SendCheckReads = this.directReads,
+  ): Promise<SendDecision> {
     const address = this.normaliseAddress(m.channel, m.to);
-    const suppressed = await this.#database.db
-      .selectFrom('suppressions')
-      .select('reason')
-      .where('workspace_id', '=', m.workspaceId)
-      .where('channel', '=', m.channel)
-      .where('address', '=', address)
-      .executeTakeFirst();
+    const suppressed = await reads.suppression(m.workspaceId, m.channel, address);
     if (suppressed) return { ok: false, reason: `suppressed: ${suppressed.reason}` };
     if (m.kind === 'transactional') return { ok: true };
     const channel = oneOf(consentChannels, m.channel);
@@ -222,12 +216,36 @@ export class ConsentService {
     if (m.profileId === null) return refuse('no profile');
     // The recipient's record - or one still kept under an id merged into it, if that one stands
     // (ADR 0019 rule 8): a merge is honoured here from its commit, before consent is moved.
-    const consent = await consentStanding(this.#database.db, m.workspaceId, m.profileId, channel);
+    const consent = await reads.standing(m.workspaceId, m.profileId, channel);
     if (consent === undefined) return refuse('never given');
     if (consent.status === 'subscribed') return { ok: true };
     if (consent.status === 'pending')
       return refuse(`awaiting confirmation since ${iso(consent.updated_at)}`);
     return refuse(`${consent.status} since ${iso(consent.updated_at)}`);
+  }
+
+  /**
+   * consentStanding for many profiles of a workspace at once, per profile and channel (a
+   * channel without a record is absent): what a journey pass reads for its batch.
+   */
+  standings(
+    workspaceId: string,
+    profileIds: readonly string[],
+  ): Promise<Map<string, Map<string, ConsentStanding>>> {
+    return consentStandings(this.#database.db, workspaceId, profileIds);
+  }
+
+  /**
+   * A workspace's whole suppression list on one channel (address to reason) when it has at
+   * most `max` entries, else null: a journey pass reads a short list once instead of asking
+   * for each address it plans to send to.
+   */
+  suppressionList(
+    workspaceId: string,
+    channel: ChannelKind,
+    max: number,
+  ): Promise<Map<string, string> | null> {
+    return shortSuppressionList(this.#database.db, workspaceId, channel, max);
   }
 
   /**
@@ -294,57 +312,11 @@ export class ConsentService {
   }
 
   /** The suppression list, newest first; `cursor` is a previous page's `nextCursor`. */
-  async suppressions(
+  suppressions(
     workspaceId: string,
     page: { channel?: ChannelKind; limit: number; cursor?: string },
   ): Promise<Result<{ data: SuppressionView[]; nextCursor: string | null }>> {
-    const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
-    if (after === null)
-      return fail('validation_failed', 'cursor: must be the nextCursor of a previous page', [
-        { field: 'querystring.cursor', message: 'must be the nextCursor of a previous page' },
-      ]);
-    const limit = Math.max(1, Math.min(MAX_PAGE, Math.trunc(page.limit)));
-    let query = this.#database.db
-      .selectFrom('suppressions')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId);
-    if (page.channel !== undefined) query = query.where('channel', '=', page.channel);
-    if (after !== undefined) {
-      const [at, channel, address] = after;
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '<', at),
-          eb.and([
-            eb('created_at', '=', at),
-            eb.or([
-              eb('channel', '<', channel),
-              eb.and([eb('channel', '=', channel), eb('address', '<', address)]),
-            ]),
-          ]),
-        ]),
-      );
-    }
-    const rows = await query
-      .orderBy('created_at', 'desc')
-      .orderBy('channel', 'desc')
-      .orderBy('address', 'desc')
-      .limit(limit + 1)
-      .execute();
-    const shown = rows.slice(0, limit);
-    const last = shown.at(-1);
-    return ok({
-      data: shown.flatMap((r) => {
-        const channel = oneOf(channels, r.channel);
-        const reason = oneOf(suppressionReasons, r.reason);
-        if (channel === undefined || reason === undefined) return [];
-        const { address, detail } = r;
-        return [{ channel, address, reason, detail, createdAt: iso(r.created_at) }];
-      }),
-      nextCursor:
-        rows.length > limit && last
-          ? encodeCursor([last.created_at, last.channel, last.address])
-          : null,
-    });
+    return suppressionPage(this.#database.db, workspaceId, page);
   }
 
   /**

@@ -18,6 +18,7 @@ import {
   type MessageKind,
 } from './outbox-reads.js';
 import { checkDedupeKey, insertQueued, queuedRow } from './outbox-enqueue.js';
+import { recordSentMany } from './outbox-marks.js';
 
 export type { MessageDetail, MessageFilter, MessageKind } from './outbox-reads.js';
 
@@ -221,14 +222,10 @@ export class Outbox {
   }
 
   /**
-   * 'sending' then 'sent' in one transaction, for a channel that only records the message (the
-   * local outbox): nothing happens outside the database between the two, so there is no
-   * provider call for a committed 'sending' to protect. The status history is the same.
-   */
-  /**
    * Record-only channels (the local outbox): 'sending' and 'sent' at once, for many messages in
-   * one transaction (no provider call to wait for, so a claimed batch needs one commit, not one
-   * each). Returns the ids this worker still held and recorded.
+   * one transaction (no provider call to wait for, and nothing happens outside the database
+   * between the two, so a claimed batch needs one commit, not one each; the status history is
+   * the same). Returns the ids this worker still held and recorded.
    */
   markRecordedMany(
     recorded: readonly { id: string; providerMessageId: string }[],
@@ -236,41 +233,9 @@ export class Outbox {
     now: number,
   ): Promise<Set<string>> {
     if (recorded.length === 0) return Promise.resolve(new Set());
-    return this.#database.db.transaction().execute(async (trx) => {
-      const done = new Set<string>();
-      for (const m of recorded) {
-        const r = await trx
-          .updateTable('messages')
-          .set({
-            status: 'sent',
-            attempts: sql<number>`attempts + 1`,
-            provider_message_id: m.providerMessageId,
-            sent_at: now,
-            last_error: null,
-            locked_by: null,
-            locked_until: null,
-            updated_at: now,
-          })
-          .where('id', '=', m.id)
-          .where('locked_by', '=', workerId)
-          .where('status', 'in', ['queued', 'sending'])
-          .executeTakeFirst();
-        if (Number(r.numUpdatedRows) === 0) continue;
-        done.add(m.id);
-      }
-      // Each message's two changes (as if it had gone through 'sending'), in one statement.
-      if (done.size > 0)
-        await trx
-          .insertInto('message_status_changes')
-          .values(
-            [...done].flatMap((id) => [
-              { message_id: id, status: 'sending' as const, at: now, detail: null },
-              { message_id: id, status: 'sent' as const, at: now, detail: null },
-            ]),
-          )
-          .execute();
-      return done;
-    });
+    return this.#database.db
+      .transaction()
+      .execute((trx) => recordSentMany(trx, recorded, workerId, now));
   }
 
   /** Back to 'queued' until `at`, keeping `reason` as the last error. */
