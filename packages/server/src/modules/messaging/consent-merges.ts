@@ -146,14 +146,8 @@ export async function consentStandings(
   };
   const intoOf = new Map<string, string[]>();
   for (const part of chunks(live)) {
-    const rows = await reader
-      .selectFrom('consents')
-      .select(['profile_id', 'channel', 'status', 'updated_at'])
-      .where('workspace_id', '=', workspaceId)
-      .where('profile_id', 'in', part)
-      .execute();
-    for (const r of rows)
-      push(own, r.profile_id, r.channel, { status: r.status, updated_at: Number(r.updated_at) });
+    for (const r of await recordsOf(reader, workspaceId, part))
+      push(own, r.profileId, r.channel, r.row);
     const losers = await reader
       .selectFrom('profile_merges')
       .select(['from_profile_id', 'into_profile_id'])
@@ -166,15 +160,8 @@ export async function consentStandings(
     }
   }
   for (const part of chunks([...intoOf.keys()])) {
-    const rows = await reader
-      .selectFrom('consents')
-      .select(['profile_id', 'channel', 'status', 'updated_at'])
-      .where('workspace_id', '=', workspaceId)
-      .where('profile_id', 'in', part)
-      .execute();
-    for (const r of rows)
-      for (const into of new Set(intoOf.get(r.profile_id)))
-        push(merged, into, r.channel, { status: r.status, updated_at: Number(r.updated_at) });
+    for (const r of await recordsOf(reader, workspaceId, part))
+      for (const into of new Set(intoOf.get(r.profileId))) push(merged, into, r.channel, r.row);
   }
   const out = new Map<string, Map<string, ConsentStanding>>();
   for (const id of asked) {
@@ -187,6 +174,21 @@ export async function consentStandings(
     out.set(id, standing);
   }
   return out;
+}
+
+/** The consent records of some profiles of a workspace, on every channel. */
+async function recordsOf(reader: Db | Trx, workspaceId: string, profileIds: string[]) {
+  const rows = await reader
+    .selectFrom('consents')
+    .select(['profile_id', 'channel', 'status', 'updated_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', 'in', profileIds)
+    .execute();
+  return rows.map((r) => ({
+    profileId: r.profile_id,
+    channel: r.channel,
+    row: { status: r.status, updated_at: Number(r.updated_at) },
+  }));
 }
 
 function chunks<T>(items: readonly T[]): T[][] {
