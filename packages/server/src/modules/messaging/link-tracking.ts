@@ -208,6 +208,18 @@ export interface HrefValue {
   value: string;
 }
 
+const ignore = () => undefined;
+/** The tokenizer's callbacks neither scan needs: text, CDATA, comments and the like. */
+const IGNORED = {
+  ontext: ignore,
+  ontextentity: ignore,
+  oncdata: ignore,
+  oncomment: ignore,
+  ondeclaration: ignore,
+  onprocessinginstruction: ignore,
+  onend: ignore,
+};
+
 /**
  * The first href of each `<a>` start tag, with the exact range of its raw value, and where the
  * last `</body>` begins (-1 when there is none).
@@ -226,7 +238,6 @@ export function scan(html: string): { hrefs: HrefValue[]; bodyClose: number } {
   let attributeNameEnd = -1;
   let value = '';
   let sawHref = false;
-  const noop = () => undefined;
   const tokenizer = new Tokenizer(
     { decodeEntities: false },
     {
@@ -242,7 +253,7 @@ export function scan(html: string): { hrefs: HrefValue[]; bodyClose: number } {
       onattribdata(start, end) {
         if (tag === 'a' && attribute === 'href' && !sawHref) value += html.slice(start, end);
       },
-      onattribentity: noop,
+      onattribentity: ignore,
       onattribend(quote, end) {
         if (tag !== 'a' || attribute !== 'href' || sawHref) return;
         sawHref = true; // a browser uses an element's first href only
@@ -266,13 +277,7 @@ export function scan(html: string): { hrefs: HrefValue[]; bodyClose: number } {
         if (end - start === 4 && html.slice(start, end).toLowerCase() === 'body')
           bodyClose = html.lastIndexOf('<', start);
       },
-      ontext: noop,
-      ontextentity: noop,
-      oncdata: noop,
-      oncomment: noop,
-      ondeclaration: noop,
-      onprocessinginstruction: noop,
-      onend: noop,
+      ...IGNORED,
     },
   );
   tokenizer.write(html);
@@ -293,7 +298,6 @@ function decodedAttribute(raw: string, quote: QuoteType, ender: string): string 
         ? `<a href='${raw}'>`
         : `<a href=${raw}${ender === '' ? '>' : ender}>`;
   let decoded = '';
-  const noop = () => undefined;
   const tokenizer = new Tokenizer(
     { decodeEntities: true },
     {
@@ -303,19 +307,13 @@ function decodedAttribute(raw: string, quote: QuoteType, ender: string): string 
       onattribentity(codepoint) {
         decoded += String.fromCodePoint(codepoint);
       },
-      onopentagname: noop,
-      onattribname: noop,
-      onattribend: noop,
-      onopentagend: noop,
-      onselfclosingtag: noop,
-      onclosetag: noop,
-      ontext: noop,
-      ontextentity: noop,
-      oncdata: noop,
-      oncomment: noop,
-      ondeclaration: noop,
-      onprocessinginstruction: noop,
-      onend: noop,
+      onopentagname: ignore,
+      onattribname: ignore,
+      onattribend: ignore,
+      onopentagend: ignore,
+      onselfclosingtag: ignore,
+      onclosetag: ignore,
+      ...IGNORED,
     },
   );
   tokenizer.write(source);
