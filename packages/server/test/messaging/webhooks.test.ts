@@ -304,7 +304,12 @@ describe.each(engines)('webhook subscriptions on %s', (engine) => {
       .executeTakeFirstOrThrow();
     await database.db
       .insertInto('event_profiles')
-      .values({ seq: Number(seq), profile_id: e.profileId })
+      .values({
+        seq: Number(seq),
+        profile_id: e.profileId,
+        event: e.type === 'track' ? (e.event ?? null) : null,
+        at: clock.now() - 1000,
+      })
       .execute();
     if (applied) await applyThrough(Number(seq));
     return { messageId, seq: Number(seq) };

@@ -106,7 +106,9 @@ const EVENTS: Event[] = [
   ['pd', 'order completed', AT - DAY, { total: 99 }],
   ['pc', OC, MONTH_AGO, { total: 10 }],
   ['pc', OC, MONTH_AGO + 6 * HOUR, { total: 20, list: [1, 2] }],
-  ['pd', OC, AT - DAY, { total: 99 }, 'track', OTHER],
+  // Another workspace's event, of that workspace's profile (the processor links an event only to
+  // a profile of its own workspace): it counts for nobody here.
+  ['px', OC, AT - DAY, { total: 99 }, 'track', OTHER],
   ['pd', 'Signed Up', AT + HOUR],
   ['pa', PV, AT - DAY, { product_id: 'p1', category: 'shoes' }],
   ['pa', PV, AT - 2 * DAY, { product_id: 'p2', category: 'shoes' }],
@@ -240,7 +242,11 @@ export async function writeWorld(database: Database): Promise<void> {
       .returning('seq')
       .executeTakeFirstOrThrow();
     const seq = Number(row.seq);
-    await db.insertInto('event_profiles').values({ seq, profile_id: profile }).execute();
+    // As the processor records it: a track event's name, every event's time.
+    await db
+      .insertInto('event_profiles')
+      .values({ seq, profile_id: profile, event: type === 'track' ? event : null, at })
+      .execute();
   }
   for (const [ws, [id, profile, at, total, status, lines]] of ORDERS) {
     await db

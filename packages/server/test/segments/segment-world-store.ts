@@ -106,7 +106,15 @@ export async function writeWorld(
     const applied = world.events.flatMap((e) =>
       e.profileId === null
         ? []
-        : [{ seq: seqOf.get(e.messageId) ?? -1, profile_id: key(e.profileId) }],
+        : [
+            {
+              seq: seqOf.get(e.messageId) ?? -1,
+              profile_id: key(e.profileId),
+              // As the processor records it: a track event's name, every event's time.
+              event: e.type === 'track' ? e.event : null,
+              at: e.timestamp,
+            },
+          ],
     );
     if (applied.length) await db.insertInto('event_profiles').values(applied).execute();
   }

@@ -118,7 +118,7 @@ async function connectorEvents(
   const rows = await trx
     .selectFrom('events')
     .leftJoin('event_profiles as ep', 'ep.seq', 'events.seq')
-    .select(['events.seq', 'ep.profile_id', 'event', 'payload'])
+    .select(['events.seq', 'ep.profile_id', 'events.event', 'events.payload'])
     .where('workspace_id', '=', workspaceId)
     .where(sql<boolean>`message_id like ${likePrefix(`${platform}:${connectorId}:`)} escape '\\'`)
     .where('user_id', 'is', null)

@@ -60,10 +60,12 @@ export async function profileData(
   const events = await db
     .selectFrom('event_profiles as ep')
     .innerJoin('events', 'events.seq', 'ep.seq')
-    .select(['event', 'timestamp', 'payload'])
+    .select(['events.event', 'events.timestamp', 'events.payload'])
     .where('ep.profile_id', '=', profileId)
     .where('events.workspace_id', '=', workspaceId)
-    .where('event', 'in', PRODUCT_EVENTS)
+    // The name as event_profiles holds it: the index (profile_id, event, at) finds the
+    // profile's product events without reading its other events from the log.
+    .where('ep.event', 'in', PRODUCT_EVENTS)
     .orderBy('ep.seq', 'desc')
     .limit(RECENT_EVENTS)
     .execute();

@@ -29,7 +29,7 @@ export interface WorkspaceChanges {
  * message id and whether it carried traits), `created` (profiles the batch made).
  */
 export function touchedProfiles(
-  assignments: readonly (readonly [number, string])[],
+  assignments: readonly (readonly [number, string, ...unknown[]])[],
   calls: ReadonlyMap<number, { call: string; messageId: string; traits: boolean }>,
   created: ReadonlySet<string>,
   resolve: (profileId: string) => string,

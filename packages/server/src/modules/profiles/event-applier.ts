@@ -103,7 +103,8 @@ class WorkspaceBatch {
   readonly #newIdentifiers = new Map<string, Identifier>();
   #orders = new OrderBook(new Map(), new Set(), () => undefined);
   readonly #dirty = new Set<string>();
-  readonly #assignments: [number, string][] = [];
+  /** Per applied event: seq, its profile, a track event's name, its time. */
+  readonly #assignments: [number, string, string | null, number][] = [];
   /** Per applied event (by seq): what kind of call it was and its message id. */
   readonly #calls = new Map<number, { call: string; messageId: string; traits: boolean }>();
   /** Profiles this batch created (a segment reads every condition of a new profile). */
@@ -236,7 +237,12 @@ class WorkspaceBatch {
       );
     profile.updatedAt = this.now;
     this.#dirty.add(profile.id);
-    this.#assignments.push([event.seq, profile.id]);
+    this.#assignments.push([
+      event.seq,
+      profile.id,
+      event.type === 'track' ? (event.event ?? null) : null,
+      event.timestamp,
+    ]);
     const traits = traitsOf(event);
     this.#calls.set(event.seq, {
       call: event.type === 'track' ? `track:${event.event ?? ''}` : event.type,
@@ -381,7 +387,7 @@ class WorkspaceBatch {
     );
     await this.store.assignEvents(
       trx,
-      this.#assignments.map(([seq, pid]) => [seq, this.#resolve(pid)]),
+      this.#assignments.map(([seq, pid, name, at]) => [seq, this.#resolve(pid), name, at]),
     );
     await this.store.deleteEvents(trx, this.#dropped);
   }

@@ -19,12 +19,12 @@ const profileKey = (workspaceId: string, id: string) => `profile\u0000${workspac
 
 /** The columns of an event the API shows (its events list, a GDPR export). */
 const EXPORTED_EVENT_COLUMNS = [
-  'message_id',
-  'type',
-  'event',
-  'timestamp',
-  'received_at',
-  'payload',
+  'events.message_id',
+  'events.type',
+  'events.event',
+  'events.timestamp',
+  'events.received_at',
+  'events.payload',
   'time_adjusted',
 ] as const;
 

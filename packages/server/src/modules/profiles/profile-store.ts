@@ -77,6 +77,8 @@ const EVENT_PROFILES = bulkTable({
   columns: [
     { name: 'seq', pgType: 'int8' },
     { name: 'profile_id', pgType: 'text' },
+    { name: 'event', pgType: 'text' },
+    { name: 'at', pgType: 'int8' },
   ],
 });
 
@@ -245,8 +247,15 @@ export class ProfileStore {
     await bulkInsert(this.#target, trx, IDENTIFIERS, values);
   }
 
-  /** Records which profile each event belongs to: append-only rows, never a log rewrite. */
-  async assignEvents(trx: Trx, assignments: [seq: number, profileId: string][]): Promise<void> {
+  /**
+   * Records which profile each event belongs to, with a track event's name and every event's
+   * time (segments read a profile's events by name and time: migration 038): append-only rows,
+   * never a log rewrite.
+   */
+  async assignEvents(
+    trx: Trx,
+    assignments: [seq: number, profileId: string, event: string | null, at: number][],
+  ): Promise<void> {
     await bulkInsert(this.#target, trx, EVENT_PROFILES, assignments);
   }
 

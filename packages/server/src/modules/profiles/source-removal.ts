@@ -33,7 +33,7 @@ export async function removeSourceWithin(
   const rows = await trx
     .selectFrom('event_profiles as ep')
     .innerJoin('events', 'events.seq', 'ep.seq')
-    .select(['events.seq', 'workspace_id', 'message_id', 'type', 'event', 'user_id'])
+    .select(['events.seq', 'workspace_id', 'message_id', 'type', 'events.event', 'user_id'])
     .select(['anonymous_id', 'timestamp', 'payload'])
     .where('ep.profile_id', '=', profileId)
     .where('events.workspace_id', '=', workspaceId)

@@ -19,7 +19,7 @@ import { windowBounds } from './segment-time.js';
 
 /**
  * Conditions over a profile's events and orders, as correlated subqueries on `p.id` that start
- * from the indexes event_profiles (profile_id, seq) and profile_orders (profile_id): the
+ * from the indexes event_profiles (profile_id, event, at) and profile_orders (profile_id): the
  * caller owns the FROM, so nothing here joins onto it.
  */
 type Of<T extends SegmentCondition['type']> = Extract<SegmentCondition, { type: T }>;
@@ -59,17 +59,27 @@ function inWindow(
       : [sql<SqlBool>`(${t} ${sql.raw(COMPARE[op])} ${int(ctx.d, bound)})`];
   });
 }
-const EVENT_TIME = sql.ref('e.timestamp');
+/** An event's time as event_profiles holds it (the per-profile form reads it from the index). */
+const EVENT_TIME = sql.ref('ep.at');
+/** The same time in the log (the whole-workspace form starts from the log). */
+const LOG_TIME = sql.ref('e.timestamp');
 const EVENT_PROFILE = sql.ref('ep.profile_id');
 
-/** `from ... where ...` of the profile's track events named `name` in the window. */
-function trackEvents(ctx: FieldContext, name: string, where: Bool[]): Sql {
-  // The profile's own events first, then each event by its seq: SQLite takes CROSS JOIN's order
-  // as given (without statistics it would rather scan the whole log for the name, once per
-  // profile); PostgreSQL plans it like any join.
+/**
+ * `from ... where ...` of the profile's track events named `name` in the window. The index
+ * event_profiles (profile_id, event, at) finds exactly those events (migration 038); only
+ * when `where` reads the payload (`payload`: property filters, aggregates, product views) is
+ * each of them then read from the log, by its seq.
+ */
+function trackEvents(ctx: FieldContext, name: string, where: Bool[], payload: boolean): Sql {
+  const own = sql`ep.profile_id = p.id and ep.event = ${text(ctx.d, name)}`;
+  if (!payload) return sql`from event_profiles as ep where ${own} and ${and(where)}`;
+  // The profile's events first, then each by its seq: SQLite takes CROSS JOIN's order as given
+  // (without statistics it would rather scan the whole log for the name, once per profile);
+  // PostgreSQL plans it like any join.
   return sql`from event_profiles as ep cross join events as e
-    where e.seq = ep.seq and ep.profile_id = p.id and e.workspace_id = ${text(ctx.d, ctx.workspaceId)}
-      and e.type = 'track' and e.event = ${text(ctx.d, name)} and ${and(where)}`;
+    where ${own} and e.seq = ep.seq and e.workspace_id = ${text(ctx.d, ctx.workspaceId)}
+      and ${and(where)}`;
 }
 
 const property = (ctx: FieldContext, path: string) =>
@@ -98,10 +108,12 @@ export function eventPredicate(ctx: FieldContext, c: Of<'event'>): Bool {
   const filters = (c.where ?? []).map((f) =>
     operatorPredicate(ctx, jsonReader(property(ctx, f.property), 'any'), f),
   );
-  const base = trackEvents(ctx, c.event, [
-    ...inWindow(ctx, EVENT_TIME, EVENT_PROFILE, c.window),
-    ...filters,
-  ]);
+  const base = trackEvents(
+    ctx,
+    c.event,
+    [...inWindow(ctx, EVENT_TIME, EVENT_PROFILE, c.window), ...filters],
+    filters.length > 0 || c.aggregate !== undefined,
+  );
   if (ctx.plan === 'whole-workspace') return eventSetPredicate(ctx, c, filters);
   const parts = [countCompare(ctx, base, c.count)];
   if (c.aggregate) {
@@ -156,11 +168,16 @@ export function purchasePredicate(ctx: FieldContext, c: Of<'purchased'>): Bool {
 
 /** Product Viewed events whose product_id and category are both strings. */
 function productViews(ctx: FieldContext, window: SegmentWindow | undefined, more: Bool[]): Sql {
-  return trackEvents(ctx, PRODUCT_VIEWED, [
-    ...inWindow(ctx, EVENT_TIME, EVENT_PROFILE, window),
-    isKind(property(ctx, 'product_id'), 'string'),
-    ...more,
-  ]);
+  return trackEvents(
+    ctx,
+    PRODUCT_VIEWED,
+    [
+      ...inWindow(ctx, EVENT_TIME, EVENT_PROFILE, window),
+      isKind(property(ctx, 'product_id'), 'string'),
+      ...more,
+    ],
+    true,
+  );
 }
 
 export function categoryViewsPredicate(ctx: FieldContext, c: Of<'category_views'>): Bool {
@@ -181,12 +198,17 @@ export function categoryViewsPredicate(ctx: FieldContext, c: Of<'category_views'
 
 export function viewedOutOfStockPredicate(ctx: FieldContext, c: Of<'viewed_out_of_stock'>): Bool {
   const product = textOf(property(ctx, 'product_id'));
-  const base = trackEvents(ctx, PRODUCT_VIEWED, [
-    ...inWindow(ctx, EVENT_TIME, EVENT_PROFILE, c.window),
-    sql<SqlBool>`exists (select 1 from products as pr
-      where pr.workspace_id = ${text(ctx.d, ctx.workspaceId)} and pr.id = ${product}
-        and pr.stock is not null and pr.stock <= 0)`,
-  ]);
+  const base = trackEvents(
+    ctx,
+    PRODUCT_VIEWED,
+    [
+      ...inWindow(ctx, EVENT_TIME, EVENT_PROFILE, c.window),
+      sql<SqlBool>`exists (select 1 from products as pr
+        where pr.workspace_id = ${text(ctx.d, ctx.workspaceId)} and pr.id = ${product}
+          and pr.stock is not null and pr.stock <= 0)`,
+    ],
+    true,
+  );
   return sql<SqlBool>`exists (select 1 ${base})`;
 }
 
@@ -213,7 +235,7 @@ function eventSetPredicate(ctx: FieldContext, c: Of<'event'>, filters: Bool[]): 
   const base = sql`from events as e cross join event_profiles as ep
     where ep.seq = e.seq and e.workspace_id = ${text(d, ctx.workspaceId)}
       and e.type = 'track' and e.event = ${text(d, c.event)}
-      and ${and([...inWindow(ctx, EVENT_TIME, EVENT_PROFILE, c.window), ...filters])}`;
+      and ${and([...inWindow(ctx, LOG_TIME, EVENT_PROFILE, c.window), ...filters])}`;
   const anyEvent = sql<SqlBool>`(p.id in (select ep.profile_id ${base}))`;
   const noEvent = sql<SqlBool>`(p.id not in (select ep.profile_id ${base}))`;
   const grouped = (having: Sql, emptyPasses: boolean): Bool => {

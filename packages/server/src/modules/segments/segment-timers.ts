@@ -268,19 +268,31 @@ export class SegmentTimers {
       if (among) q = q.where(anyOf(dialect, 'profile_id', among));
       return (await q.execute()).map((r) => [r.profile_id, Number(r.oldest)]);
     }
-    let q = trx
-      .selectFrom('event_profiles as ep')
-      // The profiles' own events first (SQLite keeps a CROSS JOIN's order; see segment-sql-events).
-      .crossJoin('events as e')
-      .whereRef('e.seq', '=', 'ep.seq')
+    if (among) {
+      // The batch's profiles: each one's events of the name after the bound, from the index
+      // event_profiles (profile_id, event, at) alone (migration 038), the log not read.
+      const rows = await trx
+        .selectFrom('event_profiles')
+        .select(['profile_id', (eb) => eb.fn.min<number>('at').as('oldest')])
+        .where(anyOf(dialect, 'profile_id', among))
+        .where('event', '=', atom.event)
+        .where('at', '>', lower)
+        .groupBy('profile_id')
+        .execute();
+      return rows.map((r) => [r.profile_id, Number(r.oldest)]);
+    }
+    // Every profile of the workspace: the log's events of the name, then their profiles.
+    const rows = await trx
+      .selectFrom('events as e')
+      .innerJoin('event_profiles as ep', 'ep.seq', 'e.seq')
       .select(['ep.profile_id', (eb) => eb.fn.min<number>('e.timestamp').as('oldest')])
       .where('e.workspace_id', '=', workspaceId)
       .where('e.type', '=', 'track')
       .where('e.event', '=', atom.event)
       .where('e.timestamp', '>', lower)
-      .groupBy('ep.profile_id');
-    if (among) q = q.where(anyOf(dialect, 'ep.profile_id', among));
-    return (await q.execute()).map((r) => [r.profile_id, Number(r.oldest)]);
+      .groupBy('ep.profile_id')
+      .execute();
+    return rows.map((r) => [r.profile_id, Number(r.oldest)]);
   }
 
   /** Per profile, the field's date (epoch ms) where it has one. */

@@ -54,6 +54,10 @@ export interface EventTable {
 export interface EventProfileTable {
   seq: number;
   profile_id: string;
+  /** A track event's name (null for the other calls); migration 038. */
+  event: string | null;
+  /** The event's time (events.timestamp), epoch ms. */
+  at: number | null;
 }
 /** Events a batch dropped whose log rows are still to be deleted (an outbox; migration 015). */
 export interface DroppedEventTable {

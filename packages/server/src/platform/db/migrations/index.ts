@@ -35,6 +35,7 @@ import * as m034 from './034-profile-time-zones.js';
 import * as m035 from './035-profile-timers.js';
 import * as m036 from './036-product-views-index.js';
 import * as m037 from './037-segment-recheck-requests.js';
+import * as m038 from './038-event-profile-names.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -79,6 +80,7 @@ const steps: Record<string, Step> = {
   '035-profile-timers': m035,
   '036-product-views-index': m036,
   '037-segment-recheck-requests': m037,
+  '038-event-profile-names': m038,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
