@@ -60,7 +60,7 @@ export async function enrollProfile(
         .executeTakeFirst()) !== undefined;
     if (!member) return null;
   }
-  const id = newEnrollmentId();
+  const id = newEnrollmentId(now, j.id, profileId, entryKey);
   const inserted = await trx
     .insertInto('journey_enrollments')
     .values({

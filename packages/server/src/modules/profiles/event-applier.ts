@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from '../../platform/time-ordered-id.js';
 import { asRecord } from '../../platform/json.js';
 import type { Db, Trx } from '../../platform/db/database.js';
 import { viewedProductOf } from './ecommerce-facts.js';
@@ -283,7 +283,9 @@ class WorkspaceBatch {
     if (!isAlias) group = group.filter((g) => !conflicts(new Set(eventStrong), g.strongIds));
     let survivor: ProfileState;
     if (group.length === 0) {
-      survivor = emptyProfile(randomUUID(), this.workspaceId, this.now);
+      // Time-ordered: a batch's new profiles land together at the end of every index keyed
+      // by profile id (profiles, identifiers, event_profiles, memberships), not on random pages.
+      survivor = emptyProfile(timeOrderedUuid(this.now), this.workspaceId, this.now);
       survivor.recreatedAfterErasure = recreated;
       this.#created.add(survivor.id);
       this.#profiles.set(survivor.id, survivor);
