@@ -481,6 +481,22 @@ describe.each(engines)('webhook subscriptions on %s', (engine) => {
     expect(bodiesAt('/late').map((b) => (b as { event: string }).event)).toEqual(['After']);
   });
 
+  it('without any subscription moves its cursors past what is applied; a later one hears what follows', async () => {
+    const skipped = await append({ type: 'track', event: 'Unheard', profileId: 'p-1' });
+    expect(await dispatcher.collect()).toBe(0);
+    const cursors = await database.db
+      .selectFrom('settings')
+      .select(['key', 'value'])
+      .where('key', 'like', 'webhook-cursor:%')
+      .execute();
+    expect(cursors.map((c) => Number(c.value))).toContain(skipped.seq);
+    clock.advance(1000);
+    await subscribe('/first', ['*']);
+    await append({ type: 'track', event: 'Heard', profileId: 'p-1' });
+    await dispatcher.drain();
+    expect(bodiesAt('/first').map((b) => (b as { event: string }).event)).toEqual(['Heard']);
+  });
+
   it('retries a failure at the backoff instant, and gives up after maxAttempts', async () => {
     const flaky = await subscribe('/flaky', ['Order Completed']);
     const dead = await subscribe('/dead', ['Order Completed']);
