@@ -79,7 +79,7 @@ export function composeMessaging(d: MessagingDeps) {
       }),
   });
   // Consent that arrives with tracking, imports and connectors (identify traits).
-  const consentFollower = new ConsentFollower(database, consent, logger);
+  const consentFollower = new ConsentFollower(database, logger);
   const outbox = new Outbox(database);
   const templates = new TemplateService(database, clock);
   const windows = new ConversationWindows(database);

@@ -1,6 +1,8 @@
 import type { Profile } from '@comeback/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consentStatusOf } from '../../src/modules/messaging/index.js';
+import { ConsentFollower, consentStatusOf } from '../../src/modules/messaging/index.js';
+import { openDatabase } from '../../src/platform/db/database.js';
+import { createLogger } from '../../src/platform/logger.js';
 import { engines } from '../support/engines.js';
 import { json, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -84,6 +86,42 @@ for (const engine of engines) {
     it('an older store sync never undoes a newer unsubscribe', async () => {
       await identify({ email_consent: true }, '2020-01-01T00:00:00.000Z');
       expect((await consent()).data[0]?.status).toBe('unsubscribed');
+    });
+
+    it('two followers draining at once record each change once, across batches', async () => {
+      const people = 1_200; // more than two of the follower's batches
+      for (let i = 0; i < people; i += 100) {
+        const batch = Array.from({ length: 100 }, (_, k) => ({
+          type: 'identify',
+          userId: `u-many-${i + k}`,
+          traits: { email: `many-${i + k}@example.com`, accepts_marketing: (i + k) % 3 !== 0 },
+        }));
+        expect((await t.send('/v1/batch', { batch })).status).toBe(200);
+      }
+      await t.settle();
+      const second = openDatabase(t.databaseUrl);
+      try {
+        const other = new ConsentFollower(second, createLogger('silent'));
+        const mine = () => t.server.services.consentFollower.drain();
+        // Two SQLite connections in one process would block each other's thread: there the
+        // second process follows the first (PostgreSQL runs them at once).
+        const [a, b] =
+          engine === 'postgres'
+            ? await Promise.all([mine(), other.drain()])
+            : [await mine(), await other.drain()];
+        expect(a + b).toBe(people);
+        const rows = await t.server.services.database.db
+          .selectFrom('consent_changes')
+          .select(['profile_id', 'status'])
+          .where('source', '=', 'tracking: accepts_marketing')
+          .execute();
+        // Bo's two from the tests above, and one per person here.
+        expect(rows).toHaveLength(people + 1);
+        expect(new Set(rows.map((r) => r.profile_id)).size).toBe(people + 1);
+        expect(rows.filter((r) => r.status === 'unsubscribed')).toHaveLength(people / 3 + 1);
+      } finally {
+        await second.close();
+      }
     });
   });
 }

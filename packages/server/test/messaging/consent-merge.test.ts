@@ -165,7 +165,7 @@ describe.each(engines)('consent follows merges on %s', (engine) => {
       .values({ id: w, name: 'Shop', currency: 'USD', created_at: 0 })
       .execute();
     consent = new ConsentService(database);
-    follower = new ConsentFollower(database, consent, createLogger('silent'));
+    follower = new ConsentFollower(database, createLogger('silent'));
     // Each test starts with the feed and the follower caught up with the tests before it.
     await follower.drain();
     await feed();

@@ -17,6 +17,8 @@ export const OWNER_PASSWORD = 'owner-password-000001';
 export interface TestServer {
   server: RunningServer;
   url: string;
+  /** The database the server runs on (a second connection plays a second process). */
+  databaseUrl: string;
   /** POST a tracking call with the write key (Basic, as Segment SDKs send it). */
   send(path: string, body: unknown, key?: string): Promise<Response>;
   /** GET/POST/DELETE the admin API with the admin key. */
@@ -59,6 +61,7 @@ export async function startTestServer(
   return {
     server,
     url,
+    databaseUrl: database.url,
     send: (path, body, key = WRITE_KEY) =>
       fetch(`${url}${path}`, {
         method: 'POST',

@@ -1,6 +1,7 @@
 import type { JourneyDefinition } from '@comeback/contracts';
 import type { Database, Db, Trx } from '../../platform/db/database.js';
 import { readJsonObject } from '../../platform/json.js';
+import { anyOf } from '../../platform/db/bulk-write.js';
 import { yieldToEventLoop } from '../../platform/event-loop.js';
 import type { DefinitionCache } from './definition-cache.js';
 import type { StepEnv, TriggerEvent } from './engine-types.js';
@@ -15,6 +16,15 @@ export type { SegmentResolver } from './journey-entry.js';
 import type { EnrollmentContext } from './engine-types.js';
 import { convertEnrollment, signalEnrollment } from './journey-signals.js';
 import { matchesFilters } from './property-match.js';
+
+/** A mapping row whose log row was not read (no journey listens to its name). */
+const NOT_READ = {
+  workspace_id: null,
+  message_id: null,
+  timestamp: null,
+  received_at: null,
+  payload: null,
+} as const;
 
 export const EVENTS_CURSOR = 'journey-cursor:events';
 export const SEGMENTS_CURSOR = 'journey-cursor:segments';
@@ -98,19 +108,7 @@ export class JourneyTriggers {
       .where('name', '=', PROCESSOR_CURSOR)
       .executeTakeFirst();
     const through = Number(applied?.position ?? 0);
-    const rows =
-      through > read.events
-        ? await db
-            .selectFrom('events as e')
-            .leftJoin('event_profiles as ep', 'ep.seq', 'e.seq')
-            .select(['e.seq', 'e.workspace_id', 'e.message_id', 'e.type', 'e.event'])
-            .select(['e.timestamp', 'e.received_at', 'e.payload', 'ep.profile_id'])
-            .where('e.seq', '>', read.events)
-            .where('e.seq', '<=', through)
-            .orderBy('e.seq')
-            .limit(this.#batch)
-            .execute()
-        : [];
+    const rows = through > read.events ? await this.#appliedTracks(db, read.events, through) : [];
     const changes = await db
       .selectFrom('segment_changes')
       .select(['seq', 'workspace_id', 'segment_id', 'profile_id', 'kind', 'at'])
@@ -118,7 +116,9 @@ export class JourneyTriggers {
       .orderBy('seq')
       .limit(this.#batch)
       .execute();
-    if (rows.length + changes.length === 0) return { entered: 0, more: false };
+    // Past the last track event read: to the processor's position when the batch ran short.
+    const eventsTo = rows.length === this.#batch ? Number(rows[rows.length - 1]?.seq) : through;
+    if (eventsTo <= read.events && changes.length === 0) return { entered: 0, more: false };
     const journeys = await activeJourneys(
       this.#database.db,
       this.#definitions,
@@ -126,7 +126,8 @@ export class JourneyTriggers {
     );
     const events: AppliedEvent[] = [];
     for (const r of rows) {
-      if (r.profile_id === null || r.type !== 'track' || r.event === null) continue;
+      // Not a name any journey listens to: the event's row was not read.
+      if (r.workspace_id === null || r.message_id === null || r.event === null) continue;
       events.push({
         seq: Number(r.seq),
         workspaceId: r.workspace_id,
@@ -176,7 +177,9 @@ export class JourneyTriggers {
       )
         admitted.push(c);
     }
-    return db.transaction().execute(async (trx) => {
+    // It writes journey tables and cursors only, all in the main file: on SQLite it takes no
+    // lock on the derived file, so it never waits for the processor's batch.
+    return this.#database.writesMainFile.transaction().execute(async (trx) => {
       const locked = await this.#cursors(trx, true);
       if (locked.events !== read.events || locked.segments !== read.segments)
         return { entered: 0, more: true };
@@ -221,12 +224,62 @@ export class JourneyTriggers {
         for (const c of byEvent.get(e.seq) ?? []) await enroll(c);
       }
       for (const c of admitted) if (c.seq === null) await enroll(c);
-      const lastRow = rows[rows.length - 1];
       const lastChange = changes[changes.length - 1];
-      if (lastRow) await setCursor(trx, EVENTS_CURSOR, Number(lastRow.seq));
+      if (eventsTo > read.events) await setCursor(trx, EVENTS_CURSOR, eventsTo);
       if (lastChange) await setCursor(trx, SEGMENTS_CURSOR, Number(lastChange.seq));
       return { entered, more: rows.length === this.#batch || changes.length === this.#batch };
     });
+  }
+
+  /**
+   * The applied track events after `after` up to `through`, from the event-to-profile mapping
+   * (each row a few dozen bytes); the log's row (payload, message id, time received) is read
+   * only for an event whose name some journey version listens to - as a trigger, a goal or an
+   * awaited event. Under a burst of tracking most events are views no journey names, and
+   * reading every payload on the HTTP thread was the follower's main cost.
+   */
+  async #appliedTracks(db: Db, after: number, through: number) {
+    const names = await this.#listenedNames(db);
+    const mapping = db
+      .selectFrom('event_profiles as ep')
+      .where('ep.seq', '>', after)
+      .where('ep.seq', '<=', through)
+      .where('ep.event', 'is not', null)
+      .orderBy('ep.seq')
+      .limit(this.#batch);
+    if (names.length === 0)
+      return (await mapping.select(['ep.seq', 'ep.profile_id', 'ep.event']).execute()).map((r) => ({
+        ...r,
+        ...NOT_READ,
+      }));
+    return mapping
+      .leftJoin('events as e', (join) =>
+        join.onRef('e.seq', '=', 'ep.seq').on(anyOf(this.#database.dialect, 'ep.event', names)),
+      )
+      .select(['ep.seq', 'ep.profile_id', 'ep.event'])
+      .select(['e.workspace_id', 'e.message_id', 'e.timestamp', 'e.received_at', 'e.payload'])
+      .execute();
+  }
+
+  /**
+   * Every event name a journey version listens to (its trigger, goal and awaited events), of
+   * every version: an enrollment still running on an older version reacts to its names.
+   * Versions never change once written, and are parsed once (the definition cache).
+   */
+  async #listenedNames(db: Db): Promise<string[]> {
+    const versions = await db
+      .selectFrom('journey_versions')
+      .select(['journey_id', 'version'])
+      .execute();
+    const names = new Set<string>();
+    for (const v of versions) {
+      const { definition } = await this.#definitions.get(v.journey_id, Number(v.version));
+      if (definition.trigger.type === 'event') names.add(definition.trigger.event);
+      if (definition.goal) names.add(definition.goal.event);
+      for (const step of definition.steps)
+        if (step.type === 'wait_for_event') names.add(step.event);
+    }
+    return [...names];
   }
 
   async #cursors(db: Db | Trx, lock = false): Promise<{ events: number; segments: number }> {

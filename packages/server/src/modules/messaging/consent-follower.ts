@@ -1,9 +1,10 @@
 import type { ConsentChannel, ConsentStatus } from '@comeback/contracts';
-import type { Database } from '../../platform/db/database.js';
+import type { Database, Db, Trx } from '../../platform/db/database.js';
 import { isRecord, readJsonObject } from '../../platform/json.js';
 import type { Logger } from '../../platform/logger.js';
-import { moveConsentOfMergedProfiles } from './consent-merges.js';
-import type { ConsentService } from './consent-service.js';
+import { liveProfileId, moveConsentOfMergedProfiles } from './consent-merges.js';
+import { lockConsentWrites } from './consent-records.js';
+import { recordConsentChange } from './consent-service.js';
 
 /** The processor's cursor: only applied events have a profile to give consent to. */
 const PROCESSOR_CURSOR = 'profiles';
@@ -96,15 +97,13 @@ export function consentOfEvent(payload: Record<string, unknown>): ConsentFromEve
  */
 export class ConsentFollower {
   readonly #database: Database;
-  readonly #consent: ConsentService;
   readonly #log: Logger;
   #running: Promise<number> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
 
-  constructor(database: Database, consent: ConsentService, log: Logger) {
+  constructor(database: Database, log: Logger) {
     this.#database = database;
-    this.#consent = consent;
     this.#log = log;
   }
 
@@ -121,12 +120,7 @@ export class ConsentFollower {
     const db = this.#database.db;
     let changed = await moveConsentOfMergedProfiles(this.#database);
     for (;;) {
-      const cursor = await db
-        .selectFrom('settings')
-        .select('value')
-        .where('key', '=', CURSOR_KEY)
-        .executeTakeFirst();
-      const after = Number(cursor?.value ?? 0);
+      const after = await readCursor(db);
       const head = await db
         .selectFrom('processor_cursors')
         .select('position')
@@ -144,41 +138,31 @@ export class ConsentFollower {
         .orderBy('e.seq')
         .limit(BATCH)
         .execute();
-      for (const row of rows) changed += await this.#apply(row);
       const next = rows.length === BATCH ? Number(rows[rows.length - 1]?.seq ?? upTo) : upTo;
-      await db
-        .insertInto('settings')
-        .values({ key: CURSOR_KEY, value: String(next) })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(next) }))
-        .execute();
-    }
-  }
-
-  async #apply(row: {
-    workspace_id: string;
-    timestamp: number;
-    payload: unknown;
-    profile_id: string;
-  }): Promise<number> {
-    let payload: Record<string, unknown>;
-    try {
-      payload = readJsonObject(row.payload);
-    } catch {
-      return 0; // the log holds only validated JSON; a broken row is no consent
-    }
-    let changed = 0;
-    const current = await this.#consent.get(row.workspace_id, row.profile_id);
-    for (const change of consentOfEvent(payload)) {
-      const now = current.find((c) => c.channel === change.channel);
-      if (now?.status === change.status) continue;
-      if (now !== undefined && Date.parse(now.updatedAt) > row.timestamp) continue;
-      // The identify that carried it is the timeline's record: no second event for it.
-      await this.#consent.update(row.workspace_id, row.profile_id, change, row.timestamp, {
-        announce: false,
+      // Read outside the transaction, applied inside it with the cursor: one commit per batch
+      // (one per change held the log's write lock thousands of times a second under a burst
+      // of storefront identifies), and a batch is applied wholly or not at all.
+      const found = rows.flatMap((row) => {
+        const changes = consentOfStoredEvent(row.payload);
+        return changes.length === 0 ? [] : [{ ...row, timestamp: Number(row.timestamp), changes }];
       });
-      changed++;
+      // Consent and its cursor live in the main file: on SQLite the batch takes no lock on the
+      // derived file, so it never waits for the processor's batch.
+      const applied = await this.#database.writesMainFile.transaction().execute(async (trx) => {
+        await lockConsentWrites(trx, this.#database.dialect);
+        // Another process took this batch meanwhile (PostgreSQL): read again.
+        if ((await readCursor(trx, this.#database.dialect === 'postgres')) !== after) return 0;
+        let n = 0;
+        for (const row of found) n += await applyConsentOfEvent(trx, row);
+        await trx
+          .insertInto('settings')
+          .values({ key: CURSOR_KEY, value: String(next) })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(next) }))
+          .execute();
+        return n;
+      });
+      changed += applied;
     }
-    return changed;
   }
 
   start(pollMs = 1000): void {
@@ -198,4 +182,47 @@ export class ConsentFollower {
     clearTimeout(this.#timer);
     await this.#running;
   }
+}
+
+/** The changes an identify's stored call carries; none for a row that is not a JSON object. */
+function consentOfStoredEvent(payload: unknown): ConsentFromEvent[] {
+  try {
+    return consentOfEvent(readJsonObject(payload));
+  } catch {
+    return []; // the log holds only validated JSON; a broken row is no consent
+  }
+}
+
+async function readCursor(db: Db | Trx, lock = false): Promise<number> {
+  let q = db.selectFrom('settings').select('value').where('key', '=', CURSOR_KEY);
+  if (lock) q = q.forUpdate();
+  return Number((await q.executeTakeFirst())?.value ?? 0);
+}
+
+/**
+ * One identify's consent, in the follower's transaction: a change is applied only when it
+ * changes the status and is not older than the status it replaces (a stale store sync never
+ * undoes a newer unsubscribe). Returns how many consents changed.
+ */
+async function applyConsentOfEvent(
+  trx: Trx,
+  row: { workspace_id: string; profile_id: string; timestamp: number; changes: ConsentFromEvent[] },
+): Promise<number> {
+  const live = await liveProfileId(trx, row.workspace_id, row.profile_id);
+  const current = await trx
+    .selectFrom('consents')
+    .select(['channel', 'status', 'updated_at'])
+    .where('workspace_id', '=', row.workspace_id)
+    .where('profile_id', '=', live)
+    .execute();
+  let changed = 0;
+  for (const change of row.changes) {
+    const now = current.find((c) => c.channel === change.channel);
+    if (now?.status === change.status) continue;
+    if (now !== undefined && Number(now.updated_at) > row.timestamp) continue;
+    // The identify that carried it is the timeline's record: no second event for it.
+    await recordConsentChange(trx, row.workspace_id, live, change, row.timestamp);
+    changed++;
+  }
+  return changed;
 }

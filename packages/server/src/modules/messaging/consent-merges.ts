@@ -227,7 +227,8 @@ export async function moveConsentOfMergedProfiles(database: Database): Promise<n
       .limit(1)
       .executeTakeFirst();
     if (waiting === undefined) return changed;
-    const step = await database.db.transaction().execute(async (trx) => {
+    // Consent and its cursor live in the main file: no lock on the derived file (database.ts).
+    const step = await database.writesMainFile.transaction().execute(async (trx) => {
       // First: on PostgreSQL this orders our history rows with every other consent write and
       // makes concurrent followers (one per worker process) take turns over the cursor.
       await lockConsentWrites(trx, database.dialect);

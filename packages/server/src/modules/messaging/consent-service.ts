@@ -121,47 +121,12 @@ export class ConsentService {
     now: number,
     options: { announce?: boolean } = {},
   ): Promise<ConsentState> {
-    if (!oneOf(consentChannels, update.channel)) throw new Error(`not a consent channel`);
-    if (!oneOf(consentStatuses, update.status)) throw new Error(`not a consent status`);
-    const proof = proofOf(update.proof ?? null);
-    const source = storable(update.source, 200);
-    const fields = {
-      workspace_id: workspaceId,
-      channel: update.channel,
-      status: update.status,
-      source,
-      proof: proof === null ? null : JSON.stringify(proof),
-    };
     const liveId = await this.#database.db.transaction().execute(async (trx) => {
       await lockConsentWrites(trx, this.#database.dialect);
-      // Under the lock: a merge the consent follower moves after this commits still sees the row.
-      const live = await liveProfileId(trx, workspaceId, profileId);
-      const row = { ...fields, profile_id: live };
-      const written = await trx
-        .insertInto('consents')
-        .values({ ...row, updated_at: now })
-        .onConflict((oc) =>
-          oc
-            .columns(['profile_id', 'channel'])
-            .doUpdateSet({
-              status: row.status,
-              source: row.source,
-              proof: row.proof,
-              updated_at: now,
-            })
-            // Profile ids are unique across workspaces; this keeps a caller that mixed up
-            // workspaces from overwriting another workspace's record.
-            .where('consents.workspace_id', '=', workspaceId),
-        )
-        .executeTakeFirst();
-      if (Number(written.numInsertedOrUpdatedRows ?? 0) === 0)
-        throw new Error(`profile ${live} has consent records in another workspace`);
-      await trx
-        .insertInto('consent_changes')
-        .values({ ...row, at: now })
-        .execute();
-      return live;
+      return recordConsentChange(trx, workspaceId, profileId, update, now);
     });
+    const source = storable(update.source, 200);
+    const proof = proofOf(update.proof ?? null);
     if (options.announce !== false)
       await this.#onChange?.({
         workspaceId,
@@ -346,4 +311,56 @@ export class ConsentService {
         .execute();
     }
   }
+}
+
+/**
+ * Sets one consent and appends the change to its history, in the caller's transaction, which
+ * has taken `lockConsentWrites` first (consent_changes rows become visible in `seq` order).
+ * Acts on the profile `profileId` lives on now; returns that id. Announces nothing: the caller
+ * decides.
+ */
+export async function recordConsentChange(
+  trx: Trx,
+  workspaceId: string,
+  profileId: string,
+  update: ConsentChangeInput,
+  now: number,
+): Promise<string> {
+  if (!oneOf(consentChannels, update.channel)) throw new Error(`not a consent channel`);
+  if (!oneOf(consentStatuses, update.status)) throw new Error(`not a consent status`);
+  const proof = proofOf(update.proof ?? null);
+  // Under the lock: a merge the consent follower moves after this commits still sees the row.
+  const live = await liveProfileId(trx, workspaceId, profileId);
+  const row = {
+    workspace_id: workspaceId,
+    channel: update.channel,
+    status: update.status,
+    source: storable(update.source, 200),
+    proof: proof === null ? null : JSON.stringify(proof),
+    profile_id: live,
+  };
+  const written = await trx
+    .insertInto('consents')
+    .values({ ...row, updated_at: now })
+    .onConflict((oc) =>
+      oc
+        .columns(['profile_id', 'channel'])
+        .doUpdateSet({
+          status: row.status,
+          source: row.source,
+          proof: row.proof,
+          updated_at: now,
+        })
+        // Profile ids are unique across workspaces; this keeps a caller that mixed up
+        // workspaces from overwriting another workspace's record.
+        .where('consents.workspace_id', '=', workspaceId),
+    )
+    .executeTakeFirst();
+  if (Number(written.numInsertedOrUpdatedRows ?? 0) === 0)
+    throw new Error(`profile ${live} has consent records in another workspace`);
+  await trx
+    .insertInto('consent_changes')
+    .values({ ...row, at: now })
+    .execute();
+  return live;
 }

@@ -87,7 +87,8 @@ export class WebhookDispatcher {
   async collect(): Promise<number> {
     let created = 0;
     for (;;) {
-      const step = await this.#database.db
+      // Deliveries and cursors live in the main file: no lock on the derived file (database.ts).
+      const step = await this.#database.writesMainFile
         .transaction()
         .execute((trx) =>
           collectWebhookBatch(trx, this.#database.dialect, this.#batch, this.#clock),

@@ -18,12 +18,21 @@ export type Database =
   | {
       dialect: 'sqlite';
       db: Db;
+      /**
+       * The same connection, whose write transactions take each file's write lock at their
+       * first write: for a transaction on the main thread that writes the main file only (a
+       * follower's batch), which then never waits for the processor's batch on the derived
+       * file. One that read the main file before another connection wrote it fails at its
+       * first write (SQLITE_BUSY_SNAPSHOT) instead of waiting; in one process nothing else
+       * writes the main file. On PostgreSQL, `db` itself.
+       */
+      writesMainFile: Db;
       sqlite: SqliteConnectionGate;
       /** Write transactions begin DEFERRED (see OpenOptions.deferWriteLocks). */
       deferWriteLocks: boolean;
       close(): Promise<void>;
     }
-  | { dialect: 'postgres'; db: Db; pool: pg.Pool; close(): Promise<void> };
+  | { dialect: 'postgres'; db: Db; writesMainFile: Db; pool: pg.Pool; close(): Promise<void> };
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -116,7 +125,16 @@ export function openDatabase(url: string, opts: OpenOptions = {}): Database {
     const gate = new SqliteConnectionGate(raw);
     const deferWriteLocks = opts.deferWriteLocks === true;
     const db = new Kysely<Schema>({ dialect: new GatedSqliteDialect(gate, deferWriteLocks) });
-    return { dialect: 'sqlite', db, sqlite: gate, deferWriteLocks, close: () => db.destroy() };
+    // Destroying it would close the shared connection: only `db` is ever destroyed.
+    const writesMainFile = new Kysely<Schema>({ dialect: new GatedSqliteDialect(gate, true) });
+    return {
+      dialect: 'sqlite',
+      db,
+      writesMainFile,
+      sqlite: gate,
+      deferWriteLocks,
+      close: () => db.destroy(),
+    };
   }
   const pool = new pg.Pool({
     connectionString: url,
@@ -133,7 +151,7 @@ export function openDatabase(url: string, opts: OpenOptions = {}): Database {
   // process; the pool already discards that client and opens a new one when needed.
   pool.on('error', (error) => opts.onConnectionError?.(error));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return { dialect: 'postgres', db, pool, close: () => db.destroy() };
+  return { dialect: 'postgres', db, writesMainFile: db, pool, close: () => db.destroy() };
 }
 
 /**
