@@ -68,6 +68,44 @@ describe.each(engines)('event names in event_profiles on %s', (engine) => {
     ]);
   });
 
+  const viewRows = async () =>
+    (
+      await sql<{ seq: number; product_id: string | null; category: string | null }>`
+        select seq, product_id, category from event_profiles order by seq`.execute(database.db)
+    ).rows.map((r) => ({ seq: Number(r.seq), product: r.product_id, category: r.category }));
+
+  it("fills in a view's product and category for views applied before migration 039", async () => {
+    const migrator = new Migrator({
+      db: database.db,
+      provider: migrationProvider({ dialect: database.dialect }),
+    });
+    expect((await migrator.migrateTo('038-event-profile-names')).error).toBeUndefined();
+    const run = (q: ReturnType<typeof sql>) => q.execute(database.db);
+    const calls: [event: string, properties: Record<string, unknown>][] = [
+      ['Product Viewed', { product_id: 'sku-1', category: 'Lenses' }],
+      // Only strings: a number or an object is no product id to compare by.
+      ['Product Viewed', { product_id: 42, category: { name: 'Lenses' } }],
+      ['Product Viewed', {}],
+      // Another event's product is not kept: only views are read through these columns.
+      ['Product Added', { product_id: 'sku-1', category: 'Lenses' }],
+    ];
+    for (const [i, [event, properties]] of calls.entries()) {
+      const payload = JSON.stringify({ type: 'track', event, properties });
+      await run(sql`insert into events (workspace_id, message_id, type, event, user_id,
+          anonymous_id, timestamp, received_at, payload)
+        values ('w1', ${`m${i}`}, 'track', ${event}, 'u1', null, ${T0 + i}, ${T0 + i}, ${payload})`);
+      await run(sql`insert into event_profiles (seq, profile_id, event, at)
+        values (${i + 1}, 'p1', ${event}, ${T0 + i})`);
+    }
+    expect(await migrateToLatest(database)).toContain('039-product-view-fields');
+    expect(await viewRows()).toEqual([
+      { seq: 1, product: 'sku-1', category: 'Lenses' },
+      { seq: 2, product: null, category: null },
+      { seq: 3, product: null, category: null },
+      { seq: 4, product: null, category: null },
+    ]);
+  });
+
   it('is written by the processor as it applies each event', async () => {
     await migrateToLatest(database);
     const clock = new ManualClock(T0);
@@ -88,6 +126,11 @@ describe.each(engines)('event names in event_profiles on %s', (engine) => {
       stamped('identify', { userId: 'u1', traits: { email: 'u1@example.com' } }, 0),
       stamped('track', { userId: 'u1', event: 'Product Viewed', properties: { id: 'a' } }, 1),
       stamped('track', { userId: 'u2', event: 'Cart Viewed' }, 2),
+      stamped(
+        'track',
+        { userId: 'u2', event: 'Product Viewed', properties: { product_id: 'b', category: 'C' } },
+        3,
+      ),
     ]);
     const processor = new Processor(
       database,
@@ -105,6 +148,13 @@ describe.each(engines)('event names in event_profiles on %s', (engine) => {
       { seq: 1, event: null, at: T0 },
       { seq: 2, event: 'Product Viewed', at: T0 - 60_000 },
       { seq: 3, event: 'Cart Viewed', at: T0 - 120_000 },
+      { seq: 4, event: 'Product Viewed', at: T0 - 180_000 },
+    ]);
+    expect(await viewRows()).toEqual([
+      { seq: 1, product: null, category: null },
+      { seq: 2, product: null, category: null },
+      { seq: 3, product: null, category: null },
+      { seq: 4, product: 'b', category: 'C' },
     ]);
   });
 });

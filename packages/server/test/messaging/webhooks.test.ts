@@ -3,6 +3,7 @@
  * `verifyWebhook`, the webhook channel (shared channel contract), and subscriptions with their
  * dispatcher on both engines, fed by rows written as the processor writes them.
  */
+import { eventProfileRow } from '../support/event-profile-row.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -304,12 +305,15 @@ describe.each(engines)('webhook subscriptions on %s', (engine) => {
       .executeTakeFirstOrThrow();
     await database.db
       .insertInto('event_profiles')
-      .values({
-        seq: Number(seq),
-        profile_id: e.profileId,
-        event: e.type === 'track' ? (e.event ?? null) : null,
-        at: clock.now() - 1000,
-      })
+      .values(
+        eventProfileRow({
+          seq: Number(seq),
+          profileId: e.profileId,
+          type: e.type,
+          event: e.event,
+          at: clock.now() - 1000,
+        }),
+      )
       .execute();
     if (applied) await applyThrough(Number(seq));
     return { messageId, seq: Number(seq) };

@@ -6,6 +6,7 @@
  * one profile per date-trait text of ISO_CASES in a third workspace. The tests' expected member
  * sets are worked out by hand from these rows.
  */
+import { eventProfileRow } from '../support/event-profile-row.js';
 import type { CustomField } from '@comeback/contracts';
 import type { Database } from '../../src/platform/db/database.js';
 
@@ -242,10 +243,9 @@ export async function writeWorld(database: Database): Promise<void> {
       .returning('seq')
       .executeTakeFirstOrThrow();
     const seq = Number(row.seq);
-    // As the processor records it: a track event's name, every event's time.
     await db
       .insertInto('event_profiles')
-      .values({ seq, profile_id: profile, event: type === 'track' ? event : null, at })
+      .values(eventProfileRow({ seq, profileId: profile, type, event, at, properties }))
       .execute();
   }
   for (const [ws, [id, profile, at, total, status, lines]] of ORDERS) {

@@ -1,3 +1,4 @@
+import { eventProfileRow } from '../support/event-profile-row.js';
 import type { Database } from '../../src/platform/db/database.js';
 import {
   ownZoneOf,
@@ -107,13 +108,14 @@ export async function writeWorld(
       e.profileId === null
         ? []
         : [
-            {
+            eventProfileRow({
               seq: seqOf.get(e.messageId) ?? -1,
-              profile_id: key(e.profileId),
-              // As the processor records it: a track event's name, every event's time.
-              event: e.type === 'track' ? e.event : null,
+              profileId: key(e.profileId),
+              type: e.type,
+              event: e.event,
               at: e.timestamp,
-            },
+              properties: e.properties,
+            }),
           ],
     );
     if (applied.length) await db.insertInto('event_profiles').values(applied).execute();

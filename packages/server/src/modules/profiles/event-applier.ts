@@ -23,8 +23,11 @@ import {
   type ProfileState,
 } from './profile-state.js';
 import type { ProfileCache } from './profile-cache.js';
-import type { ProfileStore } from './profile-store.js';
+import type { EventAssignment, ProfileStore } from './profile-store.js';
 import { touchedProfiles, type WorkspaceChanges } from './batch-changes.js';
+
+/** The e-commerce spec's view, whose product and category `event_profiles` keeps (039). */
+const PRODUCT_VIEWED = 'Product Viewed';
 export type { TouchedProfile, WorkspaceChanges } from './batch-changes.js';
 export { CARRIED_TRAITS } from './batch-changes.js';
 
@@ -104,7 +107,7 @@ class WorkspaceBatch {
   #orders = new OrderBook(new Map(), new Set(), () => undefined);
   readonly #dirty = new Set<string>();
   /** Per applied event: seq, its profile, a track event's name, its time. */
-  readonly #assignments: [number, string, string | null, number][] = [];
+  readonly #assignments: EventAssignment[] = [];
   /** Per applied event (by seq): what kind of call it was and its message id. */
   readonly #calls = new Map<number, { call: string; messageId: string; traits: boolean }>();
   /** Profiles this batch created (a segment reads every condition of a new profile). */
@@ -237,11 +240,15 @@ class WorkspaceBatch {
       );
     profile.updatedAt = this.now;
     this.#dirty.add(profile.id);
+    const name = event.type === 'track' ? (event.event ?? null) : null;
+    const viewed = name === PRODUCT_VIEWED ? asRecord(event.payload.properties) : undefined;
     this.#assignments.push([
       event.seq,
       profile.id,
-      event.type === 'track' ? (event.event ?? null) : null,
+      name,
       event.timestamp,
+      typeof viewed?.product_id === 'string' ? viewed.product_id : null,
+      typeof viewed?.category === 'string' ? viewed.category : null,
     ]);
     const traits = traitsOf(event);
     this.#calls.set(event.seq, {
@@ -389,7 +396,7 @@ class WorkspaceBatch {
     );
     await this.store.assignEvents(
       trx,
-      this.#assignments.map(([seq, pid, name, at]) => [seq, this.#resolve(pid), name, at]),
+      this.#assignments.map(([seq, pid, ...rest]) => [seq, this.#resolve(pid), ...rest]),
     );
     await this.store.deleteEvents(trx, this.#dropped);
   }

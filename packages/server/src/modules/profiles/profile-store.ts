@@ -79,6 +79,8 @@ const EVENT_PROFILES = bulkTable({
     { name: 'profile_id', pgType: 'text' },
     { name: 'event', pgType: 'text' },
     { name: 'at', pgType: 'int8' },
+    { name: 'product_id', pgType: 'text' },
+    { name: 'category', pgType: 'text' },
   ],
 });
 
@@ -87,6 +89,19 @@ const DROPPED_EVENTS = bulkTable({
   columns: [{ name: 'seq', pgType: 'int8' }],
   conflict: { target: ['seq'], update: 'nothing' },
 });
+
+/**
+ * One applied event's row in `event_profiles`: its profile, a track event's name, its time, and
+ * a `Product Viewed` event's product id and category (each when a string).
+ */
+export type EventAssignment = [
+  seq: number,
+  profileId: string,
+  event: string | null,
+  at: number,
+  productId: string | null,
+  category: string | null,
+];
 
 export class ProfileStore {
   /** Orders and their linked records, written in the same batches as the profiles. */
@@ -252,10 +267,7 @@ export class ProfileStore {
    * time (segments read a profile's events by name and time: migration 038): append-only rows,
    * never a log rewrite.
    */
-  async assignEvents(
-    trx: Trx,
-    assignments: [seq: number, profileId: string, event: string | null, at: number][],
-  ): Promise<void> {
+  async assignEvents(trx: Trx, assignments: EventAssignment[]): Promise<void> {
     await bulkInsert(this.#target, trx, EVENT_PROFILES, assignments);
   }
 

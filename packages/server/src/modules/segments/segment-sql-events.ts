@@ -6,12 +6,10 @@ import {
   and,
   definite,
   int,
-  isKind,
   jsonRef,
   num,
   numberOf,
   text,
-  textOf,
   type Bool,
   type Sql,
 } from './segment-sql-json.js';
@@ -166,48 +164,52 @@ export function purchasePredicate(ctx: FieldContext, c: Of<'purchased'>): Bool {
   return and(parts);
 }
 
-/** Product Viewed events whose product_id and category are both strings. */
+/**
+ * A view's product id and category, each when the event carried it as a string: kept beside
+ * the profile in event_profiles (migration 039), so affinity conditions never read the log.
+ */
+const VIEWED_PRODUCT = sql.ref('ep.product_id');
+const VIEWED_CATEGORY = sql.ref('ep.category');
+
+/** Product Viewed events in the window whose product_id is a string (and `more`). */
 function productViews(ctx: FieldContext, window: SegmentWindow | undefined, more: Bool[]): Sql {
   return trackEvents(
     ctx,
     PRODUCT_VIEWED,
     [
       ...inWindow(ctx, EVENT_TIME, EVENT_PROFILE, window),
-      isKind(property(ctx, 'product_id'), 'string'),
+      sql<SqlBool>`(${VIEWED_PRODUCT} is not null)`,
       ...more,
     ],
-    true,
+    false,
   );
 }
 
 export function categoryViewsPredicate(ctx: FieldContext, c: Of<'category_views'>): Bool {
-  const product = textOf(property(ctx, 'product_id'));
-  const category = property(ctx, 'category');
   if (c.category !== undefined) {
     const base = productViews(ctx, c.window, [
-      sql<SqlBool>`(${textOf(category)} = ${text(ctx.d, c.category)})`,
+      sql<SqlBool>`(${VIEWED_CATEGORY} = ${text(ctx.d, c.category)})`,
     ]);
     return definite(
-      sql<SqlBool>`((select count(distinct ${product}) ${base}) >= ${int(ctx.d, c.atLeast)})`,
+      sql<SqlBool>`((select count(distinct ${VIEWED_PRODUCT}) ${base}) >= ${int(ctx.d, c.atLeast)})`,
     );
   }
-  const base = productViews(ctx, c.window, [isKind(category, 'string')]);
-  return sql<SqlBool>`exists (select 1 ${base} group by ${textOf(category)}
-    having count(distinct ${product}) >= ${int(ctx.d, c.atLeast)})`;
+  const base = productViews(ctx, c.window, [sql<SqlBool>`(${VIEWED_CATEGORY} is not null)`]);
+  return sql<SqlBool>`exists (select 1 ${base} group by ${VIEWED_CATEGORY}
+    having count(distinct ${VIEWED_PRODUCT}) >= ${int(ctx.d, c.atLeast)})`;
 }
 
 export function viewedOutOfStockPredicate(ctx: FieldContext, c: Of<'viewed_out_of_stock'>): Bool {
-  const product = textOf(property(ctx, 'product_id'));
   const base = trackEvents(
     ctx,
     PRODUCT_VIEWED,
     [
       ...inWindow(ctx, EVENT_TIME, EVENT_PROFILE, c.window),
       sql<SqlBool>`exists (select 1 from products as pr
-        where pr.workspace_id = ${text(ctx.d, ctx.workspaceId)} and pr.id = ${product}
+        where pr.workspace_id = ${text(ctx.d, ctx.workspaceId)} and pr.id = ${VIEWED_PRODUCT}
           and pr.stock is not null and pr.stock <= 0)`,
     ],
-    true,
+    false,
   );
   return sql<SqlBool>`exists (select 1 ${base})`;
 }

@@ -58,6 +58,10 @@ export interface EventProfileTable {
   event: string | null;
   /** The event's time (events.timestamp), epoch ms. */
   at: number | null;
+  /** A `Product Viewed` event's properties.product_id, when a string; migration 039. */
+  product_id: string | null;
+  /** A `Product Viewed` event's properties.category, when a string; migration 039. */
+  category: string | null;
 }
 /** Events a batch dropped whose log rows are still to be deleted (an outbox; migration 015). */
 export interface DroppedEventTable {

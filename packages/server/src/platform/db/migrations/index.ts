@@ -36,6 +36,7 @@ import * as m035 from './035-profile-timers.js';
 import * as m036 from './036-product-views-index.js';
 import * as m037 from './037-segment-recheck-requests.js';
 import * as m038 from './038-event-profile-names.js';
+import * as m039 from './039-product-view-fields.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -81,6 +82,7 @@ const steps: Record<string, Step> = {
   '036-product-views-index': m036,
   '037-segment-recheck-requests': m037,
   '038-event-profile-names': m038,
+  '039-product-view-fields': m039,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
