@@ -2,14 +2,16 @@ import type { ConsentChannel, ConsentStatus } from '@comeback/contracts';
 import type { Database, Db, Trx } from '../../platform/db/database.js';
 import { isRecord, readJsonObject } from '../../platform/json.js';
 import type { Logger } from '../../platform/logger.js';
-import { liveProfileId, moveConsentOfMergedProfiles } from './consent-merges.js';
+import { moveConsentOfMergedProfiles } from './consent-merges.js';
 import { lockConsentWrites } from './consent-records.js';
-import { recordConsentChange } from './consent-service.js';
+import { writeConsentChange } from './consent-service.js';
+import { anyOf } from '../../platform/db/bulk-write.js';
 
 /** The processor's cursor: only applied events have a profile to give consent to. */
 const PROCESSOR_CURSOR = 'profiles';
 const CURSOR_KEY = 'consent-follower-cursor';
-const BATCH = 500;
+/** Identifies per transaction: it holds the connection, so appends wait for it (~25 ms). */
+const BATCH = 250;
 
 /** Traits stores and storefronts use for consent, and the channel each speaks for. */
 const TRAIT_CHANNELS: Readonly<Record<string, ConsentChannel>> = {
@@ -152,8 +154,7 @@ export class ConsentFollower {
         await lockConsentWrites(trx, this.#database.dialect);
         // Another process took this batch meanwhile (PostgreSQL): read again.
         if ((await readCursor(trx, this.#database.dialect === 'postgres')) !== after) return 0;
-        let n = 0;
-        for (const row of found) n += await applyConsentOfEvent(trx, row);
+        const n = await applyConsentOfEvents(trx, this.#database.dialect, found);
         await trx
           .insertInto('settings')
           .values({ key: CURSOR_KEY, value: String(next) })
@@ -200,29 +201,58 @@ async function readCursor(db: Db | Trx, lock = false): Promise<number> {
 }
 
 /**
- * One identify's consent, in the follower's transaction: a change is applied only when it
- * changes the status and is not older than the status it replaces (a stale store sync never
- * undoes a newer unsubscribe). Returns how many consents changed.
+ * A batch of identifies' consent, in log order, in the follower's transaction: a change is
+ * applied only when it changes the status and is not older than the status it replaces (a
+ * stale store sync never undoes a newer unsubscribe). The batch's merges and current records
+ * are read with one statement each (the transaction holds the connection, which appends on the
+ * same thread wait for); returns how many consents changed.
  */
-async function applyConsentOfEvent(
+async function applyConsentOfEvents(
   trx: Trx,
-  row: { workspace_id: string; profile_id: string; timestamp: number; changes: ConsentFromEvent[] },
+  dialect: Database['dialect'],
+  rows: readonly {
+    workspace_id: string;
+    profile_id: string;
+    timestamp: number;
+    changes: ConsentFromEvent[];
+  }[],
 ): Promise<number> {
-  const live = await liveProfileId(trx, row.workspace_id, row.profile_id);
-  const current = await trx
-    .selectFrom('consents')
-    .select(['channel', 'status', 'updated_at'])
-    .where('workspace_id', '=', row.workspace_id)
-    .where('profile_id', '=', live)
+  if (rows.length === 0) return 0;
+  const merged = await trx
+    .selectFrom('profile_merges')
+    .select(['workspace_id', 'from_profile_id', 'into_profile_id'])
+    .where(anyOf(dialect, 'from_profile_id', [...new Set(rows.map((r) => r.profile_id))]))
     .execute();
+  // A merge re-points earlier merges into the loser, so one row names the final survivor.
+  const survivor = new Map(
+    merged.map((m) => [`${m.workspace_id}|${m.from_profile_id}`, m.into_profile_id]),
+  );
+  const liveOf = (r: { workspace_id: string; profile_id: string }) =>
+    survivor.get(`${r.workspace_id}|${r.profile_id}`) ?? r.profile_id;
+  const current = new Map<string, { status: string; updatedAt: number }>();
+  const stored = await trx
+    .selectFrom('consents')
+    .select(['workspace_id', 'profile_id', 'channel', 'status', 'updated_at'])
+    .where(anyOf(dialect, 'profile_id', [...new Set(rows.map(liveOf))]))
+    .execute();
+  for (const c of stored)
+    current.set(`${c.workspace_id}|${c.profile_id}|${c.channel}`, {
+      status: c.status,
+      updatedAt: Number(c.updated_at),
+    });
   let changed = 0;
-  for (const change of row.changes) {
-    const now = current.find((c) => c.channel === change.channel);
-    if (now?.status === change.status) continue;
-    if (now !== undefined && Number(now.updated_at) > row.timestamp) continue;
-    // The identify that carried it is the timeline's record: no second event for it.
-    await recordConsentChange(trx, row.workspace_id, live, change, row.timestamp);
-    changed++;
+  for (const row of rows) {
+    const live = liveOf(row);
+    for (const change of row.changes) {
+      const key = `${row.workspace_id}|${live}|${change.channel}`;
+      const now = current.get(key);
+      if (now?.status === change.status) continue;
+      if (now !== undefined && now.updatedAt > row.timestamp) continue;
+      // The identify that carried it is the timeline's record: no second event for it.
+      await writeConsentChange(trx, row.workspace_id, live, change, row.timestamp);
+      current.set(key, { status: change.status, updatedAt: row.timestamp });
+      changed++;
+    }
   }
   return changed;
 }

@@ -326,11 +326,23 @@ export async function recordConsentChange(
   update: ConsentChangeInput,
   now: number,
 ): Promise<string> {
+  // Under the lock: a merge the consent follower moves after this commits still sees the row.
+  const live = await liveProfileId(trx, workspaceId, profileId);
+  await writeConsentChange(trx, workspaceId, live, update, now);
+  return live;
+}
+
+/** `recordConsentChange` for a profile id known to be the live one (no merge lookup). */
+export async function writeConsentChange(
+  trx: Trx,
+  workspaceId: string,
+  live: string,
+  update: ConsentChangeInput,
+  now: number,
+): Promise<void> {
   if (!oneOf(consentChannels, update.channel)) throw new Error(`not a consent channel`);
   if (!oneOf(consentStatuses, update.status)) throw new Error(`not a consent status`);
   const proof = proofOf(update.proof ?? null);
-  // Under the lock: a merge the consent follower moves after this commits still sees the row.
-  const live = await liveProfileId(trx, workspaceId, profileId);
   const row = {
     workspace_id: workspaceId,
     channel: update.channel,
@@ -362,5 +374,4 @@ export async function recordConsentChange(
     .insertInto('consent_changes')
     .values({ ...row, at: now })
     .execute();
-  return live;
 }
