@@ -1,8 +1,7 @@
 import type { JourneyDefinition } from '@comeback/contracts';
 import type { Database, Db, Trx } from '../../platform/db/database.js';
-import { readJsonObject } from '../../platform/json.js';
-import { anyOf } from '../../platform/db/bulk-write.js';
 import { yieldToEventLoop } from '../../platform/event-loop.js';
+import { appliedTracks, lazyProperties } from './applied-tracks.js';
 import type { DefinitionCache } from './definition-cache.js';
 import type { StepEnv, TriggerEvent } from './engine-types.js';
 import {
@@ -16,15 +15,6 @@ export type { SegmentResolver } from './journey-entry.js';
 import type { EnrollmentContext } from './engine-types.js';
 import { convertEnrollment, signalEnrollment } from './journey-signals.js';
 import { matchesFilters } from './property-match.js';
-
-/** A mapping row whose log row was not read (no journey listens to its name). */
-const NOT_READ = {
-  workspace_id: null,
-  message_id: null,
-  timestamp: null,
-  received_at: null,
-  payload: null,
-} as const;
 
 export const EVENTS_CURSOR = 'journey-cursor:events';
 export const SEGMENTS_CURSOR = 'journey-cursor:segments';
@@ -108,7 +98,14 @@ export class JourneyTriggers {
       .where('name', '=', PROCESSOR_CURSOR)
       .executeTakeFirst();
     const through = Number(applied?.position ?? 0);
-    const rows = through > read.events ? await this.#appliedTracks(db, read.events, through) : [];
+    const rows =
+      through > read.events
+        ? await appliedTracks(db, this.#definitions, this.#database.dialect, {
+            after: read.events,
+            through,
+            limit: this.#batch,
+          })
+        : [];
     const changes = await db
       .selectFrom('segment_changes')
       .select(['seq', 'workspace_id', 'segment_id', 'profile_id', 'kind', 'at'])
@@ -231,57 +228,6 @@ export class JourneyTriggers {
     });
   }
 
-  /**
-   * The applied track events after `after` up to `through`, from the event-to-profile mapping
-   * (each row a few dozen bytes); the log's row (payload, message id, time received) is read
-   * only for an event whose name some journey version listens to - as a trigger, a goal or an
-   * awaited event. Under a burst of tracking most events are views no journey names, and
-   * reading every payload on the HTTP thread was the follower's main cost.
-   */
-  async #appliedTracks(db: Db, after: number, through: number) {
-    const names = await this.#listenedNames(db);
-    const mapping = db
-      .selectFrom('event_profiles as ep')
-      .where('ep.seq', '>', after)
-      .where('ep.seq', '<=', through)
-      .where('ep.event', 'is not', null)
-      .orderBy('ep.seq')
-      .limit(this.#batch);
-    if (names.length === 0)
-      return (await mapping.select(['ep.seq', 'ep.profile_id', 'ep.event']).execute()).map((r) => ({
-        ...r,
-        ...NOT_READ,
-      }));
-    return mapping
-      .leftJoin('events as e', (join) =>
-        join.onRef('e.seq', '=', 'ep.seq').on(anyOf(this.#database.dialect, 'ep.event', names)),
-      )
-      .select(['ep.seq', 'ep.profile_id', 'ep.event'])
-      .select(['e.workspace_id', 'e.message_id', 'e.timestamp', 'e.received_at', 'e.payload'])
-      .execute();
-  }
-
-  /**
-   * Every event name a journey version listens to (its trigger, goal and awaited events), of
-   * every version: an enrollment still running on an older version reacts to its names.
-   * Versions never change once written, and are parsed once (the definition cache).
-   */
-  async #listenedNames(db: Db): Promise<string[]> {
-    const versions = await db
-      .selectFrom('journey_versions')
-      .select(['journey_id', 'version'])
-      .execute();
-    const names = new Set<string>();
-    for (const v of versions) {
-      const { definition } = await this.#definitions.get(v.journey_id, Number(v.version));
-      if (definition.trigger.type === 'event') names.add(definition.trigger.event);
-      if (definition.goal) names.add(definition.goal.event);
-      for (const step of definition.steps)
-        if (step.type === 'wait_for_event') names.add(step.event);
-    }
-    return [...names];
-  }
-
   async #cursors(db: Db | Trx, lock = false): Promise<{ events: number; segments: number }> {
     let q = db
       .selectFrom('settings')
@@ -393,31 +339,6 @@ export class JourneyTriggers {
         .onConflict((oc) => oc.column('key').doNothing())
         .execute();
   }
-}
-
-/**
- * A trigger event whose properties are parsed from the stored payload the first time they are
- * read: every reader matches the event's name first (triggers, goals, awaited events), so the
- * payloads of the many events no journey names are never parsed (parsing every one cost the
- * main thread about a tenth of its time under a burst of tracking). Serialized (an enrollment's
- * context) like a plain object.
- */
-function lazyProperties(
-  name: string,
-  messageId: string,
-  at: number,
-  payload: unknown,
-): TriggerEvent {
-  let properties: Record<string, unknown> | undefined;
-  return {
-    name,
-    messageId,
-    at,
-    get properties() {
-      properties ??= readJsonObject(readJsonObject(payload).properties);
-      return properties;
-    },
-  };
 }
 
 export function goalMatches(d: JourneyDefinition, event: TriggerEvent): boolean {

@@ -127,6 +127,22 @@ export function refundFacts(properties: Record<string, unknown>): RefundFacts {
   };
 }
 
+/**
+ * A `Product Viewed` event's product id and category as `event_profiles` keeps them (migration
+ * 039): each only when the event carried it as a string; nulls for any other event.
+ */
+export function viewedFieldsOf(
+  event: string | null,
+  properties: unknown,
+): [productId: string | null, category: string | null] {
+  if (event !== 'Product Viewed') return [null, null];
+  const { product_id: product, category } = asRecord(properties);
+  return [
+    typeof product === 'string' ? product : null,
+    typeof category === 'string' ? category : null,
+  ];
+}
+
 export function viewedProductOf(properties: Record<string, unknown>): string | null {
   return str(properties.product_id) ?? str(properties.sku) ?? str(properties.name);
 }

@@ -1,7 +1,7 @@
 import { timeOrderedUuid } from '../../platform/time-ordered-id.js';
 import { asRecord } from '../../platform/json.js';
 import type { Db, Trx } from '../../platform/db/database.js';
-import { viewedProductOf } from './ecommerce-facts.js';
+import { viewedFieldsOf, viewedProductOf } from './ecommerce-facts.js';
 import { OrderBook, ORDER_EVENTS, orderIdOf, orderKeysOf } from './order-book.js';
 import { ERASED_ORDER } from './profile-erasure.js';
 import type { OrderStore } from './order-store.js';
@@ -26,8 +26,6 @@ import type { ProfileCache } from './profile-cache.js';
 import type { EventAssignment, ProfileStore } from './profile-store.js';
 import { touchedProfiles, type WorkspaceChanges } from './batch-changes.js';
 
-/** The e-commerce spec's view, whose product and category `event_profiles` keeps (039). */
-const PRODUCT_VIEWED = 'Product Viewed';
 export type { TouchedProfile, WorkspaceChanges } from './batch-changes.js';
 export { CARRIED_TRAITS } from './batch-changes.js';
 
@@ -241,14 +239,12 @@ class WorkspaceBatch {
     profile.updatedAt = this.now;
     this.#dirty.add(profile.id);
     const name = event.type === 'track' ? (event.event ?? null) : null;
-    const viewed = name === PRODUCT_VIEWED ? asRecord(event.payload.properties) : undefined;
     this.#assignments.push([
       event.seq,
       profile.id,
       name,
       event.timestamp,
-      typeof viewed?.product_id === 'string' ? viewed.product_id : null,
-      typeof viewed?.category === 'string' ? viewed.category : null,
+      ...viewedFieldsOf(name, event.payload.properties),
     ]);
     const traits = traitsOf(event);
     this.#calls.set(event.seq, {
