@@ -323,8 +323,8 @@ describe.each(engines)('amounts at every edge on %s', (engine) => {
       .where('order_id', '=', 'OLD-1')
       .execute();
     await db
-      .updateTable('order_lines')
-      .set({ price: 1e200, quantity: 1e200 })
+      .updateTable('profile_orders')
+      .set({ lines: '[{"product_id":"p","price":1e200,"quantity":1e200}]' })
       .where('order_id', '=', 'OLD-1')
       .execute();
     await db

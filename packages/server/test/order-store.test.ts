@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderLine } from '../src/modules/profiles/ecommerce-facts.js';
+import { decodeLines } from '../src/modules/profiles/order-lines.js';
 import {
   AWAITING_ORDER,
   OrderStore,
@@ -15,6 +16,7 @@ import {
 } from '../src/modules/profiles/order-store.js';
 import { migrateToLatest, openDatabase, type Database } from '../src/platform/db/database.js';
 import { engines, freshDatabase, type TestDatabase } from './support/engines.js';
+import { countLines } from './support/order-lines.js';
 
 const WS = 'default';
 const NOW = 1_767_225_600_000;
@@ -92,23 +94,16 @@ describe.each(engines)('order storage on %s', (engine) => {
       .transaction()
       .execute((trx) => store.save(trx, workspaceId, NOW, { ...nothing(), ...changes }));
   const storedLines = async (orderId: string) =>
-    (
-      await database.db
-        .selectFrom('order_lines')
-        .selectAll()
-        .where('workspace_id', '=', WS)
-        .where('order_id', '=', orderId)
-        .orderBy('line_no')
-        .execute()
-    ).map((l) => ({
-      id: l.product_id,
-      variantId: l.variant_id,
-      sku: l.sku,
-      name: l.name,
-      category: l.category,
-      price: l.price === null ? null : Number(l.price),
-      quantity: Number(l.quantity),
-    }));
+    decodeLines(
+      (
+        await database.db
+          .selectFrom('profile_orders')
+          .select('lines')
+          .where('workspace_id', '=', WS)
+          .where('order_id', '=', orderId)
+          .executeTakeFirst()
+      )?.lines ?? null,
+    );
 
   it('writes a batch of orders with 21 lines each and reads them back', async () => {
     const orders = Array.from({ length: 130 }, (_, i) =>
@@ -130,12 +125,7 @@ describe.each(engines)('order storage on %s', (engine) => {
     for (const id of ['bulk-0', 'bulk-63', 'bulk-64', 'bulk-129']) {
       expect(await storedLines(id)).toEqual(lines.get(id));
     }
-    const count = await database.db
-      .selectFrom('order_lines')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('order_id', 'like', 'bulk-%')
-      .executeTakeFirstOrThrow();
-    expect(Number(count.n)).toBe(130 * 21);
+    expect(await countLines(database.db, 'bulk-%')).toBe(130 * 21);
     const row = await database.db
       .selectFrom('profile_orders')
       .select('updated_at')

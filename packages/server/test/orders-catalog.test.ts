@@ -177,7 +177,7 @@ describe.each(engines)('orders as linked records on %s', (engine) => {
     expect((await t.api(`/api/v1/profiles/${p?.id}`, { method: 'DELETE' })).status).toBe(200);
     expect(await order('O-1')).toBeNull();
     const db = t.server.services.database.db;
-    for (const table of ['order_lines', 'order_fulfilments'] as const) {
+    for (const table of ['profile_orders', 'order_refunds', 'order_fulfilments'] as const) {
       const rows = await db
         .selectFrom(table)
         .select('order_id')

@@ -6,6 +6,7 @@ import { JobRunner } from '../../src/platform/jobs/job-runner.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { engines } from '../support/engines.js';
 import { importKit, ORDERS_CSV, type ImportKit } from './kit.js';
+import { countLines } from '../support/order-lines.js';
 
 /** `orders` orders of three lines each, for `customers` customers, as CSV. */
 function ordersCsv(orders: number, customers: number): { csv: string; total: number } {
@@ -30,7 +31,7 @@ async function state(kit: ImportKit) {
     events: await kit.count('select count(*) from events'),
     distinctIds: await kit.count('select count(distinct message_id) from events'),
     orders: await kit.count('select count(*) from profile_orders where ordered_at >= 0'),
-    lines: await kit.count('select count(*) from order_lines'),
+    lines: await countLines(kit.database.db),
     profiles: await kit.count('select count(*) from profiles'),
     spent: await kit.count('select round(sum(total_spent) * 100) from profiles'),
     orderCount: await kit.count('select sum(order_count) from profiles'),

@@ -21,6 +21,7 @@ import { buyAgain, type CustomerContext } from '../../src/modules/insights/recom
 import { ManualClock } from '../../src/platform/clock.js';
 import { engines } from '../support/engines.js';
 import { json, startTestServer, type TestServer } from '../support/test-server.js';
+import { encodeLines, orderLine } from '../support/order-lines.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const ago = (days: number) => NOW - days * DAY_MS;
@@ -125,23 +126,9 @@ describe.each(engines)('the learned buy-again ranker stored, on %s', (engine) =>
           refunded: 0,
           currency: 'EUR',
           ordered_at: l.orderedAt,
-        })),
-      )
-      .execute();
-    await db
-      .insertInto('order_lines')
-      .values(
-        lines.map((l) => ({
-          workspace_id: 'default',
-          order_id: l.orderId,
-          line_no: 1,
-          product_id: l.productId,
-          variant_id: null,
-          sku: null,
-          name: `Product ${l.productId}`,
-          category: null,
-          price: 10,
-          quantity: 1,
+          lines: encodeLines([
+            orderLine(l.productId, null, { name: `Product ${l.productId}`, price: 10 }),
+          ]),
         })),
       )
       .execute();

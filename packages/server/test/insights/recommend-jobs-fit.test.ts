@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
 import { engines } from '../support/engines.js';
 import { json, startTestServer, type TestServer } from '../support/test-server.js';
+import { encodeLines, orderLine } from '../support/order-lines.js';
 
 const DAY = 86_400_000;
 /** The clock of an import replayed as of 2011-09-01 (the cut of the benchmark). */
@@ -22,7 +23,6 @@ describe.each(engines)('recommendation fits as jobs on %s', (engine) => {
     // Six customers buy tea every 20 days from 100 days before the clock; each also has an
     // order after the clock (which a fit as of the clock must not read).
     const orders = [];
-    const lines = [];
     for (let c = 0; c < 6; c++) {
       for (const d of [-100, -80, -60, -40, 30]) {
         const orderId = `o-${c}-${d}`;
@@ -34,24 +34,14 @@ describe.each(engines)('recommendation fits as jobs on %s', (engine) => {
           refunded: 0,
           currency: 'EUR',
           ordered_at: day(d),
-        });
-        lines.push({
-          workspace_id: 'default',
-          order_id: orderId,
-          line_no: 1,
-          product_id: d > 0 ? 'cake' : 'tea',
-          variant_id: null,
-          sku: null,
-          name: d > 0 ? 'Cake' : 'Tea',
-          category: null,
-          price: 10,
-          quantity: 1,
+          lines: encodeLines([
+            orderLine(d > 0 ? 'cake' : 'tea', null, { name: d > 0 ? 'Cake' : 'Tea', price: 10 }),
+          ]),
         });
       }
     }
     const db = t.server.services.database.db;
     await db.insertInto('profile_orders').values(orders).execute();
-    await db.insertInto('order_lines').values(lines).execute();
   });
   afterAll(async () => t?.stop());
 

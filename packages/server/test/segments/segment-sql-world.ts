@@ -7,6 +7,7 @@
  * sets are worked out by hand from these rows.
  */
 import { eventProfileRow } from '../support/event-profile-row.js';
+import { encodeLines, orderLine } from '../support/order-lines.js';
 import type { CustomField } from '@comeback/contracts';
 import type { Database } from '../../src/platform/db/database.js';
 
@@ -254,21 +255,9 @@ export async function writeWorld(database: Database): Promise<void> {
       .values({
         ...{ workspace_id: ws, order_id: id, profile_id: profile, total, refunded: 0 },
         ...{ currency: null, ordered_at: at, status },
+        lines: encodeLines(lines.map(([product, category]) => orderLine(product, category))),
       })
       .execute();
-    for (const [n, [product, category]] of lines.entries()) {
-      await db
-        .insertInto('order_lines')
-        .values({
-          workspace_id: ws,
-          order_id: id,
-          line_no: n,
-          product_id: product,
-          category,
-          quantity: 1,
-        })
-        .execute();
-    }
   }
   await db
     .insertInto('products')

@@ -1,4 +1,5 @@
 import { eventProfileRow } from '../support/event-profile-row.js';
+import { encodeLines, orderLine } from '../support/order-lines.js';
 import type { Database } from '../../src/platform/db/database.js';
 import {
   ownZoneOf,
@@ -134,20 +135,10 @@ export async function writeWorld(
           ordered_at: o.orderedAt,
           status: o.status,
           cancelled_at: o.status === 'cancelled' ? 0 : null,
+          lines: encodeLines(o.lines.map((l) => orderLine(l.productId, l.category))),
         })),
       )
       .execute();
-    const lines = world.orders.flatMap((o) =>
-      o.lines.map((l, i) => ({
-        workspace_id: ws,
-        order_id: o.id,
-        line_no: i,
-        product_id: l.productId,
-        category: l.category,
-        quantity: 1,
-      })),
-    );
-    if (lines.length) await db.insertInto('order_lines').values(lines).execute();
   }
   if (world.products.length) {
     await db

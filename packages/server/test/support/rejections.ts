@@ -15,7 +15,8 @@ const TABLES = [
   'products',
   'product_variants',
   'catalog_events',
-  'order_lines',
+  'order_refunds',
+  'order_fulfilments',
   'connectors',
   'webhook_deliveries',
 ] as const;

@@ -1,6 +1,8 @@
 import type { NonProduct, NonProductPage, NonProductReasonCode } from '@comeback/contracts';
 import { nonProductReasons } from '@comeback/contracts';
+import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
+import { lineSql } from '../profiles/index.js';
 import { catalogProducts } from './recommendation-store.js';
 
 /**
@@ -21,6 +23,7 @@ const isReason = (v: string | null): v is NonProductReasonCode =>
 
 export async function nonProductPage(
   db: Db,
+  dialect: 'sqlite' | 'postgres',
   workspaceId: string,
   opts: NonProductListOptions = {},
 ): Promise<NonProductPage> {
@@ -41,7 +44,7 @@ export async function nonProductPage(
   const fitted = new Map(learned.map((l) => [l.product_id, l]));
   // Flagged since the last fit, or never sold: their orders are counted now.
   const unfitted = ids.filter((id) => !fitted.has(id));
-  const counted = await ordersHolding(db, workspaceId, unfitted);
+  const counted = await ordersHolding(db, dialect, workspaceId, unfitted);
 
   const all: NonProduct[] = ids.flatMap((productId) => {
     const p = catalog.get(productId);
@@ -71,27 +74,29 @@ export async function nonProductPage(
   };
 }
 
-/** Counted orders (not cancelled) holding each product. */
+/**
+ * Counted orders (not cancelled) holding each product. The lines are JSON on the orders' rows
+ * (ADR 0025) with no index by product, so this reads the workspace's orders; it runs only for
+ * products flagged since the last fit, whose counts that fit did not store.
+ */
 async function ordersHolding(
   db: Db,
+  dialect: 'sqlite' | 'postgres',
   workspaceId: string,
   ids: readonly string[],
 ): Promise<Map<string, number>> {
   const out = new Map<string, number>();
+  if (ids.length === 0) return out;
+  const lines = lineSql(dialect, 'o');
+  const product = lines.field('product_id');
   for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await db
-      .selectFrom('order_lines as l')
-      .innerJoin('profile_orders as o', (j) =>
-        j.onRef('o.workspace_id', '=', 'l.workspace_id').onRef('o.order_id', '=', 'l.order_id'),
-      )
-      .select(['l.product_id', (eb) => eb.fn.count<number>('l.order_id').distinct().as('n')])
-      .where('l.workspace_id', '=', workspaceId)
-      .where('l.product_id', 'in', ids.slice(i, i + CHUNK))
-      .where('o.ordered_at', '>=', 0)
-      .where('o.status', '!=', 'cancelled')
-      .groupBy('l.product_id')
-      .execute();
-    for (const r of rows) if (r.product_id !== null) out.set(r.product_id, Number(r.n));
+    const rows = await sql<{ product_id: string | null; n: number | string }>`
+      select ${product} as product_id, count(distinct o.order_id) as n
+      from profile_orders as o, ${lines.from}
+      where o.workspace_id = ${workspaceId} and o.ordered_at >= 0 and o.status <> 'cancelled'
+        and ${product} in (${sql.join(ids.slice(i, i + CHUNK))})
+      group by ${product}`.execute(db);
+    for (const r of rows.rows) if (r.product_id !== null) out.set(r.product_id, Number(r.n));
   }
   return out;
 }

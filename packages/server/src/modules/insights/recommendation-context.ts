@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db/database.js';
 import { asRecord, readJsonObject } from '../../platform/json.js';
 import { scopedMany } from '../../platform/read-scope.js';
+import { decodeLines } from '../profiles/index.js';
 import { DAY_MS, PurchaseHistory } from './recommend/purchase-history.js';
 import { orderGapDays, type CustomerContext, type DueItem } from './recommend/strategies.js';
 import { DEFAULT_DUE, dueOf, effectiveInterval, type DueSource } from './replenish/due-dates.js';
@@ -43,20 +44,33 @@ export async function profileData(
   profileId: string,
   now: number,
 ): Promise<ProfileData> {
-  const lines = await db
+  const orders = await db
     .selectFrom('profile_orders as o')
-    .innerJoin('order_lines as l', (j) =>
-      j.onRef('l.workspace_id', '=', 'o.workspace_id').onRef('l.order_id', '=', 'o.order_id'),
-    )
-    .select(['o.order_id', 'o.ordered_at', 'l.product_id', 'l.category', 'l.name', 'l.quantity'])
+    .select(['o.order_id', 'o.ordered_at', 'o.lines'])
     .where('o.workspace_id', '=', workspaceId)
     .where('o.profile_id', '=', profileId)
     .where('o.ordered_at', '>=', 0)
     .where('o.status', '!=', 'cancelled')
-    .where('l.product_id', 'is not', null)
     .orderBy('o.ordered_at')
-    .orderBy('l.line_no')
+    .orderBy('o.order_id')
     .execute();
+  // Each order's lines in their order, as rows (the lines are a JSON array on the order's row).
+  const lines = orders.flatMap((o) =>
+    decodeLines(o.lines).flatMap((l) =>
+      l.id === null
+        ? []
+        : [
+            {
+              order_id: o.order_id,
+              ordered_at: o.ordered_at,
+              product_id: l.id,
+              category: l.category,
+              name: l.name,
+              quantity: l.quantity,
+            },
+          ],
+    ),
+  );
   const events = await db
     .selectFrom('event_profiles as ep')
     .innerJoin('events', 'events.seq', 'ep.seq')

@@ -11,6 +11,7 @@ import type {
   RecommendationRun,
   RecommendationStrategy,
 } from '@comeback/contracts';
+import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/database.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
@@ -18,7 +19,7 @@ import type { JobHandler } from '../../platform/jobs/job-runner.js';
 import type { JobQueue } from '../../platform/jobs/job-queue.js';
 import type { Logger } from '../../platform/logger.js';
 import { scoped } from '../../platform/read-scope.js';
-import type { ProfileQueries } from '../profiles/index.js';
+import { lineSql, type ProfileQueries } from '../profiles/index.js';
 import { nonProductPage, type NonProductListOptions } from './non-product-list.js';
 import { exclusionOf, type ExclusionRules } from './recommend/exclusions.js';
 import { DAY_MS } from './recommend/purchase-history.js';
@@ -31,7 +32,7 @@ import {
   type ReplenishmentItem,
   type ReplenishmentPage,
 } from './replenish/due-lists.js';
-import { profileData } from './recommendation-context.js';
+import { learnedProducts, profileData } from './recommendation-context.js';
 import { candidateCatalog, hasCatalog, modelSlice } from './recommendation-model-slice.js';
 import { item, stateOf, titles } from './recommendation-items.js';
 import {
@@ -256,15 +257,13 @@ export class RecommendationService {
   ): Promise<Result<RecommendationItem[]>> {
     const db = this.database.db;
     const self = (await catalogProducts(db, workspaceId, [productId])).get(productId);
-    const lines = db
-      .selectFrom('order_lines')
-      .select('category')
-      .where('workspace_id', '=', workspaceId)
-      .where('product_id', '=', productId);
-    const sold = await lines.limit(1).executeTakeFirst();
+    // What the last fit learned of the product from its order lines; one sold since and not in
+    // the catalog is looked for in the orders' lines (JSON on their rows, no index by product).
+    const learned = (await learnedProducts(db, workspaceId, [productId])).get(productId);
+    const sold =
+      learned ?? (self ? undefined : await soldLine(this.database, workspaceId, productId));
     if (!self && !sold) return fail('not_found', `no product ${productId} in this workspace`);
-    const line = await lines.where('category', 'is not', null).limit(1).executeTakeFirst();
-    const category = line?.category ?? self?.categories[0] ?? null;
+    const category = sold?.category ?? self?.categories[0] ?? null;
     const slice = await modelSlice(
       db,
       workspaceId,
@@ -325,7 +324,7 @@ export class RecommendationService {
 
   /** What is never recommended as not merchandise, and why (non-product-list.ts). */
   nonProducts(workspaceId: string, opts: NonProductListOptions = {}): Promise<NonProductPage> {
-    return nonProductPage(this.database.db, workspaceId, opts);
+    return nonProductPage(this.database.db, this.database.dialect, workspaceId, opts);
   }
 
   /** Plans each workspace's next daily fit (idempotent: one job per workspace and day). */
@@ -365,4 +364,18 @@ export class RecommendationService {
       await this.fit(job.workspaceId);
     };
   }
+}
+
+/** A category some order line gave `productId` (null if none did), or undefined if none sold it. */
+async function soldLine(
+  database: Database,
+  workspaceId: string,
+  productId: string,
+): Promise<{ category: string | null } | undefined> {
+  const lines = lineSql(database.dialect, 'o');
+  const rows = await sql<{ category: string | null }>`
+    select ${lines.field('category')} as category from profile_orders as o, ${lines.from}
+    where o.workspace_id = ${workspaceId} and ${lines.field('product_id')} = ${productId}
+    order by ${lines.field('category')} is null limit 1`.execute(database.db);
+  return rows.rows[0];
 }

@@ -3,6 +3,7 @@ import type { Db } from '../../platform/db/database.js';
 import type { RecommendationFitTable } from '../../platform/db/schema.js';
 import { readJsonObject, readStringArray } from '../../platform/json.js';
 import { scopedMany } from '../../platform/read-scope.js';
+import { decodeLines } from '../profiles/index.js';
 import type { CatalogProduct, FitLine } from './recommendation-fit.js';
 import { fitStageOf } from './fit-stage.js';
 
@@ -63,7 +64,7 @@ export async function trainingLines(
   let after = '';
   for (;;) {
     const orders = await counted
-      .select(['order_id', 'profile_id', 'ordered_at', 'total', 'refunded'])
+      .select(['order_id', 'profile_id', 'ordered_at', 'total', 'refunded', 'lines'])
       .where('order_id', '>', after)
       .orderBy('order_id')
       .limit(PAGE)
@@ -73,35 +74,22 @@ export async function trainingLines(
     after = last.order_id;
     read += orders.length;
     await onPage(Math.min(1, read / all));
-    const kept = new Map(
-      orders
-        .filter((o) => !(o.total > 0 && o.refunded >= o.total))
-        .map((o) => [o.order_id, o] as const),
-    );
-    if (!kept.size) continue;
-    const lines = await db
-      .selectFrom('order_lines')
-      .select(['order_id', 'product_id', 'category', 'quantity', 'name', 'price'])
-      .where('workspace_id', '=', workspaceId)
-      .where('order_id', 'in', [...kept.keys()])
-      .where('product_id', 'is not', null)
-      .orderBy('order_id')
-      .orderBy('line_no')
-      .execute();
-    for (const l of lines) {
-      const order = kept.get(l.order_id);
-      if (!order || l.product_id === null) continue;
-      out.push({
-        customerId: order.profile_id,
-        orderId: l.order_id,
-        orderedAt: Number(order.ordered_at),
-        productId: l.product_id,
-        category: l.category,
-        quantity: Number(l.quantity),
-        // Name and price teach titles and non-products (recommend/product-facts.ts).
-        name: l.name,
-        price: l.price === null ? null : Number(l.price),
-      });
+    for (const order of orders) {
+      if (order.total > 0 && order.refunded >= order.total) continue;
+      for (const l of decodeLines(order.lines)) {
+        if (l.id === null) continue;
+        out.push({
+          customerId: order.profile_id,
+          orderId: order.order_id,
+          orderedAt: Number(order.ordered_at),
+          productId: l.id,
+          category: l.category,
+          quantity: l.quantity,
+          // Name and price teach titles and non-products (recommend/product-facts.ts).
+          name: l.name,
+          price: l.price,
+        });
+      }
     }
   }
 }

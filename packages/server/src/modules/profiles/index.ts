@@ -34,3 +34,4 @@ export { OrderQueries } from './order-queries.js';
 export { ORDER_EVENTS } from './order-book.js';
 export { predictionsView } from './profile-predictions.js';
 export { AWAITING_ORDER } from './order-store.js';
+export { decodeLines, lineSql } from './order-lines.js';

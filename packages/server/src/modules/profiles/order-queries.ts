@@ -1,5 +1,6 @@
 import type { Order } from '@comeback/contracts';
 import type { Db } from '../../platform/db/database.js';
+import { decodeLines } from './order-lines.js';
 import { AWAITING_ORDER } from './order-store.js';
 import { MAX_MONEY_SUM } from './profile-state.js';
 
@@ -42,14 +43,7 @@ export class OrderQueries {
     const rows = await q.execute();
     if (!rows.length) return [];
     const ids = rows.map((r) => r.order_id);
-    const [lines, refunds, fulfilments] = await Promise.all([
-      this.db
-        .selectFrom('order_lines')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('order_id', 'in', ids)
-        .orderBy('line_no')
-        .execute(),
+    const [refunds, fulfilments] = await Promise.all([
       this.db
         .selectFrom('order_refunds')
         .selectAll()
@@ -83,17 +77,15 @@ export class OrderQueries {
       fulfilledAt: iso(o.fulfilled_at),
       deliveredAt: iso(o.delivered_at),
       sourceUpdatedAt: o.source_updated_at > 0 ? iso(o.source_updated_at) : null,
-      lines: lines
-        .filter((l) => l.order_id === o.order_id)
-        .map((l) => ({
-          productId: l.product_id,
-          variantId: l.variant_id,
-          sku: l.sku,
-          name: l.name,
-          category: l.category,
-          price: money(l.price),
-          quantity: finite(l.quantity),
-        })),
+      lines: decodeLines(o.lines).map((l) => ({
+        productId: l.id,
+        variantId: l.variantId,
+        sku: l.sku,
+        name: l.name,
+        category: l.category,
+        price: money(l.price),
+        quantity: finite(l.quantity),
+      })),
       refunds: refunds
         .filter((r) => r.order_id === o.order_id)
         .map((r) => ({

@@ -1,12 +1,7 @@
-import {
-  anyOf,
-  bulkInsert,
-  bulkTable,
-  type BulkTarget,
-  type BulkValue,
-} from '../../platform/db/bulk-write.js';
+import { anyOf, bulkInsert, bulkTable, type BulkTarget } from '../../platform/db/bulk-write.js';
 import type { Database, Db, Trx } from '../../platform/db/database.js';
 import type { OrderLine } from './ecommerce-facts.js';
+import { encodeLines } from './order-lines.js';
 
 /** An order as the processor holds it while applying a batch. */
 export interface OrderRecord {
@@ -82,6 +77,7 @@ const ORDERS = bulkTable({
     { name: 'fulfilled_at', pgType: TIME },
     { name: 'delivered_at', pgType: TIME },
     { name: 'updated_at', pgType: TIME },
+    { name: 'lines', pgType: 'jsonb' },
   ],
   conflict: {
     target: ['workspace_id', 'order_id'],
@@ -104,25 +100,10 @@ const ORDERS = bulkTable({
       'fulfilled_at',
       'delivered_at',
       'updated_at',
+      // Lines come whole with an order's report; news without them keeps those stored.
+      { column: 'lines', expression: 'coalesce(excluded.lines, profile_orders.lines)' },
     ],
   },
-});
-
-/** An order's lines are replaced whole (deleted first), so a plain insert. */
-const LINES = bulkTable({
-  table: 'order_lines',
-  columns: [
-    { name: 'workspace_id', pgType: TEXT },
-    { name: 'order_id', pgType: TEXT },
-    { name: 'line_no', pgType: 'int4' },
-    { name: 'product_id', pgType: TEXT },
-    { name: 'variant_id', pgType: TEXT },
-    { name: 'sku', pgType: TEXT },
-    { name: 'name', pgType: TEXT },
-    { name: 'category', pgType: TEXT },
-    { name: 'price', pgType: REAL },
-    { name: 'quantity', pgType: REAL },
-  ],
 });
 
 /** A refund is recorded once: the same refund reported again changes nothing. */
@@ -288,33 +269,9 @@ export class OrderStore {
         o.fulfilledAt,
         o.deliveredAt,
         now,
+        encodeLines(changes.lines.get(o.orderId) ?? []),
       ]),
     );
-    if (changes.lines.size > 0) {
-      await trx
-        .deleteFrom('order_lines')
-        .where('workspace_id', '=', ws)
-        .where(anyOf(target.dialect, 'order_id', [...changes.lines.keys()]))
-        .execute();
-      const rows: BulkValue[][] = [];
-      for (const [orderId, lines] of changes.lines) {
-        lines.forEach((l, i) =>
-          rows.push([
-            ws,
-            orderId,
-            i + 1,
-            l.id,
-            l.variantId,
-            l.sku,
-            l.name,
-            l.category,
-            l.price,
-            l.quantity,
-          ]),
-        );
-      }
-      await bulkInsert(target, trx, LINES, rows);
-    }
     await bulkInsert(
       target,
       trx,

@@ -244,16 +244,11 @@ export class ProfileEraser {
   }
 }
 
-/** Deletes orders with their lines, refunds and fulfilments. */
+/** Deletes orders (their lines are on their rows) with their refunds and fulfilments. */
 export async function deleteOrders(trx: Trx, workspaceId: string, orderIds: string[]) {
   for (let i = 0; i < orderIds.length; i += 300) {
     const part = orderIds.slice(i, i + 300);
-    for (const table of [
-      'order_lines',
-      'order_refunds',
-      'order_fulfilments',
-      'profile_orders',
-    ] as const) {
+    for (const table of ['order_refunds', 'order_fulfilments', 'profile_orders'] as const) {
       await trx
         .deleteFrom(table)
         .where('workspace_id', '=', workspaceId)

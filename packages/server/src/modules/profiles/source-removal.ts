@@ -2,6 +2,7 @@ import type { Trx } from '../../platform/db/database.js';
 import { readJsonObject } from '../../platform/json.js';
 import { viewedProductOf } from './ecommerce-facts.js';
 import { identifierKey, identifiersOf, loggedEventOf, traitsOf } from './identifiers.js';
+import { decodeLines } from './order-lines.js';
 import { AWAITING_ORDER } from './order-store.js';
 import {
   round2,
@@ -88,23 +89,12 @@ async function recomputeOrderFields(
 ): Promise<void> {
   const orders = await trx
     .selectFrom('profile_orders')
-    .select(['order_id', 'total', 'refunded', 'ordered_at', 'status'])
+    .select(['order_id', 'total', 'refunded', 'ordered_at', 'status', 'lines'])
     .where('workspace_id', '=', workspaceId)
     .where('profile_id', '=', state.id)
     .where('ordered_at', '!=', AWAITING_ORDER)
     .execute();
-  const lines = orders.length
-    ? await trx
-        .selectFrom('order_lines')
-        .select(['product_id', 'category'])
-        .where('workspace_id', '=', workspaceId)
-        .where(
-          'order_id',
-          'in',
-          orders.map((o) => o.order_id),
-        )
-        .execute()
-    : [];
+  const lines = orders.flatMap((o) => decodeLines(o.lines));
   state.orderCount = 0;
   state.totalSpent = 0;
   state.refundedTotal = 0;
@@ -124,6 +114,6 @@ async function recomputeOrderFields(
   );
   state.productsBought = union(
     [],
-    lines.flatMap((l) => (l.product_id ? [l.product_id] : [])),
+    lines.flatMap((l) => (l.id ? [l.id] : [])),
   );
 }

@@ -1,6 +1,6 @@
 import type { SegmentCondition, SegmentCount, SegmentWindow } from '@comeback/contracts';
 import { sql, type SqlBool } from 'kysely';
-import { AWAITING_ORDER } from '../profiles/index.js';
+import { AWAITING_ORDER, lineSql } from '../profiles/index.js';
 import { COMPARE, jsonReader, operatorPredicate, type FieldContext } from './segment-sql-fields.js';
 import {
   and,
@@ -137,20 +137,21 @@ export function purchasePredicate(ctx: FieldContext, c: Of<'purchased'>): Bool {
       sql<SqlBool>`(o.total ${sql.raw(COMPARE[c.orderTotal.operator])} ${num(d, c.orderTotal.value)})`,
     );
   }
+  const lines = lineSql(d, 'o');
   const line =
     c.product !== undefined
-      ? sql<SqlBool>`(l.product_id = ${text(d, c.product)})`
+      ? sql<SqlBool>`(${lines.field('product_id')} = ${text(d, c.product)})`
       : c.category !== undefined
-        ? sql<SqlBool>`(l.category = ${text(d, c.category)})`
+        ? sql<SqlBool>`(${lines.field('category')} = ${text(d, c.category)})`
         : c.similarTo !== undefined
-          ? sql<SqlBool>`(l.product_id in (select n.related_id from item_neighbours as n
+          ? sql<SqlBool>`(${lines.field('product_id')} in (select n.related_id from item_neighbours as n
               where n.workspace_id = ${text(d, ctx.workspaceId)} and n.product_id = ${text(d, c.similarTo)}
                 and n.strategy in (${sql.join(SIMILAR_STRATEGIES.map((s) => text(d, s)))})
                 and n.rank <= ${int(d, SIMILAR_RANK_LIMIT)}))`
           : null;
   if (line) {
-    where.push(sql<SqlBool>`exists (select 1 from order_lines as l
-      where l.workspace_id = o.workspace_id and l.order_id = o.order_id and ${line})`);
+    // The order's lines are a JSON array on its row (ADR 0025).
+    where.push(sql<SqlBool>`exists (select 1 from ${lines.from} where ${line})`);
   }
   const base = sql`from profile_orders as o
     where o.profile_id = p.id and o.workspace_id = ${text(d, ctx.workspaceId)}

@@ -1,18 +1,6 @@
 import type { Generated } from 'kysely';
 
 /** Tables of the store-data areas: orders' linked records, the catalog, connectors. */
-export interface OrderLineTable {
-  workspace_id: string;
-  order_id: string;
-  line_no: number;
-  product_id: string | null;
-  variant_id: string | null;
-  sku: string | null;
-  name: string | null;
-  category: string | null;
-  price: number | null;
-  quantity: number;
-}
 export interface OrderRefundTable {
   workspace_id: string;
   refund_id: string;

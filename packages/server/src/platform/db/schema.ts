@@ -136,6 +136,8 @@ export interface ProfileOrderTable {
   fulfilled_at: number | null;
   delivered_at: number | null;
   updated_at: Generated<number>;
+  /** The order's lines, a JSON array in line order (migration 040; see order-lines.ts). */
+  lines: Generated<unknown>;
 }
 export interface CustomFieldTable {
   workspace_id: string;
@@ -230,7 +232,6 @@ export interface Schema {
   journey_versions: Journeys.JourneyVersionTable;
   journey_enrollments: Journeys.JourneyEnrollmentTable;
   journey_steps: Journeys.JourneyStepTable;
-  order_lines: StoreData.OrderLineTable;
   order_refunds: StoreData.OrderRefundTable;
   order_fulfilments: StoreData.OrderFulfilmentTable;
   products: StoreData.ProductTable;

@@ -37,6 +37,7 @@ import * as m036 from './036-product-views-index.js';
 import * as m037 from './037-segment-recheck-requests.js';
 import * as m038 from './038-event-profile-names.js';
 import * as m039 from './039-product-view-fields.js';
+import * as m040 from './040-order-lines-in-orders.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -83,6 +84,7 @@ const steps: Record<string, Step> = {
   '037-segment-recheck-requests': m037,
   '038-event-profile-names': m038,
   '039-product-view-fields': m039,
+  '040-order-lines-in-orders': m040,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
