@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { fitWorkspace } from '../packages/server/dist/modules/insights/recommendation-fit.js';
 import { RecommendationService } from '../packages/server/dist/modules/insights/index.js';
 import { ProfileQueries, ProfileStore } from '../packages/server/dist/modules/profiles/index.js';
+import { encodeLines } from '../packages/server/dist/modules/profiles/order-lines.js';
 import { ManualClock } from '../packages/server/dist/platform/clock.js';
 import { migrateToLatest, openDatabase } from '../packages/server/dist/platform/db/database.js';
 import { JobQueue } from '../packages/server/dist/platform/jobs/job-queue.js';
@@ -66,20 +67,31 @@ export function syntheticLines(customers: number, products: number, seed: number
 function insertOrders(raw: BetterSqlite3.Database, lines: readonly RetailLine[]) {
   const order = raw.prepare(
     `insert or ignore into profile_orders (workspace_id, order_id, profile_id, total, refunded,
-     currency, ordered_at, status, updated_at) values ('default', ?, ?, 0, 0, 'EUR', ?, 'placed', ?)`,
+     currency, ordered_at, status, updated_at, lines)
+     values ('default', ?, ?, 0, 0, 'EUR', ?, 'placed', ?, ?)`,
   );
-  const line = raw.prepare(
-    `insert into order_lines (workspace_id, order_id, line_no, product_id, category, price,
-     quantity) values ('default', ?, ?, ?, ?, 1, ?)`,
-  );
+  const byOrder = new Map<string, RetailLine[]>();
+  for (const l of lines) {
+    const held = byOrder.get(l.orderId) ?? [];
+    held.push(l);
+    byOrder.set(l.orderId, held);
+  }
   raw.transaction(() => {
-    let no = 0;
-    let last = '';
-    for (const l of lines) {
-      no = l.orderId === last ? no + 1 : 1;
-      last = l.orderId;
-      order.run(l.orderId, l.customerId, l.orderedAt, l.orderedAt);
-      line.run(l.orderId, no, l.productId, l.category, l.quantity);
+    for (const [orderId, held] of byOrder) {
+      const first = held[0];
+      if (!first) continue;
+      const stored = encodeLines(
+        held.map((l) => ({
+          id: l.productId,
+          variantId: null,
+          sku: null,
+          name: null,
+          category: l.category,
+          price: 1,
+          quantity: l.quantity,
+        })),
+      );
+      order.run(orderId, first.customerId, first.orderedAt, first.orderedAt, stored);
     }
   })();
 }

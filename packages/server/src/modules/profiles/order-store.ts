@@ -183,9 +183,29 @@ export class OrderStore {
   async load(trx: Trx | Db, workspaceId: string, orderIds: string[]) {
     const out = new Map<string, OrderRecord>();
     if (orderIds.length === 0) return out;
+    // Every column but the lines, which a batch only ever replaces whole.
     const rows = await trx
       .selectFrom('profile_orders')
-      .selectAll()
+      .select([
+        'order_id',
+        'profile_id',
+        'total',
+        'refunded',
+        'currency',
+        'ordered_at',
+        'status',
+        'order_number',
+        'customer_id',
+        'subtotal',
+        'discount',
+        'tax',
+        'shipping',
+        'checkout_id',
+        'source_updated_at',
+        'cancelled_at',
+        'fulfilled_at',
+        'delivered_at',
+      ])
       .where('workspace_id', '=', workspaceId)
       .where(anyOf(this.#target.dialect, 'order_id', [...new Set(orderIds)]))
       .execute();
