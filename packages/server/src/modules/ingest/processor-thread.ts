@@ -25,6 +25,15 @@ export interface ProcessorRunner {
 const WORKER_URL = new URL('./processor-worker.js', import.meta.url);
 
 /**
+ * The processor thread's young generation, where a batch's short-lived objects (parsed
+ * payloads, rows, line JSON) live and die. With V8's default the thread spent 20 % of its time
+ * collecting garbage applying 21-line orders; at 192 MB, 16 %, and the thread's time for the
+ * same 66,000 orders fell 6.6 % (one profiled run each; end-to-end figures moved less than
+ * this machine's noise). V8 grows the space toward the bound as the thread allocates.
+ */
+export const PROCESSOR_YOUNG_GENERATION_MB = 192;
+
+/**
  * Runs the processor in a worker thread with its own SQLite connection, so applying events
  * uses the second core while the main thread serves HTTP and appends. Only from compiled code
  * (a worker needs JavaScript); tests on TypeScript sources run the processor in-process.
@@ -54,7 +63,10 @@ export class ProcessorThread implements ProcessorRunner {
    * new thread resumes exactly where the old one stopped.
    */
   #spawn(): Worker {
-    const worker = new Worker(WORKER_URL, { workerData: this.#options });
+    const worker = new Worker(WORKER_URL, {
+      workerData: this.#options,
+      resourceLimits: { maxYoungGenerationSizeMb: PROCESSOR_YOUNG_GENERATION_MB },
+    });
     worker.on('message', (message: ToMain) => {
       this.#applied += message.lagsMs.length;
       for (const ms of message.lagsMs) this.lag.record(ms);
