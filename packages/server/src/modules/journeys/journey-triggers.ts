@@ -1,5 +1,6 @@
 import type { JourneyDefinition } from '@comeback/contracts';
 import type { Database, Db, Trx } from '../../platform/db/database.js';
+import { inMainFileTransaction } from '../../platform/db/main-file-transaction.js';
 import { yieldToEventLoop } from '../../platform/event-loop.js';
 import { appliedTracks, lazyProperties } from './applied-tracks.js';
 import type { DefinitionCache } from './definition-cache.js';
@@ -176,7 +177,7 @@ export class JourneyTriggers {
     }
     // It writes journey tables and cursors only, all in the main file: on SQLite it takes no
     // lock on the derived file, so it never waits for the processor's batch.
-    return this.#database.writesMainFile.transaction().execute(async (trx) => {
+    return inMainFileTransaction(this.#database, async (trx) => {
       const locked = await this.#cursors(trx, true);
       if (locked.events !== read.events || locked.segments !== read.segments)
         return { entered: 0, more: true };

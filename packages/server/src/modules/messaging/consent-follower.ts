@@ -1,5 +1,6 @@
 import type { ConsentChannel, ConsentStatus } from '@comeback/contracts';
 import type { Database, Db, Trx } from '../../platform/db/database.js';
+import { inMainFileTransaction } from '../../platform/db/main-file-transaction.js';
 import { isRecord, readJsonObject } from '../../platform/json.js';
 import type { Logger } from '../../platform/logger.js';
 import { moveConsentOfMergedProfiles } from './consent-merges.js';
@@ -150,7 +151,7 @@ export class ConsentFollower {
       });
       // Consent and its cursor live in the main file: on SQLite the batch takes no lock on the
       // derived file, so it never waits for the processor's batch.
-      const applied = await this.#database.writesMainFile.transaction().execute(async (trx) => {
+      const applied = await inMainFileTransaction(this.#database, async (trx) => {
         await lockConsentWrites(trx, this.#database.dialect);
         // Another process took this batch meanwhile (PostgreSQL): read again.
         if ((await readCursor(trx, this.#database.dialect === 'postgres')) !== after) return 0;

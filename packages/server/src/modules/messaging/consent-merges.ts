@@ -1,6 +1,7 @@
 import { consentStatuses, type ConsentStatus } from '@comeback/contracts';
 import { sql } from 'kysely';
 import type { Database, Db, Trx } from '../../platform/db/database.js';
+import { inMainFileTransaction } from '../../platform/db/main-file-transaction.js';
 import { oneOf } from '../../platform/json.js';
 import { lockConsentWrites, proofOf, storable } from './consent-records.js';
 
@@ -228,7 +229,7 @@ export async function moveConsentOfMergedProfiles(database: Database): Promise<n
       .executeTakeFirst();
     if (waiting === undefined) return changed;
     // Consent and its cursor live in the main file: no lock on the derived file (database.ts).
-    const step = await database.writesMainFile.transaction().execute(async (trx) => {
+    const step = await inMainFileTransaction(database, async (trx) => {
       // First: on PostgreSQL this orders our history rows with every other consent write and
       // makes concurrent followers (one per worker process) take turns over the cursor.
       await lockConsentWrites(trx, database.dialect);

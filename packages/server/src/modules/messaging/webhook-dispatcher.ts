@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/database.js';
+import { inMainFileTransaction } from '../../platform/db/main-file-transaction.js';
 import type { OutgoingDeliveryTable } from '../../platform/db/schema-messaging.js';
 import type { Result } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
@@ -88,11 +89,9 @@ export class WebhookDispatcher {
     let created = 0;
     for (;;) {
       // Deliveries and cursors live in the main file: no lock on the derived file (database.ts).
-      const step = await this.#database.writesMainFile
-        .transaction()
-        .execute((trx) =>
-          collectWebhookBatch(trx, this.#database.dialect, this.#batch, this.#clock),
-        );
+      const step = await inMainFileTransaction(this.#database, (trx) =>
+        collectWebhookBatch(trx, this.#database.dialect, this.#batch, this.#clock),
+      );
       created += step.created;
       if (!step.more) return created;
     }

@@ -23,8 +23,9 @@ export type Database =
        * first write: for a transaction on the main thread that writes the main file only (a
        * follower's batch), which then never waits for the processor's batch on the derived
        * file. One that read the main file before another connection wrote it fails at its
-       * first write (SQLITE_BUSY_SNAPSHOT) instead of waiting; in one process nothing else
-       * writes the main file. On PostgreSQL, `db` itself.
+       * first write (SQLITE_BUSY_SNAPSHOT) instead of waiting: run them through
+       * inMainFileTransaction (main-file-transaction.ts), which runs them again. On PostgreSQL,
+       * `db` itself.
        */
       writesMainFile: Db;
       sqlite: SqliteConnectionGate;
