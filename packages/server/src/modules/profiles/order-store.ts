@@ -53,6 +53,31 @@ const TEXT = 'text' as const;
 const REAL = 'float8' as const;
 const TIME = 'int8' as const;
 
+/**
+ * What a batch reads back of a stored order: every column but the workspace, the time of the
+ * write and the lines (which a report only ever replaces whole).
+ */
+const ORDER_FIELDS = [
+  'order_id',
+  'profile_id',
+  'total',
+  'refunded',
+  'currency',
+  'ordered_at',
+  'status',
+  'order_number',
+  'customer_id',
+  'subtotal',
+  'discount',
+  'tax',
+  'shipping',
+  'checkout_id',
+  'source_updated_at',
+  'cancelled_at',
+  'fulfilled_at',
+  'delivered_at',
+] as const;
+
 /** Every column of `profile_orders`: a reported order replaces the stored one whole. */
 const ORDERS = bulkTable({
   table: 'profile_orders',
@@ -82,23 +107,7 @@ const ORDERS = bulkTable({
   conflict: {
     target: ['workspace_id', 'order_id'],
     update: [
-      'profile_id',
-      'total',
-      'refunded',
-      'currency',
-      'ordered_at',
-      'status',
-      'order_number',
-      'customer_id',
-      'subtotal',
-      'discount',
-      'tax',
-      'shipping',
-      'checkout_id',
-      'source_updated_at',
-      'cancelled_at',
-      'fulfilled_at',
-      'delivered_at',
+      ...ORDER_FIELDS.filter((c) => c !== 'order_id'),
       'updated_at',
       // Lines come whole with an order's report; news without them keeps those stored.
       { column: 'lines', expression: 'coalesce(excluded.lines, profile_orders.lines)' },
@@ -183,29 +192,9 @@ export class OrderStore {
   async load(trx: Trx | Db, workspaceId: string, orderIds: string[]) {
     const out = new Map<string, OrderRecord>();
     if (orderIds.length === 0) return out;
-    // Every column but the lines, which a batch only ever replaces whole.
     const rows = await trx
       .selectFrom('profile_orders')
-      .select([
-        'order_id',
-        'profile_id',
-        'total',
-        'refunded',
-        'currency',
-        'ordered_at',
-        'status',
-        'order_number',
-        'customer_id',
-        'subtotal',
-        'discount',
-        'tax',
-        'shipping',
-        'checkout_id',
-        'source_updated_at',
-        'cancelled_at',
-        'fulfilled_at',
-        'delivered_at',
-      ])
+      .select(ORDER_FIELDS)
       .where('workspace_id', '=', workspaceId)
       .where(anyOf(this.#target.dialect, 'order_id', [...new Set(orderIds)]))
       .execute();
