@@ -326,22 +326,45 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
-        await app.close(); // stops accepting; in-flight requests finish first
-        await appendQueue.drain();
-        await runner.stop();
-        await processor.stop();
-        await jobs.stop();
-        await sender.stop();
-        await consentFollower.stop();
-        await webhookDispatcher.stop();
-        await journeyEngine.stop();
-        await closeChannels();
-        await services.keys.close();
-        await database.close();
+        const step = waitingNotice(logger);
+        await step('requests', () => app.close()); // stops accepting; in-flight ones finish
+        await step('appends', () => appendQueue.drain());
+        await step('runner', () => runner.stop());
+        await step('processor', () => processor.stop());
+        await step('jobs', () => jobs.stop());
+        await step('sender', () => sender.stop());
+        await step('consent follower', () => consentFollower.stop());
+        await step('webhooks', () => webhookDispatcher.stop());
+        await step('journeys', () => journeyEngine.stop());
+        await step('channels', () => closeChannels());
+        await step('keys', () => services.keys.close());
+        await step('database', () => database.close());
       })());
     return { services, app, url, bootstrap, createdOwner, stop };
   } catch (error) {
     await database.close();
     throw error;
   }
+}
+
+/** A shutdown step still running after this long is named in the log (at warn). */
+const SLOW_STEP_MS = 2_000;
+
+/**
+ * Runs shutdown steps in turn, naming in the log any step still running after SLOW_STEP_MS:
+ * an orchestrator's grace period (Docker's is 10 s) ends in SIGKILL, and the log then says
+ * what the process was waiting for. (Acknowledged events survive a SIGKILL all the same.)
+ */
+export function waitingNotice(logger: Logger) {
+  return async (name: string, run: () => Promise<unknown>): Promise<void> => {
+    const timer = setTimeout(
+      () => logger.warn({ step: name }, `shutdown: still waiting for ${name}`),
+      SLOW_STEP_MS,
+    );
+    try {
+      await run();
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }
