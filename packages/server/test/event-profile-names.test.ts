@@ -1,4 +1,4 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventLog, Processor } from '../src/modules/ingest/index.js';
 import { normalizeCall } from '../src/modules/ingest/event-normalizer.js';
@@ -6,9 +6,9 @@ import { ProfileStore } from '../src/modules/profiles/index.js';
 import { bootstrapWorkspace } from '../src/modules/workspaces/index.js';
 import { ManualClock } from '../src/platform/clock.js';
 import { migrateToLatest, openDatabase, type Database } from '../src/platform/db/database.js';
-import { migrationProvider } from '../src/platform/db/migrations/index.js';
 import { createLogger } from '../src/platform/logger.js';
 import { engines, freshDatabase, type TestDatabase } from './support/engines.js';
+import { migrateTo } from './support/migrate-to.js';
 
 const SECRET = 'event-profile-names-0001';
 const T0 = Date.parse('2026-12-01T10:00:00Z');
@@ -37,11 +37,7 @@ describe.each(engines)('event names in event_profiles on %s', (engine) => {
   });
 
   it('fills them in for events applied before the migration', async () => {
-    const migrator = new Migrator({
-      db: database.db,
-      provider: migrationProvider({ dialect: database.dialect }),
-    });
-    expect((await migrator.migrateTo('037-segment-recheck-requests')).error).toBeUndefined();
+    await migrateTo(database, '037-segment-recheck-requests');
     const run = (q: ReturnType<typeof sql>) => q.execute(database.db);
     const calls: [type: string, event: string | null][] = [
       ['track', 'Product Viewed'],
@@ -75,11 +71,7 @@ describe.each(engines)('event names in event_profiles on %s', (engine) => {
     ).rows.map((r) => ({ seq: Number(r.seq), product: r.product_id, category: r.category }));
 
   it("fills in a view's product and category for views applied before migration 039", async () => {
-    const migrator = new Migrator({
-      db: database.db,
-      provider: migrationProvider({ dialect: database.dialect }),
-    });
-    expect((await migrator.migrateTo('038-event-profile-names')).error).toBeUndefined();
+    await migrateTo(database, '038-event-profile-names');
     const run = (q: ReturnType<typeof sql>) => q.execute(database.db);
     const calls: [event: string, properties: Record<string, unknown>][] = [
       ['Product Viewed', { product_id: 'sku-1', category: 'Lenses' }],

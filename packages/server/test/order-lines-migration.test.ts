@@ -1,9 +1,9 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeLines } from '../src/modules/profiles/order-lines.js';
 import { migrateToLatest, openDatabase, type Database } from '../src/platform/db/database.js';
-import { migrationProvider } from '../src/platform/db/migrations/index.js';
 import { engines, freshDatabase, type TestDatabase } from './support/engines.js';
+import { migrateTo } from './support/migrate-to.js';
 
 /**
  * Migration 040 moves each order's rows of `order_lines` into a JSON array on the order's row,
@@ -23,11 +23,7 @@ describe.each(engines)('order lines moved onto their orders (migration 040) on %
   });
 
   it('keeps every line of every order, in order, and drops the table', async () => {
-    const migrator = new Migrator({
-      db: database.db,
-      provider: migrationProvider({ dialect: database.dialect }),
-    });
-    expect((await migrator.migrateTo('039-product-view-fields')).error).toBeUndefined();
+    await migrateTo(database, '039-product-view-fields');
     const run = (q: ReturnType<typeof sql>) => q.execute(database.db);
     for (const [ws, order] of [
       ['w1', 'o-1'],

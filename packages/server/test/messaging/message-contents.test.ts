@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { migrateToLatest, openDatabase, type Database } from '../../src/platform/db/database.js';
-import { migrationProvider } from '../../src/platform/db/migrations/index.js';
 import { Outbox, type NewMessage } from '../../src/modules/messaging/outbox.js';
 import { engines, freshDatabase, type TestDatabase } from '../support/engines.js';
+import { migrateTo } from '../support/migrate-to.js';
 
 /** Message bodies in `message_contents` (migration 031): written once, read on claim and detail. */
 
@@ -123,12 +123,7 @@ describe.each(engines)('message contents on %s', (engine) => {
   });
 
   it('moves the bodies of messages written before migration 031', async () => {
-    const migrator = new Migrator({
-      db: database.db,
-      provider: migrationProvider({ dialect: database.dialect }),
-    });
-    const to030 = await migrator.migrateTo('030-product-non-product');
-    expect(to030.error).toBeUndefined();
+    await migrateTo(database, '030-product-non-product');
     const run = (q: ReturnType<typeof sql>) => q.execute(database.db);
     await run(sql`insert into workspaces (id, name, currency, created_at)
       values ('w1', 'one', 'USD', 0)`);
