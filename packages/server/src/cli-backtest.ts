@@ -63,7 +63,7 @@ function backtestOver(database: Database, clock: Clock, publicUrl: string): Jour
       senderSettings: new SenderSettings(database),
       onQueued: () => undefined,
     }),
-    conditionHolds: (w, p, c, at) => segments.conditionHolds(w, p, c, at),
+    conditionHolds: (w, p, c, at) => segments.conditionHeld(w, p, c, at),
   });
 }
 

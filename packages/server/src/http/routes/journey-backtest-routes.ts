@@ -46,7 +46,7 @@ export function journeyBacktestRoutes(
     consent: deps.consent,
     templates: deps.templates,
     profiles: deps.profiles,
-    conditionHolds: (w, p, c, at) => deps.segments.conditionHolds(w, p, c, at),
+    conditionHolds: (w, p, c, at) => deps.segments.conditionHeld(w, p, c, at),
   });
 
   r.post(

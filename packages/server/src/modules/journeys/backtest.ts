@@ -169,9 +169,10 @@ function notesFor(journey: Journey): string[] {
   const notes = [
     'The draft definition is replayed as if it had been live for the whole window; real ' +
       "enrollments of this journey are ignored (entry rules see only the replay's own).",
-    "Profiles, computed fields, consent, suppressions and segment memberships are today's: " +
-      'split and entry conditions are evaluated at each virtual instant but on the profile as ' +
-      'it is now, not as it was then.',
+    'Split and entry conditions are evaluated as of each virtual instant for what the log ' +
+      'and the segments\' recorded entries tell (events and orders up to then, "since entering" ' +
+      'from the entry in effect then); profile fields, computed fields, consent and suppressions ' +
+      "are today's.",
     "The frequency budget counts only this replay's messages, not those other journeys or " +
       'campaigns sent in the window.',
     'Nothing is sent or written: update-profile steps change nothing (later steps do not see ' +

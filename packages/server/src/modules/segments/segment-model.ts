@@ -28,4 +28,10 @@ export interface SegmentQuery {
   at: number;
   /** The workspace's declared custom fields (traits.NAME's type), by name. */
   customFields: ReadonlyMap<string, CustomField>;
+  /**
+   * The answer as it was at a past `at` (a journey backtest): events and orders after `at`
+   * do not count, and `since_entering` counts from the entry in effect then (the segment's
+   * recorded changes), not from today's. Absent: the live answer, from today's entries.
+   */
+  history?: boolean;
 }

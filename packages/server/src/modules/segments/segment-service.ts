@@ -221,6 +221,21 @@ export class SegmentService {
   }
 
   /**
+   * Whether the condition held for the profile as it was at a past `at` (a journey backtest
+   * replaying history): events and orders after `at` do not count, and "since entering"
+   * counts from the entry in effect then. Traits, computed fields and consent are today's.
+   */
+  async conditionHeld(
+    workspaceId: string,
+    profileId: string,
+    condition: SegmentCondition,
+    at: number,
+  ): Promise<boolean> {
+    const query = await this.#query(workspaceId, condition, undefined, at);
+    return query.ok && isMember(this.#database, { ...query.value, history: true }, profileId);
+  }
+
+  /**
    * The ids of the profiles meeting a condition at `at`, after `after`, at most `limit` (a
    * journey's date trigger); none when the condition no longer fits the workspace.
    */

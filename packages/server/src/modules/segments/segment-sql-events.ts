@@ -34,8 +34,9 @@ const AGGREGATES = { avg: 'avg', min: 'min', max: 'max' } as const;
 
 /**
  * `t`, an item of profile `profile`, within the window (ever: always). Since entering a segment:
- * at or after the profile's stored entry into it; a profile not in it has no entry, so the
- * comparison is NULL and no item counts (the caller's WHERE drops the row).
+ * at or after the profile's entry into it; a profile not in it has no entry, so the comparison
+ * is NULL and no item counts (the caller's WHERE drops the row). Asked as it was at a past
+ * instant (`ctx.history`), nothing after it counts, and the entry is the one in effect then.
  */
 function inWindow(
   ctx: FieldContext,
@@ -43,19 +44,40 @@ function inWindow(
   profile: Sql,
   window: SegmentWindow | undefined,
 ): Bool[] {
+  const notLater: Bool[] = ctx.history ? [sql<SqlBool>`(${t} <= ${int(ctx.d, ctx.at)})`] : [];
   if (window?.kind === 'since_entering') {
-    return [
-      sql<SqlBool>`(${t} >= (select m.entered_at from segment_memberships as m
-        where m.segment_id = ${text(ctx.d, window.segment)} and m.profile_id = ${profile}))`,
-    ];
+    const entry = ctx.history
+      ? entryAt(ctx, window.segment, profile)
+      : sql`(select m.entered_at from segment_memberships as m
+        where m.segment_id = ${text(ctx.d, window.segment)} and m.profile_id = ${profile})`;
+    return [sql<SqlBool>`(${t} >= ${entry})`, ...notLater];
   }
   const bounds = windowBounds(window, ctx.at);
-  return (['gt', 'gte', 'lt', 'lte'] as const).flatMap((op) => {
-    const bound = bounds[op];
-    return bound === undefined
-      ? []
-      : [sql<SqlBool>`(${t} ${sql.raw(COMPARE[op])} ${int(ctx.d, bound)})`];
-  });
+  return [
+    ...(['gt', 'gte', 'lt', 'lte'] as const).flatMap((op) => {
+      const bound = bounds[op];
+      return bound === undefined
+        ? []
+        : [sql<SqlBool>`(${t} ${sql.raw(COMPARE[op])} ${int(ctx.d, bound)})`];
+    }),
+    ...notLater,
+  ];
+}
+
+/**
+ * The profile's entry into the segment in effect at `ctx.at`, from the segment's recorded
+ * changes: the earliest entry after its last exit up to then (a merge brings the merged
+ * profile's history along, and the earlier of two entries stands, as in segment_memberships);
+ * NULL when it was not in the segment then.
+ */
+function entryAt(ctx: FieldContext, segment: string, profile: Sql): Sql {
+  const at = int(ctx.d, ctx.at);
+  const seg = text(ctx.d, segment);
+  return sql`(select min(c.at) from segment_changes as c
+    where c.profile_id = ${profile} and c.segment_id = ${seg} and c.kind = 'entered' and c.at <= ${at}
+      and c.seq > coalesce((select max(x.seq) from segment_changes as x
+        where x.profile_id = ${profile} and x.segment_id = ${seg} and x.kind = 'exited'
+          and x.at <= ${at}), 0))`;
 }
 /** An event's time as event_profiles holds it (the per-profile form reads it from the index). */
 const EVENT_TIME = sql.ref('ep.at');

@@ -52,6 +52,8 @@ export interface FieldContext {
    * events in turn ('per-profile', for one profile or a batch's few).
    */
   plan?: SegmentPlan;
+  /** As it was at `at` (SegmentQuery.history). */
+  history?: boolean;
 }
 export type SegmentPlan = 'per-profile' | 'whole-workspace';
 

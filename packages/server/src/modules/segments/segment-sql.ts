@@ -30,6 +30,7 @@ export function segmentFilter(
     at: query.at,
     customFields: query.customFields,
     plan,
+    ...(query.history === true ? { history: true } : {}),
   };
   const member = compile(ctx, query, query.condition, []);
   return and([sql<SqlBool>`(p.workspace_id = ${text(dialect, query.workspaceId)})`, member]);
