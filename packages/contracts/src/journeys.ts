@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { storableText } from './errors.js';
-import { propertyFilterSchema, segmentConditionSchema, segmentScalarSchema } from './segments.js';
+import {
+  propertyFilterSchema,
+  propertyPathSchema,
+  segmentConditionSchema,
+  segmentScalarSchema,
+} from './segments.js';
 
 /**
  * The journey definition: a trigger, entry rules, an optional goal, and a graph of steps joined
@@ -22,6 +27,12 @@ export const stepIdSchema = z
 const reference = storableText().min(1).max(200);
 const eventName = storableText().min(1).max(200);
 const filters = z.array(propertyFilterSchema).max(20);
+/**
+ * Properties whose value must equal the triggering event's value at the same path, as
+ * identifiers (both present; 1001 and "1001" are equal): `["order_id"]` waits for an event about
+ * the same order. Event triggers only.
+ */
+const sameAsTrigger = z.array(propertyPathSchema).min(1).max(5);
 
 export const journeyDurationUnits = ['minutes', 'hours', 'days', 'weeks'] as const;
 /** A span of time: 1 minute to 3 years (at most a week counted in minutes). */
@@ -137,6 +148,7 @@ export const journeyStepSchema = z.discriminatedUnion('type', [
   step('wait_for_event', {
     event: eventName,
     where: filters.optional(),
+    sameAsTrigger: sameAsTrigger.optional(),
     timeout: journeyDurationSchema,
     next: stepIdSchema,
     timeoutNext: stepIdSchema,
@@ -147,6 +159,7 @@ export const journeyStepSchema = z.discriminatedUnion('type', [
   step('split_action', {
     event: eventName,
     where: filters.optional(),
+    sameAsTrigger: sameAsTrigger.optional(),
     yes: stepIdSchema,
     no: stepIdSchema,
   }),
@@ -254,9 +267,12 @@ export interface JourneyGraphProblem {
 
 /**
  * The graph's rules: step ids unique; `start` and every edge name a step; every step reachable
- * from `start`; no loops (every branch ends, at an `exit`); random arms add up to 100%.
+ * from `start`; no loops (every branch ends, at an `exit`); random arms add up to 100%;
+ * `sameAsTrigger` only under an event trigger.
  */
 export function journeyGraphProblems(d: {
+  /** Absent (an editor checking the steps alone): `sameAsTrigger` is not checked. */
+  trigger?: { type: string };
   start: string;
   steps: readonly JourneyStep[];
 }): JourneyGraphProblem[] {
@@ -275,6 +291,12 @@ export function journeyGraphProblems(d: {
       else if (e.to === s.id)
         problems.push({ path: ['steps', i, ...e.field], message: 'a step cannot lead to itself' });
     }
+    if ((s.type === 'wait_for_event' || s.type === 'split_action') && s.sameAsTrigger)
+      if (d.trigger !== undefined && d.trigger.type !== 'event')
+        problems.push({
+          path: ['steps', i, 'sameAsTrigger'],
+          message: 'needs an event trigger: only an event has properties to compare with',
+        });
     if (s.type === 'random_split') {
       const total = s.arms.reduce((sum, a) => sum + a.percent, 0);
       if (total !== 100)

@@ -166,7 +166,7 @@ export const fieldConditionSchema = z
   });
 
 /** A property of an event's `properties`, dotted for nested objects (`product.category`). */
-const propertyPath = z
+export const propertyPathSchema = z
   .string()
   .min(1)
   .max(200)
@@ -193,7 +193,7 @@ export const propertyOperators = [
   'lte',
 ] as const;
 export const propertyFilterSchema = z
-  .object({ property: propertyPath, operator: z.enum(propertyOperators) })
+  .object({ property: propertyPathSchema, operator: z.enum(propertyOperators) })
   .extend({
     value: segmentScalarSchema.optional(),
     values: z.array(segmentScalarSchema).min(1).max(1000).optional(),
@@ -212,7 +212,7 @@ export const aggregateFunctions = ['sum', 'avg', 'min', 'max'] as const;
 export const aggregateSchema = z
   .object({
     fn: z.enum(aggregateFunctions),
-    property: propertyPath,
+    property: propertyPathSchema,
     operator: z.enum(countOperators),
     value: z.number().min(-1e15).max(1e15),
   })

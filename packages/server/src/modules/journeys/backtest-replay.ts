@@ -14,7 +14,7 @@ import type { BacktestTally } from './backtest-tally.js';
 import type { EnrollmentContext, StepRecord, TriggerEvent } from './engine-types.js';
 import { revenueOf } from './journey-signals.js';
 import { goalMatches } from './journey-triggers.js';
-import { matchesFilters } from './property-match.js';
+import { matchesFilters, sameAsTrigger } from './property-match.js';
 import { runStep } from './steps/index.js';
 import { elapsedMs } from './local-time.js';
 
@@ -85,7 +85,12 @@ export class Replay {
         armed?.type === 'wait_for_event' &&
         armed.event === event.name &&
         sim.state.signal === null &&
-        matchesFilters(event.properties, armed.where)
+        matchesFilters(event.properties, armed.where) &&
+        sameAsTrigger(
+          event.properties,
+          sim.state.context.trigger.event?.properties,
+          armed.sameAsTrigger,
+        )
       ) {
         sim.state.signal = { event: event.name, messageId: event.messageId, at };
         sim.state.signalSeq += 1;

@@ -54,6 +54,11 @@ function contextOf(value: unknown): EnrollmentContext {
   };
 }
 
+/** The stored `context` column (JSON text on SQLite, JSONB on PostgreSQL), read. */
+export function storedContextOf(raw: unknown): EnrollmentContext {
+  return contextOf(jsonOf(raw));
+}
+
 export function stateOf(row: JourneyEnrollmentTable): EnrollmentState {
   return {
     id: row.id,

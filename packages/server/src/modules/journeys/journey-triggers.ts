@@ -12,10 +12,12 @@ import {
   type SegmentResolver,
 } from './journey-entry.js';
 
+import { storedContextOf } from './enrollment-store.js';
+
 export type { SegmentResolver } from './journey-entry.js';
 import type { EnrollmentContext } from './engine-types.js';
 import { convertEnrollment, signalEnrollment } from './journey-signals.js';
-import { matchesFilters } from './property-match.js';
+import { matchesFilters, sameAsTrigger } from './property-match.js';
 
 export const EVENTS_CURSOR = 'journey-cursor:events';
 export const SEGMENTS_CURSOR = 'journey-cursor:segments';
@@ -300,10 +302,29 @@ export class JourneyTriggers {
       if (
         step?.type === 'wait_for_event' &&
         step.event === e.event.name &&
-        matchesFilters(e.event.properties, step.where)
+        matchesFilters(e.event.properties, step.where) &&
+        (await this.#aboutTrigger(trx, a, step.sameAsTrigger, e.event.properties))
       )
         await signalEnrollment(trx, a.id, step.id, e.event, now);
     }
+  }
+
+  /** `sameAsTrigger`: the event is about what the enrollment's trigger was (its order...). */
+  async #aboutTrigger(
+    trx: Trx,
+    a: Running,
+    paths: readonly string[] | undefined,
+    properties: Record<string, unknown>,
+  ): Promise<boolean> {
+    if (!paths) return true;
+    // Read only for such a wait: most enrollments never need their trigger's properties here.
+    const row = await trx
+      .selectFrom('journey_enrollments')
+      .select('context')
+      .where('id', '=', a.id)
+      .executeTakeFirst();
+    const trigger = row ? storedContextOf(row.context).trigger.event : undefined;
+    return sameAsTrigger(properties, trigger?.properties, paths);
   }
 
   /**

@@ -46,6 +46,32 @@ export function matchesFilters(
   return filters.every((f) => filterHolds(propertyAt(properties, f.property), f));
 }
 
+/**
+ * Whether the event is about the same thing as the one that triggered the enrollment: at each
+ * path both hold a present value, equal as identifiers - a string or number by its text (an
+ * order id sent as 1001 by one source and "1001" by another is one order), a boolean only to
+ * the same boolean. A path missing on either side, or holding an object or a list, matches
+ * nothing, like a positive filter.
+ */
+export function sameAsTrigger(
+  properties: unknown,
+  triggerProperties: unknown,
+  paths: readonly string[] | undefined,
+): boolean {
+  if (!paths) return true;
+  return paths.every((path) => {
+    const key = identifierText(propertyAt(triggerProperties, path));
+    return key !== null && key === identifierText(propertyAt(properties, path));
+  });
+}
+
+function identifierText(value: unknown): string | null {
+  if (typeof value === 'string') return `s${value}`;
+  if (typeof value === 'number') return `s${String(value)}`;
+  if (typeof value === 'boolean') return `b${String(value)}`;
+  return null;
+}
+
 /** JSON-typed equality: a number equals only a number, a string only a string, and so on. */
 const same = (a: unknown, b: SegmentScalar) => typeof a === typeof b && a === b;
 

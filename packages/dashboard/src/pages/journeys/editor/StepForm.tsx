@@ -60,6 +60,15 @@ export function StepForm(props: { value: StepNodeData; onChange: (value: StepNod
             value={s.where}
             onChange={(where) => set({ ...s, where })}
           />
+          <TagsInput
+            label={t('sameAsTrigger')}
+            description={t('sameAsTriggerHint')}
+            value={s.sameAsTrigger ?? []}
+            onChange={(paths) =>
+              set({ ...s, sameAsTrigger: paths.length > 0 ? paths.slice(0, 5) : undefined })
+            }
+            maxTags={5}
+          />
           <DurationInput
             label={t('timeout')}
             value={s.timeout}
@@ -82,6 +91,15 @@ export function StepForm(props: { value: StepNodeData; onChange: (value: StepNod
             label={t('eventFilters')}
             value={s.where}
             onChange={(where) => set({ ...s, where })}
+          />
+          <TagsInput
+            label={t('sameAsTrigger')}
+            description={t('sameAsTriggerHint')}
+            value={s.sameAsTrigger ?? []}
+            onChange={(paths) =>
+              set({ ...s, sameAsTrigger: paths.length > 0 ? paths.slice(0, 5) : undefined })
+            }
+            maxTags={5}
           />
         </Stack>
       );

@@ -35,6 +35,8 @@ export const postPurchaseFollowUpFlow: FlowDefinition = {
         id: 'wait-shipped',
         type: 'wait_for_event',
         event: 'Order Fulfilled',
+        // This order's own shipping and delivery, not another order's.
+        sameAsTrigger: ['order_id'],
         timeout: days(num(p, 'shipTimeoutDays')),
         next: 'whatsapp-shipped',
         timeoutNext: 'not-shipped',
@@ -50,6 +52,7 @@ export const postPurchaseFollowUpFlow: FlowDefinition = {
         id: 'wait-delivered',
         type: 'wait_for_event',
         event: 'Order Delivered',
+        sameAsTrigger: ['order_id'],
         timeout: days(num(p, 'deliveryTimeoutDays')),
         next: 'wait-care',
         timeoutNext: 'not-delivered',
@@ -79,7 +82,8 @@ export const postPurchaseFollowUpFlow: FlowDefinition = {
         name: 'Post-purchase follow-up',
         description: 'Order confirmation, shipping notice and care advice: transactional only.',
         trigger: { type: 'event', event: 'Order Completed' },
-        entry: { rule: 'every_time', whileInside: false },
+        // One enrollment per order: each order's waits match only its own events (order_id).
+        entry: { rule: 'every_time', whileInside: true },
         // No goal: a next order must not cut the shipping notice of this one short.
         sending: {
           priority: 100,

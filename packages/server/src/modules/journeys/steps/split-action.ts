@@ -1,6 +1,6 @@
 import type { JourneyStep } from '@comeback/contracts';
 import { recordOf, type StepHandler } from '../engine-types.js';
-import { matchesFilters } from '../property-match.js';
+import { matchesFilters, sameAsTrigger } from '../property-match.js';
 
 type SplitAction = Extract<JourneyStep, { type: 'split_action' }>;
 
@@ -13,9 +13,12 @@ export const splitActionStep: StepHandler<SplitAction> = async ({ step, enrollme
     enrollment.enteredAt,
   );
   // The triggering event itself is not an action "since entering".
-  const triggerId = enrollment.context.trigger.event?.messageId;
+  const trigger = enrollment.context.trigger.event;
   const found = events.find(
-    (e) => e.messageId !== triggerId && matchesFilters(e.properties, step.where),
+    (e) =>
+      e.messageId !== trigger?.messageId &&
+      matchesFilters(e.properties, step.where) &&
+      sameAsTrigger(e.properties, trigger?.properties, step.sameAsTrigger),
   );
   const next = found ? step.yes : step.no;
   return {
