@@ -9,6 +9,7 @@ import { processBenchmark } from './process.js';
 import { renderBenchmark } from './render.js';
 import { segmentBackfill } from './segment-backfill.js';
 import { segmentLive } from './segment-live.js';
+import { segmentTimers } from './segment-timers.js';
 import { sendBenchmark } from './send.js';
 import { journeyBenchmark } from './journey.js';
 import { backtestBenchmark } from './backtest.js';
@@ -24,6 +25,7 @@ export const benchmarks: readonly Benchmark[] = [
   processPg,
   segmentLive,
   segmentBackfill,
+  segmentTimers,
   intelligence,
   importBenchmark,
   renderBenchmark,
