@@ -11,13 +11,16 @@ import { removeDir, tempDir } from './cleanup.js';
 import { measurePhase } from './proc.js';
 import { resultRow, type ResultRow } from './result.js';
 import { startServer, type ServerHandle } from './server.js';
-import { fmt, percentile, sleep } from './stats.js';
+import { fmt, sleep } from './stats.js';
+import {
+  describeWindow,
+  GRACE_MS,
+  WINDOW_FROM_MS,
+  WINDOW_TO_MS,
+  windowFigures,
+  type WindowFigures,
+} from './timer-window.js';
 
-/** The measured window, from the moment the timers start being worked (the issue's 20-30 s). */
-const WINDOW_FROM_MS = 20_000;
-const WINDOW_TO_MS = 30_000;
-/** After the window: time for the last timers of the window to be written. */
-const GRACE_MS = 2_000;
 /** JourneyEngine.start()'s default poll; the baseline polls the same way. */
 const POLL_MS = 250;
 const PREFIX = 'jt';
@@ -30,19 +33,7 @@ export interface LatenessOptions {
   log: (line: string) => void;
 }
 
-interface WindowFigures {
-  count: number;
-  missing: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-/**
- * How late each timer due in [from, to) ran: journey_steps.at (the clock the pass read before
- * its claim) of the wait's row - the due time. A timer of the window with no row by `checkedAt`
- * counts as late by checkedAt - due (a lower bound), so a stalled worker cannot look punctual.
- */
+/** When each timer of the window ran: journey_steps.at of the wait's row (the pass's clock). */
 async function windowLateness(
   store: JourneyBenchStore,
   journeyId: string,
@@ -50,29 +41,12 @@ async function windowLateness(
   from: number,
   to: number,
 ): Promise<WindowFigures> {
-  const checkedAt = Date.now();
   const ranAt = new Map<string, number>();
   for (const r of await store.waitRanAt(journeyId, from)) ranAt.set(r.id, r.at);
-  const lateness: number[] = [];
-  let missing = 0;
-  due.forEach((d, i) => {
-    if (d < from || d >= to) return;
-    const at = ranAt.get(enrollmentId(PREFIX, i));
-    if (at === undefined) missing += 1;
-    lateness.push((at ?? checkedAt) - d);
-  });
-  return {
-    count: lateness.length,
-    missing,
-    p50: percentile(lateness, 50),
-    p99: percentile(lateness, 99),
-    max: lateness.length ? lateness.reduce((a, b) => Math.max(a, b), -Infinity) : Number.NaN,
-  };
+  return windowFigures(due, from, to, (i) => ranAt.get(enrollmentId(PREFIX, i)));
 }
 
-const describe = (w: WindowFigures) =>
-  `${fmt(w.count)} timers due in the window, p50 ${fmt(w.p50)} ms, p99 ${fmt(w.p99)} ms, max ` +
-  `${fmt(w.max)} ms${w.missing ? `, ${fmt(w.missing)} NOT RUN by the end (counted as late)` : ''}`;
+const describe = (w: WindowFigures) => describeWindow(w, 'timers');
 
 /**
  * p99 lateness of due timers with `pending` enrollments waiting (SQLite, one `serve` process

@@ -7,13 +7,16 @@ import { spreadDueTimes } from './journey-setup.js';
 import { measurePhase } from './proc.js';
 import { resultRow, type ResultRow } from './result.js';
 import { API_KEY, startServer, type ServerHandle } from './server.js';
-import { fmt, percentile, sleep } from './stats.js';
+import { fmt, sleep } from './stats.js';
+import {
+  describeWindow,
+  GRACE_MS,
+  WINDOW_FROM_MS,
+  WINDOW_TO_MS,
+  windowFigures,
+  type WindowFigures,
+} from './timer-window.js';
 
-/** The measured window, from the moment the timers are all written (as journey-timers). */
-const WINDOW_FROM_MS = 20_000;
-const WINDOW_TO_MS = 30_000;
-/** After the window: time for the last re-checks of the window to be committed. */
-const GRACE_MS = 2_000;
 /** The processor's idle poll (Processor.start's default); the baseline polls the same way. */
 const POLL_MS = 200;
 /** Rows per insert transaction: the running processor gets the write lock in between. */
@@ -29,21 +32,11 @@ export interface SegmentTimerOptions {
   log: (line: string) => void;
 }
 
-interface WindowFigures {
-  count: number;
-  missing: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
 const profileId = (i: number) => `st${String(i).padStart(8, '0')}`;
 
 /**
- * How late each re-check due in [from, to) ran: the `at` of the profile's exit in
- * segment_changes (the instant the processor's batch read its clock) minus the timer's due
- * time. A timer of the window with no exit by now counts as late by now - due (a lower bound),
- * so a stalled processor cannot look punctual.
+ * When each re-check of the window ran: the `at` of the profile's exit in segment_changes (the
+ * instant the processor's batch read its clock).
  */
 function windowLateness(
   raw: BetterSqlite3.Database,
@@ -52,35 +45,17 @@ function windowLateness(
   from: number,
   to: number,
 ): WindowFigures {
-  const checkedAt = Date.now();
-  const exits = new Map<string, number>();
   const rows = raw
     .prepare(
       `select profile_id, at from segment_changes
        where segment_id = ? and kind = 'exited' and at >= ?`,
     )
     .all(segmentId, from) as { profile_id: string; at: number }[];
-  for (const r of rows) exits.set(r.profile_id, Number(r.at));
-  const lateness: number[] = [];
-  let missing = 0;
-  due.forEach((d, i) => {
-    if (d < from || d >= to) return;
-    const at = exits.get(profileId(i));
-    if (at === undefined) missing += 1;
-    lateness.push((at ?? checkedAt) - d);
-  });
-  return {
-    count: lateness.length,
-    missing,
-    p50: percentile(lateness, 50),
-    p99: percentile(lateness, 99),
-    max: lateness.length ? lateness.reduce((a, b) => Math.max(a, b), -Infinity) : Number.NaN,
-  };
+  const exits = new Map(rows.map((r) => [r.profile_id, Number(r.at)]));
+  return windowFigures(due, from, to, (i) => exits.get(profileId(i)));
 }
 
-const describe = (w: WindowFigures) =>
-  `${fmt(w.count)} re-checks due in the window, p50 ${fmt(w.p50)} ms, p99 ${fmt(w.p99)} ms, ` +
-  `max ${fmt(w.max)} ms${w.missing ? `, ${fmt(w.missing)} NOT RUN by the end (counted as late)` : ''}`;
+const describe = (w: WindowFigures) => describeWindow(w, 're-checks');
 
 async function adminCall(url: string, method: string, route: string, body?: unknown) {
   const res = await fetch(`${url}${route}`, {

@@ -60,14 +60,9 @@ export function StepForm(props: { value: StepNodeData; onChange: (value: StepNod
             value={s.where}
             onChange={(where) => set({ ...s, where })}
           />
-          <TagsInput
-            label={t('sameAsTrigger')}
-            description={t('sameAsTriggerHint')}
-            value={s.sameAsTrigger ?? []}
-            onChange={(paths) =>
-              set({ ...s, sameAsTrigger: paths.length > 0 ? paths.slice(0, 5) : undefined })
-            }
-            maxTags={5}
+          <SameAsTriggerField
+            value={s.sameAsTrigger}
+            onChange={(sameAsTrigger) => set({ ...s, sameAsTrigger })}
           />
           <DurationInput
             label={t('timeout')}
@@ -92,14 +87,9 @@ export function StepForm(props: { value: StepNodeData; onChange: (value: StepNod
             value={s.where}
             onChange={(where) => set({ ...s, where })}
           />
-          <TagsInput
-            label={t('sameAsTrigger')}
-            description={t('sameAsTriggerHint')}
-            value={s.sameAsTrigger ?? []}
-            onChange={(paths) =>
-              set({ ...s, sameAsTrigger: paths.length > 0 ? paths.slice(0, 5) : undefined })
-            }
-            maxTags={5}
+          <SameAsTriggerField
+            value={s.sameAsTrigger}
+            onChange={(sameAsTrigger) => set({ ...s, sameAsTrigger })}
           />
         </Stack>
       );
@@ -241,5 +231,22 @@ function UpdateProfileForm(props: {
         maxTags={20}
       />
     </Stack>
+  );
+}
+
+/** The properties an awaited or asked-about event must share with the trigger (order_id...). */
+function SameAsTriggerField(props: {
+  value: string[] | undefined;
+  onChange: (value: string[] | undefined) => void;
+}) {
+  const t = useT(editorStrings);
+  return (
+    <TagsInput
+      label={t('sameAsTrigger')}
+      description={t('sameAsTriggerHint')}
+      value={props.value ?? []}
+      onChange={(paths) => props.onChange(paths.length > 0 ? paths.slice(0, 5) : undefined)}
+      maxTags={5}
+    />
   );
 }
