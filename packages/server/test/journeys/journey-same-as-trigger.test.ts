@@ -57,9 +57,10 @@ describe('sameAsTrigger', () => {
 
 describe.each(engines)('order-scoped steps on %s', (engine) => {
   let h: JourneyHarness;
+  let journeyId = '';
   beforeAll(async () => {
     h = await startJourneyHarness(engine, START);
-    await h.journey(perOrder);
+    journeyId = await h.journey(perOrder);
   }, 60_000);
   afterAll(async () => {
     await h?.close();
@@ -123,6 +124,18 @@ describe.each(engines)('order-scoped steps on %s', (engine) => {
         'cancelled:completed',
       ],
     });
+  });
+
+  it('is replayed the same way by a backtest', async () => {
+    const report = await h.call<{
+      entered: number;
+      steps: { step: string; outcomes: Record<string, number>; branches: Record<string, number> }[];
+    }>('POST', `/api/v1/journeys/${journeyId}/backtest`, { days: 5 });
+    expect(report.entered).toBe(3);
+    const step = (id: string) => report.steps.find((s) => s.step === id);
+    // Only A-2's own fulfilment answers its wait; only A-3's cancellation its split.
+    expect(step('wait-shipped')?.outcomes).toEqual({ event_received: 1, timed_out: 2 });
+    expect(step('cancelled-check')?.branches).toEqual({ cancelled: 1, late: 1 });
   });
 
   it('refuses sameAsTrigger under a trigger without an event, naming the field', async () => {
