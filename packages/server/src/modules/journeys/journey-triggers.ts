@@ -4,6 +4,7 @@ import { inMainFileTransaction } from '../../platform/db/main-file-transaction.j
 import { yieldToEventLoop } from '../../platform/event-loop.js';
 import { appliedTracks, lazyProperties } from './applied-tracks.js';
 import type { DefinitionCache } from './definition-cache.js';
+import { storedContextOf } from './enrollment-store.js';
 import type { StepEnv, TriggerEvent } from './engine-types.js';
 import {
   activeJourneys,
@@ -11,8 +12,6 @@ import {
   type ActiveJourney,
   type SegmentResolver,
 } from './journey-entry.js';
-
-import { storedContextOf } from './enrollment-store.js';
 
 export type { SegmentResolver } from './journey-entry.js';
 import type { EnrollmentContext } from './engine-types.js';

@@ -4,7 +4,10 @@ import { matchesFilters, sameAsTrigger } from '../property-match.js';
 
 type SplitAction = Extract<JourneyStep, { type: 'split_action' }>;
 
-/** Did the profile do the event (with its filters) since entering this journey? */
+/**
+ * Did the profile do the event (with its filters; with `sameAsTrigger`, about the same order or
+ * item as the trigger) since entering this journey?
+ */
 export const splitActionStep: StepHandler<SplitAction> = async ({ step, enrollment, env }) => {
   const events = await env.eventsSince(
     enrollment.workspaceId,
