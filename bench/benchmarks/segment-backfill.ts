@@ -52,14 +52,20 @@ export const segmentBackfill: Benchmark = {
           `insert into events (seq, workspace_id, message_id, type, event, timestamp, received_at,
              payload) values (?, 'default', ?, 'track', ?, ?, ?, ?)`,
         );
-        const ep = raw.prepare('insert into event_profiles (seq, profile_id) values (?, ?)');
+        // As the processor writes it: a track event's name and time beside its profile, and a
+        // view's product (migrations 038, 039).
+        const ep = raw.prepare(
+          'insert into event_profiles (seq, profile_id, event, at, product_id) values (?, ?, ?, ?, ?)',
+        );
         for (let seq = 1; seq <= events; seq++) {
           // Some shoppers are far more active than others.
           const who = Math.floor(profiles * rng.next() ** 1.6);
           const at = NOW - Math.floor(rng.next() * 365 * DAY);
-          const payload = `{"properties":{"product_id":"prod-${rng.int(600)}"}}`;
-          e.run(seq, `m${seq}`, EVENTS[rng.int(EVENTS.length)] ?? 'Page', at, at, payload);
-          ep.run(seq, `p${who}`);
+          const product = `prod-${rng.int(600)}`;
+          const payload = `{"properties":{"product_id":"${product}"}}`;
+          const name = EVENTS[rng.int(EVENTS.length)] ?? 'Page';
+          e.run(seq, `m${seq}`, name, at, at, payload);
+          ep.run(seq, `p${who}`, name, at, name === 'Product Viewed' ? product : null);
         }
       })();
       raw.pragma('optimize');
