@@ -216,8 +216,7 @@ export class SegmentService {
     condition: SegmentCondition,
     at: number,
   ): Promise<boolean> {
-    const query = await this.#query(workspaceId, condition, undefined, at);
-    return query.ok && isMember(this.#database, query.value, profileId);
+    return this.#holdsFor(workspaceId, profileId, condition, at, false);
   }
 
   /**
@@ -231,8 +230,18 @@ export class SegmentService {
     condition: SegmentCondition,
     at: number,
   ): Promise<boolean> {
+    return this.#holdsFor(workspaceId, profileId, condition, at, true);
+  }
+
+  async #holdsFor(
+    workspaceId: string,
+    profileId: string,
+    condition: SegmentCondition,
+    at: number,
+    history: boolean,
+  ): Promise<boolean> {
     const query = await this.#query(workspaceId, condition, undefined, at);
-    return query.ok && isMember(this.#database, { ...query.value, history: true }, profileId);
+    return query.ok && isMember(this.#database, { ...query.value, history }, profileId);
   }
 
   /**
