@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { removeDir, tempDir, trackChild } from './cleanup.js';
@@ -110,4 +110,28 @@ export async function startServer(opts: ServerOptions = {}): Promise<ServerHandl
     await stop();
     throw error;
   }
+}
+
+/**
+ * Creates a workspace (if new) with a write key through the CLI (`comeback keys create`), on
+ * the database of a running server, and answers the key.
+ */
+export function createWriteKey(databaseUrl: string, workspace: string, secret?: string): string {
+  const out = execFileSync(
+    process.execPath,
+    [BIN, 'keys', 'create', '--scope', 'write', '--workspace', workspace],
+    {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        LOG_LEVEL: 'warn',
+        ...(secret !== undefined ? { COMEBACK_SECRET: secret } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const key = out.trim().split('\n').at(-1) ?? '';
+  if (!key) throw new Error(`keys create printed no key for ${workspace}`);
+  return key;
 }

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
+import { slotOfWorkspace } from '../../src/platform/db/processor-slots.js';
 import { engines } from '../support/engines.js';
 import { json, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -258,7 +259,14 @@ describe.each(engines)('consent conditions on %s', (engine) => {
     const cursor = await db()
       .selectFrom('processor_cursors')
       .select('position')
-      .where('name', '=', 'segments:consent')
+      // PostgreSQL keeps one per processor slot of workspaces (ADR 0027).
+      .where(
+        'name',
+        '=',
+        engine === 'postgres'
+          ? `segments:consent:${slotOfWorkspace('default')}`
+          : 'segments:consent',
+      )
       .executeTakeFirstOrThrow();
     expect(Number(cursor.position)).toBe(Number(last.seq));
     // A change on another channel leaves them as they are.

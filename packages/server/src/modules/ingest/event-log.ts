@@ -1,6 +1,7 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Database, Db, Trx } from '../../platform/db/database.js';
 import { loggedEventOf } from '../profiles/index.js';
+import { slotOf } from '../../platform/db/processor-slots.js';
 import type { AppendRow } from './event-normalizer.js';
 
 const INSERT_SQL = `insert into events
@@ -141,6 +142,27 @@ export class EventLog {
   }
 
   async readAfter(trx: Trx | Db, position: number, limit: number) {
+    return this.#read(trx, position, limit);
+  }
+
+  /**
+   * The events of one processor slot's workspaces after `position`, in log order (PostgreSQL;
+   * the index `events_slot_seq` serves it).
+   */
+  async readSlotAfter(trx: Trx, slot: number, position: number, limit: number) {
+    return this.#read(trx, position, limit, slot);
+  }
+
+  /** The last seq in the log, as the caller's snapshot sees it. */
+  async headSeq(trx: Trx | Db): Promise<number> {
+    const row = await trx
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst();
+    return Number(row?.seq ?? 0);
+  }
+
+  async #read(trx: Trx | Db, position: number, limit: number, slot?: number) {
     const rows = await trx
       .selectFrom('events')
       .select([
@@ -155,6 +177,7 @@ export class EventLog {
         'received_at',
         'payload',
       ])
+      .$if(slot !== undefined, (q) => q.where(slotOf('workspace_id'), '=', slot ?? 0))
       .where('seq', '>', position)
       .orderBy('seq')
       .limit(limit)
@@ -168,12 +191,8 @@ export class EventLog {
 
   async head(): Promise<{ seq: number; oldestAfter: (pos: number) => Promise<number | null> }> {
     const db = this.#database.db;
-    const row = await db
-      .selectFrom('events')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .executeTakeFirst();
     return {
-      seq: Number(row?.seq ?? 0),
+      seq: await this.headSeq(db),
       oldestAfter: async (pos) => {
         const r = await db
           .selectFrom('events')

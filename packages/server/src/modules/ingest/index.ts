@@ -6,7 +6,7 @@
 export { AppendQueue } from './append-queue.js';
 export { AppliedWait } from './applied-wait.js';
 export { EventLog } from './event-log.js';
-export { Processor } from './processor.js';
+export { Processor, type BatchParticipant } from './processor.js';
 export { ProcessorThread, type ProcessorRunner } from './processor-thread.js';
 export { TrackingGateway, type IncomingCall } from './tracking-gateway.js';
 export { normalizeCall, type AppendRow, type CallEnvelope } from './event-normalizer.js';

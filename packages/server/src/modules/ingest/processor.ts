@@ -12,8 +12,10 @@ import {
 } from '../profiles/index.js';
 import type { EventLog } from './event-log.js';
 import { LagStats } from './lag-stats.js';
+import { FRONTIER_CURSOR, SlotCursors, type SlotClaim } from './processor-slots.js';
+import { SLOT_COUNT } from '../../platform/db/processor-slots.js';
 
-const CURSOR = 'profiles';
+const CURSOR = FRONTIER_CURSOR;
 
 const isSqliteBusy = (error: unknown): boolean =>
   error instanceof Error &&
@@ -27,7 +29,17 @@ const isSqliteBusy = (error: unknown): boolean =>
  * there were no events (so a new segment definition is taken in while the log is quiet).
  */
 export interface BatchParticipant {
-  afterApply(trx: Trx, changes: readonly WorkspaceChanges[], now: number): Promise<void>;
+  /**
+   * `slots`: on PostgreSQL, the processor slots the batch holds (ADR 0027): work not announced
+   * by the batch's events (timers, consent changes, new definitions) is done for those slots'
+   * workspaces only. Undefined: every workspace (SQLite's one cursor).
+   */
+  afterApply(
+    trx: Trx,
+    changes: readonly WorkspaceChanges[],
+    now: number,
+    slots?: readonly number[],
+  ): Promise<void>;
   /** The batch failed: drop anything kept from its transaction. */
   reset(): void;
 }
@@ -60,7 +72,12 @@ export class Processor {
   readonly #store: ProfileStore;
   readonly #cache: ProfileCache | undefined;
   readonly #participants: readonly BatchParticipant[];
+  /** PostgreSQL: a cursor per slot of workspaces, so that workers apply in parallel. */
+  readonly #slots: SlotCursors | undefined;
   #applied = 0;
+  #running: Promise<void> = Promise.resolve();
+  /** The slots the last batch held (PostgreSQL), for catchUp. */
+  #claimed: number[] = [];
   #cursorReady = false;
   /** The outbox of dropped events may hold rows (checked once at start, then after drops). */
   #droppedPending = true;
@@ -112,6 +129,7 @@ export class Processor {
     this.#store = opts.store;
     this.#cache = opts.cache;
     this.#participants = opts.participants ?? [];
+    this.#slots = database.dialect === 'postgres' ? new SlotCursors(database, log) : undefined;
   }
 
   get applied(): number {
@@ -134,6 +152,17 @@ export class Processor {
    * holds up the ones behind it (a transient database error fails fewer times than that).
    */
   async runOnce(): Promise<number> {
+    // One batch at a time per processor (the loop and a catchUp may both ask): its
+    // participants keep per-batch state, and on SQLite the cache is the processor's.
+    const run = this.#running.then(() => this.#runOnce());
+    this.#running = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  async #runOnce(): Promise<number> {
     const limit = this.#isolateThrough > 0 ? 1 : this.#limit;
     const attempt: Attempt = {};
     try {
@@ -147,7 +176,7 @@ export class Processor {
       if (limit > 1) {
         this.#logger.warn({ err: error, ...attempted }, 'batch failed; applying it event by event');
         this.#isolateThrough = attempted.last;
-        return this.runOnce();
+        return this.#runOnce();
       }
       const failures = (this.#failures.get(attempted.first) ?? 0) + 1;
       this.#failures.set(attempted.first, failures);
@@ -171,6 +200,7 @@ export class Processor {
     attempt: Attempt,
   ): Promise<{ consumed: number; lastSeq: number }> {
     const db = this.#database.db;
+    const slots = this.#slots;
     if (!this.#cursorReady) {
       const now = this.#clock.now();
       await db
@@ -178,6 +208,7 @@ export class Processor {
         .values({ name: CURSOR, position: 0, updated_at: now })
         .onConflict((oc) => oc.column('name').doNothing())
         .execute();
+      await slots?.ensure(now);
       this.#cursorReady = true;
     }
     if (this.#droppedPending) await this.#deleteDropped();
@@ -185,13 +216,29 @@ export class Processor {
     let outcome: { rows: LogRow[]; prepared: PreparedBatch | undefined; position: number };
     try {
       outcome = await db.transaction().execute(async (trx) => {
-        const position = await this.#lockCursor(trx);
-        await this.#checkCache(trx, position);
-        const rows = await this.#log.readAfter(trx, position, limit);
+        let position: number;
+        let rows: LogRow[];
+        let claims: SlotClaim[] | undefined;
+        let moves: ReadonlyMap<number, number> = new Map();
+        if (slots) {
+          claims = await slots.claim(trx);
+          this.#claimed = claims.map((c) => c.slot);
+          ({ rows, moves } = await slots.read(trx, claims, limit));
+          // Nothing to read (or every slot held by other workers): caught up, as seen here.
+          position = Number.MAX_SAFE_INTEGER;
+        } else {
+          position = await this.#lockCursor(trx);
+          await this.#checkCache(trx, position);
+          rows = await this.#log.readAfter(trx, position, limit);
+        }
+        const scope = claims?.map((c) => c.slot);
         const first = rows[0];
         const last = rows[rows.length - 1];
         if (!first || !last) {
-          for (const p of this.#participants) await p.afterApply(trx, [], now);
+          if (claims?.length !== 0) {
+            for (const p of this.#participants) await p.afterApply(trx, [], now, scope);
+          }
+          if (claims) await slots?.move(trx, claims, moves, now);
           return { rows, prepared: undefined, position };
         }
         // Known before preparing: an event that fails while being worked out is isolated too.
@@ -204,8 +251,9 @@ export class Processor {
           this.#cache,
         );
         await prepared.write(trx);
-        for (const p of this.#participants) await p.afterApply(trx, prepared.changes, now);
-        await this.#moveCursor(trx, last.seq, now);
+        for (const p of this.#participants) await p.afterApply(trx, prepared.changes, now, scope);
+        if (claims) await slots?.move(trx, claims, moves, now);
+        else await this.#moveCursor(trx, last.seq, now);
         return { rows, prepared, position };
       });
     } catch (error) {
@@ -215,6 +263,7 @@ export class Processor {
       throw error;
     }
     const { rows, prepared, position } = outcome;
+    if (slots) await this.#advanceFrontier(slots);
     const last = rows[rows.length - 1];
     if (!last || !prepared) return { consumed: 0, lastSeq: position };
     prepared.remember();
@@ -243,6 +292,15 @@ export class Processor {
       this.#droppedPending = false;
     } catch (error) {
       this.#logger.warn({ err: error }, 'could not yet delete dropped events; will retry');
+    }
+  }
+
+  /** After the batch's commit: not the batch's failure, so logged and done after the next. */
+  async #advanceFrontier(slots: SlotCursors): Promise<void> {
+    try {
+      await slots.advanceFrontier(this.#clock.now());
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'could not move the processor frontier; will retry');
     }
   }
 
@@ -285,9 +343,16 @@ export class Processor {
   /** Records the event at `seq` as failed and moves the cursor past it, in one transaction. */
   async #park(seq: number, error: unknown): Promise<void> {
     const now = this.#clock.now();
+    const slots = this.#slots;
     await this.#database.db.transaction().execute(async (trx) => {
-      const position = await this.#lockCursor(trx);
-      const [row] = await this.#log.readAfter(trx, position, 1);
+      const slot = slots ? await slots.slotOfEvent(trx, seq) : undefined;
+      if (slots && slot === undefined) return; // erased meanwhile
+      const position =
+        slots && slot !== undefined ? await slots.lock(trx, slot) : await this.#lockCursor(trx);
+      const [row] =
+        slot === undefined
+          ? await this.#log.readAfter(trx, position, 1)
+          : await this.#log.readSlotAfter(trx, slot, position, 1);
       if (row?.seq !== seq) return; // another worker got past it meanwhile
       await trx
         .insertInto('processor_failures')
@@ -300,16 +365,39 @@ export class Processor {
         })
         .onConflict((oc) => oc.column('seq').doNothing())
         .execute();
-      await this.#moveCursor(trx, seq, now);
+      if (slots && slot !== undefined) {
+        await slots.move(trx, [{ slot, position }], new Map([[slot, seq]]), now);
+      } else await this.#moveCursor(trx, seq, now);
     });
+    if (slots) await this.#advanceFrontier(slots);
     this.#failures.delete(seq);
     this.#logger.error({ err: error, seq }, 'event could not be applied; recorded and skipped');
   }
 
-  /** Runs until caught up with everything appended before the call. */
+  /**
+   * Runs until caught up with everything appended before the call. With slots (PostgreSQL),
+   * until no slot has an event appended before the call left to apply (other workers may be
+   * applying some: they are waited for) and every slot was held once since the call, for the
+   * work no event announces (timers, consent changes), which is done per slot.
+   */
   async catchUp(): Promise<void> {
-    while ((await this.runOnce()) > 0) {
-      /* keep going */
+    const slots = this.#slots;
+    if (!slots) {
+      while ((await this.runOnce()) > 0) {
+        /* keep going */
+      }
+      return;
+    }
+    const head = await this.#log.headSeq(this.#database.db);
+    const visited = new Set<number>();
+    for (;;) {
+      this.#claimed = [];
+      const consumed = await this.runOnce();
+      for (const slot of this.#claimed) visited.add(slot);
+      if (consumed > 0) continue;
+      if (visited.size >= SLOT_COUNT && !(await slots.anyWaitingThrough(head))) return;
+      // Slots held by other batches: let them commit.
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
 

@@ -1,4 +1,5 @@
 import type { Database, Db, Trx } from '../../platform/db/database.js';
+import { slotCursorName, slotOfWorkspace } from '../../platform/db/processor-slots.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import type { ProfileStore } from './profile-store.js';
 import type { Identifier } from './identifiers.js';
@@ -78,7 +79,7 @@ export class ProfileEraser {
     now: number,
   ): Promise<void> {
     if (!identifiers.length) return;
-    await this.#serialiseWithProcessor(trx);
+    await this.#serialiseWithProcessor(trx, workspaceId);
     await trx
       .insertInto('erasures')
       .values(
@@ -99,7 +100,7 @@ export class ProfileEraser {
    */
   async eraseOrdersWithin(trx: Trx, workspaceId: string, orderIds: string[], now: number) {
     if (!orderIds.length) return;
-    await this.#serialiseWithProcessor(trx);
+    await this.#serialiseWithProcessor(trx, workspaceId);
     const refundIds: string[] = [];
     for (let i = 0; i < orderIds.length; i += 300) {
       const part = orderIds.slice(i, i + 300);
@@ -135,7 +136,7 @@ export class ProfileEraser {
    * write). It is also recorded, as an erasure record no identifier matches.
    */
   async markWithin(trx: Trx, workspaceId: string, label: string, now: number): Promise<void> {
-    await this.#serialiseWithProcessor(trx);
+    await this.#serialiseWithProcessor(trx, workspaceId);
     await trx
       .insertInto('erasures')
       .values({
@@ -148,12 +149,18 @@ export class ProfileEraser {
   }
 
   /**
-   * PostgreSQL: waits for the processor batch under way, if any, and keeps the next one from
-   * starting until this transaction ends (a batch holds the cursor row's lock throughout).
+   * PostgreSQL: waits for the processor batch under way on the workspace's slot, if any, and
+   * keeps the next one from taking the slot until this transaction ends (a batch holds its
+   * slots' cursor rows throughout; ADR 0027). Batches of other slots go on meanwhile.
    */
-  async #serialiseWithProcessor(trx: Trx): Promise<void> {
+  async #serialiseWithProcessor(trx: Trx, workspaceId: string): Promise<void> {
     if (this.database.dialect !== 'postgres') return;
-    await trx.selectFrom('processor_cursors').select('name').forUpdate().execute();
+    await trx
+      .selectFrom('processor_cursors')
+      .select('name')
+      .where('name', '=', slotCursorName(slotOfWorkspace(workspaceId)))
+      .forUpdate()
+      .execute();
   }
 
   async eraseWithin(
@@ -163,7 +170,7 @@ export class ProfileEraser {
     now: number,
     requestedId = liveId,
   ): Promise<Result<{ erased: string }>> {
-    await this.#serialiseWithProcessor(trx);
+    await this.#serialiseWithProcessor(trx, workspaceId);
     const profile = await trx
       .selectFrom('profiles')
       .select('id')

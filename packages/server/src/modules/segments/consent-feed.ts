@@ -1,4 +1,5 @@
 import type { Trx } from '../../platform/db/database.js';
+import { inSlots } from '../../platform/db/processor-slots.js';
 
 /**
  * Consent is written by the consent service (the API, preference pages and unsubscribe links,
@@ -24,18 +25,31 @@ export interface ConsentChangesRead {
   position: number;
 }
 
-/** The consent changes after the cursor, oldest first, at most PER_BATCH of them. */
-export async function readConsentChanges(trx: Trx): Promise<ConsentChangesRead> {
-  const cursor = await trx
+/**
+ * The cursor of a processor slot's consent changes (PostgreSQL, ADR 0027), or the one cursor.
+ * A slot's cursor starts where the one cursor stood when slots came in.
+ */
+const cursorName = (slot: number | undefined) =>
+  slot === undefined ? CURSOR : `${CURSOR}:${slot}`;
+
+/**
+ * The consent changes after the cursor, oldest first, at most PER_BATCH of them: every
+ * workspace's, or (`slot`) those of one processor slot's workspaces only.
+ */
+export async function readConsentChanges(trx: Trx, slot?: number): Promise<ConsentChangesRead> {
+  const names = slot === undefined ? [CURSOR] : [cursorName(slot), CURSOR];
+  const cursors = await trx
     .selectFrom('processor_cursors')
-    .select('position')
-    .where('name', '=', CURSOR)
-    .executeTakeFirst();
-  let position = Number(cursor?.position ?? 0);
+    .select(['name', 'position'])
+    .where('name', 'in', names)
+    .execute();
+  const own = cursors.find((c) => c.name === names[0]) ?? cursors.find((c) => c.name === CURSOR);
+  let position = Number(own?.position ?? 0);
   const rows = await trx
     .selectFrom('consent_changes')
     .select(['seq', 'workspace_id', 'profile_id', 'channel', 'status', 'source'])
     .where('seq', '>', position)
+    .$if(slot !== undefined, (q) => q.where(inSlots('workspace_id', [slot ?? 0])))
     .orderBy('seq')
     .limit(PER_BATCH)
     .execute();
@@ -49,10 +63,15 @@ export async function readConsentChanges(trx: Trx): Promise<ConsentChangesRead> 
   return { byWorkspace, position };
 }
 
-export async function moveConsentCursor(trx: Trx, position: number, now: number): Promise<void> {
+export async function moveConsentCursor(
+  trx: Trx,
+  position: number,
+  now: number,
+  slot?: number,
+): Promise<void> {
   await trx
     .insertInto('processor_cursors')
-    .values({ name: CURSOR, position, updated_at: now })
+    .values({ name: cursorName(slot), position, updated_at: now })
     .onConflict((oc) => oc.column('name').doUpdateSet({ position, updated_at: now }))
     .execute();
 }

@@ -13,6 +13,7 @@ import { takeRecheckRequests } from './segment-recheck-requests.js';
 import { EntryRechecks } from './segment-entry-rechecks.js';
 import type { SegmentQuery } from './segment-model.js';
 import { completedFits } from '../../platform/db/fit-markers.js';
+import { slotOfWorkspace } from '../../platform/db/processor-slots.js';
 import { SegmentDefinitions, type LoadedSegment } from './segment-definitions.js';
 
 /** Profiles per evaluation query (one bound array each). */
@@ -50,28 +51,44 @@ export class LiveSegments {
     this.#stock = new StockRechecks(database);
   }
 
-  /** The batch's part: call inside its transaction, after its writes, with its changes. */
-  async afterApply(trx: Trx, changes: readonly WorkspaceChanges[], now: number): Promise<void> {
+  /**
+   * The batch's part: call inside its transaction, after its writes, with its changes. With
+   * `slots` (PostgreSQL's processor slots the batch holds, ADR 0027) the work no event of the
+   * batch announces is done for those slots' workspaces only: another worker may hold the
+   * others' at the same time.
+   */
+  async afterApply(
+    trx: Trx,
+    changes: readonly WorkspaceChanges[],
+    now: number,
+    slots?: readonly number[],
+  ): Promise<void> {
+    const inScope = (workspaceId: string) =>
+      slots === undefined || slots.includes(slotOfWorkspace(workspaceId));
     await this.#definitions.refresh(trx);
-    await this.#reconcileDefinitions(trx, now);
-    await this.#followFits(trx, now);
-    await this.#followConsent(trx, now);
+    await this.#reconcileDefinitions(trx, now, inScope);
+    await this.#followFits(trx, now, inScope);
+    for (const slot of slots ?? [undefined]) await this.#followConsent(trx, now, slot);
     for (const change of changes) {
       for (const m of change.merges) await this.#store.moveMerged(trx, m.from, m.into);
       await this.#reevaluate(trx, change, now);
     }
     // Stock crossing zero, recorded by the catalog: re-checks who viewed the product.
-    await this.#stock.run(trx, now, this.#definitions.all.values(), (segment, ids, cause) =>
-      this.#recheck(trx, segment, ids, now, () => cause),
+    await this.#stock.run(
+      trx,
+      now,
+      this.#definitions.all.values(),
+      (segment, ids, cause) => this.#recheck(trx, segment, ids, now, () => cause),
+      slots,
     );
     // Profiles changed outside the log (a shop's redaction): every segment, asked again.
-    for (const [workspaceId, causes] of await takeRecheckRequests(trx)) {
+    for (const [workspaceId, causes] of await takeRecheckRequests(trx, slots)) {
       const segments = [...this.#definitions.all.values()].filter(
         (s) => s.workspaceId === workspaceId,
       );
       await this.#recheckAll(trx, segments, [...causes.keys()], now, (id) => causes.get(id) ?? '');
     }
-    await this.#runDueTimers(trx, now);
+    await this.#runDueTimers(trx, now, slots);
     await this.#entries.drain(this.#definitions.all, (s, ids, why) =>
       this.#recheck(trx, s, ids, now, why),
     );
@@ -84,8 +101,8 @@ export class LiveSegments {
    * segment of their workspace with clock-dependent parts, writes the resulting exits and
    * entries and offers each one's next instants.
    */
-  async #runDueTimers(trx: Trx, now: number): Promise<void> {
-    const due = await this.#timers.takeDue(trx, now, TIMERS_PER_BATCH);
+  async #runDueTimers(trx: Trx, now: number, slots?: readonly number[]): Promise<void> {
+    const due = await this.#timers.takeDue(trx, now, TIMERS_PER_BATCH, slots);
     for (const [workspaceId, profileIds] of due) {
       const timed = [...this.#definitions.all.values()].filter(
         (s) => s.workspaceId === workspaceId && this.#atomsOf(s).length > 0,
@@ -164,13 +181,19 @@ export class LiveSegments {
     this.#entries.clear();
   }
 
-  async #reconcileDefinitions(trx: Trx, now: number): Promise<void> {
+  async #reconcileDefinitions(
+    trx: Trx,
+    now: number,
+    inScope: (workspaceId: string) => boolean,
+  ): Promise<void> {
     const states = await this.#store.states(trx);
-    for (const [segmentId] of states) {
-      if (!this.#definitions.all.has(segmentId)) await this.#store.forget(trx, segmentId);
+    for (const [segmentId, state] of states) {
+      if (this.#definitions.all.has(segmentId) || !inScope(state.workspaceId)) continue;
+      await this.#store.forget(trx, segmentId);
     }
     for (const segment of this.#definitions.all.values()) {
-      const version = states.get(segment.id);
+      if (!inScope(segment.workspaceId)) continue;
+      const version = states.get(segment.id)?.version;
       if (version === segment.version) continue;
       await this.#backfill(
         trx,
@@ -187,10 +210,14 @@ export class LiveSegments {
    * a restart, when it cannot know), its segments that read them are evaluated again whole.
    * A fit marks its completion after its last row (platform/db/fit-markers.ts).
    */
-  async #followFits(trx: Trx, now: number): Promise<void> {
+  async #followFits(
+    trx: Trx,
+    now: number,
+    inScope: (workspaceId: string) => boolean,
+  ): Promise<void> {
     const latest = await completedFits(trx);
     for (const [workspaceId, signature] of latest) {
-      if (this.#fits.get(workspaceId) === signature) continue;
+      if (this.#fits.get(workspaceId) === signature || !inScope(workspaceId)) continue;
       for (const segment of this.#definitions.all.values()) {
         if (segment.workspaceId !== workspaceId) continue;
         if (readsFits(segment.condition, this.#definitions.resolver(workspaceId))) {
@@ -202,8 +229,8 @@ export class LiveSegments {
   }
 
   /** Consent changes no event announces: the segments reading consent re-check those profiles. */
-  async #followConsent(trx: Trx, now: number): Promise<void> {
-    const read = await readConsentChanges(trx);
+  async #followConsent(trx: Trx, now: number, slot: number | undefined): Promise<void> {
+    const read = await readConsentChanges(trx, slot);
     if (read.byWorkspace.size === 0) return;
     for (const [workspaceId, causes] of read.byWorkspace) {
       for (const segment of this.#definitions.all.values()) {
@@ -212,7 +239,7 @@ export class LiveSegments {
         await this.#recheck(trx, segment, [...causes.keys()], now, (id) => causes.get(id) ?? '');
       }
     }
-    await moveConsentCursor(trx, read.position, now);
+    await moveConsentCursor(trx, read.position, now, slot);
   }
 
   /** Evaluates `segment` over its whole workspace and writes the differences. */

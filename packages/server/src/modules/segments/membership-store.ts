@@ -175,9 +175,15 @@ export class MembershipStore {
     await trx.deleteFrom('segment_states').where('segment_id', '=', segmentId).execute();
   }
 
-  async states(trx: Trx): Promise<Map<string, number>> {
-    const rows = await trx.selectFrom('segment_states').select(['segment_id', 'version']).execute();
-    return new Map(rows.map((r) => [r.segment_id, Number(r.version)]));
+  /** Per segment, the version its stored membership was computed for, and its workspace. */
+  async states(trx: Trx): Promise<Map<string, { version: number; workspaceId: string }>> {
+    const rows = await trx
+      .selectFrom('segment_states')
+      .select(['segment_id', 'version', 'workspace_id'])
+      .execute();
+    return new Map(
+      rows.map((r) => [r.segment_id, { version: Number(r.version), workspaceId: r.workspace_id }]),
+    );
   }
 
   async setState(

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../platform/db/database.js';
+import { inSlots } from '../../platform/db/processor-slots.js';
 
 /** Requests taken per batch: a redaction of a big shop is worked off over several batches. */
 const REQUESTS_PER_BATCH = 10_000;
@@ -79,10 +80,14 @@ export async function requestZoneRechecks(
  * their order does not matter and a request committed while a batch runs is simply left for
  * the next one) and removes them in the batch's transaction, so each is worked off once.
  */
-export async function takeRecheckRequests(trx: Trx): Promise<Map<string, Map<string, string>>> {
+export async function takeRecheckRequests(
+  trx: Trx,
+  slots?: readonly number[],
+): Promise<Map<string, Map<string, string>>> {
   const rows = await trx
     .selectFrom('segment_recheck_requests')
     .selectAll()
+    .$if(slots !== undefined, (q) => q.where(inSlots('workspace_id', slots ?? [])))
     .orderBy('seq')
     .limit(REQUESTS_PER_BATCH)
     .execute();

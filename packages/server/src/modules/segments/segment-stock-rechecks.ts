@@ -2,6 +2,7 @@ import type { SegmentCondition, SegmentWindow } from '@comeback/contracts';
 import { sql } from 'kysely';
 import type { Database, Trx } from '../../platform/db/database.js';
 import { STOCK_CROSSING_LOCK } from '../catalog/index.js';
+import { inSlots } from '../../platform/db/processor-slots.js';
 import type { ConditionLookup } from './segment-dependencies.js';
 import { PRODUCT_VIEWED } from './segment-sql-events.js';
 import { windowBounds } from './segment-time.js';
@@ -21,6 +22,8 @@ export type StockRecheck<S> = (
 ) => Promise<void>;
 
 const PROGRESS = 'stock';
+const progressName = (slot: number | undefined) =>
+  slot === undefined ? PROGRESS : `${PROGRESS}:${slot}`;
 /**
  * Views read per batch for viewers of crossed products (through the log's index of product
  * views, migration 036): a product viewed very many times is worked off over several batches,
@@ -57,26 +60,41 @@ export class StockRechecks {
     this.#viewsPerBatch = opts.viewsPerBatch ?? VIEWS_PER_BATCH;
   }
 
+  /**
+   * `slots`: on PostgreSQL, the processor slots the batch holds; each has its own progress
+   * through the crossings of its workspaces (ADR 0027). Undefined: every workspace's crossings.
+   */
   async run<S extends StockSegment>(
     trx: Trx,
     now: number,
     segments: Iterable<S>,
     recheck: StockRecheck<S>,
+    slots?: readonly number[],
   ): Promise<void> {
     const all = [...segments];
-    const stored = await this.#progress(trx);
+    for (const slot of slots ?? [undefined]) await this.#runFor(trx, now, all, recheck, slot);
+  }
+
+  async #runFor<S extends StockSegment>(
+    trx: Trx,
+    now: number,
+    all: readonly S[],
+    recheck: StockRecheck<S>,
+    slot: number | undefined,
+  ): Promise<void> {
+    const stored = await this.#progress(trx, slot);
     let progress = stored;
     let views = this.#viewsPerBatch;
     let crossings = CROSSINGS_PER_BATCH;
     let exclusive = this.#database.dialect !== 'postgres';
     while (views > 0 && crossings > 0) {
       const inProgress = progress.afterEventSeq < progress.endEventSeq;
-      let crossing = await this.#crossing(trx, inProgress ? '=' : '>', progress.crossingSeq);
+      let crossing = await this.#crossing(trx, inProgress ? '=' : '>', progress.crossingSeq, slot);
       if (crossing && !inProgress && !exclusive) {
         // Moving past a seq: only once no writer can still commit a smaller one (PostgreSQL).
         exclusive = await this.#excludeWriters(trx);
         if (!exclusive) break;
-        crossing = await this.#crossing(trx, '>', progress.crossingSeq);
+        crossing = await this.#crossing(trx, '>', progress.crossingSeq, slot);
       }
       if (!crossing && inProgress) {
         // Only passed crossings are ever deleted; should this one be gone, go on to the next.
@@ -116,7 +134,7 @@ export class StockRechecks {
       progress.afterEventSeq !== stored.afterEventSeq ||
       progress.endEventSeq !== stored.endEventSeq
     ) {
-      await this.#saveProgress(trx, progress);
+      await this.#saveProgress(trx, progress, slot);
     }
   }
 
@@ -134,12 +152,15 @@ export class StockRechecks {
     return rows[0]?.locked === true;
   }
 
-  async #progress(trx: Trx): Promise<Progress> {
-    const row = await trx
+  /** A slot's progress starts where the one progress stood when slots came in. */
+  async #progress(trx: Trx, slot: number | undefined): Promise<Progress> {
+    const names = [progressName(slot), PROGRESS];
+    const rows = await trx
       .selectFrom('segment_stock_progress')
       .selectAll()
-      .where('name', '=', PROGRESS)
-      .executeTakeFirst();
+      .where('name', 'in', names)
+      .execute();
+    const row = rows.find((r) => r.name === names[0]) ?? rows.find((r) => r.name === PROGRESS);
     return {
       crossingSeq: Number(row?.crossing_seq ?? 0),
       afterEventSeq: Number(row?.after_event_seq ?? 0),
@@ -147,7 +168,7 @@ export class StockRechecks {
     };
   }
 
-  async #saveProgress(trx: Trx, p: Progress): Promise<void> {
+  async #saveProgress(trx: Trx, p: Progress, slot: number | undefined): Promise<void> {
     const values = {
       crossing_seq: p.crossingSeq,
       after_event_seq: p.afterEventSeq,
@@ -155,16 +176,17 @@ export class StockRechecks {
     };
     await trx
       .insertInto('segment_stock_progress')
-      .values({ name: PROGRESS, ...values })
+      .values({ name: progressName(slot), ...values })
       .onConflict((oc) => oc.column('name').doUpdateSet(values))
       .execute();
   }
 
-  #crossing(trx: Trx, op: '=' | '>', seq: number) {
+  #crossing(trx: Trx, op: '=' | '>', seq: number, slot: number | undefined) {
     return trx
       .selectFrom('stock_crossings')
       .selectAll()
       .where('seq', op, seq)
+      .$if(slot !== undefined, (q) => q.where(inSlots('workspace_id', [slot ?? 0])))
       .orderBy('seq')
       .limit(1)
       .executeTakeFirst();

@@ -1,6 +1,7 @@
 import type { SegmentCondition } from '@comeback/contracts';
 import { sql } from 'kysely';
 import type { Database, Trx } from '../../platform/db/database.js';
+import { inSlots } from '../../platform/db/processor-slots.js';
 import { anyOf, bulkInsert, bulkTable, idList } from '../../platform/db/bulk-write.js';
 import { AWAITING_ORDER } from '../profiles/index.js';
 import type { RegisteredField } from './field-registry.js';
@@ -222,11 +223,17 @@ export class SegmentTimers {
    * their profiles returned by workspace, to be re-checked for every timed segment (which
    * offers their next instants again).
    */
-  async takeDue(trx: Trx, now: number, limit: number): Promise<Map<string, string[]>> {
+  async takeDue(
+    trx: Trx,
+    now: number,
+    limit: number,
+    slots?: readonly number[],
+  ): Promise<Map<string, string[]>> {
     const rows = await trx
       .selectFrom('segment_profile_timers')
       .select(['profile_id', 'workspace_id'])
       .where('due_at', '<=', now)
+      .$if(slots !== undefined, (q) => q.where(inSlots('workspace_id', slots ?? [])))
       .orderBy('due_at')
       .limit(limit)
       .execute();

@@ -38,6 +38,7 @@ import * as m037 from './037-segment-recheck-requests.js';
 import * as m038 from './038-event-profile-names.js';
 import * as m039 from './039-product-view-fields.js';
 import * as m040 from './040-order-lines-in-orders.js';
+import * as m041 from './041-processor-slots.js';
 
 export interface MigrationContext {
   dialect: 'sqlite' | 'postgres';
@@ -85,6 +86,7 @@ const steps: Record<string, Step> = {
   '038-event-profile-names': m038,
   '039-product-view-fields': m039,
   '040-order-lines-in-orders': m040,
+  '041-processor-slots': m041,
 };
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

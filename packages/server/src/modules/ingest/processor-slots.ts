@@ -1,0 +1,194 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Database, Trx } from '../../platform/db/database.js';
+import {
+  ALL_SLOTS,
+  SLOT_COUNT,
+  slotCursorName,
+  slotOf,
+  slotOfWorkspace,
+} from '../../platform/db/processor-slots.js';
+import type { EventLog } from './event-log.js';
+
+/** The one cursor the slots replace; on PostgreSQL it holds the frontier (see advanceFrontier). */
+export const FRONTIER_CURSOR = 'profiles';
+
+type LogRow = Awaited<ReturnType<EventLog['readSlotAfter']>>[number];
+
+/** A slot a batch holds: its cursor row is locked until the batch's transaction ends. */
+export interface SlotClaim {
+  slot: number;
+  position: number;
+}
+
+export interface SlotRead {
+  /** The claimed slots' events, in log order. */
+  rows: LogRow[];
+  /** Where each claimed slot's cursor moves when the batch commits. */
+  moves: Map<number, number>;
+}
+
+/** The slot whose name the cursor row `profiles:<slot>` carries, in SQL. */
+const slotOfCursor = sql<number>`cast(substr(c.name, ${sql.lit(FRONTIER_CURSOR.length + 2)}) as int4)`;
+/** Whether a slot's cursor has events after it, in SQL (a probe of `events_slot_seq`). */
+const waiting = sql<boolean>`exists (select 1 from events e
+  where ${slotOf('e.workspace_id')} = ${slotOfCursor} and e.seq > c.position)`;
+const slotCursors = sql`c.name like ${`${FRONTIER_CURSOR}:%`}`;
+
+/**
+ * PostgreSQL's processor cursors, one per slot of workspaces (ADR 0027). A batch claims up to
+ * CLAIM free slots with `for update skip locked` and holds their rows to its commit: workers
+ * apply different slots at the same time, each slot's events in log order, and no two workers
+ * ever apply the same slot's range. Nothing a batch writes crosses workspaces, so batches of
+ * different slots never touch the same profile, membership, timer or order.
+ *
+ * Followers (journey triggers, the consent follower, webhooks, read-your-writes) need one
+ * position below which everything is applied: the frontier, kept in the former single cursor's
+ * row and moved forward after each batch (advanceFrontier).
+ */
+export class SlotCursors {
+  readonly #database: Database;
+  readonly #log: EventLog;
+  /** Where this worker's next claim starts in the ring of slots (turns after each claim). */
+  #turn = 0;
+  constructor(database: Database, log: EventLog) {
+    this.#database = database;
+    this.#log = log;
+  }
+
+  /** Creates missing slot cursors at the frontier (the one cursor's position before slots). */
+  async ensure(now: number): Promise<void> {
+    await sql`insert into processor_cursors (name, position, updated_at)
+      select n, coalesce((select position from processor_cursors where name = ${FRONTIER_CURSOR}), 0),
+        ${now}
+      from unnest(${ALL_SLOTS.map(slotCursorName)}::text[]) as n
+      on conflict (name) do nothing`.execute(this.#database.db);
+  }
+
+  /**
+   * Locks slot cursors no other batch holds: half of the slots with events waiting (rounded
+   * up) and half of the others, waiting ones first, each group in ring order from where this
+   * worker's last claim ended. A second worker so finds the other half free, and a lone worker
+   * takes the halves in turn; idle slots are visited too, for their segment timers and the
+   * like. (The ring, not the rows' times: a test clock that stands still must rotate too.)
+   */
+  async claim(trx: Trx): Promise<SlotClaim[]> {
+    const counted = await sql<{ n: string | number }>`
+      select count(*) as n from processor_cursors c where ${slotCursors} and ${waiting}`.execute(
+      trx,
+    );
+    const waitingSlots = Number(counted.rows[0]?.n ?? 0);
+    const claims = [
+      ...(await this.#claimAmong(trx, waiting, Math.ceil(waitingSlots / 2))),
+      ...(await this.#claimAmong(
+        trx,
+        sql`not ${waiting}`,
+        Math.ceil((SLOT_COUNT - waitingSlots) / 2),
+      )),
+    ];
+    const last = claims.at(-1);
+    if (last) this.#turn = (last.slot + 1) % SLOT_COUNT;
+    return claims;
+  }
+
+  async #claimAmong(trx: Trx, which: RawBuilder<boolean>, limit: number): Promise<SlotClaim[]> {
+    if (limit <= 0) return [];
+    const { rows } = await sql<{ name: string; position: string | number }>`
+      select c.name, c.position from processor_cursors c
+      where ${slotCursors} and ${which}
+      order by (${slotOfCursor} + ${SLOT_COUNT - this.#turn}) % ${sql.lit(SLOT_COUNT)}
+      limit ${limit}
+      for update skip locked`.execute(trx);
+    return rows.map((r) => ({
+      slot: Number(r.name.slice(FRONTIER_CURSOR.length + 1)),
+      position: Number(r.position),
+    }));
+  }
+
+  /** Locks one slot's cursor, waiting for a batch that holds it; answers its position. */
+  async lock(trx: Trx, slot: number): Promise<number> {
+    const row = await trx
+      .selectFrom('processor_cursors')
+      .select('position')
+      .where('name', '=', slotCursorName(slot))
+      .forUpdate()
+      .executeTakeFirst();
+    return Number(row?.position ?? 0);
+  }
+
+  /** The slot of the event at `seq`, if it is still in the log. */
+  async slotOfEvent(trx: Trx, seq: number): Promise<number | undefined> {
+    const row = await trx
+      .selectFrom('events')
+      .select('workspace_id')
+      .where('seq', '=', seq)
+      .executeTakeFirst();
+    return row ? slotOfWorkspace(row.workspace_id) : undefined;
+  }
+
+  /**
+   * Reads up to `limit` events of the claimed slots, each slot from its own cursor. A slot read
+   * short has nothing more up to the head read first (seq order is commit order: everything at
+   * or below it was visible), nor up to its last event read (appended since the head was
+   * read), so its cursor moves to the later of the two; a slot read in full moves to its last
+   * event; a slot not read (the limit reached) stays.
+   */
+  async read(trx: Trx, claims: readonly SlotClaim[], limit: number): Promise<SlotRead> {
+    const head = await this.#log.headSeq(trx);
+    const rows: LogRow[] = [];
+    const moves = new Map<number, number>();
+    for (const claim of claims) {
+      const room = limit - rows.length;
+      if (room <= 0) break;
+      const read = await this.#log.readSlotAfter(trx, claim.slot, claim.position, room);
+      rows.push(...read);
+      const last = read.at(-1);
+      const lastSeq = last?.seq ?? claim.position;
+      const to = read.length < room ? Math.max(head, lastSeq) : lastSeq;
+      if (to > claim.position) moves.set(claim.slot, to);
+    }
+    rows.sort((a, b) => a.seq - b.seq);
+    return { rows, moves };
+  }
+
+  /** Moves the claimed slots' cursors (and marks each as visited, for the claim's order). */
+  async move(
+    trx: Trx,
+    claims: readonly SlotClaim[],
+    moves: ReadonlyMap<number, number>,
+    now: number,
+  ): Promise<void> {
+    if (claims.length === 0) return;
+    await sql`update processor_cursors c set position = v.position, updated_at = ${now}
+      from unnest(${claims.map((c) => slotCursorName(c.slot))}::text[],
+        ${claims.map((c) => moves.get(c.slot) ?? c.position)}::int8[]) as v(name, position)
+      where c.name = v.name`.execute(trx);
+  }
+
+  /** Whether any slot has an event at or below `seq` that is not applied yet. */
+  async anyWaitingThrough(seq: number): Promise<boolean> {
+    const { rows } = await sql<{ waiting: boolean }>`select exists (
+        select 1 from processor_cursors c where ${slotCursors} and exists (
+          select 1 from events e where ${slotOf('e.workspace_id')} = ${slotOfCursor}
+            and e.seq > c.position and e.seq <= ${seq})) as waiting`.execute(this.#database.db);
+    return rows[0]?.waiting === true;
+  }
+
+  /**
+   * Moves the frontier to the lowest position below which every slot has applied everything:
+   * the head of the log, or a slot's cursor if events wait after it. Read in one statement,
+   * hence one snapshot, from committed cursors: a batch in flight has not moved its slot yet,
+   * so the frontier never passes an event that is not applied. Run after commits, in a
+   * statement of its own, so that batches never wait for each other on this row.
+   */
+  async advanceFrontier(now: number): Promise<void> {
+    await sql`with f as (
+        select least(
+          (select coalesce(max(seq), 0) from events),
+          (select min(c.position) from processor_cursors c where ${slotCursors} and ${waiting})
+        ) as position)
+      update processor_cursors set position = f.position, updated_at = ${now}
+      from f where name = ${FRONTIER_CURSOR} and processor_cursors.position < f.position`.execute(
+      this.#database.db,
+    );
+  }
+}
