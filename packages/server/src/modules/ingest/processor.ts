@@ -8,41 +8,26 @@ import {
   type PreparedBatch,
   type ProfileCache,
   type ProfileStore,
-  type WorkspaceChanges,
 } from '../profiles/index.js';
 import type { EventLog } from './event-log.js';
 import { LagStats } from './lag-stats.js';
-import { FRONTIER_CURSOR, SlotCursors, type SlotClaim } from './processor-slots.js';
+import { SlotCursors, type SlotClaim } from './processor-slots.js';
+import {
+  ensureOneCursor,
+  moveOneCursor,
+  parkFailedEvent,
+  readOneCursor,
+} from './processor-cursors.js';
 import { SLOT_COUNT } from '../../platform/db/processor-slots.js';
+import type { BatchParticipant } from './batch-participant.js';
 
-const CURSOR = FRONTIER_CURSOR;
+export type { BatchParticipant } from './batch-participant.js';
 
 const isSqliteBusy = (error: unknown): boolean =>
   error instanceof Error &&
   'code' in error &&
   typeof error.code === 'string' &&
   error.code.startsWith('SQLITE_BUSY');
-
-/**
- * What else a batch does in its transaction once its profile changes are written: segment
- * membership (and later journey triggers). Called for every batch, and with no changes when
- * there were no events (so a new segment definition is taken in while the log is quiet).
- */
-export interface BatchParticipant {
-  /**
-   * `slots`: on PostgreSQL, the processor slots the batch holds (ADR 0027): work not announced
-   * by the batch's events (timers, consent changes, new definitions) is done for those slots'
-   * workspaces only. Undefined: every workspace (SQLite's one cursor).
-   */
-  afterApply(
-    trx: Trx,
-    changes: readonly WorkspaceChanges[],
-    now: number,
-    slots?: readonly number[],
-  ): Promise<void>;
-  /** The batch failed: drop anything kept from its transaction. */
-  reset(): void;
-}
 
 type LogRow = Awaited<ReturnType<EventLog['readAfter']>>[number];
 
@@ -136,13 +121,9 @@ export class Processor {
     return this.#applied;
   }
 
+  /** Below this seq every event is applied (PostgreSQL: the frontier of the slots). */
   async position(): Promise<number> {
-    const row = await this.#database.db
-      .selectFrom('processor_cursors')
-      .select('position')
-      .where('name', '=', CURSOR)
-      .executeTakeFirst();
-    return Number(row?.position ?? 0);
+    return readOneCursor(this.#database.db);
   }
 
   /**
@@ -203,11 +184,7 @@ export class Processor {
     const slots = this.#slots;
     if (!this.#cursorReady) {
       const now = this.#clock.now();
-      await db
-        .insertInto('processor_cursors')
-        .values({ name: CURSOR, position: 0, updated_at: now })
-        .onConflict((oc) => oc.column('name').doNothing())
-        .execute();
+      await ensureOneCursor(db, now);
       await slots?.ensure(now);
       this.#cursorReady = true;
     }
@@ -227,7 +204,7 @@ export class Processor {
           // Nothing to read (or every slot held by other workers): caught up, as seen here.
           position = Number.MAX_SAFE_INTEGER;
         } else {
-          position = await this.#lockCursor(trx);
+          position = await readOneCursor(trx);
           await this.#checkCache(trx, position);
           rows = await this.#log.readAfter(trx, position, limit);
         }
@@ -253,7 +230,7 @@ export class Processor {
         await prepared.write(trx);
         for (const p of this.#participants) await p.afterApply(trx, prepared.changes, now, scope);
         if (claims) await slots?.move(trx, claims, moves, now);
-        else await this.#moveCursor(trx, last.seq, now);
+        else await moveOneCursor(trx, last.seq, now);
         return { rows, prepared, position };
       });
     } catch (error) {
@@ -322,53 +299,13 @@ export class Processor {
     this.#dataVersion = version;
   }
 
-  async #lockCursor(trx: Trx): Promise<number> {
-    let cursorQuery = trx
-      .selectFrom('processor_cursors')
-      .select('position')
-      .where('name', '=', CURSOR);
-    if (this.#database.dialect === 'postgres') cursorQuery = cursorQuery.forUpdate();
-    const row = await cursorQuery.executeTakeFirst();
-    return Number(row?.position ?? 0);
-  }
-
-  async #moveCursor(trx: Trx, position: number, now: number): Promise<void> {
-    await trx
-      .updateTable('processor_cursors')
-      .set({ position, updated_at: now })
-      .where('name', '=', CURSOR)
-      .execute();
-  }
-
   /** Records the event at `seq` as failed and moves the cursor past it, in one transaction. */
   async #park(seq: number, error: unknown): Promise<void> {
     const now = this.#clock.now();
     const slots = this.#slots;
-    await this.#database.db.transaction().execute(async (trx) => {
-      const slot = slots ? await slots.slotOfEvent(trx, seq) : undefined;
-      if (slots && slot === undefined) return; // erased meanwhile
-      const position =
-        slots && slot !== undefined ? await slots.lock(trx, slot) : await this.#lockCursor(trx);
-      const [row] =
-        slot === undefined
-          ? await this.#log.readAfter(trx, position, 1)
-          : await this.#log.readSlotAfter(trx, slot, position, 1);
-      if (row?.seq !== seq) return; // another worker got past it meanwhile
-      await trx
-        .insertInto('processor_failures')
-        .values({
-          seq,
-          workspace_id: row.event.workspaceId,
-          message_id: row.event.messageId,
-          error: String(error).slice(0, 2000),
-          failed_at: now,
-        })
-        .onConflict((oc) => oc.column('seq').doNothing())
-        .execute();
-      if (slots && slot !== undefined) {
-        await slots.move(trx, [{ slot, position }], new Map([[slot, seq]]), now);
-      } else await this.#moveCursor(trx, seq, now);
-    });
+    await this.#database.db
+      .transaction()
+      .execute((trx) => parkFailedEvent(trx, this.#log, slots, { seq, error, now }));
     if (slots) await this.#advanceFrontier(slots);
     this.#failures.delete(seq);
     this.#logger.error({ err: error, seq }, 'event could not be applied; recorded and skipped');
