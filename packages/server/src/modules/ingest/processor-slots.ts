@@ -18,6 +18,8 @@ type LogRow = Awaited<ReturnType<EventLog['readSlotAfter']>>[number];
 export interface SlotClaim {
   slot: number;
   position: number;
+  /** It had events waiting when claimed (read first, sharing the batch's room). */
+  waiting?: boolean;
 }
 
 export interface SlotRead {
@@ -66,10 +68,11 @@ export class SlotCursors {
 
   /**
    * Locks slot cursors no other batch holds: half of the slots with events waiting (rounded
-   * up) and half of the others, waiting ones first, each group in ring order from where this
-   * worker's last claim ended. A second worker so finds the other half free, and a lone worker
-   * takes the halves in turn; idle slots are visited too, for their segment timers and the
-   * like. (The ring, not the rows' times: a test clock that stands still must rotate too.)
+   * up), the furthest behind first - the frontier waits for them - and half of the others, in
+   * ring order from where this worker's last claim of idle slots ended. A second worker so
+   * finds the other half free, and a lone worker takes the halves in turn; idle slots are
+   * visited too, for their segment timers and the like. (The ring, not the rows' times: a test
+   * clock that stands still must rotate too.)
    */
   async claim(trx: Trx): Promise<SlotClaim[]> {
     const counted = await sql<{ n: string | number }>`
@@ -77,25 +80,35 @@ export class SlotCursors {
       trx,
     );
     const waitingSlots = Number(counted.rows[0]?.n ?? 0);
-    const claims = [
-      ...(await this.#claimAmong(trx, waiting, Math.ceil(waitingSlots / 2))),
-      ...(await this.#claimAmong(
-        trx,
-        sql`not ${waiting}`,
-        Math.ceil((SLOT_COUNT - waitingSlots) / 2),
-      )),
-    ];
-    const last = claims.at(-1);
+    const ring = sql`(${slotOfCursor} + ${SLOT_COUNT - this.#turn}) % ${sql.lit(SLOT_COUNT)}`;
+    const behind = await this.#claimAmong(
+      trx,
+      waiting,
+      sql`c.position, ${ring}`,
+      Math.ceil(waitingSlots / 2),
+    );
+    const idle = await this.#claimAmong(
+      trx,
+      sql`not ${waiting}`,
+      ring,
+      Math.ceil((SLOT_COUNT - waitingSlots) / 2),
+    );
+    const last = idle.at(-1);
     if (last) this.#turn = (last.slot + 1) % SLOT_COUNT;
-    return claims;
+    return [...behind.map((c) => ({ ...c, waiting: true })), ...idle];
   }
 
-  async #claimAmong(trx: Trx, which: RawBuilder<boolean>, limit: number): Promise<SlotClaim[]> {
+  async #claimAmong(
+    trx: Trx,
+    which: RawBuilder<boolean>,
+    order: RawBuilder<unknown>,
+    limit: number,
+  ): Promise<SlotClaim[]> {
     if (limit <= 0) return [];
     const { rows } = await sql<{ name: string; position: string | number }>`
       select c.name, c.position from processor_cursors c
       where ${slotCursors} and ${which}
-      order by (${slotOfCursor} + ${SLOT_COUNT - this.#turn}) % ${sql.lit(SLOT_COUNT)}
+      order by ${order}
       limit ${limit}
       for update skip locked`.execute(trx);
     return rows.map((r) => ({
@@ -126,7 +139,9 @@ export class SlotCursors {
   }
 
   /**
-   * Reads up to `limit` events of the claimed slots, each slot from its own cursor. A slot read
+   * Reads up to `limit` events of the claimed slots, each slot from its own cursor, the room
+   * shared among the slots that had events waiting (what one leaves goes to the next), so that
+   * a batch moves each of them forward rather than one of them far. A slot read
    * short has nothing more up to the head read first (seq order is commit order: everything at
    * or below it was visible), nor up to its last event read (appended since the head was
    * read), so its cursor moves to the later of the two; a slot read in full moves to its last
@@ -136,9 +151,11 @@ export class SlotCursors {
     const head = await this.#log.headSeq(trx);
     const rows: LogRow[] = [];
     const moves = new Map<number, number>();
+    let sharing = claims.filter((c) => c.waiting === true).length;
     for (const claim of claims) {
-      const room = limit - rows.length;
-      if (room <= 0) break;
+      const left = limit - rows.length;
+      if (left <= 0) break;
+      const room = claim.waiting === true ? Math.ceil(left / Math.max(1, sharing--)) : left;
       const read = await this.#log.readSlotAfter(trx, claim.slot, claim.position, room);
       rows.push(...read);
       const last = read.at(-1);
