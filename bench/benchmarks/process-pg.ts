@@ -7,7 +7,7 @@ import { HealthClient, type HealthSample } from '../lib/health.js';
 import { sendBatches, type LoadResult } from '../lib/http.js';
 import { prepareLoad } from '../lib/ingest-load.js';
 import { createBenchDatabase, pgAdminUrl, pgUnavailable, redacted } from '../lib/pg-database.js';
-import { measurePhase, type PhaseUsage } from '../lib/proc.js';
+import { measurePhase, measurePostgres, type PhaseUsage } from '../lib/proc.js';
 import { resultRow, skippedRow, type ResultRow, type Target } from '../lib/result.js';
 import { subScale, type Scale } from '../lib/scale.js';
 import { createWriteKey, startServer, type ServerHandle } from '../lib/server.js';
@@ -159,10 +159,12 @@ async function runWithWorkers(
     const before = await waitApplied(health, 0, workerProcs);
     log(`${workers} worker(s): timed load ${fmt(scale.events)} events`);
     const phases = processes.map((p) => measurePhase(p.pid));
+    const postgres = measurePostgres();
     const sent = await sendToStores(load, keys, measured);
     const afterLoad = await health.get();
     const caughtUp = await waitApplied(health, before.head + sent.acceptedEvents, workerProcs);
     const [apiUsage, ...workerUsage] = phases.map((p) => p.end());
+    const postgresCores = postgres.end();
 
     const totalS = (caughtUp.at - sent.startedAt) / 1000;
     const loadS = (sent.endedAt - sent.startedAt) / 1000;
@@ -183,7 +185,8 @@ async function runWithWorkers(
         `429); ~${fmt(appliedDuringLoad / loadS)} events/s applied during the load, ` +
         `${fmt(afterLoad.behindEvents)} behind at the last ack; CPU over load + drain: api ` +
         `${apiUsage ? cores(apiUsage) : 'n/a'}, workers ${workerUsage.map(cores).join(' / ')} ` +
-        `cores (PostgreSQL's own backends not counted). ${ANCHORS.pg}`,
+        `cores, PostgreSQL's processes ${postgresCores === null ? 'n/a (not on this machine)' : fmt(postgresCores, 2)} ` +
+        `cores. ${ANCHORS.pg}`,
     });
   } finally {
     health?.close();

@@ -45,3 +45,45 @@ export function measurePhase(pid: number): { end: () => PhaseUsage } {
     },
   };
 }
+
+/**
+ * CPU of every process of this user whose command is `postgres` (the server and its backends,
+ * when PostgreSQL runs on this machine), as a share of one core over a phase; null when none
+ * is visible. Backends of other databases count too: run nothing else on it meanwhile.
+ */
+export function measurePostgres(): { end: () => number | null } {
+  const started = performance.now();
+  const before = postgresCpuMs();
+  return {
+    end: () => {
+      const after = postgresCpuMs();
+      if (before === null || after === null) return null;
+      // A backend that exited during the phase takes its time with it: a lower bound.
+      return (after.total - before.total) / (performance.now() - started);
+    },
+  };
+}
+
+function postgresCpuMs(): { total: number } | null {
+  let total = 0;
+  let seen = 0;
+  let pids: string[];
+  try {
+    pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return null;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (name !== 'postgres') continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) * 10;
+      seen++;
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return seen > 0 ? { total } : null;
+}
