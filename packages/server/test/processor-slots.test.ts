@@ -11,6 +11,7 @@ import { bootstrapWorkspace, ensureWorkspace } from '../src/modules/workspaces/i
 import { SystemClock } from '../src/platform/clock.js';
 import { migrateToLatest, openDatabase, type Database } from '../src/platform/db/database.js';
 import { slotOfWorkspace } from '../src/platform/db/processor-slots.js';
+import { MembershipStore } from '../src/modules/segments/membership-store.js';
 import { createLogger } from '../src/platform/logger.js';
 import type { AppendRow } from '../src/modules/ingest/event-normalizer.js';
 import { engines, freshDatabase, type TestDatabase } from './support/engines.js';
@@ -225,4 +226,58 @@ describe.each(engines)('processor slots of workspaces on %s', (engine) => {
       expect(await free!.position()).toBe(before + rows.length);
     },
   );
+});
+
+describe('segment change rows on postgres', () => {
+  let handle: TestDatabase;
+  const databases: Database[] = [];
+  beforeAll(async () => {
+    handle = await freshDatabase('postgres');
+    for (let i = 0; i < 2; i++) databases.push(openDatabase(handle.url));
+    await migrateToLatest(databases[0]!);
+  });
+  afterAll(async () => {
+    for (const d of databases) await d.close();
+    await handle?.drop();
+  });
+
+  it('become visible in seq order, whichever slot batch writes them', async () => {
+    const [first, second] = databases.map((d) => new MembershipStore(d, () => undefined));
+    const diff = (workspaceId: string, profileId: string) => ({
+      workspaceId,
+      segmentId: `seg-${workspaceId}`,
+      at: 1,
+      entered: [{ profileId, cause: 'test' }],
+      exited: [],
+    });
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((r) => (releaseFirst = r));
+    let firstWrote!: () => void;
+    const wrote = new Promise<void>((r) => (firstWrote = r));
+    const order: string[] = [];
+    const one = databases[0]!.db.transaction().execute(async (trx) => {
+      await first!.apply(trx, diff('shop-a', 'p1'));
+      firstWrote();
+      await firstHeld;
+      order.push('first commits');
+    });
+    await wrote;
+    const two = databases[1]!.db.transaction().execute(async (trx) => {
+      await second!.apply(trx, diff('shop-b', 'p2'));
+      order.push('second wrote');
+    });
+    // The second batch's row must wait: written now, it would take a larger seq and could
+    // commit before the first, and a follower past it would never see the first's row.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(order).toEqual([]);
+    releaseFirst();
+    await Promise.all([one, two]);
+    expect(order).toEqual(['first commits', 'second wrote']);
+    const rows = await databases[0]!.db
+      .selectFrom('segment_changes')
+      .select(['seq', 'profile_id'])
+      .orderBy('seq')
+      .execute();
+    expect(rows.map((r) => r.profile_id)).toEqual(['p1', 'p2']);
+  });
 });

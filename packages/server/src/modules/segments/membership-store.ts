@@ -3,6 +3,9 @@ import type { Database, Trx } from '../../platform/db/database.js';
 import { anyOf, bulkInsert, bulkTable, idList } from '../../platform/db/bulk-write.js';
 import type { MembershipEvent } from './segment-entry-rechecks.js';
 
+/** Arbitrary but fixed: the advisory lock that orders segment change rows on PostgreSQL. */
+const SEGMENT_CHANGES_LOCK = 7_301_004;
+
 /** One profile entering or leaving a segment, and why. */
 export interface MembershipChange {
   profileId: string;
@@ -50,6 +53,8 @@ const CHUNK = 5000;
  */
 export class MembershipStore {
   readonly #database: Database;
+  /** Transactions that hold SEGMENT_CHANGES_LOCK already (PostgreSQL). */
+  readonly #ordered = new WeakSet<Trx>();
   /** Told of each membership written (entries, exits, moves by a merge): see EntryRechecks. */
   readonly #onChange: (segmentId: string, profileId: string, event: MembershipEvent) => void;
   constructor(
@@ -120,12 +125,26 @@ export class MembershipStore {
       MEMBERSHIPS,
       diff.entered.map((c) => [segmentId, c.profileId, workspaceId, at, c.cause]),
     );
+    await this.#orderChanges(trx);
     await bulkInsert(this.#database, trx, CHANGES, [
       ...diff.entered.map((c) => [workspaceId, segmentId, c.profileId, 'entered', at, c.cause]),
       ...diff.exited.map((c) => [workspaceId, segmentId, c.profileId, 'exited', at, c.cause]),
     ]);
     for (const c of diff.entered) this.#onChange(segmentId, c.profileId, 'entered');
     for (const c of diff.exited) this.#onChange(segmentId, c.profileId, 'exited');
+  }
+
+  /**
+   * PostgreSQL: followers (journey triggers, webhooks) read `segment_changes` by `seq`, which
+   * is only safe if rows become visible in `seq` order. Batches of different processor slots
+   * run at the same time (ADR 0027), so a batch takes this lock before its first change row and
+   * holds it to its commit: change rows are numbered and committed one batch after another. A
+   * row with a smaller `seq` can then never appear after a follower has read past it.
+   */
+  async #orderChanges(trx: Trx): Promise<void> {
+    if (this.#database.dialect !== 'postgres' || this.#ordered.has(trx)) return;
+    await sql`select pg_advisory_xact_lock(${SEGMENT_CHANGES_LOCK})`.execute(trx);
+    this.#ordered.add(trx);
   }
 
   /**
