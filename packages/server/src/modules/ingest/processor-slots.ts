@@ -68,10 +68,10 @@ export class SlotCursors {
 
   /**
    * Locks slot cursors no other batch holds: half of the slots with events waiting (rounded
-   * up), the furthest behind first - the frontier waits for them - and half of the others, in
-   * ring order from where this worker's last claim of idle slots ended. A second worker so
-   * finds the other half free, and a lone worker takes the halves in turn; idle slots are
-   * visited too, for their segment timers and the like. (The ring, not the rows' times: a test
+   * up), the furthest behind first - the frontier waits for them - and half of the others (all
+   * of them when none has events waiting), in ring order from where this worker's last claim
+   * of idle slots ended. A second worker so finds the other half free, and a lone worker takes
+   * the halves in turn; idle slots are visited too, for their segment timers and the like. (The ring, not the rows' times: a test
    * clock that stands still must rotate too.)
    */
   async claim(trx: Trx): Promise<SlotClaim[]> {
@@ -87,11 +87,13 @@ export class SlotCursors {
       sql`c.position, ${ring}`,
       Math.ceil(waitingSlots / 2),
     );
+    // Nothing waiting anywhere: every free slot at once (a caught-up worker's timers, consent
+    // changes and the like in one batch, not two).
     const idle = await this.#claimAmong(
       trx,
       sql`not ${waiting}`,
       ring,
-      Math.ceil((SLOT_COUNT - waitingSlots) / 2),
+      waitingSlots === 0 ? SLOT_COUNT : Math.ceil((SLOT_COUNT - waitingSlots) / 2),
     );
     const last = idle.at(-1);
     if (last) this.#turn = (last.slot + 1) % SLOT_COUNT;

@@ -1,5 +1,5 @@
 import type { Trx } from '../../platform/db/database.js';
-import { inSlots } from '../../platform/db/processor-slots.js';
+import { inSlots, slotOfWorkspace } from '../../platform/db/processor-slots.js';
 
 /**
  * Consent is written by the consent service (the API, preference pages and unsubscribe links,
@@ -33,34 +33,58 @@ const cursorName = (slot: number | undefined) =>
   slot === undefined ? CURSOR : `${CURSOR}:${slot}`;
 
 /**
- * The consent changes after the cursor, oldest first, at most PER_BATCH of them: every
- * workspace's, or (`slot`) those of one processor slot's workspaces only.
+ * The consent changes after the cursor, oldest first, at most PER_BATCH of them, of every
+ * workspace. Kept for callers outside the processor; the processor reads per slot set below.
  */
-export async function readConsentChanges(trx: Trx, slot?: number): Promise<ConsentChangesRead> {
-  const names = slot === undefined ? [CURSOR] : [cursorName(slot), CURSOR];
+export async function readConsentChanges(trx: Trx): Promise<ConsentChangesRead> {
+  const read = await readSlotsConsentChanges(trx, undefined);
+  return read.get(undefined) ?? { byWorkspace: new Map(), position: 0 };
+}
+
+/**
+ * The consent changes after each cursor, oldest first, at most PER_BATCH in all: of every
+ * workspace (`slots` undefined, the one cursor), or of the given processor slots' workspaces,
+ * each slot from its own cursor - one query for the lot. A slot's answer holds every change of
+ * its workspaces after its cursor up to its own last one read (rows are read in `seq` order
+ * from the lowest cursor), so its cursor may move there.
+ */
+export async function readSlotsConsentChanges(
+  trx: Trx,
+  slots: readonly number[] | undefined,
+): Promise<Map<number | undefined, ConsentChangesRead>> {
+  const keys: (number | undefined)[] = slots === undefined ? [undefined] : [...slots];
+  const names = [...keys.map(cursorName), CURSOR];
   const cursors = await trx
     .selectFrom('processor_cursors')
     .select(['name', 'position'])
-    .where('name', 'in', names)
+    .where('name', 'in', [...new Set(names)])
     .execute();
-  const own = cursors.find((c) => c.name === names[0]) ?? cursors.find((c) => c.name === CURSOR);
-  let position = Number(own?.position ?? 0);
+  const stored = new Map(cursors.map((c) => [c.name, Number(c.position)]));
+  const fallback = stored.get(CURSOR) ?? 0;
+  const out = new Map<number | undefined, ConsentChangesRead>(
+    keys.map((k) => [
+      k,
+      { byWorkspace: new Map(), position: stored.get(cursorName(k)) ?? fallback },
+    ]),
+  );
+  const lowest = Math.min(...[...out.values()].map((r) => r.position));
   const rows = await trx
     .selectFrom('consent_changes')
     .select(['seq', 'workspace_id', 'profile_id', 'channel', 'status', 'source'])
-    .where('seq', '>', position)
-    .$if(slot !== undefined, (q) => q.where(inSlots('workspace_id', [slot ?? 0])))
+    .where('seq', '>', lowest)
+    .$if(slots !== undefined, (q) => q.where(inSlots('workspace_id', slots ?? [])))
     .orderBy('seq')
     .limit(PER_BATCH)
     .execute();
-  const byWorkspace = new Map<string, Map<string, string>>();
   for (const r of rows) {
-    let profiles = byWorkspace.get(r.workspace_id);
-    if (!profiles) byWorkspace.set(r.workspace_id, (profiles = new Map()));
+    const read = out.get(slots === undefined ? undefined : slotOfWorkspace(r.workspace_id));
+    if (!read || Number(r.seq) <= read.position) continue;
+    let profiles = read.byWorkspace.get(r.workspace_id);
+    if (!profiles) read.byWorkspace.set(r.workspace_id, (profiles = new Map()));
     profiles.set(r.profile_id, `consent: ${r.channel} ${r.status} (${r.source})`);
-    position = Number(r.seq);
+    read.position = Number(r.seq);
   }
-  return { byWorkspace, position };
+  return out;
 }
 
 export async function moveConsentCursor(

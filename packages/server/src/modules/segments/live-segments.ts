@@ -7,7 +7,7 @@ import { MembershipStore, type MembershipChange } from './membership-store.js';
 import { segmentFilter } from './segment-sql.js';
 import { SegmentTimers, TimerReads, timedAtomsOf } from './segment-timers.js';
 import { dependenciesOf, directionOf, readsConsent, readsFits } from './segment-dependencies.js';
-import { moveConsentCursor, readConsentChanges } from './consent-feed.js';
+import { moveConsentCursor, readSlotsConsentChanges } from './consent-feed.js';
 import { StockRechecks } from './segment-stock-rechecks.js';
 import { takeRecheckRequests } from './segment-recheck-requests.js';
 import { EntryRechecks } from './segment-entry-rechecks.js';
@@ -68,7 +68,7 @@ export class LiveSegments {
     await this.#definitions.refresh(trx);
     await this.#reconcileDefinitions(trx, now, inScope);
     await this.#followFits(trx, now, inScope);
-    for (const slot of slots ?? [undefined]) await this.#followConsent(trx, now, slot);
+    await this.#followConsent(trx, now, slots);
     for (const change of changes) {
       for (const m of change.merges) await this.#store.moveMerged(trx, m.from, m.into);
       await this.#reevaluate(trx, change, now);
@@ -229,17 +229,18 @@ export class LiveSegments {
   }
 
   /** Consent changes no event announces: the segments reading consent re-check those profiles. */
-  async #followConsent(trx: Trx, now: number, slot: number | undefined): Promise<void> {
-    const read = await readConsentChanges(trx, slot);
-    if (read.byWorkspace.size === 0) return;
-    for (const [workspaceId, causes] of read.byWorkspace) {
-      for (const segment of this.#definitions.all.values()) {
-        if (segment.workspaceId !== workspaceId) continue;
-        if (!readsConsent(segment.condition, this.#definitions.resolver(workspaceId))) continue;
-        await this.#recheck(trx, segment, [...causes.keys()], now, (id) => causes.get(id) ?? '');
+  async #followConsent(trx: Trx, now: number, slots: readonly number[] | undefined): Promise<void> {
+    for (const [slot, read] of await readSlotsConsentChanges(trx, slots)) {
+      if (read.byWorkspace.size === 0) continue;
+      for (const [workspaceId, causes] of read.byWorkspace) {
+        for (const segment of this.#definitions.all.values()) {
+          if (segment.workspaceId !== workspaceId) continue;
+          if (!readsConsent(segment.condition, this.#definitions.resolver(workspaceId))) continue;
+          await this.#recheck(trx, segment, [...causes.keys()], now, (id) => causes.get(id) ?? '');
+        }
       }
+      await moveConsentCursor(trx, read.position, now, slot);
     }
-    await moveConsentCursor(trx, read.position, now, slot);
   }
 
   /** Evaluates `segment` over its whole workspace and writes the differences. */

@@ -72,7 +72,39 @@ export class StockRechecks {
     slots?: readonly number[],
   ): Promise<void> {
     const all = [...segments];
-    for (const slot of slots ?? [undefined]) await this.#runFor(trx, now, all, recheck, slot);
+    if (slots === undefined) return this.#runFor(trx, now, all, recheck, undefined);
+    // Most batches find no crossing past any slot's progress: two reads tell, not two per slot.
+    const last = await trx
+      .selectFrom('stock_crossings')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst();
+    const lastCrossing = Number(last?.seq ?? 0);
+    const progress = await this.#progressOf(trx, slots);
+    for (const slot of slots) {
+      const p = progress.get(slot);
+      if (p && p.afterEventSeq >= p.endEventSeq && p.crossingSeq >= lastCrossing) continue;
+      await this.#runFor(trx, now, all, recheck, slot);
+    }
+  }
+
+  /** The progress of each of `slots` (its own, or where the one progress stood). */
+  async #progressOf(trx: Trx, slots: readonly number[]): Promise<Map<number, Progress>> {
+    const rows = await trx
+      .selectFrom('segment_stock_progress')
+      .selectAll()
+      .where('name', 'in', [PROGRESS, ...slots.map(progressName)])
+      .execute();
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    const out = new Map<number, Progress>();
+    for (const slot of slots) {
+      const row = byName.get(progressName(slot)) ?? byName.get(PROGRESS);
+      out.set(slot, {
+        crossingSeq: Number(row?.crossing_seq ?? 0),
+        afterEventSeq: Number(row?.after_event_seq ?? 0),
+        endEventSeq: Number(row?.end_event_seq ?? 0),
+      });
+    }
+    return out;
   }
 
   async #runFor<S extends StockSegment>(
