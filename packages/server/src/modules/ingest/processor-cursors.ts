@@ -68,7 +68,7 @@ export async function parkFailedEvent(
     .onConflict((oc) => oc.column('seq').doNothing())
     .execute();
   if (slots && slot !== undefined) {
-    await slots.move(trx, [{ slot, position }], new Map([[slot, seq]]), now);
+    await slots.move(trx, new Map([[slot, seq]]), now);
   } else {
     await moveOneCursor(trx, seq, now);
   }

@@ -22,6 +22,15 @@ export interface SlotClaim {
   waiting?: boolean;
 }
 
+/** What a batch claimed, with what it saw while claiming. */
+export interface Claimed {
+  claims: SlotClaim[];
+  /** The log's head, read before the claims (so before any slot is read). */
+  head: number;
+  /** Slots with events waiting, held or not: 0 means everything committed was applied. */
+  waitingSlots: number;
+}
+
 export interface SlotRead {
   /** The claimed slots' events, in log order. */
   rows: LogRow[];
@@ -74,12 +83,12 @@ export class SlotCursors {
    * the halves in turn; idle slots are visited too, for their segment timers and the like. (The ring, not the rows' times: a test
    * clock that stands still must rotate too.)
    */
-  async claim(trx: Trx): Promise<SlotClaim[]> {
-    const counted = await sql<{ n: string | number }>`
-      select count(*) as n from processor_cursors c where ${slotCursors} and ${waiting}`.execute(
-      trx,
-    );
+  async claim(trx: Trx): Promise<Claimed> {
+    const counted = await sql<{ n: string | number; head: string | number | null }>`
+      select (select count(*) from processor_cursors c where ${slotCursors} and ${waiting}) as n,
+        (select max(seq) from events) as head`.execute(trx);
     const waitingSlots = Number(counted.rows[0]?.n ?? 0);
+    const head = Number(counted.rows[0]?.head ?? 0);
     const ring = sql`(${slotOfCursor} + ${SLOT_COUNT - this.#turn}) % ${sql.lit(SLOT_COUNT)}`;
     const behind = await this.#claimAmong(
       trx,
@@ -97,7 +106,11 @@ export class SlotCursors {
     );
     const last = idle.at(-1);
     if (last) this.#turn = (last.slot + 1) % SLOT_COUNT;
-    return [...behind.map((c) => ({ ...c, waiting: true })), ...idle];
+    return {
+      claims: [...behind.map((c) => ({ ...c, waiting: true })), ...idle],
+      head,
+      waitingSlots,
+    };
   }
 
   async #claimAmong(
@@ -143,21 +156,24 @@ export class SlotCursors {
   /**
    * Reads up to `limit` events of the claimed slots, each slot from its own cursor, the room
    * shared among the slots that had events waiting (what one leaves goes to the next), so that
-   * a batch moves each of them forward rather than one of them far. A slot read
-   * short has nothing more up to the head read first (seq order is commit order: everything at
+   * a batch moves each of them forward rather than one of them far. A slot read short has
+   * nothing more up to the head read first (seq order is commit order: everything at
    * or below it was visible), nor up to its last event read (appended since the head was
    * read), so its cursor moves to the later of the two; a slot read in full moves to its last
    * event; a slot not read (the limit reached) stays.
    */
-  async read(trx: Trx, claims: readonly SlotClaim[], limit: number): Promise<SlotRead> {
-    const head = await this.#log.headSeq(trx);
+  async read(trx: Trx, claimed: Claimed, limit: number): Promise<SlotRead> {
     const rows: LogRow[] = [];
     const moves = new Map<number, number>();
-    let sharing = claims.filter((c) => c.waiting === true).length;
-    for (const claim of claims) {
+    const { head } = claimed;
+    // Idle slots are not read: nothing was after their cursors when claimed, and what came
+    // since is left for the next batch (their cursors stay; the frontier ignores them).
+    const behind = claimed.claims.filter((c) => c.waiting === true);
+    let sharing = behind.length;
+    for (const claim of behind) {
       const left = limit - rows.length;
       if (left <= 0) break;
-      const room = claim.waiting === true ? Math.ceil(left / Math.max(1, sharing--)) : left;
+      const room = Math.ceil(left / Math.max(1, sharing--));
       const read = await this.#log.readSlotAfter(trx, claim.slot, claim.position, room);
       rows.push(...read);
       const last = read.at(-1);
@@ -169,17 +185,13 @@ export class SlotCursors {
     return { rows, moves };
   }
 
-  /** Moves the claimed slots' cursors (and marks each as visited, for the claim's order). */
-  async move(
-    trx: Trx,
-    claims: readonly SlotClaim[],
-    moves: ReadonlyMap<number, number>,
-    now: number,
-  ): Promise<void> {
-    if (claims.length === 0) return;
+  /** Moves the claimed slots' cursors that `moves` names. */
+  async move(trx: Trx, moves: ReadonlyMap<number, number>, now: number): Promise<void> {
+    if (moves.size === 0) return;
+    const slots = [...moves.keys()];
     await sql`update processor_cursors c set position = v.position, updated_at = ${now}
-      from unnest(${claims.map((c) => slotCursorName(c.slot))}::text[],
-        ${claims.map((c) => moves.get(c.slot) ?? c.position)}::int8[]) as v(name, position)
+      from unnest(${slots.map(slotCursorName)}::text[],
+        ${slots.map((slot) => moves.get(slot))}::int8[]) as v(name, position)
       where c.name = v.name`.execute(trx);
   }
 
@@ -194,12 +206,13 @@ export class SlotCursors {
 
   /**
    * Moves the frontier to the lowest position below which every slot has applied everything:
-   * the head of the log, or a slot's cursor if events wait after it. Read in one statement,
-   * hence one snapshot, from committed cursors: a batch in flight has not moved its slot yet,
-   * so the frontier never passes an event that is not applied. Run after commits, in a
-   * statement of its own, so that batches never wait for each other on this row.
+   * the head of the log, or a slot's cursor if events wait after it. In the batch's
+   * transaction, last (PostgreSQL): one statement is one snapshot, in which the batch's own
+   * cursors have moved and other batches' in flight have not - so the value never passes an
+   * event that is not applied once this commits. A batch that waited for another's lock on the
+   * row writes its value only if it is higher (never moves it back).
    */
-  async advanceFrontier(now: number): Promise<void> {
+  async advanceFrontier(now: number, trx?: Trx): Promise<void> {
     await sql`with f as (
         select least(
           (select coalesce(max(seq), 0) from events),
@@ -207,7 +220,7 @@ export class SlotCursors {
         ) as position)
       update processor_cursors set position = f.position, updated_at = ${now}
       from f where name = ${FRONTIER_CURSOR} and processor_cursors.position < f.position`.execute(
-      this.#database.db,
+      trx ?? this.#database.db,
     );
   }
 }

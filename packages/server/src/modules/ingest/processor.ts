@@ -63,6 +63,8 @@ export class Processor {
   #running: Promise<void> = Promise.resolve();
   /** The slots the last batch held (PostgreSQL), for catchUp. */
   #claimed: number[] = [];
+  /** The last batch found no slot with events waiting (PostgreSQL), for catchUp. */
+  #nothingWaiting = false;
   #cursorReady = false;
   /** The outbox of dropped events may hold rows (checked once at start, then after drops). */
   #droppedPending = true;
@@ -198,9 +200,11 @@ export class Processor {
         let claims: SlotClaim[] | undefined;
         let moves: ReadonlyMap<number, number> = new Map();
         if (slots) {
-          claims = await slots.claim(trx);
+          const claimed = await slots.claim(trx);
+          claims = claimed.claims;
           this.#claimed = claims.map((c) => c.slot);
-          ({ rows, moves } = await slots.read(trx, claims, limit));
+          this.#nothingWaiting = claimed.waitingSlots === 0;
+          ({ rows, moves } = await slots.read(trx, claimed, limit));
           // Nothing to read (or every slot held by other workers): caught up, as seen here.
           position = Number.MAX_SAFE_INTEGER;
         } else {
@@ -215,7 +219,8 @@ export class Processor {
           if (claims?.length !== 0) {
             for (const p of this.#participants) await p.afterApply(trx, [], now, scope);
           }
-          if (claims) await slots?.move(trx, claims, moves, now);
+          await slots?.move(trx, moves, now);
+          await slots?.advanceFrontier(now, trx);
           return { rows, prepared: undefined, position };
         }
         // Known before preparing: an event that fails while being worked out is isolated too.
@@ -229,8 +234,12 @@ export class Processor {
         );
         await prepared.write(trx);
         for (const p of this.#participants) await p.afterApply(trx, prepared.changes, now, scope);
-        if (claims) await slots?.move(trx, claims, moves, now);
-        else await moveOneCursor(trx, last.seq, now);
+        if (slots) {
+          await slots.move(trx, moves, now);
+          // Last, so the row is held only for the commit: a concurrent batch of other slots
+          // waits that long to move it too, and its own change of the value commits with it.
+          await slots.advanceFrontier(now, trx);
+        } else await moveOneCursor(trx, last.seq, now);
         return { rows, prepared, position };
       });
     } catch (error) {
@@ -240,7 +249,6 @@ export class Processor {
       throw error;
     }
     const { rows, prepared, position } = outcome;
-    if (slots) await this.#advanceFrontier(slots);
     const last = rows[rows.length - 1];
     if (!last || !prepared) return { consumed: 0, lastSeq: position };
     prepared.remember();
@@ -332,7 +340,10 @@ export class Processor {
       const consumed = await this.runOnce();
       for (const slot of this.#claimed) visited.add(slot);
       if (consumed > 0) continue;
-      if (visited.size >= SLOT_COUNT && !(await slots.anyWaitingThrough(head))) return;
+      if (visited.size >= SLOT_COUNT) {
+        // Nothing waiting when the last batch claimed (after the call): nothing to wait for.
+        if (this.#nothingWaiting || !(await slots.anyWaitingThrough(head))) return;
+      }
       // Slots held by other batches: let them commit.
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
