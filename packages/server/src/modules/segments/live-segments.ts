@@ -1,20 +1,17 @@
-import { sql } from 'kysely';
 import type { Database, Trx } from '../../platform/db/database.js';
-import { idList } from '../../platform/db/bulk-write.js';
 import type { Logger } from '../../platform/logger.js';
 import type { WorkspaceChanges } from '../profiles/index.js';
 import { MembershipStore, type MembershipChange } from './membership-store.js';
-import { segmentFilter } from './segment-sql.js';
 import { SegmentTimers, TimerReads, timedAtomsOf } from './segment-timers.js';
 import { dependenciesOf, directionOf, readsConsent, readsFits } from './segment-dependencies.js';
 import { moveConsentCursor, readSlotsConsentChanges } from './consent-feed.js';
 import { StockRechecks } from './segment-stock-rechecks.js';
 import { takeRecheckRequests } from './segment-recheck-requests.js';
 import { EntryRechecks } from './segment-entry-rechecks.js';
-import type { SegmentQuery } from './segment-model.js';
 import { completedFits } from '../../platform/db/fit-markers.js';
 import { slotOfWorkspace } from '../../platform/db/processor-slots.js';
 import { SegmentDefinitions, type LoadedSegment } from './segment-definitions.js';
+import { SegmentEvaluator } from './segment-evaluator.js';
 
 /** Profiles per evaluation query (one bound array each). */
 const CHUNK = 2000;
@@ -33,19 +30,19 @@ const TIMERS_PER_BATCH = 10_000;
  * Definitions live in the main file and are re-read when any segment's version changes.
  */
 export class LiveSegments {
-  readonly #database: Database;
   readonly #store: MembershipStore;
   readonly #timers: SegmentTimers;
   readonly #stock: StockRechecks;
   /** "Since entering" windows: membership changes re-check their readers (own file). */
   readonly #entries = new EntryRechecks();
   readonly #definitions: SegmentDefinitions;
+  readonly #evaluator: SegmentEvaluator;
   /** Per workspace, the latest model fits this processor has taken in (see #followFits). */
   readonly #fits = new Map<string, string>();
 
   constructor(database: Database, logger: Logger) {
-    this.#database = database;
     this.#definitions = new SegmentDefinitions(logger);
+    this.#evaluator = new SegmentEvaluator(database.dialect, this.#definitions);
     this.#store = new MembershipStore(database, (...change) => this.#entries.note(...change));
     this.#timers = new SegmentTimers(database);
     this.#stock = new StockRechecks(database);
@@ -120,7 +117,7 @@ export class LiveSegments {
     causeOf: (profileId: string) => string,
   ): Promise<void> {
     if (segments.length === 0 || profileIds.length === 0) return;
-    const answers = await this.#evaluateMany(trx, segments, now, profileIds);
+    const answers = await this.#evaluator.evaluateMany(trx, segments, now, profileIds);
     const stored = await this.#store.storedAmong(trx, profileIds);
     const reads = new TimerReads(profileIds);
     for (const segment of segments) {
@@ -146,7 +143,7 @@ export class LiveSegments {
       const found = new Set<string>();
       for (let i = 0; i < profileIds.length; i += CHUNK) {
         const part = profileIds.slice(i, i + CHUNK);
-        for (const id of await this.#evaluate(trx, segment, now, part)) found.add(id);
+        for (const id of await this.#evaluator.evaluate(trx, segment, now, part)) found.add(id);
       }
       members = found;
     }
@@ -245,7 +242,7 @@ export class LiveSegments {
 
   /** Evaluates `segment` over its whole workspace and writes the differences. */
   async #backfill(trx: Trx, segment: LoadedSegment, now: number, cause: string): Promise<void> {
-    const members = new Set(await this.#evaluate(trx, segment, now));
+    const members = new Set(await this.#evaluator.evaluate(trx, segment, now));
     const stored = await this.#store.storedMembers(trx, segment.id);
     await this.#store.apply(trx, {
       workspaceId: segment.workspaceId,
@@ -302,7 +299,7 @@ export class LiveSegments {
     const stored =
       touchedIds.length > 0 ? await this.#store.storedAmong(trx, touchedIds) : new Map();
     if (everyCall.length > 0 && touchedIds.length > 0) {
-      const answers = await this.#evaluateMany(trx, everyCall, now, touchedIds);
+      const answers = await this.#evaluator.evaluateMany(trx, everyCall, now, touchedIds);
       for (const segment of everyCall) {
         await this.#recheck(trx, segment, touchedIds, now, causeOf, reads, {
           members: answers.get(segment.id) ?? new Set(),
@@ -336,77 +333,5 @@ export class LiveSegments {
       if (candidates.size === 0) continue;
       await this.#recheck(trx, segment, [...candidates], now, causeOf, reads, { stored: members });
     }
-  }
-
-  /** Members of each of `segments` (one workspace) among `among`, one query per chunk. */
-  async #evaluateMany(
-    trx: Trx,
-    segments: readonly LoadedSegment[],
-    now: number,
-    among: readonly string[],
-  ): Promise<Map<string, Set<string>>> {
-    const out = new Map(segments.map((s) => [s.id, new Set<string>()]));
-    const first = segments[0];
-    if (!first) return out;
-    const dialect = this.#database.dialect;
-    for (let i = 0; i < among.length; i += CHUNK) {
-      let q = trx
-        .selectFrom(idList(dialect, among.slice(i, i + CHUNK)))
-        .crossJoin('profiles as p')
-        .whereRef('p.id', '=', 'j.value')
-        .where('p.workspace_id', '=', first.workspaceId)
-        .select('p.id');
-      for (const [n, segment] of segments.entries()) {
-        const filter = segmentFilter(dialect, this.#queryOf(segment, now));
-        q = q.select(sql<number>`case when ${filter} then 1 else 0 end`.as(`s${n}`));
-      }
-      const rows: Record<string, unknown>[] = await q.execute();
-      for (const row of rows) {
-        for (const [n, segment] of segments.entries()) {
-          if (Number(row[`s${n}`]) === 1) out.get(segment.id)?.add(String(row.id));
-        }
-      }
-    }
-    return out;
-  }
-
-  #queryOf(segment: LoadedSegment, now: number): SegmentQuery {
-    return {
-      workspaceId: segment.workspaceId,
-      condition: segment.condition,
-      references: this.#definitions.referencesOf(segment.workspaceId),
-      at: now,
-      customFields: this.#definitions.customFields(segment.workspaceId),
-    };
-  }
-
-  /** Members of `segment` at `now`, among `among` when given (else the whole workspace). */
-  async #evaluate(
-    trx: Trx,
-    segment: LoadedSegment,
-    now: number,
-    among?: readonly string[],
-  ): Promise<string[]> {
-    const query = this.#queryOf(segment, now);
-    const filter = segmentFilter(
-      this.#database.dialect,
-      query,
-      among === undefined ? 'whole-workspace' : 'per-profile',
-    );
-    const q =
-      among === undefined
-        ? trx
-            .selectFrom('profiles as p')
-            .select('p.id')
-            .where('p.workspace_id', '=', segment.workspaceId)
-            .where(filter)
-        : trx
-            .selectFrom(idList(this.#database.dialect, among))
-            .crossJoin('profiles as p')
-            .whereRef('p.id', '=', 'j.value')
-            .select('p.id')
-            .where('p.workspace_id', '=', segment.workspaceId)
-            .where(filter);
-    return (await q.execute()).map((r) => r.id);
   }
 }
