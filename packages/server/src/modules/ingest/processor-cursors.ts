@@ -69,6 +69,7 @@ export async function parkFailedEvent(
     .execute();
   if (slots && slot !== undefined) {
     await slots.move(trx, new Map([[slot, seq]]), now);
+    await slots.advanceFrontier(now, trx);
   } else {
     await moveOneCursor(trx, seq, now);
   }

@@ -39,8 +39,8 @@ interface Attempt {
 /**
  * Applies appended events to profiles, in log order, a batch per transaction together with its
  * cursor: after a crash it resumes exactly after the last committed batch, and a batch is either
- * wholly applied or not at all. On PostgreSQL the cursor row is locked for the batch, so any
- * number of worker processes can run this loop and only one applies a given batch.
+ * wholly applied or not at all. On PostgreSQL a batch claims slots of workspaces, each with its
+ * cursor, locked to its commit: worker processes apply different slots at once (ADR 0027).
  */
 export class Processor {
   readonly lag = new LagStats();
@@ -61,9 +61,8 @@ export class Processor {
   readonly #slots: SlotCursors | undefined;
   #applied = 0;
   #running: Promise<void> = Promise.resolve();
-  /** The slots the last batch held (PostgreSQL), for catchUp. */
+  /** For catchUp (PostgreSQL): the slots the last batch held, and it found none waiting. */
   #claimed: number[] = [];
-  /** The last batch found no slot with events waiting (PostgreSQL), for catchUp. */
   #nothingWaiting = false;
   #cursorReady = false;
   /** The outbox of dropped events may hold rows (checked once at start, then after drops). */
@@ -176,7 +175,7 @@ export class Processor {
    * log right after the commit), so appends never wait for it. The derived file's
    * write lock is taken at the first write; if anyone else committed to that file since this
    * transaction first read it, SQLite refuses the write (SQLITE_BUSY) and the batch is done
-   * again. On PostgreSQL the cursor row is locked for the batch.
+   * again. On PostgreSQL the batch claims slots (processor-slots.ts).
    */
   async #applyBatch(
     limit: number,
@@ -280,15 +279,6 @@ export class Processor {
     }
   }
 
-  /** After the batch's commit: not the batch's failure, so logged and done after the next. */
-  async #advanceFrontier(slots: SlotCursors): Promise<void> {
-    try {
-      await slots.advanceFrontier(this.#clock.now());
-    } catch (error) {
-      this.#logger.warn({ err: error }, 'could not move the processor frontier; will retry');
-    }
-  }
-
   /**
    * The cache holds what this processor last committed. It is dropped when anyone else may
    * have written the derived state since: another processor (the cursor is not where this one
@@ -309,12 +299,10 @@ export class Processor {
 
   /** Records the event at `seq` as failed and moves the cursor past it, in one transaction. */
   async #park(seq: number, error: unknown): Promise<void> {
-    const now = this.#clock.now();
-    const slots = this.#slots;
+    const failure = { seq, error, now: this.#clock.now() };
     await this.#database.db
       .transaction()
-      .execute((trx) => parkFailedEvent(trx, this.#log, slots, { seq, error, now }));
-    if (slots) await this.#advanceFrontier(slots);
+      .execute((trx) => parkFailedEvent(trx, this.#log, this.#slots, failure));
     this.#failures.delete(seq);
     this.#logger.error({ err: error, seq }, 'event could not be applied; recorded and skipped');
   }
