@@ -16,27 +16,21 @@ import { fmt, percentile, sleep } from '../lib/stats.js';
 const NAME = 'process-pg';
 const CATCH_UP_TIMEOUT_MS = 900_000;
 
-function workerCountsFromEnv(): number[] {
-  const raw = process.env.BENCH_PG_WORKERS ?? '1,2';
-  const counts = raw.split(',').map((n) => Number(n.trim()));
-  if (!counts.length || counts.some((n) => !Number.isInteger(n) || n <= 0 || n > 8)) {
-    throw new Error('BENCH_PG_WORKERS must be worker counts (1-8) separated by commas');
+/** Counts from a comma-separated environment variable, each 1..max. */
+function countsFromEnv(name: string, fallback: string, what: string, max: number): number[] {
+  const counts = (process.env[name] ?? fallback).split(',').map((n) => Number(n.trim()));
+  if (!counts.length || counts.some((n) => !Number.isInteger(n) || n <= 0 || n > max)) {
+    throw new Error(`${name} must be ${what} counts (1-${max}) separated by commas`);
   }
   return counts;
 }
 
+const workerCountsFromEnv = () => countsFromEnv('BENCH_PG_WORKERS', '1,2', 'worker', 8);
 /**
  * Stores the load is spread over: one (the target's case), and several, whose workspaces fall
  * into different processor slots so that workers apply them in parallel (ADR 0027).
  */
-function workspaceCountsFromEnv(): number[] {
-  const raw = process.env.BENCH_PG_WORKSPACES ?? '1,8';
-  const counts = raw.split(',').map((n) => Number(n.trim()));
-  if (!counts.length || counts.some((n) => !Number.isInteger(n) || n <= 0 || n > 16)) {
-    throw new Error('BENCH_PG_WORKSPACES must be workspace counts (1-16) separated by commas');
-  }
-  return counts;
-}
+const workspaceCountsFromEnv = () => countsFromEnv('BENCH_PG_WORKSPACES', '1,8', 'workspace', 16);
 
 const metricOf = (workers: number, workspaces: number) =>
   `events_per_s_${workers}_worker${workers === 1 ? '' : 's'}` +

@@ -266,9 +266,8 @@ export class Processor {
   }
 
   /**
-   * Deletes from the log the events batches recorded as dropped (see
-   * ProfileStore.deleteEvents). The batch has committed: a failure here is not the batch's, so
-   * it is logged and the delete tried again before the next batch.
+   * Deletes the events batches recorded as dropped (ProfileStore.deleteEvents) from the log. The
+   * batch has committed: a failure here is logged and the delete tried again before the next.
    */
   async #deleteDropped(): Promise<void> {
     try {
