@@ -1,13 +1,13 @@
 import type { Profile } from '@comeback/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventLog, Processor } from '../src/modules/ingest/index.js';
-import { normalizeCall } from '../src/modules/ingest/event-normalizer.js';
 import { ProfileCache, ProfileQueries, ProfileStore } from '../src/modules/profiles/index.js';
 import { bootstrapWorkspace } from '../src/modules/workspaces/index.js';
 import { SystemClock } from '../src/platform/clock.js';
 import { migrateToLatest, openDatabase, type Database } from '../src/platform/db/database.js';
 import { createLogger } from '../src/platform/logger.js';
 import { engines, freshDatabase, type TestDatabase } from './support/engines.js';
+import { orderCalls } from './support/order-calls.js';
 
 const SECRET = 'concurrency-test-secret-0001';
 const USERS = 40;
@@ -36,39 +36,7 @@ describe.each(engines)('two processors on one %s database', (engine) => {
 
   it('apply every event exactly once between them', async () => {
     const log = new EventLog(databases[0]!);
-    const rows = [];
-    let n = 0;
-    for (let round = 0; round < 5; round++) {
-      for (let u = 0; u < USERS; u++) {
-        const calls: Record<string, unknown>[] = [
-          { userId: `u${u}`, traits: { email: `u${u}@example.com` } },
-          {
-            userId: `u${u}`,
-            event: 'Order Completed',
-            properties: { order_id: `o${u}-${round}`, total: 10 },
-          },
-          // A partial refund applied twice would show in total_spent.
-          {
-            userId: `u${u}`,
-            event: 'Order Refunded',
-            properties: { order_id: `o${u}-${round}`, total: 3 },
-          },
-        ];
-        for (const call of calls) {
-          const type = 'event' in call ? 'track' : 'identify';
-          const r = normalizeCall(
-            'default',
-            type,
-            { ...call, messageId: `m${n++}` },
-            {},
-            Date.now(),
-            '',
-          );
-          if (!r.ok) throw new Error(r.error.message);
-          rows.push(r.value);
-        }
-      }
-    }
+    const rows = orderCalls(['default'], { users: USERS, rounds: 5 });
     while ((await log.append(rows)) === 'busy') await new Promise((r) => setTimeout(r, 5));
 
     const logger = createLogger('silent');

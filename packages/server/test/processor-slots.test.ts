@@ -1,7 +1,6 @@
 import type { Profile } from '@comeback/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventLog, Processor, type BatchParticipant } from '../src/modules/ingest/index.js';
-import { normalizeCall } from '../src/modules/ingest/event-normalizer.js';
 import {
   ProfileQueries,
   ProfileStore,
@@ -13,8 +12,8 @@ import { migrateToLatest, openDatabase, type Database } from '../src/platform/db
 import { slotOfWorkspace } from '../src/platform/db/processor-slots.js';
 import { MembershipStore } from '../src/modules/segments/membership-store.js';
 import { createLogger } from '../src/platform/logger.js';
-import type { AppendRow } from '../src/modules/ingest/event-normalizer.js';
 import { engines, freshDatabase, type TestDatabase } from './support/engines.js';
+import { orderCalls } from './support/order-calls.js';
 
 const SECRET = 'slots-test-secret-0000001';
 const USERS = 12;
@@ -30,36 +29,8 @@ function workspacesInDistinctSlots(count: number): string[] {
   return [...bySlot.values()];
 }
 
-function callsFor(workspaces: readonly string[], rounds: number): AppendRow[] {
-  const rows: AppendRow[] = [];
-  let n = 0;
-  for (let round = 0; round < rounds; round++) {
-    for (const ws of workspaces) {
-      for (let u = 0; u < USERS; u++) {
-        const calls: Record<string, unknown>[] = [
-          { userId: `u${u}`, traits: { email: `u${u}@${ws}.example` } },
-          {
-            userId: `u${u}`,
-            event: 'Order Completed',
-            properties: { order_id: `o${u}-${round}`, total: 10 },
-          },
-          {
-            userId: `u${u}`,
-            event: 'Order Refunded',
-            properties: { order_id: `o${u}-${round}`, total: 3 },
-          },
-        ];
-        for (const call of calls) {
-          const type = 'event' in call ? 'track' : 'identify';
-          const r = normalizeCall(ws, type, { ...call, messageId: `m${n++}` }, {}, Date.now(), '');
-          if (!r.ok) throw new Error(r.error.message);
-          rows.push(r.value);
-        }
-      }
-    }
-  }
-  return rows;
-}
+const callsFor = (workspaces: readonly string[], rounds: number) =>
+  orderCalls(workspaces, { users: USERS, rounds });
 
 interface BatchSpan {
   processor: number;
@@ -178,10 +149,7 @@ describe.each(engines)('processor slots of workspaces on %s', (engine) => {
       }
       const log = new EventLog(databases[0]!);
       const before = await log.headSeq(databases[0]!.db);
-      const rows = callsFor([first!, second!], 1).map((r) => ({
-        ...r,
-        messageId: `held-${r.messageId}`,
-      }));
+      const rows = orderCalls([first!, second!], { users: USERS, rounds: 1, prefix: 'held-' });
       await log.append(rows);
       let release!: () => void;
       const released = new Promise<void>((r) => (release = r));

@@ -16,7 +16,10 @@ import {
   type ConsentChangeInput,
 } from '../../src/modules/messaging/consent-service.js';
 import { ProfileStore } from '../../src/modules/profiles/profile-store.js';
-import { readConsentChanges } from '../../src/modules/segments/consent-feed.js';
+import {
+  moveConsentCursor,
+  readSlotsConsentChanges,
+} from '../../src/modules/segments/consent-feed.js';
 import { migrateToLatest, openDatabase, type Database } from '../../src/platform/db/database.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { engines, freshDatabase, type TestDatabase } from '../support/engines.js';
@@ -133,12 +136,9 @@ describe.each(engines)('consent follows merges on %s', (engine) => {
   /** What live segments would read next from the consent feed, and then take in. */
   const feed = async () => {
     const read = await database.db.transaction().execute(async (trx) => {
-      const r = await readConsentChanges(trx);
-      await trx
-        .insertInto('processor_cursors')
-        .values({ name: 'segments:consent', position: r.position, updated_at: 0 })
-        .onConflict((oc) => oc.column('name').doUpdateSet({ position: r.position }))
-        .execute();
+      const r = (await readSlotsConsentChanges(trx, undefined)).get(undefined);
+      if (!r) throw new Error('no read for the one cursor');
+      await moveConsentCursor(trx, r.position, 0);
       return r;
     });
     return Object.fromEntries(read.byWorkspace.get(w) ?? new Map<string, string>());

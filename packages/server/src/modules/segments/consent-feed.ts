@@ -33,15 +33,6 @@ const cursorName = (slot: number | undefined) =>
   slot === undefined ? CURSOR : `${CURSOR}:${slot}`;
 
 /**
- * The consent changes after the cursor, oldest first, at most PER_BATCH of them, of every
- * workspace. Kept for callers outside the processor; the processor reads per slot set below.
- */
-export async function readConsentChanges(trx: Trx): Promise<ConsentChangesRead> {
-  const read = await readSlotsConsentChanges(trx, undefined);
-  return read.get(undefined) ?? { byWorkspace: new Map(), position: 0 };
-}
-
-/**
  * The consent changes after each cursor, oldest first, at most PER_BATCH in all: of every
  * workspace (`slots` undefined, the one cursor), or of the given processor slots' workspaces,
  * each slot from its own cursor - one query for the lot. A slot's answer holds every change of
